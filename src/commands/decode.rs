@@ -1,0 +1,205 @@
+//! `jwtk decode`: show a token's header and claims, annotated, without verifying anything.
+
+use std::io::Write;
+
+use colored::Color;
+use serde_json::{Map, Value};
+
+use crate::cli::DecodeArgs;
+use crate::commands::{Status, read_token_input};
+use crate::core::error::Malformed;
+use crate::core::inspect::{Inspection, Lifetime, inspect};
+use crate::core::size::SizeReport;
+use crate::core::time;
+use crate::core::token::{self, Jws};
+use crate::output::{self, Console, Palette};
+
+/// Decode one token and print it, as a human view or as one JSON object.
+pub fn run(args: &DecodeArgs, console: &mut Console) -> anyhow::Result<Status> {
+    let input = read_token_input(&args.input, std::io::stdin().lock())?;
+    let jws = Jws::parse(token::extract(&input)?)?;
+    let claims = jws.claims();
+    let empty = Map::new();
+    let view = View {
+        inspection: inspect(&jws.header, claims.as_ref().ok(), time::now()),
+        size: SizeReport::new(jws.sizes(), claims.as_ref().unwrap_or(&empty)),
+        jws: &jws,
+    };
+    match (&claims, args.json) {
+        (Ok(claims), true) => console.json(&view.json(claims))?,
+        (Err(_), true) => {}
+        (Ok(claims), false) => view.human(console, Payload::Claims(claims))?,
+        (Err(_), false) => view.human(console, Payload::Other(&jws.payload))?,
+    }
+    if !args.json {
+        for warning in view.warnings() {
+            console.warn(&warning)?;
+        }
+    }
+    claims
+        .map(|_| Status::Success)
+        .map_err(|err: Malformed| err.into())
+}
+
+enum Payload<'a> {
+    Claims(&'a Map<String, Value>),
+    Other(&'a [u8]),
+}
+
+struct View<'a> {
+    jws: &'a Jws<'a>,
+    inspection: Inspection,
+    size: SizeReport,
+}
+
+impl View<'_> {
+    fn warnings(&self) -> Vec<String> {
+        let mut all = self.inspection.warnings.clone();
+        all.extend(self.size.warnings());
+        all
+    }
+
+    fn json(&self, claims: &Map<String, Value>) -> Value {
+        serde_json::json!({
+            "header": self.jws.header,
+            "claims": claims,
+            "signature": self.jws.segments.signature,
+            "size": self.size.parts,
+            "warnings": self.warnings(),
+        })
+    }
+
+    fn human(&self, console: &mut Console, payload: Payload) -> std::io::Result<()> {
+        let p = console.out_style;
+        let out = &mut console.out;
+        let alg = self.jws.alg().map_or_else(
+            || "no alg".to_string(),
+            |a| output::one_line(a).into_owned(),
+        );
+        writeln!(
+            out,
+            "{} {}",
+            p.bold(&format!("{alg} token, {} bytes", self.size.parts.total)),
+            p.paint(
+                "— NOT VERIFIED: decode only reads it; `jwtk verify` checks it",
+                Color::Yellow
+            )
+        )?;
+        writeln!(
+            out,
+            "\n{}\n{}",
+            p.bold("Header"),
+            output::pretty_object(&self.jws.header, p, |_| None)
+        )?;
+        match payload {
+            Payload::Claims(claims) => {
+                let notes = |name: &str| {
+                    let note = self.inspection.times.iter().find(|t| t.claim == name)?;
+                    Some(format!("{}, {}", note.utc, note.status))
+                };
+                writeln!(
+                    out,
+                    "\n{}\n{}",
+                    p.bold("Claims"),
+                    output::pretty_object(claims, p, notes)
+                )?;
+            }
+            Payload::Other(bytes) => {
+                let text = match std::str::from_utf8(bytes) {
+                    Ok(text) => output::multi_line(text).into_owned(),
+                    Err(_) => format!("({} bytes, not UTF-8 text)", bytes.len()),
+                };
+                writeln!(
+                    out,
+                    "\n{}\n{text}",
+                    p.bold("Payload (not a JSON claims set)")
+                )?;
+            }
+        }
+        let sig = self.jws.segments.signature;
+        let shown = if sig.len() > 48 {
+            format!("{}…", &sig[..48])
+        } else {
+            sig.to_string()
+        };
+        writeln!(
+            out,
+            "\n{}  {} bytes  {}",
+            p.bold("Signature"),
+            self.jws.signature.len(),
+            p.dim(&shown)
+        )?;
+        if let Some(lifetime) = self.inspection.lifetime {
+            writeln!(
+                out,
+                "{}   {}",
+                p.bold("Lifetime"),
+                lifetime_bar(lifetime, p)
+            )?;
+        }
+        self.size_lines(out, p)
+    }
+
+    fn size_lines(&self, out: &mut dyn Write, p: Palette) -> std::io::Result<()> {
+        let parts = self.size.parts;
+        writeln!(
+            out,
+            "{}       {} bytes: header {} · claims {} · signature {} · dots 2",
+            p.bold("Size"),
+            parts.total,
+            parts.header,
+            parts.claims,
+            parts.signature
+        )?;
+        let shown: Vec<_> = self.size.claims.iter().take(6).collect();
+        let width = shown
+            .iter()
+            .map(|c| c.name.chars().count().min(32))
+            .max()
+            .unwrap_or(0);
+        for claim in shown {
+            let share = claim.bytes as f64 / parts.claims.max(1) as f64;
+            let name: String = claim.name.chars().take(32).collect();
+            writeln!(
+                out,
+                "  {:width$}  {} {:>6} B {:>3.0}%",
+                output::one_line(&name),
+                p.paint(&output::bar(share, 20), Color::Cyan),
+                claim.bytes,
+                (share * 100.0).min(100.0),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// `├──────●──────────┤  issued 5m ago · expires in 10m`, with the marker outside the bar
+/// when now is before the start or after the end.
+fn lifetime_bar(life: Lifetime, p: Palette) -> String {
+    const WIDTH: usize = 24;
+    let now = life.now as f64;
+    let status = format!(
+        "starts {} · ends {}",
+        time::relative(life.start, life.now),
+        time::relative(life.end, life.now)
+    );
+    if life.end <= life.start {
+        return status;
+    }
+    let fraction = (now - life.start) / (life.end - life.start);
+    let line = |n: usize| "─".repeat(n);
+    let bar = if fraction < 0.0 {
+        format!("{} ├{}┤", p.paint("●", Color::Yellow), line(WIDTH))
+    } else if fraction > 1.0 {
+        format!("├{}┤ {}", line(WIDTH), p.paint("●", Color::Red))
+    } else {
+        let at = ((fraction * WIDTH as f64) as usize).min(WIDTH - 1);
+        format!(
+            "├{}{}{}┤",
+            line(at),
+            p.paint("●", Color::Green),
+            line(WIDTH - at - 1)
+        )
+    };
+    format!("{bar}  {status}")
+}

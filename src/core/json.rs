@@ -1,0 +1,202 @@
+//! Strict JSON for JOSE: objects whose member names are unique at every depth.
+//!
+//! serde_json keeps the last of two equal names silently; RFC 7515 §4 and RFC 7519 §4 say a
+//! JOSE header or claims set with duplicate names must be rejected (or parsed as last-wins,
+//! which lets two parsers see two different tokens). This module parses into ordinary
+//! `serde_json::Value`s, in the original member order, and refuses duplicates. Depth stays
+//! bounded by serde_json's recursion limit (128).
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+/// Why a JSON text was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JsonError {
+    /// Not JSON at all (serde_json's message: a position, never the input's text).
+    #[error("not valid JSON ({0})")]
+    Syntax(String),
+    /// Valid JSON, but not an object.
+    #[error("not a JSON object but {0}")]
+    NotObject(&'static str),
+    /// An object has the same member name twice.
+    #[error("duplicate member name {0:?}")]
+    Duplicate(String),
+    /// A UTF-8 byte order mark before the JSON text (RFC 8259 §8.1 forbids it here).
+    #[error("starts with a UTF-8 byte order mark")]
+    Bom,
+}
+
+/// Parse `bytes` as one JSON object with unique member names at every depth.
+pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, JsonError> {
+    match parse_value(bytes)? {
+        Value::Object(map) => Ok(map),
+        other => Err(JsonError::NotObject(kind_of(&other))),
+    }
+}
+
+/// Parse `bytes` as one JSON value with unique member names at every depth.
+pub fn parse_value(bytes: &[u8]) -> Result<Value, JsonError> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return Err(JsonError::Bom);
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = StrictValue.deserialize(&mut de).map_err(classify)?;
+    de.end().map_err(classify)?;
+    Ok(value)
+}
+
+/// A short description of a value's JSON type: "an array", "a string", …
+pub fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn classify(err: serde_json::Error) -> JsonError {
+    let text = err.to_string();
+    // Our own duplicate error travels through serde as a custom message; take it back out.
+    match text.strip_prefix(DUPLICATE_MARK) {
+        Some(rest) => {
+            let name = rest.rsplit_once(" at line ").map_or(rest, |(name, _)| name);
+            JsonError::Duplicate(name.to_string())
+        }
+        None => JsonError::Syntax(text),
+    }
+}
+
+const DUPLICATE_MARK: &str = "\u{0}duplicate:";
+
+/// A `DeserializeSeed` that builds a `Value` and refuses duplicate object member names.
+struct StrictValue;
+
+impl<'de> DeserializeSeed<'de> for StrictValue {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrictValue {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("number is not finite"))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element_seed(StrictValue)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(name) = access.next_key::<String>()? {
+            if map.contains_key(&name) {
+                let shown: String = name.chars().take(64).collect();
+                return Err(de::Error::custom(format_args!("{DUPLICATE_MARK}{shown}")));
+            }
+            let value = access.next_value_seed(StrictValue)?;
+            map.insert(name, value);
+        }
+        Ok(Value::Object(map))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_member_order() {
+        let map = parse_object(br#"{"z":1,"a":2,"m":3}"#).unwrap();
+        assert_eq!(map.keys().collect::<Vec<_>>(), ["z", "a", "m"]);
+    }
+
+    #[test]
+    fn refuses_duplicates_at_top_level_and_nested() {
+        assert_eq!(
+            parse_object(br#"{"alg":"HS256","alg":"none"}"#),
+            Err(JsonError::Duplicate("alg".into()))
+        );
+        assert_eq!(
+            parse_object(br#"{"a":{"b":1,"b":2}}"#),
+            Err(JsonError::Duplicate("b".into()))
+        );
+        // Escaped spellings of the same name are the same name.
+        assert_eq!(
+            parse_object(br#"{"alg":1,"\u0061lg":2}"#),
+            Err(JsonError::Duplicate("alg".into()))
+        );
+    }
+
+    #[test]
+    fn refuses_non_objects_bom_and_trailing_data() {
+        assert_eq!(
+            parse_object(b"[1,2]"),
+            Err(JsonError::NotObject("an array"))
+        );
+        assert_eq!(parse_object(b"\xEF\xBB\xBF{}"), Err(JsonError::Bom));
+        assert!(matches!(parse_object(b"{} x"), Err(JsonError::Syntax(_))));
+        assert!(matches!(
+            parse_object(b"Payload"),
+            Err(JsonError::Syntax(_))
+        ));
+    }
+
+    #[test]
+    fn depth_is_bounded() {
+        let deep = "[".repeat(100_000);
+        assert!(matches!(
+            parse_value(deep.as_bytes()),
+            Err(JsonError::Syntax(_))
+        ));
+    }
+
+    #[test]
+    fn big_numbers_stay_numbers() {
+        let map = parse_object(br#"{"exp":1e300,"n":18446744073709551616}"#).unwrap();
+        assert!(map["exp"].as_f64().unwrap() > 1e299);
+        assert!(map["n"].as_f64().is_some());
+    }
+}

@@ -1,0 +1,68 @@
+//! jwtk: a JSON Web Token toolkit.
+//!
+//! The map of the crate: [`cli`] declares the interface, [`commands`] holds one module per
+//! subcommand, [`core`] does the JWT work (no clap, no printing, no exit), [`output`] renders,
+//! and [`generate`] builds completion scripts and man pages. [`run`] executes a parsed
+//! command line; [`report`] is the one place that turns an error into a message and an exit
+//! code.
+
+pub mod cli;
+pub mod commands;
+pub mod core;
+pub mod generate;
+pub mod output;
+
+use std::io::{self, Write};
+
+use cli::{Cli, Command};
+use colored::Color;
+use commands::Status;
+use output::Console;
+
+/// Run a parsed command line, writing to `console`.
+pub fn run(cli: &Cli, console: &mut Console) -> anyhow::Result<Status> {
+    let status = match &cli.command {
+        Command::Decode(args) => commands::decode::run(args, console),
+        Command::Completions(args) => commands::completions::run(args, console),
+    };
+    // Flush before judging: a failed write (a full disk, a closed pipe) is an error too.
+    let flushed = console.out.flush();
+    let status = status?;
+    flushed?;
+    Ok(status)
+}
+
+/// Print `err` as `jwtk: error: …` (plus `hint: …`) on stderr and return the exit code the
+/// contract gives it. A closed stdout pipe is not an error worth a word: it exits 0 quietly.
+pub fn report(err: &anyhow::Error, console: &mut Console) -> u8 {
+    if is_broken_pipe(err) {
+        return 0;
+    }
+    let (code, hint) = match err.downcast_ref::<core::error::Error>() {
+        Some(core) => (core.exit_code(), core.hint()),
+        None => match err.downcast_ref::<core::error::Malformed>() {
+            Some(_) => (1, None),
+            None => (3, None),
+        },
+    };
+    let label = console.err_style.paint("error:", Color::Red);
+    let message = format!("{err:#}");
+    let mut line = format!("jwtk: {label} {}\n", output::one_line(&message));
+    if let Some(hint) = hint {
+        line.push_str(&format!(
+            "{} {}\n",
+            console.err_style.paint("hint:", Color::Cyan),
+            output::one_line(hint)
+        ));
+    }
+    let _ = console.err.write_all(line.as_bytes());
+    code
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

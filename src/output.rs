@@ -1,0 +1,307 @@
+//! Rendering: where output goes, whether each stream gets colour, terminal-safe text, and
+//! the pretty and machine JSON forms. Nothing here knows about tokens.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::{self, IsTerminal, Write};
+
+use colored::{Color, Colorize};
+use serde_json::{Map, Value};
+
+use crate::cli::ColorChoice;
+
+/// The two output streams a command writes to, each with its own colour decision.
+pub struct Console {
+    /// Results: tokens, decoded views, JSON.
+    pub out: Box<dyn Write>,
+    /// Diagnostics: errors, warnings, notes, progress.
+    pub err: Box<dyn Write>,
+    /// Styling for `out`.
+    pub out_style: Palette,
+    /// Styling for `err`.
+    pub err_style: Palette,
+    /// Whether stderr is an interactive terminal (for spinners and progress lines).
+    pub err_is_terminal: bool,
+}
+
+impl Console {
+    /// The process's stdout and stderr, colour decided per stream.
+    pub fn stdio(choice: Option<ColorChoice>) -> Self {
+        let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+        let (no_color, force) = (
+            env("NO_COLOR").is_some(),
+            env("CLICOLOR_FORCE").is_some_and(|v| v != "0"),
+        );
+        let decide = |is_terminal: bool| Palette {
+            enabled: color_enabled(choice, no_color, force, is_terminal),
+        };
+        // `colored` would decide once, for stdout only; jwtk decides per stream instead and
+        // tells `colored` to always paint what a `Palette` asks it to.
+        colored::control::set_override(true);
+        let err_is_terminal = io::stderr().is_terminal();
+        Console {
+            out_style: decide(io::stdout().is_terminal()),
+            err_style: decide(err_is_terminal),
+            out: Box::new(io::BufWriter::new(io::stdout())),
+            err: Box::new(io::stderr()),
+            err_is_terminal,
+        }
+    }
+
+    /// A console writing into buffers, without colour (for tests).
+    pub fn capture(out: Box<dyn Write>, err: Box<dyn Write>) -> Self {
+        Console {
+            out,
+            err,
+            out_style: Palette::default(),
+            err_style: Palette::default(),
+            err_is_terminal: false,
+        }
+    }
+
+    /// Print `jwtk: warning: …` on stderr, escaped for the terminal.
+    pub fn warn(&mut self, message: &str) -> io::Result<()> {
+        let label = self.err_style.paint("warning:", Color::Yellow);
+        writeln!(self.err, "jwtk: {label} {}", one_line(message))
+    }
+
+    /// Print `jwtk: note: …` on stderr, escaped for the terminal.
+    pub fn note(&mut self, message: &str) -> io::Result<()> {
+        let label = self.err_style.paint("note:", Color::Cyan);
+        writeln!(self.err, "jwtk: {label} {}", one_line(message))
+    }
+
+    /// Print one compact JSON document and a newline on stdout.
+    pub fn json(&mut self, value: &impl serde::Serialize) -> io::Result<()> {
+        let text = serde_json::to_string(value).map_err(io::Error::other)?;
+        writeln!(self.out, "{}", json_safe(&text))
+    }
+}
+
+/// The colour precedence of the contract: `--color`, then a non-empty `NO_COLOR` (off), then
+/// `CLICOLOR_FORCE` (on), then whether the stream is a terminal.
+pub fn color_enabled(
+    choice: Option<ColorChoice>,
+    no_color: bool,
+    force: bool,
+    is_terminal: bool,
+) -> bool {
+    match choice {
+        Some(ColorChoice::Always) => true,
+        Some(ColorChoice::Never) => false,
+        Some(ColorChoice::Auto) | None if no_color => false,
+        Some(ColorChoice::Auto) | None => force || is_terminal,
+    }
+}
+
+/// Whether one stream gets colour, and the painting that follows from it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Palette {
+    /// Colour on or off.
+    pub enabled: bool,
+}
+
+impl Palette {
+    /// `text` in `color`, or as it is when colour is off.
+    pub fn paint(&self, text: &str, color: Color) -> String {
+        if self.enabled {
+            text.color(color).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// `text` in bold.
+    pub fn bold(&self, text: &str) -> String {
+        if self.enabled {
+            text.bold().to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// `text` dimmed.
+    pub fn dim(&self, text: &str) -> String {
+        if self.enabled {
+            text.dimmed().to_string()
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// Characters that must not reach a terminal raw: controls (C0, DEL, C1), bidi overrides and
+/// isolates, and the Unicode line and paragraph separators.
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Text from an untrusted source made safe for a terminal, on one line: every control,
+/// bidi or separator character (newlines included) becomes `\u{…}`.
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    escape_where(text, is_unsafe)
+}
+
+/// Like [`one_line`], but keeps newlines and tabs (for multi-line text such as a payload).
+pub fn multi_line(text: &str) -> Cow<'_, str> {
+    escape_where(text, |c| c != '\n' && c != '\t' && is_unsafe(c))
+}
+
+fn escape_where(text: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// JSON text with the characters serde_json leaves raw but a terminal would act on (DEL, C1
+/// controls, bidi, separators) written as `\uXXXX` escapes. Still the same JSON value: outside
+/// strings JSON text is ASCII, so every such character is inside a string.
+pub fn json_safe(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(is_unsafe) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_unsafe(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// An object as indented, coloured JSON. `note` may add a `// comment` after a top-level
+/// member (used for dates beside time claims).
+pub fn pretty_object(
+    map: &Map<String, Value>,
+    palette: Palette,
+    note: impl Fn(&str) -> Option<String>,
+) -> String {
+    if map.is_empty() {
+        return "{}".to_string();
+    }
+    let mut out = String::from("{\n");
+    let last = map.len() - 1;
+    for (i, (name, value)) in map.iter().enumerate() {
+        out.push_str("  ");
+        out.push_str(&palette.paint(&json_string(name), Color::Blue));
+        out.push_str(": ");
+        pretty_value(&mut out, value, palette, 1);
+        if i != last {
+            out.push(',');
+        }
+        if let Some(comment) = note(name) {
+            let _ = write!(
+                out,
+                "  {}",
+                palette.dim(&format!("// {}", one_line(&comment)))
+            );
+        }
+        out.push('\n');
+    }
+    out.push('}');
+    out
+}
+
+fn pretty_value(out: &mut String, value: &Value, palette: Palette, depth: usize) {
+    let indent = |n: usize| "  ".repeat(n);
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            out.push_str("{\n");
+            for (i, (name, item)) in map.iter().enumerate() {
+                out.push_str(&indent(depth + 1));
+                out.push_str(&palette.paint(&json_string(name), Color::Blue));
+                out.push_str(": ");
+                pretty_value(out, item, palette, depth + 1);
+                out.push_str(if i + 1 == map.len() { "\n" } else { ",\n" });
+            }
+            out.push_str(&indent(depth));
+            out.push('}');
+        }
+        Value::Array(items) if !items.is_empty() => {
+            out.push_str("[\n");
+            for (i, item) in items.iter().enumerate() {
+                out.push_str(&indent(depth + 1));
+                pretty_value(out, item, palette, depth + 1);
+                out.push_str(if i + 1 == items.len() { "\n" } else { ",\n" });
+            }
+            out.push_str(&indent(depth));
+            out.push(']');
+        }
+        Value::String(s) => out.push_str(&palette.paint(&json_string(s), Color::Green)),
+        Value::Number(n) => out.push_str(&palette.paint(&n.to_string(), Color::Cyan)),
+        Value::Bool(b) => out.push_str(&palette.paint(&b.to_string(), Color::Yellow)),
+        Value::Null => out.push_str(&palette.dim("null")),
+        empty => out.push_str(&empty.to_string()),
+    }
+}
+
+fn json_string(s: &str) -> String {
+    let quoted = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string());
+    json_safe(&quoted).into_owned()
+}
+
+/// A bar of `width` cells, `fraction` of them full.
+pub fn bar(fraction: f64, width: usize) -> String {
+    let full = ((fraction.clamp(0.0, 1.0) * width as f64).round() as usize).min(width);
+    format!("{}{}", "█".repeat(full), "░".repeat(width - full))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn color_precedence() {
+        use ColorChoice::*;
+        assert!(color_enabled(Some(Always), true, false, false));
+        assert!(!color_enabled(Some(Never), false, true, true));
+        assert!(!color_enabled(None, true, true, true));
+        assert!(color_enabled(None, false, true, false));
+        assert!(color_enabled(Some(Auto), false, false, true));
+        assert!(!color_enabled(None, false, false, false));
+    }
+
+    #[test]
+    fn escapes_terminal_controls_and_bidi() {
+        assert_eq!(one_line("a\x1b[31mb\x07"), "a\\u{1b}[31mb\\u{7}");
+        assert_eq!(one_line("x\u{202E}y\nz"), "x\\u{202e}y\\u{a}z");
+        assert_eq!(multi_line("a\nb\u{9b}"), "a\nb\\u{9b}");
+        assert!(matches!(one_line("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn json_stays_json_and_safe() {
+        let value = serde_json::json!({"a": "\u{202E}\u{7f}\u{85}\u{1F600}"});
+        let text = serde_json::to_string(&value).unwrap();
+        let safe = json_safe(&text);
+        assert!(safe.is_ascii() || !safe.chars().any(is_unsafe));
+        let back: Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, value);
+    }
+
+    #[test]
+    fn pretty_prints_with_notes() {
+        let value = serde_json::json!({"exp": 1, "a": {"b": [1, "x", null]}, "e": []});
+        let text = pretty_object(value.as_object().unwrap(), Palette::default(), |n| {
+            (n == "exp").then(|| "soon".to_string())
+        });
+        let expected = "{\n  \"exp\": 1,  // soon\n  \"a\": {\n    \"b\": [\n      1,\n      \"x\",\n      null\n    ]\n  },\n  \"e\": []\n}";
+        assert_eq!(text, expected);
+    }
+}
