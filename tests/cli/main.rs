@@ -1,0 +1,57 @@
+//! Integration tests: each runs the real `jwtk` binary with a clean environment and a pinned
+//! clock, and checks exit codes, stdout, stderr and JSON.
+
+mod decode;
+mod generated;
+mod usage;
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+
+/// The pinned "now" of every test: 2026-11-22T12:24:49Z.
+pub const NOW: i64 = 1_795_350_289;
+
+/// `jwtk` with an empty environment (no NO_COLOR, no JWTK_KEY, …) and the clock at [`NOW`].
+pub fn jwtk() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jwtk"));
+    cmd.env_clear().env("JWTK_NOW", NOW.to_string());
+    cmd
+}
+
+/// A path under `tests/fixtures/`.
+pub fn fixture(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path)
+}
+
+/// The compact token of one RFC vector, e.g. `vector("rfc7515-A.1-HS256")`.
+pub fn vector(name: &str) -> String {
+    let path = fixture(&format!("rfc/{name}/token.jwt"));
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .trim()
+        .to_string()
+}
+
+/// Parse stdout as one JSON document.
+pub fn json_stdout(output: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+/// base64url without padding, for building hostile tokens.
+pub fn b64(bytes: impl AsRef<[u8]>) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A token from literal header and payload text and signature bytes.
+pub fn token(header: &str, payload: &str, signature: &[u8]) -> String {
+    format!("{}.{}.{}", b64(header), b64(payload), b64(signature))
+}
