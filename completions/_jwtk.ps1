@@ -27,6 +27,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Show a token''s header and claims without verifying anything.')
+            [CompletionResult]::new('mint', 'mint', [CompletionResultType]::ParameterValue, 'Create and sign a token; print it alone on stdout.')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -34,6 +35,36 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
         'jwtk;decode' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object: header, claims, signature, sizes and warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtk;mint' {
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content')
+            [CompletionResult]::new('--key-env', '--key-env', [CompletionResultType]::ParameterName, 'Read the key material from environment variable VAR')
+            [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret''s text becomes bytes (default: the bytes as they are)')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'Pick the key with this kid out of a JWKS')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The signing algorithm (default: the key''s own, or its family''s)')
+            [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'The subject (sub)')
+            [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'The issuer (iss)')
+            [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'An audience (aud); repeat for several (one gives a string, several an array)')
+            [CompletionResult]::new('--jti', '--jti', [CompletionResultType]::ParameterName, 'The token id (jti); `auto` makes a random one')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'A claim: NAME=VALUE sets a string, NAME:=JSON any JSON value. Repeatable')
+            [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'A claim: NAME=VALUE sets a string, NAME:=JSON any JSON value. Repeatable')
+            [CompletionResult]::new('--claims', '--claims', [CompletionResultType]::ParameterName, 'A JSON object to start from (a file, or - for stdin); flags win over it')
+            [CompletionResult]::new('--exp', '--exp', [CompletionResultType]::ParameterName, 'Expiry (default +15m)')
+            [CompletionResult]::new('--nbf', '--nbf', [CompletionResultType]::ParameterName, 'Not valid before (nbf)')
+            [CompletionResult]::new('--iat', '--iat', [CompletionResultType]::ParameterName, 'Issued at (default now)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A header parameter: NAME=VALUE or NAME:=JSON. Repeatable')
+            [CompletionResult]::new('--typ', '--typ', [CompletionResultType]::ParameterName, 'The header typ (default JWT; an empty value leaves typ out)')
+            [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Refuse (exit 1) to print a token larger than this many bytes')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--key-prompt', '--key-prompt', [CompletionResultType]::ParameterName, 'Type an HMAC secret at the terminal (not echoed)')
+            [CompletionResult]::new('--no-exp', '--no-exp', [CompletionResultType]::ParameterName, 'Make a token that never expires (with a warning)')
+            [CompletionResult]::new('--no-iat', '--no-iat', [CompletionResultType]::ParameterName, 'Leave out iat')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -50,11 +81,15 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
         }
         'jwtk;help' {
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Show a token''s header and claims without verifying anything.')
+            [CompletionResult]::new('mint', 'mint', [CompletionResultType]::ParameterValue, 'Create and sign a token; print it alone on stdout.')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'jwtk;help;decode' {
+            break
+        }
+        'jwtk;help;mint' {
             break
         }
         'jwtk;help;completions' {

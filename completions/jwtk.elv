@@ -24,12 +24,42 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand decode 'Show a token''s header and claims without verifying anything.'
+            cand mint 'Create and sign a token; print it alone on stdout.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jwtk;decode'= {
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
             cand --json 'Print one JSON object: header, claims, signature, sizes and warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtk;mint'= {
+            cand -k 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
+            cand --key 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
+            cand --key-env 'Read the key material from environment variable VAR'
+            cand --secret-encoding 'How a raw secret''s text becomes bytes (default: the bytes as they are)'
+            cand --kid 'Pick the key with this kid out of a JWKS'
+            cand --alg 'The signing algorithm (default: the key''s own, or its family''s)'
+            cand --sub 'The subject (sub)'
+            cand --iss 'The issuer (iss)'
+            cand --aud 'An audience (aud); repeat for several (one gives a string, several an array)'
+            cand --jti 'The token id (jti); `auto` makes a random one'
+            cand -c 'A claim: NAME=VALUE sets a string, NAME:=JSON any JSON value. Repeatable'
+            cand --claim 'A claim: NAME=VALUE sets a string, NAME:=JSON any JSON value. Repeatable'
+            cand --claims 'A JSON object to start from (a file, or - for stdin); flags win over it'
+            cand --exp 'Expiry (default +15m)'
+            cand --nbf 'Not valid before (nbf)'
+            cand --iat 'Issued at (default now)'
+            cand --header 'A header parameter: NAME=VALUE or NAME:=JSON. Repeatable'
+            cand --typ 'The header typ (default JWT; an empty value leaves typ out)'
+            cand --max-size 'Refuse (exit 1) to print a token larger than this many bytes'
+            cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --key-prompt 'Type an HMAC secret at the terminal (not echoed)'
+            cand --no-exp 'Make a token that never expires (with a warning)'
+            cand --no-iat 'Leave out iat'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -44,10 +74,13 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         }
         &'jwtk;help'= {
             cand decode 'Show a token''s header and claims without verifying anything.'
+            cand mint 'Create and sign a token; print it alone on stdout.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jwtk;help;decode'= {
+        }
+        &'jwtk;help;mint'= {
         }
         &'jwtk;help;completions'= {
         }

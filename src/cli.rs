@@ -1,6 +1,14 @@
 //! Every command-line type: the declarative description of jwtk's interface (`CLI.md`).
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
+use serde_json::Value;
+
+use crate::core::alg::Algorithm;
+use crate::core::mint::{Jti, parse_assignment};
+use crate::core::time::When;
 
 /// A JSON Web Token toolkit: decode, mint, verify, generate keys and classify tokens.
 ///
@@ -24,6 +32,7 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per process; boxing buys nothing
 pub enum Command {
     /// Show a token's header and claims without verifying anything.
     ///
@@ -41,6 +50,24 @@ pub enum Command {
     ///   jwtk decode --json "$TOKEN" | jq .claims.scope
     #[command(verbatim_doc_comment)]
     Decode(DecodeArgs),
+
+    /// Create and sign a token; print it alone on stdout.
+    ///
+    /// The key comes from --key FILE, --key-env VAR, --key-prompt or the JWTK_KEY environment
+    /// variable, never from the command line. Its kind is detected from the content: PEM
+    /// (PKCS#8, PKCS#1, SEC1), DER, a JWK, a JWKS (the last key, or --kid), or a raw HMAC
+    /// secret. The algorithm follows the key unless --alg says otherwise.
+    ///
+    /// By default the token has iat = now and exp = now + 15 minutes, and typ JWT.
+    /// WHEN is now, +90s, +15m, -2h, +7d, an RFC 3339 time or epoch seconds (a bare number
+    /// below 1000000000 is refused rather than read as a date in 1970).
+    ///
+    /// Examples:
+    ///   jwtk mint --key service.pem --sub svc-billing --aud api --claim scope="read write"
+    ///   JWTK_KEY="$(cat secret.txt)" jwtk mint --sub alice --exp +1h --claim roles:='["admin"]'
+    ///   jwtk mint --key keys.jwks --kid 2026-11 --claims base.json --jti auto
+    #[command(verbatim_doc_comment)]
+    Mint(MintArgs),
 
     /// Print a shell completion script.
     ///
@@ -70,6 +97,133 @@ pub struct DecodeArgs {
     /// Print one JSON object: header, claims, signature, sizes and warnings.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Where key material comes from (`mint`, `verify`).
+#[derive(Debug, Clone, Args)]
+pub struct KeyArgs {
+    /// A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content.
+    #[arg(short = 'k', long = "key", value_name = "PATH", value_hint = ValueHint::FilePath)]
+    pub key: Vec<PathBuf>,
+
+    /// Read the key material from environment variable VAR.
+    #[arg(long, value_name = "VAR")]
+    pub key_env: Option<String>,
+
+    /// Type an HMAC secret at the terminal (not echoed).
+    #[arg(long)]
+    pub key_prompt: bool,
+
+    /// How a raw secret's text becomes bytes (default: the bytes as they are).
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub secret_encoding: Option<SecretEncodingArg>,
+
+    /// Pick the key with this kid out of a JWKS.
+    #[arg(long, value_name = "KID")]
+    pub kid: Option<String>,
+}
+
+/// `--secret-encoding`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SecretEncodingArg {
+    /// The bytes, which must be UTF-8 text.
+    Utf8,
+    /// Standard base64 (padding optional).
+    Base64,
+    /// base64url (padding optional).
+    Base64url,
+    /// Hexadecimal.
+    Hex,
+}
+
+/// An algorithm name, exactly as RFC 7518 spells it.
+pub fn alg_parser() -> impl TypedValueParser<Value = Algorithm> {
+    PossibleValuesParser::new(Algorithm::NAMES).try_map(|name| name.parse::<Algorithm>())
+}
+
+fn jti(text: &str) -> Result<Jti, String> {
+    match text {
+        "" => Err("the jti is empty".to_string()),
+        "auto" => Ok(Jti::Auto),
+        id => Ok(Jti::Given(id.to_string())),
+    }
+}
+
+/// `jwtk mint`.
+#[derive(Debug, Clone, Args)]
+pub struct MintArgs {
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    /// The signing algorithm (default: the key's own, or its family's).
+    #[arg(long, value_name = "ALG", value_parser = alg_parser())]
+    pub alg: Option<Algorithm>,
+
+    /// The subject (sub).
+    #[arg(long, value_name = "SUB")]
+    pub sub: Option<String>,
+
+    /// The issuer (iss).
+    #[arg(long, value_name = "ISS")]
+    pub iss: Option<String>,
+
+    /// An audience (aud); repeat for several (one gives a string, several an array).
+    #[arg(long, value_name = "AUD")]
+    pub aud: Vec<String>,
+
+    /// The token id (jti); `auto` makes a random one.
+    #[arg(long, value_name = "ID|auto", value_parser = jti)]
+    pub jti: Option<Jti>,
+
+    /// A claim: NAME=VALUE sets a string, NAME:=JSON any JSON value. Repeatable.
+    #[arg(short = 'c', long = "claim", value_name = "NAME=VALUE", value_parser = parse_assignment)]
+    pub claims: Vec<(String, Value)>,
+
+    /// A JSON object to start from (a file, or - for stdin); flags win over it.
+    #[arg(long = "claims", value_name = "FILE|-", value_hint = ValueHint::FilePath)]
+    pub claims_file: Option<PathBuf>,
+
+    /// Expiry (default +15m).
+    #[arg(
+        long,
+        value_name = "WHEN",
+        allow_hyphen_values = true,
+        conflicts_with = "no_exp"
+    )]
+    pub exp: Option<When>,
+
+    /// Make a token that never expires (with a warning).
+    #[arg(long)]
+    pub no_exp: bool,
+
+    /// Not valid before (nbf).
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub nbf: Option<When>,
+
+    /// Issued at (default now).
+    #[arg(
+        long,
+        value_name = "WHEN",
+        allow_hyphen_values = true,
+        conflicts_with = "no_iat"
+    )]
+    pub iat: Option<When>,
+
+    /// Leave out iat.
+    #[arg(long)]
+    pub no_iat: bool,
+
+    /// A header parameter: NAME=VALUE or NAME:=JSON. Repeatable.
+    #[arg(long = "header", value_name = "NAME=VALUE", value_parser = parse_assignment)]
+    pub headers: Vec<(String, Value)>,
+
+    /// The header typ (default JWT; an empty value leaves typ out).
+    #[arg(long, value_name = "TYP", default_value = "JWT")]
+    pub typ: String,
+
+    /// Refuse (exit 1) to print a token larger than this many bytes.
+    #[arg(long, value_name = "BYTES")]
+    pub max_size: Option<usize>,
 }
 
 /// `jwtk completions`.

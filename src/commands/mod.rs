@@ -2,12 +2,17 @@
 
 pub mod completions;
 pub mod decode;
+pub mod mint;
 
 use std::io::Read;
 
-use crate::cli::TokenInput;
-use crate::core::error::Result;
+use zeroize::Zeroizing;
+
+use crate::cli::{KeyArgs, SecretEncodingArg, TokenInput};
+use crate::core::error::{Error, Result};
+use crate::core::keys::{self, Key, SecretEncoding, Source};
 use crate::core::token;
+use crate::output::Console;
 
 /// How a command ended when it did not fail outright.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,4 +39,74 @@ pub fn read_token_input(input: &TokenInput, stdin: impl Read) -> Result<Vec<u8>>
         Some(text) if text != "-" => Ok(text.as_bytes().to_vec()),
         _ => token::read_input(stdin),
     }
+}
+
+/// The key sources the flags name, in order: each `--key`, then `--key-env`, then
+/// `--key-prompt`; with none of them, `JWTK_KEY` if set; otherwise a key error with a hint.
+pub fn key_sources(args: &KeyArgs) -> Result<Vec<Source>> {
+    let mut sources: Vec<Source> = args.key.iter().cloned().map(Source::File).collect();
+    if let Some(var) = &args.key_env {
+        sources.push(Source::Env(var.clone()));
+    }
+    if args.key_prompt {
+        sources.push(prompt_secret()?);
+    }
+    if sources.is_empty() {
+        if std::env::var_os(DEFAULT_KEY_VAR).is_none() {
+            return Err(Error::key(
+                "no key given",
+                Some(format!(
+                    "give --key FILE, --key-env VAR or --key-prompt, or set {DEFAULT_KEY_VAR}"
+                )),
+            ));
+        }
+        sources.push(Source::Env(DEFAULT_KEY_VAR.to_string()));
+    }
+    Ok(sources)
+}
+
+/// The environment variable read when no key flag is given.
+pub const DEFAULT_KEY_VAR: &str = "JWTK_KEY";
+
+/// Load every source; print the notes loading made (e.g. a trailing newline removed).
+pub fn load_keys(args: &KeyArgs, console: &mut Console) -> anyhow::Result<(Vec<Key>, String)> {
+    let encoding = args
+        .secret_encoding
+        .map_or(SecretEncoding::Raw, |e| match e {
+            SecretEncodingArg::Utf8 => SecretEncoding::Utf8,
+            SecretEncodingArg::Base64 => SecretEncoding::Base64,
+            SecretEncodingArg::Base64url => SecretEncoding::Base64Url,
+            SecretEncodingArg::Hex => SecretEncoding::Hex,
+        });
+    let mut all = Vec::new();
+    let mut origins = Vec::new();
+    for source in key_sources(args)? {
+        let loaded = keys::load(&source, encoding)?;
+        for note in &loaded.notes {
+            console.note(note)?;
+        }
+        if let Some(first) = loaded.keys.first() {
+            origins.push(first.origin.clone());
+        }
+        all.extend(loaded.keys);
+    }
+    let origin = origins.join(", ");
+    if let Some(kid) = &args.kid {
+        all = keys::select_kid(all, kid, &origin)?;
+    }
+    Ok((all, origin))
+}
+
+/// Ask for an HMAC secret at the terminal, without echo. No terminal is a key error.
+fn prompt_secret() -> Result<Source> {
+    let secret = rpassword::prompt_password("HMAC secret: ").map_err(|err| {
+        Error::key(
+            format!("--key-prompt needs a terminal to read the secret from ({err})"),
+            Some("in scripts use --key FILE, --key-env VAR or JWTK_KEY".to_string()),
+        )
+    })?;
+    Ok(Source::Given {
+        bytes: Zeroizing::new(secret.into_bytes()),
+        origin: "the prompt".into(),
+    })
 }

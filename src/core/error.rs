@@ -84,13 +84,12 @@ pub enum Error {
     },
 
     /// A file could not be read or written (exit 3).
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {io}", path.display())]
     File {
         /// The file concerned.
         path: PathBuf,
-        /// The operating system's reason.
-        #[source]
-        source: std::io::Error,
+        /// The operating system's reason (not a `source`: the message already shows it).
+        io: std::io::Error,
     },
 
     /// A flag value that clap could not judge on its own (exit 2).

@@ -1,8 +1,14 @@
 //! The JWT work: parsing, keys, signing, checking, classifying. No clap, no printing, no exit.
 
+pub mod alg;
+pub mod crypto;
 pub mod error;
 pub mod inspect;
 pub mod json;
+pub mod jwk;
+pub mod keyformat;
+pub mod keys;
+pub mod mint;
 pub mod size;
 pub mod time;
 pub mod token;

@@ -39,7 +39,7 @@ pub fn read_input(mut reader: impl Read) -> Result<Vec<u8>> {
 fn stdin_error(source: std::io::Error) -> Error {
     Error::File {
         path: "<stdin>".into(),
-        source,
+        io: source,
     }
 }
 

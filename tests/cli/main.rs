@@ -3,6 +3,7 @@
 
 mod decode;
 mod generated;
+mod mint;
 mod usage;
 
 use std::path::PathBuf;

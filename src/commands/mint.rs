@@ -1,0 +1,111 @@
+//! `jwtk mint`: build a claims set and header from flags, sign, print the token alone.
+
+use std::io::{Read, Write};
+
+use crate::cli::MintArgs;
+use crate::commands::{Status, load_keys};
+use crate::core::error::{Error, Result};
+use crate::core::json;
+use crate::core::mint::{self, ClaimsSpec};
+use crate::core::size::SizeReport;
+use crate::core::time;
+use crate::core::token::Jws;
+use crate::output::Console;
+
+/// Mint one token and print it with a newline on stdout.
+pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
+    if args.key.key.len() > 1 {
+        return Err(Error::usage(
+            "mint signs with one key; --key was given more than once",
+            None,
+        )
+        .into());
+    }
+    let (keys, _) = load_keys(&args.key, console)?;
+    // A JWKS lists keys oldest first: the last one is the newest.
+    let key = keys
+        .last()
+        .ok_or_else(|| Error::key("no key found", None))?;
+    let alg = args.alg.unwrap_or_else(|| key.default_alg());
+    let signer = key.signer(alg)?;
+    if let Some(weakness) = key.weakness(alg) {
+        console.warn(&weakness)?;
+    }
+    let spec = ClaimsSpec {
+        base: read_base(args)?,
+        assignments: args.claims.clone(),
+        iss: args.iss.clone(),
+        sub: args.sub.clone(),
+        aud: args.aud.clone(),
+        jti: args.jti.clone(),
+        exp: args.exp,
+        no_exp: args.no_exp,
+        nbf: args.nbf,
+        iat: args.iat,
+        no_iat: args.no_iat,
+    };
+    let claims = spec.build(time::now());
+    let header = mint::build_header(alg.name(), &args.typ, key.kid.as_deref(), &args.headers)?;
+    let token = mint::sign(&header, &claims, &signer)?;
+    if args.no_exp {
+        console.warn(
+            "this token never expires (--no-exp): anyone who copies it keeps access for good",
+        )?;
+    }
+    check_size(&token, args.max_size, console)?;
+    writeln!(console.out, "{token}")?;
+    Ok(Status::Success)
+}
+
+fn read_base(args: &MintArgs) -> Result<serde_json::Map<String, serde_json::Value>> {
+    let Some(path) = &args.claims_file else {
+        return Ok(Default::default());
+    };
+    let file_error = |source| Error::File {
+        path: path.clone(),
+        io: source,
+    };
+    let mut text = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut text)
+            .map_err(file_error)?;
+    } else {
+        text = std::fs::read(path).map_err(file_error)?;
+    }
+    json::parse_object(&text).map_err(|e| {
+        Error::usage(
+            format!("--claims {}: {e}", path.display()),
+            Some("give a JSON object".to_string()),
+        )
+    })
+}
+
+/// Warn over the 4 KiB and 8 KiB budgets; refuse over --max-size.
+fn check_size(token: &str, max_size: Option<usize>, console: &mut Console) -> anyhow::Result<()> {
+    let jws = Jws::parse(token.as_bytes())?;
+    let claims = jws.claims()?;
+    let report = SizeReport::new(jws.sizes(), &claims);
+    if let Some(max) = max_size
+        && token.len() > max
+    {
+        let mut largest = report
+            .claims
+            .iter()
+            .take(3)
+            .map(|c| format!("{} ({} B)", c.name, c.bytes));
+        return Err(Error::Rejected {
+            message: format!("the token is {} bytes, over --max-size {max}", token.len()),
+            hint: Some(format!(
+                "the largest claims: {}",
+                largest.by_ref().collect::<Vec<_>>().join(", ")
+            )),
+        }
+        .into());
+    }
+    for warning in report.warnings() {
+        console.warn(&warning)?;
+    }
+    Ok(())
+}

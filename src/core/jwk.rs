@@ -1,0 +1,215 @@
+//! JSON Web Keys (RFC 7517) as jwtk reads and writes them: every member kept, private ones
+//! included (jsonwebtoken's `Jwk` drops them), secrets redacted from `Debug` and wiped on drop.
+
+use std::fmt;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use zeroize::Zeroize;
+
+/// One JSON Web Key.
+#[derive(Clone, Default, PartialEq, Deserialize, Serialize)]
+pub struct Jwk {
+    /// Key type: `oct`, `RSA`, `EC` or `OKP`.
+    pub kty: String,
+    /// Key id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kid: Option<String>,
+    /// Intended use: `sig` or `enc`.
+    #[serde(default, rename = "use", skip_serializing_if = "Option::is_none")]
+    pub use_: Option<String>,
+    /// Permitted operations (`sign`, `verify`, `encrypt`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_ops: Option<Vec<String>>,
+    /// The one algorithm this key is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alg: Option<String>,
+    /// Curve (EC, OKP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crv: Option<String>,
+    /// RSA modulus.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n: Option<String>,
+    /// RSA public exponent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub e: Option<String>,
+    /// EC x coordinate, or the OKP public key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<String>,
+    /// EC y coordinate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<String>,
+    /// Private exponent (RSA), private scalar (EC) or seed (OKP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub d: Option<String>,
+    /// RSA first prime factor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p: Option<String>,
+    /// RSA second prime factor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    /// RSA first factor CRT exponent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dp: Option<String>,
+    /// RSA second factor CRT exponent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dq: Option<String>,
+    /// RSA first CRT coefficient.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qi: Option<String>,
+    /// The symmetric key (oct).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub k: Option<String>,
+    /// Every other member (`x5c`, `x5t#S256`, `oth`, private extensions), kept as given.
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+/// The members that hold secret material.
+const PRIVATE_MEMBERS: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", "k"];
+
+impl Jwk {
+    /// Whether this JWK holds private or secret material.
+    pub fn is_private(&self) -> bool {
+        self.d.is_some() || self.k.is_some()
+    }
+
+    /// The public half: private members removed (an `oct` key has none, and yields `None`).
+    pub fn public(&self) -> Option<Jwk> {
+        if self.kty == "oct" {
+            return None;
+        }
+        let mut public = self.clone();
+        for member in [
+            &mut public.d,
+            &mut public.p,
+            &mut public.q,
+            &mut public.dp,
+            &mut public.dq,
+            &mut public.qi,
+        ] {
+            if let Some(mut secret) = member.take() {
+                secret.zeroize();
+            }
+        }
+        public.other.remove("oth");
+        Some(public)
+    }
+
+    /// The RFC 7638 SHA-256 thumbprint, base64url: the hash of the required public members in
+    /// lexicographic order, without whitespace.
+    pub fn thumbprint(&self) -> Option<String> {
+        let required: &[(&str, &Option<String>)] = match self.kty.as_str() {
+            "RSA" => &[("e", &self.e), ("kty", &None), ("n", &self.n)],
+            "EC" => &[
+                ("crv", &self.crv),
+                ("kty", &None),
+                ("x", &self.x),
+                ("y", &self.y),
+            ],
+            "OKP" => &[("crv", &self.crv), ("kty", &None), ("x", &self.x)],
+            "oct" => &[("k", &self.k), ("kty", &None)],
+            _ => return None,
+        };
+        let mut canonical = Map::new();
+        for (name, value) in required {
+            let value = if *name == "kty" {
+                Some(&self.kty)
+            } else {
+                value.as_ref()
+            };
+            canonical.insert((*name).to_string(), Value::String(value?.clone()));
+        }
+        // serde_json's `preserve_order` keeps insertion order, which is lexicographic here.
+        let text = serde_json::to_string(&canonical).ok()?;
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, text.as_bytes());
+        Some(URL_SAFE_NO_PAD.encode(digest.as_ref()))
+    }
+}
+
+impl fmt::Debug for Jwk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redacted = |v: &Option<String>| v.as_ref().map(|_| "[redacted]");
+        f.debug_struct("Jwk")
+            .field("kty", &self.kty)
+            .field("kid", &self.kid)
+            .field("alg", &self.alg)
+            .field("use", &self.use_)
+            .field("key_ops", &self.key_ops)
+            .field("crv", &self.crv)
+            .field("n", &self.n)
+            .field("e", &self.e)
+            .field("x", &self.x)
+            .field("y", &self.y)
+            .field("d", &redacted(&self.d))
+            .field("k", &redacted(&self.k))
+            .field("other", &self.other.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Jwk {
+    fn drop(&mut self) {
+        for member in [
+            &mut self.d,
+            &mut self.p,
+            &mut self.q,
+            &mut self.dp,
+            &mut self.dq,
+            &mut self.qi,
+            &mut self.k,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            member.zeroize();
+        }
+    }
+}
+
+/// A JWK Set (RFC 7517 §5): the keys in order, and any other members of the set kept.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+pub struct JwkSet {
+    /// The keys, oldest first by jwtk's convention (new keys are appended).
+    pub keys: Vec<Jwk>,
+    /// Other members of the set.
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+/// Whether a member name holds secret material (for messages that must not show it).
+pub fn is_private_member(name: &str) -> bool {
+    PRIVATE_MEMBERS.contains(&name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc7638_example_thumbprint() {
+        // RFC 7638 §3.1.
+        let jwk: Jwk = serde_json::from_str(
+            r#"{"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","e":"AQAB","alg":"RS256","kid":"2011-04-29"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            jwk.thumbprint().unwrap(),
+            "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+        );
+    }
+
+    #[test]
+    fn keeps_unknown_members_and_hides_secrets() {
+        let text = r#"{"kty":"oct","k":"c2VjcmV0","kid":"a","x5t#S256":"abc","custom":{"z":1}}"#;
+        let jwk: Jwk = serde_json::from_str(text).unwrap();
+        assert!(jwk.is_private());
+        assert_eq!(jwk.other["custom"]["z"], 1);
+        let round: Value = serde_json::to_value(&jwk).unwrap();
+        assert_eq!(round, serde_json::from_str::<Value>(text).unwrap());
+        assert!(!format!("{jwk:?}").contains("c2VjcmV0"));
+        assert!(jwk.public().is_none());
+    }
+}
