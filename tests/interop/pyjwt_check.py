@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Interoperability with PyJWT (and the `cryptography` package behind it).
+
+Usage: pyjwt_check.py PATH/TO/jwtk
+
+1. Tokens jwtk mints verify in PyJWT: every algorithm PyJWT supports, with keys in every
+   encoding jwtk reads (PEM variants, DER, JWK, JWKS + kid, environment, secret files with
+   and without a trailing newline).
+2. Keys are written by `cryptography`, an implementation jwtk shares no code with.
+
+Exits non-zero, naming each failure, when anything does not interoperate.
+"""
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import jwt
+from cryptography.hazmat.primitives import serialization as ser
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+JWTK = sys.argv[1]
+FAILURES = []
+CHECKS = 0
+
+
+def b64u(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def uint(n: int) -> str:
+    return b64u(n.to_bytes((n.bit_length() + 7) // 8, "big"))
+
+
+def jwtk(*args, env=None):
+    full_env = {"PATH": os.environ.get("PATH", "")}
+    full_env.update(env or {})
+    return subprocess.run([JWTK, *args], capture_output=True, text=True, env=full_env)
+
+
+def check(name, ok, detail=""):
+    global CHECKS
+    CHECKS += 1
+    if not ok:
+        FAILURES.append(f"{name}: {detail}")
+
+
+def mint_and_verify(name, key_args, alg, verify_key, env=None, expect_kid=None):
+    out = jwtk("mint", *key_args, "--alg", alg, "--sub", "svc", "--aud", "api", env=env)
+    if out.returncode != 0:
+        check(name, False, f"mint failed: {out.stderr.strip()}")
+        return
+    token = out.stdout.strip()
+    try:
+        claims = jwt.decode(token, verify_key, algorithms=[alg], audience="api")
+        header = jwt.get_unverified_header(token)
+        check(name, claims["sub"] == "svc", f"claims {claims}")
+        if expect_kid is not None:
+            check(name + " kid", header.get("kid") == expect_kid, f"header {header}")
+    except Exception as exc:  # noqa: BLE001 - report every failure, keep going
+        check(name, False, f"PyJWT rejected it: {exc!r}")
+
+
+def ec_jwk(private, crv, size):
+    numbers = private.private_numbers()
+    pub = numbers.public_numbers
+    return {"kty": "EC", "crv": crv, "x": b64u(pub.x.to_bytes(size, "big")),
+            "y": b64u(pub.y.to_bytes(size, "big")), "d": b64u(numbers.private_value.to_bytes(size, "big"))}
+
+
+def rsa_jwk(private):
+    n = private.private_numbers()
+    return {"kty": "RSA", "n": uint(n.public_numbers.n), "e": uint(n.public_numbers.e), "d": uint(n.d),
+            "p": uint(n.p), "q": uint(n.q), "dp": uint(n.dmp1), "dq": uint(n.dmq1), "qi": uint(n.iqmp)}
+
+
+def main():
+    tmp = tempfile.mkdtemp()
+
+    def write(name, data):
+        path = os.path.join(tmp, name)
+        with open(path, "wb" if isinstance(data, bytes) else "w") as f:
+            f.write(data)
+        return path
+
+    # HMAC: secret files with and without a trailing newline, environment, JWK, encodings.
+    secret = b"an-interop-secret-that-is-64-bytes-long-for-HS512-xxxxxxxxxxxxxx"
+    for alg in ["HS256", "HS384", "HS512"]:
+        mint_and_verify(f"{alg} secret file", ["--key", write("s.txt", secret)], alg, secret)
+        mint_and_verify(f"{alg} secret file + newline", ["--key", write("sn.txt", secret + b"\n")], alg, secret)
+        mint_and_verify(f"{alg} env", ["--key-env", "K"], alg, secret, env={"K": secret.decode()})
+        mint_and_verify(f"{alg} JWTK_KEY", [], alg, secret, env={"JWTK_KEY": secret.decode()})
+        mint_and_verify(f"{alg} base64", ["--key-env", "K", "--secret-encoding", "base64"], alg, secret,
+                        env={"K": base64.b64encode(secret).decode()})
+        mint_and_verify(f"{alg} hex", ["--key-env", "K", "--secret-encoding", "hex"], alg, secret,
+                        env={"K": secret.hex()})
+        oct_jwk = {"kty": "oct", "k": b64u(secret), "kid": "h1"}
+        mint_and_verify(f"{alg} JWK", ["--key", write("h.jwk", json.dumps(oct_jwk))], alg, secret, expect_kid="h1")
+    binary = os.urandom(64)
+    mint_and_verify("HS256 binary secret file", ["--key", write("bin.key", binary)], "HS256", binary)
+
+    # RSA: PKCS#8, PKCS#1, DER, JWK, JWKS + kid; every RS and PS algorithm.
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    rsa_pub = rsa_key.public_key()
+    encodings = {
+        "PKCS#8 PEM": rsa_key.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.NoEncryption()),
+        "PKCS#1 PEM": rsa_key.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.TraditionalOpenSSL, ser.NoEncryption()),
+        "PKCS#8 DER": rsa_key.private_bytes(ser.Encoding.DER, ser.PrivateFormat.PKCS8, ser.NoEncryption()),
+        "PKCS#1 DER": rsa_key.private_bytes(ser.Encoding.DER, ser.PrivateFormat.TraditionalOpenSSL, ser.NoEncryption()),
+        "JWK": json.dumps(rsa_jwk(rsa_key)).encode(),
+    }
+    for alg in ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]:
+        for label, data in encodings.items():
+            mint_and_verify(f"{alg} {label}", ["--key", write("rsa.key", data)], alg, rsa_pub)
+    pem = encodings["PKCS#8 PEM"].decode()
+    mint_and_verify("RS256 PEM in env", ["--key-env", "K"], "RS256", rsa_pub, env={"K": pem})
+
+    # EC: P-256, P-384, P-521 as PKCS#8, SEC1 (PEM and DER) and JWK.
+    for alg, curve, crv, size in [("ES256", ec.SECP256R1(), "P-256", 32), ("ES384", ec.SECP384R1(), "P-384", 48),
+                                  ("ES512", ec.SECP521R1(), "P-521", 66)]:
+        key = ec.generate_private_key(curve)
+        forms = {
+            "PKCS#8 PEM": key.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.NoEncryption()),
+            "SEC1 PEM": key.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.TraditionalOpenSSL, ser.NoEncryption()),
+            "SEC1 DER": key.private_bytes(ser.Encoding.DER, ser.PrivateFormat.TraditionalOpenSSL, ser.NoEncryption()),
+            "JWK": json.dumps(ec_jwk(key, crv, size)).encode(),
+        }
+        for label, data in forms.items():
+            mint_and_verify(f"{alg} {label}", ["--key", write("ec.key", data)], alg, key.public_key())
+
+    # Ed25519: PKCS#8 PEM and DER, JWK.
+    ed = ed25519.Ed25519PrivateKey.generate()
+    raw_pub = ed.public_key().public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw)
+    raw_priv = ed.private_bytes(ser.Encoding.Raw, ser.PrivateFormat.Raw, ser.NoEncryption())
+    for label, data in {
+        "PKCS#8 PEM": ed.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.NoEncryption()),
+        "PKCS#8 DER": ed.private_bytes(ser.Encoding.DER, ser.PrivateFormat.PKCS8, ser.NoEncryption()),
+        "JWK": json.dumps({"kty": "OKP", "crv": "Ed25519", "x": b64u(raw_pub), "d": b64u(raw_priv)}).encode(),
+    }.items():
+        mint_and_verify(f"EdDSA {label}", ["--key", write("ed.key", data)], "EdDSA", ed.public_key())
+
+    # A JWKS with old and new keys: --kid picks, the default is the last (newest).
+    old = dict(rsa_jwk(rsa_key), kid="old")
+    new_ec = ec.generate_private_key(ec.SECP256R1())
+    new = dict(ec_jwk(new_ec, "P-256", 32), kid="new")
+    jwks = write("set.jwks", json.dumps({"keys": [old, new]}))
+    mint_and_verify("JWKS default = last", ["--key", jwks], "ES256", new_ec.public_key(), expect_kid="new")
+    mint_and_verify("JWKS --kid old", ["--key", jwks, "--kid", "old"], "RS256", rsa_pub, expect_kid="old")
+
+    print(f"PyJWT {jwt.__version__}: {CHECKS - len(FAILURES)}/{CHECKS} interoperability checks passed")
+    for failure in FAILURES:
+        print("FAIL", failure)
+    return 1 if FAILURES else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
