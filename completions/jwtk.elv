@@ -25,6 +25,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --version 'Print version'
             cand decode 'Show a token''s header and claims without verifying anything.'
             cand mint 'Create and sign a token; print it alone on stdout.'
+            cand verify 'Check a token''s signature and claims.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -65,6 +66,31 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'jwtk;verify'= {
+            cand -k 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
+            cand --key 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
+            cand --key-env 'Read the key material from environment variable VAR'
+            cand --secret-encoding 'How a raw secret''s text becomes bytes (default: the bytes as they are)'
+            cand --kid 'Pick the key with this kid out of a JWKS'
+            cand --alg 'Allow this algorithm (repeatable); default: the algorithms the keys fit'
+            cand --iss 'Require this issuer (repeatable: any one may match)'
+            cand --aud 'Require this audience (repeatable: any one may match)'
+            cand --sub 'Require this subject'
+            cand --typ 'Require this header typ (case-insensitive, with or without application/)'
+            cand --require 'Require this claim to be present (repeatable)'
+            cand --leeway 'Allowed clock skew for exp and nbf: 90s, 15m, 2h, 7d or seconds'
+            cand --now 'Judge the time claims at this instant instead of now'
+            cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --key-prompt 'Type an HMAC secret at the terminal (not echoed)'
+            cand --allow-no-exp 'Accept a token without exp'
+            cand -q 'Print nothing; the exit code says it all'
+            cand --quiet 'Print nothing; the exit code says it all'
+            cand --json 'Print one JSON object: valid, reason, message, alg, kid, header, claims'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'jwtk;completions'= {
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
             cand -h 'Print help (see more with ''--help'')'
@@ -75,12 +101,15 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         &'jwtk;help'= {
             cand decode 'Show a token''s header and claims without verifying anything.'
             cand mint 'Create and sign a token; print it alone on stdout.'
+            cand verify 'Check a token''s signature and claims.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jwtk;help;decode'= {
         }
         &'jwtk;help;mint'= {
+        }
+        &'jwtk;help;verify'= {
         }
         &'jwtk;help;completions'= {
         }

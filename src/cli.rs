@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::core::alg::Algorithm;
 use crate::core::mint::{Jti, parse_assignment};
-use crate::core::time::When;
+use crate::core::time::{Duration, When};
 
 /// A JSON Web Token toolkit: decode, mint, verify, generate keys and classify tokens.
 ///
@@ -68,6 +68,27 @@ pub enum Command {
     ///   jwtk mint --key keys.jwks --kid 2026-11 --claims base.json --jti auto
     #[command(verbatim_doc_comment)]
     Mint(MintArgs),
+
+    /// Check a token's signature and claims.
+    ///
+    /// The signature is checked first, with the keys given (never keys the token names or
+    /// carries); then the header, times and claims. Allowed algorithms come from the keys (a
+    /// JWK's alg, use and key_ops are honoured) or --alg, never from the token; none is never
+    /// accepted. A token without exp is rejected unless --allow-no-exp. Without --aud, the
+    /// audience is not checked, and the output says so.
+    ///
+    /// A valid token prints one line (algorithm, key, expiry) and exits 0. A rejected one
+    /// prints `jwtk: invalid: …` on stderr with every failed check and exits 1; the reason
+    /// codes are malformed, unsupported, alg_not_allowed, no_matching_key, bad_signature,
+    /// expired, not_yet_valid, missing_claim, wrong_issuer, wrong_audience, wrong_subject,
+    /// wrong_type. Key and file problems exit 3.
+    ///
+    /// Examples:
+    ///   jwtk verify --key issuer.pub.pem --iss https://auth.example.com --aud api "$TOKEN"
+    ///   jwtk verify --key keys.jwks --json < token.txt | jq .reason
+    ///   jwtk verify --key-env HMAC_KEY --now 2011-03-22T18:00:00Z --leeway 5m "$TOKEN"
+    #[command(verbatim_doc_comment)]
+    Verify(VerifyArgs),
 
     /// Print a shell completion script.
     ///
@@ -224,6 +245,60 @@ pub struct MintArgs {
     /// Refuse (exit 1) to print a token larger than this many bytes.
     #[arg(long, value_name = "BYTES")]
     pub max_size: Option<usize>,
+}
+
+/// `jwtk verify`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub input: TokenInput,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    /// Allow this algorithm (repeatable); default: the algorithms the keys fit.
+    #[arg(long, value_name = "ALG", value_parser = alg_parser())]
+    pub alg: Vec<Algorithm>,
+
+    /// Require this issuer (repeatable: any one may match).
+    #[arg(long, value_name = "ISS")]
+    pub iss: Vec<String>,
+
+    /// Require this audience (repeatable: any one may match).
+    #[arg(long, value_name = "AUD")]
+    pub aud: Vec<String>,
+
+    /// Require this subject.
+    #[arg(long, value_name = "SUB")]
+    pub sub: Option<String>,
+
+    /// Require this header typ (case-insensitive, with or without application/).
+    #[arg(long, value_name = "TYP")]
+    pub typ: Option<String>,
+
+    /// Require this claim to be present (repeatable).
+    #[arg(long, value_name = "CLAIM")]
+    pub require: Vec<String>,
+
+    /// Allowed clock skew for exp and nbf: 90s, 15m, 2h, 7d or seconds.
+    #[arg(long, value_name = "DURATION", default_value = "60s")]
+    pub leeway: Duration,
+
+    /// Judge the time claims at this instant instead of now.
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub now: Option<When>,
+
+    /// Accept a token without exp.
+    #[arg(long)]
+    pub allow_no_exp: bool,
+
+    /// Print nothing; the exit code says it all.
+    #[arg(short, long, conflicts_with = "json")]
+    pub quiet: bool,
+
+    /// Print one JSON object: valid, reason, message, alg, kid, header, claims.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `jwtk completions`.

@@ -24,6 +24,7 @@ pub fn run(cli: &Cli, console: &mut Console) -> anyhow::Result<Status> {
     let status = match &cli.command {
         Command::Decode(args) => commands::decode::run(args, console),
         Command::Mint(args) => commands::mint::run(args, console),
+        Command::Verify(args) => commands::verify::run(args, console),
         Command::Completions(args) => commands::completions::run(args, console),
     };
     // Flush before judging: a failed write (a full disk, a closed pipe) is an error too.

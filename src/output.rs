@@ -22,6 +22,8 @@ pub struct Console {
     pub err_style: Palette,
     /// Whether stderr is an interactive terminal (for spinners and progress lines).
     pub err_is_terminal: bool,
+    /// Leave out warnings and notes (`--quiet`); errors are still printed.
+    pub quiet: bool,
 }
 
 impl Console {
@@ -45,6 +47,7 @@ impl Console {
             out: Box::new(io::BufWriter::new(io::stdout())),
             err: Box::new(io::stderr()),
             err_is_terminal,
+            quiet: false,
         }
     }
 
@@ -56,17 +59,24 @@ impl Console {
             out_style: Palette::default(),
             err_style: Palette::default(),
             err_is_terminal: false,
+            quiet: false,
         }
     }
 
     /// Print `jwtk: warning: …` on stderr, escaped for the terminal.
     pub fn warn(&mut self, message: &str) -> io::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
         let label = self.err_style.paint("warning:", Color::Yellow);
         writeln!(self.err, "jwtk: {label} {}", one_line(message))
     }
 
     /// Print `jwtk: note: …` on stderr, escaped for the terminal.
     pub fn note(&mut self, message: &str) -> io::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
         let label = self.err_style.paint("note:", Color::Cyan);
         writeln!(self.err, "jwtk: {label} {}", one_line(message))
     }

@@ -3,6 +3,7 @@
 pub mod completions;
 pub mod decode;
 pub mod mint;
+pub mod verify;
 
 use std::io::Read;
 

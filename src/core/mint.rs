@@ -97,51 +97,33 @@ impl ClaimsSpec {
             Some(Jti::Auto) => drop(claims.insert("jti".into(), Value::String(random_id()))),
             None => {}
         }
-        self.set_time(
-            &mut claims,
-            "iat",
-            self.iat,
-            !self.no_iat,
-            When::Offset(0),
-            now,
-        );
-        self.set_time(&mut claims, "nbf", self.nbf, false, When::Offset(0), now);
-        self.set_time(
-            &mut claims,
-            "exp",
-            self.exp,
-            !self.no_exp,
-            DEFAULT_LIFETIME,
-            now,
-        );
+        if self.no_iat {
+            claims.remove("iat");
+        } else {
+            set_time(&mut claims, "iat", self.iat, Some(When::Offset(0)), now);
+        }
+        set_time(&mut claims, "nbf", self.nbf, None, now);
+        if self.no_exp {
+            claims.remove("exp");
+        } else {
+            set_time(&mut claims, "exp", self.exp, Some(DEFAULT_LIFETIME), now);
+        }
         claims
     }
+}
 
-    fn set_time(
-        &self,
-        claims: &mut Map<String, Value>,
-        name: &str,
-        given: Option<When>,
-        default_on: bool,
-        default: When,
-        now: i64,
-    ) {
-        let value = match given {
-            Some(when) => Some(when.resolve(now)),
-            None if default_on && !claims.contains_key(name) => Some(default.resolve(now)),
-            None => None,
-        };
-        if let Some(secs) = value {
-            claims.insert(name.into(), Value::from(secs));
-        }
-        let off = match name {
-            "exp" => self.no_exp,
-            "iat" => self.no_iat,
-            _ => false,
-        };
-        if off {
-            claims.remove(name);
-        }
+/// Set a time claim to the given instant, or to `default` when neither a flag nor an
+/// earlier source (the base, a `--claim`) set it.
+fn set_time(
+    claims: &mut Map<String, Value>,
+    name: &str,
+    given: Option<When>,
+    default: Option<When>,
+    now: i64,
+) {
+    let when = given.or(default.filter(|_| !claims.contains_key(name)));
+    if let Some(when) = when {
+        claims.insert(name.into(), Value::from(when.resolve(now)));
     }
 }
 

@@ -12,3 +12,4 @@ pub mod mint;
 pub mod size;
 pub mod time;
 pub mod token;
+pub mod verify;

@@ -5,6 +5,7 @@ mod decode;
 mod generated;
 mod mint;
 mod usage;
+mod verify;
 
 use std::path::PathBuf;
 

@@ -6,17 +6,22 @@ Usage: pyjwt_check.py PATH/TO/jwtk
 1. Tokens jwtk mints verify in PyJWT: every algorithm PyJWT supports, with keys in every
    encoding jwtk reads (PEM variants, DER, JWK, JWKS + kid, environment, secret files with
    and without a trailing newline).
-2. Keys are written by `cryptography`, an implementation jwtk shares no code with.
+2. Tokens PyJWT mints verify in jwtk, with public keys in every encoding; tampered copies
+   fail as bad_signature; a JWKS holding old and new keys verifies tokens signed by either.
+Keys are written by `cryptography`, an implementation jwtk shares no code with.
 
 Exits non-zero, naming each failure, when anything does not interoperate.
 """
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import time
 
 import jwt
 from cryptography.hazmat.primitives import serialization as ser
@@ -75,6 +80,75 @@ def rsa_jwk(private):
     n = private.private_numbers()
     return {"kty": "RSA", "n": uint(n.public_numbers.n), "e": uint(n.public_numbers.e), "d": uint(n.d),
             "p": uint(n.p), "q": uint(n.q), "dp": uint(n.dmp1), "dq": uint(n.dmq1), "qi": uint(n.iqmp)}
+
+
+def jwtk_verdict(name, token, key_args, expect):
+    out = jwtk("verify", "--json", *key_args, token)
+    try:
+        verdict = json.loads(out.stdout)
+    except json.JSONDecodeError:
+        check(name, False, f"exit {out.returncode}, no JSON: {out.stderr.strip()}")
+        return
+    got = "valid" if verdict["valid"] else verdict["reason"]
+    check(name, got == expect, f"expected {expect}, got {got}: {verdict['message']}")
+
+
+def tampered(token):
+    head, sig = token.rsplit(".", 1)
+    return f"{head}.{'B' if sig[0] == 'A' else 'A'}{sig[1:]}"
+
+
+def verify_pyjwt_tokens(write, secret, rsa_key, ed):
+    claims = {"sub": "from-pyjwt", "exp": int(time.time()) + 600}
+    pub = rsa_key.public_key()
+    rsa_forms = {
+        "SPKI PEM": pub.public_bytes(ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo),
+        "SPKI DER": pub.public_bytes(ser.Encoding.DER, ser.PublicFormat.SubjectPublicKeyInfo),
+        "PKCS#1 PEM": pub.public_bytes(ser.Encoding.PEM, ser.PublicFormat.PKCS1),
+        "PKCS#1 DER": pub.public_bytes(ser.Encoding.DER, ser.PublicFormat.PKCS1),
+        "JWK": json.dumps({k: v for k, v in rsa_jwk(rsa_key).items() if k in ("kty", "n", "e")}).encode(),
+        "private PKCS#8 PEM": rsa_key.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.NoEncryption()),
+    }
+    for alg in ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]:
+        token = jwt.encode(claims, rsa_key, algorithm=alg)
+        for label, data in rsa_forms.items():
+            key = write("verify-rsa.key", data)
+            jwtk_verdict(f"verify {alg} {label}", token, ["--key", key], "valid")
+        jwtk_verdict(f"verify {alg} tampered", tampered(token), ["--key", key], "bad_signature")
+    for alg in ["HS256", "HS384", "HS512"]:
+        token = jwt.encode(claims, secret, algorithm=alg)
+        jwtk_verdict(f"verify {alg} secret", token, ["--key", write("v.secret", secret)], "valid")
+        jwtk_verdict(f"verify {alg} tampered", tampered(token), ["--key", write("v.secret", secret)], "bad_signature")
+    for alg, curve, crv, size in [("ES256", ec.SECP256R1(), "P-256", 32), ("ES384", ec.SECP384R1(), "P-384", 48),
+                                  ("ES512", ec.SECP521R1(), "P-521", 66)]:
+        key = ec.generate_private_key(curve)
+        token = jwt.encode(claims, key, algorithm=alg)
+        public_jwk = {k: v for k, v in ec_jwk(key, crv, size).items() if k != "d"}
+        for label, data in {
+            "SPKI PEM": key.public_key().public_bytes(ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo),
+            "SPKI DER": key.public_key().public_bytes(ser.Encoding.DER, ser.PublicFormat.SubjectPublicKeyInfo),
+            "JWK": json.dumps(public_jwk).encode(),
+        }.items():
+            jwtk_verdict(f"verify {alg} {label}", token, ["--key", write("v.ec", data)], "valid")
+        jwtk_verdict(f"verify {alg} tampered", tampered(token), ["--key", write("v.ec", json.dumps(public_jwk))], "bad_signature")
+    token = jwt.encode(claims, ed, algorithm="EdDSA")
+    ed_pub = ed.public_key().public_bytes(ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo)
+    jwtk_verdict("verify EdDSA SPKI PEM", token, ["--key", write("v.ed", ed_pub)], "valid")
+    jwtk_verdict("verify EdDSA tampered", tampered(token), ["--key", write("v.ed", ed_pub)], "bad_signature")
+    # Rotation: a public JWKS with the old and the new key verifies tokens signed by either.
+    old = dict({k: v for k, v in rsa_jwk(rsa_key).items() if k in ("kty", "n", "e")}, kid="old")
+    new_key = ec.generate_private_key(ec.SECP256R1())
+    new = dict({k: v for k, v in ec_jwk(new_key, "P-256", 32).items() if k != "d"}, kid="new")
+    jwks = write("rotation.jwks", json.dumps({"keys": [old, new]}))
+    jwtk_verdict("rotation old key", jwt.encode(claims, rsa_key, algorithm="RS256", headers={"kid": "old"}), ["--key", jwks], "valid")
+    jwtk_verdict("rotation new key", jwt.encode(claims, new_key, algorithm="ES256", headers={"kid": "new"}), ["--key", jwks], "valid")
+    jwtk_verdict("rotation unknown kid", jwt.encode(claims, new_key, algorithm="ES256", headers={"kid": "gone"}), ["--key", jwks], "no_matching_key")
+    # The key-confusion forgery: an HS256 token whose secret is the RSA public key PEM (PyJWT
+    # itself refuses to sign this, so the HMAC is computed by hand).
+    pem = rsa_forms["SPKI PEM"]
+    signing_input = b64u(b'{"alg":"HS256","typ":"JWT"}') + "." + b64u(json.dumps(claims).encode())
+    tag = hmac.new(pem, signing_input.encode(), hashlib.sha256).digest()
+    jwtk_verdict("key confusion forgery", f"{signing_input}.{b64u(tag)}", ["--key", write("v.pub", pem)], "alg_not_allowed")
 
 
 def main():
@@ -149,6 +223,8 @@ def main():
     jwks = write("set.jwks", json.dumps({"keys": [old, new]}))
     mint_and_verify("JWKS default = last", ["--key", jwks], "ES256", new_ec.public_key(), expect_kid="new")
     mint_and_verify("JWKS --kid old", ["--key", jwks, "--kid", "old"], "RS256", rsa_pub, expect_kid="old")
+
+    verify_pyjwt_tokens(write, secret, rsa_key, ed)
 
     print(f"PyJWT {jwt.__version__}: {CHECKS - len(FAILURES)}/{CHECKS} interoperability checks passed")
     for failure in FAILURES:

@@ -1,0 +1,631 @@
+//! Verifying a token: the signature with configured keys only, then the header, the claims
+//! and the times, judged by jwtk's own rules and reported in full.
+//!
+//! jsonwebtoken's `Validation` cannot judge at a given instant, stops at the first failure,
+//! accepts an `iss` array, ignores `crit`, and computes `now - leeway` in unsigned arithmetic;
+//! here every check is explicit, all failures are collected, and times are compared as
+//! floats, so no value wraps.
+
+use serde_json::{Map, Value};
+
+use crate::core::alg::{Algorithm, Family};
+use crate::core::crypto::Verifier;
+use crate::core::error::{Error, Result};
+use crate::core::keys::{Key, Purpose};
+use crate::core::time::{self, NumericDate, Seconds};
+use crate::core::token::{self, Jws};
+
+/// Why a token was rejected, in the contract's order of precedence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// Not a well-formed JWT.
+    Malformed,
+    /// Uses something jwtk refuses to interpret (`crit`, `b64: false`, `zip`, nested JWT, an
+    /// unknown algorithm).
+    Unsupported,
+    /// The algorithm is not one the keys (or `--alg`) allow; `none` never is.
+    AlgNotAllowed,
+    /// The token's `kid` names no key given.
+    NoMatchingKey,
+    /// No key verifies the signature.
+    BadSignature,
+    /// `exp` has passed (beyond the leeway).
+    Expired,
+    /// `nbf` is still ahead (beyond the leeway).
+    NotYetValid,
+    /// A required claim is absent.
+    MissingClaim,
+    /// `iss` is not one of those expected.
+    WrongIssuer,
+    /// `aud` names none of the audiences expected.
+    WrongAudience,
+    /// `sub` is not the one expected.
+    WrongSubject,
+    /// The header `typ` is not the one expected.
+    WrongType,
+}
+
+impl Reason {
+    /// The code as it appears in JSON and messages.
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::Malformed => "malformed",
+            Reason::Unsupported => "unsupported",
+            Reason::AlgNotAllowed => "alg_not_allowed",
+            Reason::NoMatchingKey => "no_matching_key",
+            Reason::BadSignature => "bad_signature",
+            Reason::Expired => "expired",
+            Reason::NotYetValid => "not_yet_valid",
+            Reason::MissingClaim => "missing_claim",
+            Reason::WrongIssuer => "wrong_issuer",
+            Reason::WrongAudience => "wrong_audience",
+            Reason::WrongSubject => "wrong_subject",
+            Reason::WrongType => "wrong_type",
+        }
+    }
+}
+
+/// One failed check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// Its code.
+    pub reason: Reason,
+    /// What exactly failed, for people.
+    pub message: String,
+}
+
+/// What the claims must satisfy.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// Acceptable issuers (any one); empty: not checked.
+    pub iss: Vec<String>,
+    /// Acceptable audiences (any one); empty: not checked.
+    pub aud: Vec<String>,
+    /// The expected subject.
+    pub sub: Option<String>,
+    /// The expected header `typ` (case-insensitive, with or without `application/`).
+    pub typ: Option<String>,
+    /// Claims that must be present.
+    pub require: Vec<String>,
+    /// Allowed clock skew, in seconds.
+    pub leeway: i64,
+    /// The instant to judge at, in epoch seconds.
+    pub now: i64,
+    /// Accept a token without `exp`.
+    pub allow_no_exp: bool,
+}
+
+/// The outcome for one token.
+#[derive(Debug, Clone, Default)]
+pub struct Verdict {
+    /// Every failed check; empty when the token is valid.
+    pub failures: Vec<Failure>,
+    /// The header's `alg`, when it is a string.
+    pub alg: Option<String>,
+    /// The header's `kid`, as given.
+    pub kid: Option<Value>,
+    /// The key that verified the signature, as messages name it.
+    pub key: Option<String>,
+    /// The header, when the signature verified.
+    pub header: Option<Map<String, Value>>,
+    /// The claims, when the signature verified and they are a JSON object.
+    pub claims: Option<Map<String, Value>>,
+}
+
+impl Verdict {
+    /// Whether every check passed.
+    pub fn is_valid(&self) -> bool {
+        self.failures.is_empty()
+    }
+
+    /// The first reason by precedence.
+    pub fn reason(&self) -> Option<Reason> {
+        self.failures.iter().map(|f| f.reason).min()
+    }
+
+    /// Every failure, most important first, as `code: message; …`.
+    pub fn message(&self) -> String {
+        let mut failures: Vec<&Failure> = self.failures.iter().collect();
+        failures.sort_by_key(|f| f.reason);
+        failures
+            .iter()
+            .map(|f| format!("{}: {}", f.reason.code(), f.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn fail(mut self, reason: Reason, message: impl Into<String>) -> Self {
+        self.failures.push(Failure {
+            reason,
+            message: message.into(),
+        });
+        self
+    }
+}
+
+struct Entry {
+    key: Key,
+    verifiers: Vec<Verifier>,
+}
+
+/// The configured keys, each parsed once into verifiers for the algorithms it may serve.
+pub struct KeyRing {
+    entries: Vec<Entry>,
+}
+
+impl KeyRing {
+    /// Build verifiers for every key and allowed algorithm. Exit-3 errors: an `--alg` that no
+    /// key can serve (including HMAC with public-key material only), or no usable key at all.
+    pub fn new(keys: Vec<Key>, allowed: &[Algorithm]) -> Result<Self> {
+        for &alg in allowed {
+            if !keys
+                .iter()
+                .any(|k| k.mismatch(alg, Purpose::Verify).is_none())
+            {
+                let why = keys
+                    .iter()
+                    .find_map(|k| k.mismatch(alg, Purpose::Verify))
+                    .unwrap_or_default();
+                return Err(Error::key(
+                    format!("no key given can verify {alg}: {why}"),
+                    Some("give a key of the right kind, or leave out --alg to take the algorithms from the keys".into()),
+                ));
+            }
+        }
+        let mut entries = Vec::with_capacity(keys.len());
+        for key in keys {
+            let algs = key
+                .algorithms(Purpose::Verify)
+                .into_iter()
+                .filter(|a| allowed.is_empty() || allowed.contains(a));
+            let verifiers = algs
+                .map(|alg| key.verifier(alg))
+                .collect::<Result<Vec<_>>>()?;
+            entries.push(Entry { key, verifiers });
+        }
+        if entries.iter().all(|e| e.verifiers.is_empty()) {
+            let why = entries
+                .iter()
+                .find_map(|e| e.key.refusal(Purpose::Verify))
+                .unwrap_or_else(|| "no key fits".into());
+            return Err(Error::key(
+                format!("no usable verification key: {why}"),
+                None,
+            ));
+        }
+        Ok(KeyRing { entries })
+    }
+
+    /// The algorithms some key accepts.
+    pub fn algorithms(&self) -> Vec<Algorithm> {
+        let mut algs: Vec<Algorithm> = self
+            .entries
+            .iter()
+            .flat_map(|e| e.verifiers.iter().map(Verifier::alg))
+            .collect();
+        algs.sort();
+        algs.dedup();
+        algs
+    }
+
+    /// Judge one token (the raw input: whitespace and a `Bearer` prefix are fine).
+    pub fn verify(&self, input: &[u8], policy: &Policy) -> Verdict {
+        let token = match token::extract(input) {
+            Ok(token) => token,
+            Err(err) => return Verdict::default().fail(Reason::Malformed, err.to_string()),
+        };
+        let jws = match Jws::parse(token) {
+            Ok(jws) => jws,
+            Err(err) => return Verdict::default().fail(Reason::Malformed, err.to_string()),
+        };
+        let mut verdict = Verdict {
+            alg: jws.alg().map(str::to_string),
+            kid: jws.header.get("kid").cloned(),
+            ..Verdict::default()
+        };
+        let alg = match self.check_header(&jws.header, &mut verdict) {
+            Some(alg) if verdict.failures.is_empty() => alg,
+            _ => return verdict,
+        };
+        let signing_input = jws.segments.signing_input(jws.compact).as_bytes();
+        match self.check_signature(alg, &jws, signing_input) {
+            Ok(label) => verdict.key = Some(label),
+            Err(failure) => return verdict.fail(failure.reason, failure.message),
+        }
+        verdict.header = Some(jws.header.clone());
+        match jws.claims() {
+            Ok(claims) => {
+                verdict
+                    .failures
+                    .extend(check_claims(&jws.header, &claims, policy));
+                verdict.claims = Some(claims);
+                verdict
+            }
+            Err(err) => verdict.fail(
+                Reason::Malformed,
+                format!("the signature is valid, but {err}"),
+            ),
+        }
+    }
+
+    /// Header rules: a known, allowed algorithm; no `crit`, `b64: false`, `zip` or nested JWT.
+    fn check_header(
+        &self,
+        header: &Map<String, Value>,
+        verdict: &mut Verdict,
+    ) -> Option<Algorithm> {
+        let mut fail = |reason, message: String| verdict.failures.push(Failure { reason, message });
+        if header.contains_key("crit") {
+            fail(
+                Reason::Unsupported,
+                "the header has crit: jwtk understands no JWS extensions, so it must refuse it"
+                    .into(),
+            );
+        }
+        if header.get("b64") == Some(&Value::Bool(false)) {
+            fail(
+                Reason::Unsupported,
+                "b64 is false (an unencoded payload, RFC 7797)".into(),
+            );
+        }
+        if header.contains_key("zip") {
+            fail(
+                Reason::Unsupported,
+                "zip on a JWS: compressed payloads are for JWE only".into(),
+            );
+        }
+        if header
+            .get("cty")
+            .and_then(Value::as_str)
+            .is_some_and(|c| c.eq_ignore_ascii_case("JWT"))
+        {
+            fail(
+                Reason::Unsupported,
+                "cty is JWT: a nested JWT is never unwrapped".into(),
+            );
+        }
+        let alg = match header.get("alg") {
+            None => {
+                fail(Reason::Malformed, "the header has no alg".into());
+                return None;
+            }
+            Some(Value::String(alg)) => alg,
+            Some(other) => {
+                let kind = crate::core::json::kind_of(other);
+                fail(Reason::Malformed, format!("alg is {kind}, not a string"));
+                return None;
+            }
+        };
+        let shown: String = alg.chars().take(40).collect();
+        if alg.eq_ignore_ascii_case("none") {
+            fail(
+                Reason::AlgNotAllowed,
+                format!("alg {shown:?}: unsigned tokens are never accepted"),
+            );
+            return None;
+        }
+        let Ok(parsed) = alg.parse::<Algorithm>() else {
+            fail(Reason::Unsupported, format!("unknown algorithm {shown:?}"));
+            return None;
+        };
+        if !self.algorithms().contains(&parsed) {
+            let allowed: Vec<&str> = self.algorithms().iter().map(|a| a.name()).collect();
+            let extra = match parsed.family() {
+                Family::Hmac => {
+                    " (an HMAC token checked against public keys is the key-confusion attack)"
+                }
+                _ => "",
+            };
+            fail(
+                Reason::AlgNotAllowed,
+                format!(
+                    "{parsed} is not allowed here: the keys allow {}{extra}",
+                    allowed.join(", ")
+                ),
+            );
+            return None;
+        }
+        Some(parsed)
+    }
+
+    /// Try the keys that fit `alg` and the token's `kid`: a key whose kid differs is skipped,
+    /// a key without a kid is tried (rotation).
+    fn check_signature(
+        &self,
+        alg: Algorithm,
+        jws: &Jws,
+        signing_input: &[u8],
+    ) -> std::result::Result<String, Failure> {
+        let token_kid = jws.header.get("kid");
+        let mut tried = 0;
+        for entry in &self.entries {
+            let kid_fits = match (&entry.key.kid, token_kid) {
+                (Some(own), Some(Value::String(kid))) => own == kid,
+                (Some(_), Some(_)) => false,
+                _ => true,
+            };
+            let Some(verifier) = entry.verifiers.iter().find(|v| v.alg() == alg) else {
+                continue;
+            };
+            if !kid_fits {
+                continue;
+            }
+            tried += 1;
+            if verifier.verify(signing_input, &jws.signature) {
+                return Ok(entry.key.label());
+            }
+        }
+        if tried == 0 {
+            let kid = token_kid.map(Value::to_string).unwrap_or_default();
+            return Err(Failure {
+                reason: Reason::NoMatchingKey,
+                message: format!("no {alg} key has kid {kid}"),
+            });
+        }
+        let keys = if tried == 1 {
+            "the key".to_string()
+        } else {
+            format!("any of the {tried} keys")
+        };
+        Err(Failure {
+            reason: Reason::BadSignature,
+            message: format!("the {alg} signature does not verify with {keys}"),
+        })
+    }
+}
+
+/// Times, presence, issuer, audience, subject and type, all checked and all reported.
+pub fn check_claims(
+    header: &Map<String, Value>,
+    claims: &Map<String, Value>,
+    policy: &Policy,
+) -> Vec<Failure> {
+    let mut failures = Vec::new();
+    let mut fail = |reason, message: String| failures.push(Failure { reason, message });
+    let now = policy.now as Seconds;
+    let leeway = policy.leeway as Seconds;
+    let mut times = [None; 3];
+    for (slot, name) in times.iter_mut().zip(["exp", "nbf", "iat"]) {
+        match claims.get(name).map(NumericDate::read) {
+            Some(NumericDate::At(at)) => *slot = Some(at),
+            Some(NumericDate::NotANumber(kind)) => fail(
+                Reason::Malformed,
+                format!("{name} is {kind}, not a NumericDate"),
+            ),
+            None => {}
+        }
+    }
+    let [exp, nbf, _iat] = times;
+    match exp {
+        Some(exp) if now >= exp + leeway => fail(
+            Reason::Expired,
+            format!(
+                "expired {} ({})",
+                time::relative(exp, policy.now),
+                time::format_utc(exp)
+            ),
+        ),
+        None if !policy.allow_no_exp && !claims.contains_key("exp") => fail(
+            Reason::MissingClaim,
+            "no exp: tokens must expire (--allow-no-exp accepts this)".into(),
+        ),
+        _ => {}
+    }
+    if let Some(nbf) = nbf.filter(|&nbf| now + leeway < nbf) {
+        fail(
+            Reason::NotYetValid,
+            format!(
+                "not valid until {} ({})",
+                time::relative(nbf, policy.now),
+                time::format_utc(nbf)
+            ),
+        );
+    }
+    for name in &policy.require {
+        if !claims.contains_key(name) {
+            fail(
+                Reason::MissingClaim,
+                format!("required claim {name:?} is absent"),
+            );
+        }
+    }
+    if !policy.iss.is_empty() && !string_in(claims.get("iss"), &policy.iss) {
+        fail(
+            Reason::WrongIssuer,
+            mismatch("iss", claims.get("iss"), &policy.iss),
+        );
+    }
+    if !policy.aud.is_empty() && !audience_matches(claims.get("aud"), &policy.aud) {
+        fail(
+            Reason::WrongAudience,
+            mismatch("aud", claims.get("aud"), &policy.aud),
+        );
+    }
+    if let Some(sub) = &policy.sub
+        && !string_in(claims.get("sub"), std::slice::from_ref(sub))
+    {
+        fail(
+            Reason::WrongSubject,
+            mismatch("sub", claims.get("sub"), std::slice::from_ref(sub)),
+        );
+    }
+    if let Some(typ) = &policy.typ
+        && !typ_matches(header.get("typ"), typ)
+    {
+        fail(
+            Reason::WrongType,
+            mismatch("typ", header.get("typ"), std::slice::from_ref(typ)),
+        );
+    }
+    failures
+}
+
+fn string_in(value: Option<&Value>, expected: &[String]) -> bool {
+    matches!(value, Some(Value::String(s)) if expected.contains(s))
+}
+
+/// `aud` is a string or a non-empty array of strings, one of which is expected.
+fn audience_matches(value: Option<&Value>, expected: &[String]) -> bool {
+    match value {
+        Some(Value::String(aud)) => expected.contains(aud),
+        Some(Value::Array(items)) if !items.is_empty() && items.iter().all(Value::is_string) => {
+            items.iter().any(|item| string_in(Some(item), expected))
+        }
+        _ => false,
+    }
+}
+
+fn typ_matches(value: Option<&Value>, expected: &str) -> bool {
+    let bare = |t: &str| {
+        let lower = t.to_ascii_lowercase();
+        lower
+            .strip_prefix("application/")
+            .map(str::to_string)
+            .unwrap_or(lower)
+    };
+    matches!(value, Some(Value::String(typ)) if bare(typ) == bare(expected))
+}
+
+fn mismatch(name: &str, value: Option<&Value>, expected: &[String]) -> String {
+    let wanted = expected
+        .iter()
+        .map(|e| format!("{e:?}"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let got = match value {
+        None => "absent".to_string(),
+        Some(value) => {
+            let text = value.to_string();
+            let short: String = text.chars().take(80).collect();
+            let ellipsis = if short.len() < text.len() { "…" } else { "" };
+            format!("{short}{ellipsis}")
+        }
+    };
+    format!("{name} is {got}, expected {wanted}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn claims(value: Value) -> Map<String, Value> {
+        value.as_object().unwrap().clone()
+    }
+
+    fn reasons(header: Value, body: Value, policy: &Policy) -> Vec<Reason> {
+        check_claims(&claims(header), &claims(body), policy)
+            .iter()
+            .map(|f| f.reason)
+            .collect()
+    }
+
+    #[test]
+    fn times_never_wrap() {
+        let policy = Policy {
+            now: 1000,
+            leeway: 60,
+            ..Policy::default()
+        };
+        assert_eq!(reasons(json!({}), json!({"exp": 1061}), &policy), []);
+        assert_eq!(
+            reasons(json!({}), json!({"exp": 940}), &policy),
+            [Reason::Expired]
+        );
+        assert_eq!(
+            reasons(json!({}), json!({"exp": -5}), &policy),
+            [Reason::Expired]
+        );
+        assert_eq!(reasons(json!({}), json!({"exp": 1e300}), &policy), []);
+        assert_eq!(
+            reasons(json!({}), json!({"exp": 18446744073709551616.0}), &policy),
+            []
+        );
+        assert_eq!(
+            reasons(json!({}), json!({"exp": 2000, "nbf": 1061}), &policy),
+            [Reason::NotYetValid]
+        );
+        let huge = Policy {
+            now: 1000,
+            leeway: i64::MAX,
+            ..Policy::default()
+        };
+        assert_eq!(
+            reasons(json!({}), json!({"exp": 0, "nbf": 1e18}), &huge),
+            []
+        );
+        for bad in [json!("1"), Value::Null, json!(true), json!([1])] {
+            assert_eq!(
+                reasons(json!({}), json!({"exp": 2000, "nbf": bad}), &policy),
+                [Reason::Malformed]
+            );
+        }
+        assert_eq!(
+            reasons(json!({}), json!({}), &policy),
+            [Reason::MissingClaim]
+        );
+        let lenient = Policy {
+            allow_no_exp: true,
+            ..policy
+        };
+        assert_eq!(reasons(json!({}), json!({}), &lenient), []);
+    }
+
+    #[test]
+    fn issuer_audience_subject_type() {
+        let policy = Policy {
+            iss: vec!["a".into(), "b".into()],
+            aud: vec!["api".into()],
+            sub: Some("u".into()),
+            typ: Some("at+jwt".into()),
+            allow_no_exp: true,
+            ..Policy::default()
+        };
+        let ok = json!({"iss": "b", "aud": ["x", "api"], "sub": "u"});
+        assert_eq!(
+            reasons(json!({"typ": "application/AT+JWT"}), ok, &policy),
+            []
+        );
+        let all = [
+            Reason::WrongIssuer,
+            Reason::WrongAudience,
+            Reason::WrongSubject,
+            Reason::WrongType,
+        ];
+        assert_eq!(reasons(json!({}), json!({}), &policy), all);
+        assert_eq!(
+            reasons(
+                json!({"typ": "JWT"}),
+                json!({"iss": ["a"], "aud": [], "sub": 5}),
+                &policy
+            ),
+            all
+        );
+        assert_eq!(
+            reasons(
+                json!({"typ": "at+jwt"}),
+                json!({"iss": "A", "aud": "API", "sub": "U"}),
+                &policy
+            ),
+            all[..3]
+        );
+        assert_eq!(
+            reasons(
+                json!({"typ": "at+jwt"}),
+                json!({"iss": "a", "aud": ["api", 1], "sub": "u"}),
+                &policy
+            ),
+            [Reason::WrongAudience]
+        );
+    }
+
+    #[test]
+    fn verdict_reason_follows_precedence() {
+        let v = Verdict::default()
+            .fail(Reason::WrongIssuer, "x")
+            .fail(Reason::Expired, "y");
+        assert_eq!(v.reason(), Some(Reason::Expired));
+        assert_eq!(v.message(), "expired: y; wrong_issuer: x");
+    }
+}
