@@ -317,6 +317,10 @@ fn leeway_and_now() {
     assert_eq!(reason(&["-k", &k, "--now", "+6m", &t]), "valid");
     assert_eq!(reason(&["-k", &k, "--now", "+2h", &t]), "expired");
     assert_eq!(reason(&["-k", &k, "--leeway", "10m", &t]), "valid");
+    let forever = mint(&["-k", &k, "--no-exp"]);
+    assert_eq!(reason(&["-k", &k, &forever]), "missing_claim");
+    assert_eq!(reason(&["-k", &k, "--allow-no-exp", &forever]), "valid");
+    jwtk().args(["verify", "-k", &k, "--allow-no-exp", &forever]).assert().success().stdout(predicate::str::contains("never expires"));
     jwtk()
         .args(["verify", "-k", &k, "--leeway", "soon", &t])
         .assert()
