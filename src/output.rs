@@ -20,8 +20,6 @@ pub struct Console {
     pub out_style: Palette,
     /// Styling for `err`.
     pub err_style: Palette,
-    /// Whether stderr is an interactive terminal (for spinners and progress lines).
-    pub err_is_terminal: bool,
     /// Leave out warnings and notes (`--quiet`); errors are still printed.
     pub quiet: bool,
 }
@@ -40,25 +38,11 @@ impl Console {
         // `colored` would decide once, for stdout only; jwtk decides per stream instead and
         // tells `colored` to always paint what a `Palette` asks it to.
         colored::control::set_override(true);
-        let err_is_terminal = io::stderr().is_terminal();
         Console {
             out_style: decide(io::stdout().is_terminal()),
-            err_style: decide(err_is_terminal),
+            err_style: decide(io::stderr().is_terminal()),
             out: Box::new(io::BufWriter::new(io::stdout())),
             err: Box::new(io::stderr()),
-            err_is_terminal,
-            quiet: false,
-        }
-    }
-
-    /// A console writing into buffers, without colour (for tests).
-    pub fn capture(out: Box<dyn Write>, err: Box<dyn Write>) -> Self {
-        Console {
-            out,
-            err,
-            out_style: Palette::default(),
-            err_style: Palette::default(),
-            err_is_terminal: false,
             quiet: false,
         }
     }

@@ -593,13 +593,23 @@ fn decode_hex(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// serde's message for a JWK that does not fit the type, without echoing values.
+/// serde's message for a JWK that does not fit the type, with the values it quotes (between
+/// backticks, and possibly secret) left out, and without the position.
 fn json_fault(err: &serde_json::Error) -> String {
     let text = err.to_string();
-    match text.find(" at line ") {
-        Some(end) => text[..end].to_string(),
-        None => text,
+    let text = text
+        .find(" at line ")
+        .map_or(text.as_str(), |end| &text[..end]);
+    let mut out = String::with_capacity(text.len());
+    for (i, piece) in text.split('`').enumerate() {
+        if i % 2 == 0 {
+            out.push_str(piece);
+        }
     }
+    out.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" ,", ",")
 }
 
 #[cfg(test)]
@@ -618,6 +628,16 @@ mod tests {
             .decode("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo")
             .unwrap();
         assert!(!is_weak_ed25519(&rfc8037));
+    }
+
+    #[test]
+    fn jwk_type_errors_do_not_quote_values() {
+        let err = serde_json::from_str::<Jwk>(r#"{"kty":"oct","k":123456789}"#).unwrap_err();
+        let fault = json_fault(&err);
+        assert!(
+            !fault.contains("123456789") && fault.contains("invalid type"),
+            "{fault}"
+        );
     }
 
     #[test]

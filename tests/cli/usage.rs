@@ -37,17 +37,37 @@ fn color_values_are_the_contracts() {
 #[test]
 fn algorithm_names_are_spelled_exactly_as_the_contract() {
     let key = super::fixture("keys/secret-newline.txt");
-    let contract = ["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
+    let contract = [
+        "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+        "ES384", "ES512", "EdDSA",
+    ];
     assert_eq!(jwtk::core::alg::Algorithm::NAMES, contract);
     for bad in ["hs256", "ed-dsa", "EDDSA", "es512", "none", "ES256K"] {
-        jwtk().args(["mint", "-k", key.to_str().unwrap(), "--alg", bad]).assert().code(2);
-        jwtk().args(["verify", "-k", key.to_str().unwrap(), "--alg", bad, "x.y.z"]).assert().code(2);
+        jwtk()
+            .args(["mint", "-k", key.to_str().unwrap(), "--alg", bad])
+            .assert()
+            .code(2);
+        jwtk()
+            .args(["verify", "-k", key.to_str().unwrap(), "--alg", bad, "x.y.z"])
+            .assert()
+            .code(2);
     }
     for good in ["HS256", "HS384", "HS512"] {
-        jwtk().args(["mint", "-k", key.to_str().unwrap(), "--alg", good]).assert().success();
+        jwtk()
+            .args(["mint", "-k", key.to_str().unwrap(), "--alg", good])
+            .assert()
+            .success();
     }
     for encoding in ["utf8", "base64", "base64url", "hex"] {
-        jwtk().env("K", "00ff").args(["mint", "--key-env", "K", "--secret-encoding", encoding]).assert().code(predicates::ord::ne(2));
+        jwtk()
+            .env("K", "00ff")
+            .args(["mint", "--key-env", "K", "--secret-encoding", encoding])
+            .assert()
+            .code(predicates::ord::ne(2));
     }
-    jwtk().env("K", "00ff").args(["mint", "--key-env", "K", "--secret-encoding", "base-64"]).assert().code(2);
+    jwtk()
+        .env("K", "00ff")
+        .args(["mint", "--key-env", "K", "--secret-encoding", "base-64"])
+        .assert()
+        .code(2);
 }

@@ -320,7 +320,11 @@ fn leeway_and_now() {
     let forever = mint(&["-k", &k, "--no-exp"]);
     assert_eq!(reason(&["-k", &k, &forever]), "missing_claim");
     assert_eq!(reason(&["-k", &k, "--allow-no-exp", &forever]), "valid");
-    jwtk().args(["verify", "-k", &k, "--allow-no-exp", &forever]).assert().success().stdout(predicate::str::contains("never expires"));
+    jwtk()
+        .args(["verify", "-k", &k, "--allow-no-exp", &forever])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("never expires"));
     jwtk()
         .args(["verify", "-k", &k, "--leeway", "soon", &t])
         .assert()
