@@ -693,6 +693,34 @@ fn size_warnings_and_max_size() {
 }
 
 #[test]
+fn the_prompt_reads_a_hidden_secret_from_the_terminal() {
+    let secret = "a-very-long-shared-secret-of-40-bytes!!!";
+    let fixed = ["--iat", "1900000000", "--exp", "1900000900"];
+    let reference = token_of(
+        jwtk()
+            .env("K", secret)
+            .args(["mint", "--key-env", "K"])
+            .args(fixed),
+    );
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_jwtk"));
+    command
+        .env_clear()
+        .env("JWTK_NOW", NOW.to_string())
+        .args(["mint", "--key-prompt"])
+        .args(fixed);
+    let mut session = rexpect::session::spawn_command(command, Some(10_000)).unwrap();
+    session.exp_string("HMAC secret: ").unwrap();
+    session.send_line(secret).unwrap();
+    let rest = session.exp_eof().unwrap();
+    assert!(!rest.contains(secret), "the secret was echoed: {rest:?}");
+    assert_eq!(
+        rest.trim(),
+        reference,
+        "the prompt's secret signs like the same secret elsewhere"
+    );
+}
+
+#[test]
 fn no_terminal_for_the_prompt_is_exit_3() {
     // setsid gives the process no controlling terminal, as in CI.
     let out = std::process::Command::new("setsid")
