@@ -29,6 +29,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Show a token''s header and claims without verifying anything.')
             [CompletionResult]::new('mint', 'mint', [CompletionResultType]::ParameterValue, 'Create and sign a token; print it alone on stdout.')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a token''s signature and claims.')
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.')
+            [CompletionResult]::new('keyset', 'keyset', [CompletionResultType]::ParameterValue, 'List, publish and retire the keys of a JWKS file.')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -98,6 +100,81 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'jwtk;keygen' {
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'The kind of key (default: the one --alg needs)')
+            [CompletionResult]::new('--bits', '--bits', [CompletionResultType]::ParameterName, 'Size in bits: hmac at least 256 (default 256); rsa 2048 (default), 3072, 4096 or 8192')
+            [CompletionResult]::new('--curve', '--curve', [CompletionResultType]::ParameterName, 'The curve of an EC key (default P-256)')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The JWK''s alg; for hmac it also sizes the secret (HS384: 384 bits, HS512: 512)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (default pem; hmac has no pem, its default is jwk)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the private key to PATH (0600) and the public key to PATH.pub')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'The key id (default: RFC 7638 thumbprint; random for hmac)')
+            [CompletionResult]::new('--add-to', '--add-to', [CompletionResultType]::ParameterName, 'Append the new private key to this JWKS file (created 0600 if missing)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing files (atomically)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtk;keyset' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'One line per key: kid, type, alg, use, private or public.')
+            [CompletionResult]::new('public', 'public', [CompletionResultType]::ParameterValue, 'The public JWKS for verifiers: private members removed, HMAC keys left out.')
+            [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Remove one key, keeping the others untouched.')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'jwtk;keyset;list' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtk;keyset;public' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write to PATH (mode 0644) instead of stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace PATH if it exists (atomically)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtk;keyset;retire' {
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'The kid of the key to remove')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtk;keyset;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'One line per key: kid, type, alg, use, private or public.')
+            [CompletionResult]::new('public', 'public', [CompletionResultType]::ParameterValue, 'The public JWKS for verifiers: private members removed, HMAC keys left out.')
+            [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Remove one key, keeping the others untouched.')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'jwtk;keyset;help;list' {
+            break
+        }
+        'jwtk;keyset;help;public' {
+            break
+        }
+        'jwtk;keyset;help;retire' {
+            break
+        }
+        'jwtk;keyset;help;help' {
+            break
+        }
         'jwtk;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -110,6 +187,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Show a token''s header and claims without verifying anything.')
             [CompletionResult]::new('mint', 'mint', [CompletionResultType]::ParameterValue, 'Create and sign a token; print it alone on stdout.')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a token''s signature and claims.')
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.')
+            [CompletionResult]::new('keyset', 'keyset', [CompletionResultType]::ParameterValue, 'List, publish and retire the keys of a JWKS file.')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -121,6 +200,24 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             break
         }
         'jwtk;help;verify' {
+            break
+        }
+        'jwtk;help;keygen' {
+            break
+        }
+        'jwtk;help;keyset' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'One line per key: kid, type, alg, use, private or public.')
+            [CompletionResult]::new('public', 'public', [CompletionResultType]::ParameterValue, 'The public JWKS for verifiers: private members removed, HMAC keys left out.')
+            [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Remove one key, keeping the others untouched.')
+            break
+        }
+        'jwtk;help;keyset;list' {
+            break
+        }
+        'jwtk;help;keyset;public' {
+            break
+        }
+        'jwtk;help;keyset;retire' {
             break
         }
         'jwtk;help;completions' {

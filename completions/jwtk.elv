@@ -26,6 +26,8 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand decode 'Show a token''s header and claims without verifying anything.'
             cand mint 'Create and sign a token; print it alone on stdout.'
             cand verify 'Check a token''s signature and claims.'
+            cand keygen 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
+            cand keyset 'List, publish and retire the keys of a JWKS file.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -91,6 +93,71 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'jwtk;keygen'= {
+            cand --type 'The kind of key (default: the one --alg needs)'
+            cand --bits 'Size in bits: hmac at least 256 (default 256); rsa 2048 (default), 3072, 4096 or 8192'
+            cand --curve 'The curve of an EC key (default P-256)'
+            cand --alg 'The JWK''s alg; for hmac it also sizes the secret (HS384: 384 bits, HS512: 512)'
+            cand --format 'Output format (default pem; hmac has no pem, its default is jwk)'
+            cand --out 'Write the private key to PATH (0600) and the public key to PATH.pub'
+            cand --kid 'The key id (default: RFC 7638 thumbprint; random for hmac)'
+            cand --add-to 'Append the new private key to this JWKS file (created 0600 if missing)'
+            cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --force 'Replace existing files (atomically)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtk;keyset'= {
+            cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'One line per key: kid, type, alg, use, private or public.'
+            cand public 'The public JWKS for verifiers: private members removed, HMAC keys left out.'
+            cand retire 'Remove one key, keeping the others untouched.'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jwtk;keyset;list'= {
+            cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtk;keyset;public'= {
+            cand --out 'Write to PATH (mode 0644) instead of stdout'
+            cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --force 'Replace PATH if it exists (atomically)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtk;keyset;retire'= {
+            cand --kid 'The kid of the key to remove'
+            cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtk;keyset;help'= {
+            cand list 'One line per key: kid, type, alg, use, private or public.'
+            cand public 'The public JWKS for verifiers: private members removed, HMAC keys left out.'
+            cand retire 'Remove one key, keeping the others untouched.'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jwtk;keyset;help;list'= {
+        }
+        &'jwtk;keyset;help;public'= {
+        }
+        &'jwtk;keyset;help;retire'= {
+        }
+        &'jwtk;keyset;help;help'= {
+        }
         &'jwtk;completions'= {
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
             cand -h 'Print help (see more with ''--help'')'
@@ -102,6 +169,8 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand decode 'Show a token''s header and claims without verifying anything.'
             cand mint 'Create and sign a token; print it alone on stdout.'
             cand verify 'Check a token''s signature and claims.'
+            cand keygen 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
+            cand keyset 'List, publish and retire the keys of a JWKS file.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -110,6 +179,19 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         &'jwtk;help;mint'= {
         }
         &'jwtk;help;verify'= {
+        }
+        &'jwtk;help;keygen'= {
+        }
+        &'jwtk;help;keyset'= {
+            cand list 'One line per key: kid, type, alg, use, private or public.'
+            cand public 'The public JWKS for verifiers: private members removed, HMAC keys left out.'
+            cand retire 'Remove one key, keeping the others untouched.'
+        }
+        &'jwtk;help;keyset;list'= {
+        }
+        &'jwtk;help;keyset;public'= {
+        }
+        &'jwtk;help;keyset;retire'= {
         }
         &'jwtk;help;completions'= {
         }

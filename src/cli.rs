@@ -90,6 +90,34 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Verify(VerifyArgs),
 
+    /// Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.
+    ///
+    /// Keys come from aws-lc-rs and the operating system's CSPRNG. Asymmetric keys are written
+    /// as PKCS#8 PEM (the public half as SPKI PEM) or as JWK/JWKS; HMAC keys as an oct JWK.
+    /// The kid defaults to the RFC 7638 thumbprint (asymmetric) or a random id (HMAC).
+    ///
+    /// With --out PATH the private key goes to PATH (mode 0600) and the public key to
+    /// PATH.pub; neither is written if either exists, unless --force (then both are replaced
+    /// atomically). The kid is printed on stdout. Without --out, the private key goes to
+    /// stdout. With --add-to SET the new private key is appended to a JWKS file (created 0600
+    /// if missing) under a lock, and only its kid is printed.
+    ///
+    /// Examples:
+    ///   jwtk keygen --type ec --out issuer            # issuer (private) and issuer.pub
+    ///   jwtk keygen --type hmac --alg HS512 --out billing.jwk
+    ///   jwtk keygen --type ed25519 --add-to keys.jwks
+    #[command(verbatim_doc_comment)]
+    Keygen(KeygenArgs),
+
+    /// List, publish and retire the keys of a JWKS file.
+    ///
+    /// Examples:
+    ///   jwtk keyset list keys.jwks
+    ///   jwtk keyset public keys.jwks --out public.jwks
+    ///   jwtk keyset retire keys.jwks --kid 2025-q4
+    #[command(verbatim_doc_comment)]
+    Keyset(KeysetArgs),
+
     /// Print a shell completion script.
     ///
     /// Examples:
@@ -299,6 +327,141 @@ pub struct VerifyArgs {
     /// Print one JSON object: valid, reason, message, alg, kid, header, claims.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `jwtk keygen`.
+#[derive(Debug, Clone, Args)]
+pub struct KeygenArgs {
+    /// The kind of key (default: the one --alg needs).
+    #[arg(
+        long = "type",
+        value_enum,
+        value_name = "TYPE",
+        required_unless_present = "alg"
+    )]
+    pub key_type: Option<KeyTypeArg>,
+
+    /// Size in bits: hmac at least 256 (default 256); rsa 2048 (default), 3072, 4096 or 8192.
+    #[arg(long, value_name = "BITS")]
+    pub bits: Option<usize>,
+
+    /// The curve of an EC key (default P-256).
+    #[arg(long, value_enum, value_name = "CURVE")]
+    pub curve: Option<CurveArg>,
+
+    /// The JWK's alg; for hmac it also sizes the secret (HS384: 384 bits, HS512: 512).
+    #[arg(long, value_name = "ALG", value_parser = alg_parser())]
+    pub alg: Option<Algorithm>,
+
+    /// Output format (default pem; hmac has no pem, its default is jwk).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<KeyFormatArg>,
+
+    /// Write the private key to PATH (0600) and the public key to PATH.pub.
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    pub out: Option<PathBuf>,
+
+    /// Replace existing files (atomically).
+    #[arg(long)]
+    pub force: bool,
+
+    /// The key id (default: RFC 7638 thumbprint; random for hmac).
+    #[arg(long, value_name = "KID")]
+    pub kid: Option<String>,
+
+    /// Append the new private key to this JWKS file (created 0600 if missing).
+    #[arg(long, value_name = "JWKS", value_hint = ValueHint::FilePath, conflicts_with_all = ["out", "format"])]
+    pub add_to: Option<PathBuf>,
+}
+
+/// `--type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyTypeArg {
+    /// A shared secret for HS256/384/512.
+    Hmac,
+    /// An RSA key for RS* and PS*.
+    Rsa,
+    /// An ECDSA key for ES256/384/512.
+    Ec,
+    /// An Ed25519 key for EdDSA.
+    Ed25519,
+}
+
+/// `--curve`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CurveArg {
+    /// NIST P-256, for ES256.
+    #[value(name = "P-256")]
+    P256,
+    /// NIST P-384, for ES384.
+    #[value(name = "P-384")]
+    P384,
+    /// NIST P-521, for ES512.
+    #[value(name = "P-521")]
+    P521,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyFormatArg {
+    /// PKCS#8 PEM private key, SPKI PEM public key.
+    Pem,
+    /// A JSON Web Key.
+    Jwk,
+    /// A JSON Web Key Set holding the one key.
+    Jwks,
+}
+
+/// `jwtk keyset`.
+#[derive(Debug, Clone, Args)]
+pub struct KeysetArgs {
+    /// What to do with the keyset.
+    #[command(subcommand)]
+    pub command: KeysetCommand,
+}
+
+/// The keyset subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum KeysetCommand {
+    /// One line per key: kid, type, alg, use, private or public.
+    ///
+    /// Example:
+    ///   jwtk keyset list keys.jwks
+    #[command(verbatim_doc_comment)]
+    List {
+        /// The JWKS file.
+        #[arg(value_name = "JWKS", value_hint = ValueHint::FilePath)]
+        jwks: PathBuf,
+    },
+    /// The public JWKS for verifiers: private members removed, HMAC keys left out.
+    ///
+    /// Example:
+    ///   jwtk keyset public keys.jwks --out public.jwks
+    #[command(verbatim_doc_comment)]
+    Public {
+        /// The JWKS file.
+        #[arg(value_name = "JWKS", value_hint = ValueHint::FilePath)]
+        jwks: PathBuf,
+        /// Write to PATH (mode 0644) instead of stdout.
+        #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
+        out: Option<PathBuf>,
+        /// Replace PATH if it exists (atomically).
+        #[arg(long, requires = "out")]
+        force: bool,
+    },
+    /// Remove one key, keeping the others untouched.
+    ///
+    /// Example:
+    ///   jwtk keyset retire keys.jwks --kid 2025-q4
+    #[command(verbatim_doc_comment)]
+    Retire {
+        /// The JWKS file.
+        #[arg(value_name = "JWKS", value_hint = ValueHint::FilePath)]
+        jwks: PathBuf,
+        /// The kid of the key to remove.
+        #[arg(long, value_name = "KID")]
+        kid: String,
+    },
 }
 
 /// `jwtk completions`.

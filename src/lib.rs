@@ -25,6 +25,8 @@ pub fn run(cli: &Cli, console: &mut Console) -> anyhow::Result<Status> {
         Command::Decode(args) => commands::decode::run(args, console),
         Command::Mint(args) => commands::mint::run(args, console),
         Command::Verify(args) => commands::verify::run(args, console),
+        Command::Keygen(args) => commands::keygen::run(args, console),
+        Command::Keyset(args) => commands::keyset::run(args, console),
         Command::Completions(args) => commands::completions::run(args, console),
     };
     // Flush before judging: a failed write (a full disk, a closed pipe) is an error too.

@@ -20,6 +20,8 @@ pub struct Console {
     pub out_style: Palette,
     /// Styling for `err`.
     pub err_style: Palette,
+    /// Whether stderr is an interactive terminal (for spinners).
+    pub err_is_terminal: bool,
     /// Leave out warnings and notes (`--quiet`); errors are still printed.
     pub quiet: bool,
 }
@@ -41,6 +43,7 @@ impl Console {
         Console {
             out_style: decide(io::stdout().is_terminal()),
             err_style: decide(io::stderr().is_terminal()),
+            err_is_terminal: io::stderr().is_terminal(),
             out: Box::new(io::BufWriter::new(io::stdout())),
             err: Box::new(io::stderr()),
             quiet: false,

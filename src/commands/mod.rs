@@ -2,6 +2,8 @@
 
 pub mod completions;
 pub mod decode;
+pub mod keygen;
+pub mod keyset;
 pub mod mint;
 pub mod verify;
 

@@ -71,6 +71,13 @@ pub struct Jwk {
 const PRIVATE_MEMBERS: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", "k"];
 
 impl Jwk {
+    /// An empty JWK of key type `kty`, to fill in.
+    pub fn of_type(kty: &str) -> Self {
+        let mut jwk = Jwk::default();
+        jwk.kty = kty.to_string();
+        jwk
+    }
+
     /// Whether this JWK holds private or secret material.
     pub fn is_private(&self) -> bool {
         self.d.is_some() || self.k.is_some()

@@ -3,11 +3,14 @@
 pub mod alg;
 pub mod crypto;
 pub mod error;
+pub mod files;
 pub mod inspect;
 pub mod json;
 pub mod jwk;
 pub mod keyformat;
+pub mod keygen;
 pub mod keys;
+pub mod keyset;
 pub mod mint;
 pub mod size;
 pub mod time;

@@ -3,6 +3,7 @@
 
 mod decode;
 mod generated;
+mod keygen;
 mod mint;
 mod usage;
 mod verify;

@@ -9,7 +9,14 @@ fn unknown_flag_is_exit_2() {
 
 #[test]
 fn every_subcommand_help_ends_with_examples() {
-    for sub in ["decode", "mint", "verify", "completions"] {
+    for sub in [
+        "decode",
+        "mint",
+        "verify",
+        "keygen",
+        "keyset",
+        "completions",
+    ] {
         let out = jwtk().args([sub, "--help"]).output().unwrap();
         assert!(out.status.success());
         let help = String::from_utf8(out.stdout).unwrap();

@@ -6,6 +6,8 @@ Usage: pyjwt_check.py PATH/TO/jwtk
 1. Tokens jwtk mints verify in PyJWT: every algorithm PyJWT supports, with keys in every
    encoding jwtk reads (PEM variants, DER, JWK, JWKS + kid, environment, secret files with
    and without a trailing newline).
+3. Keys jwtk generates load in `cryptography` (PKCS#8 and SPKI PEM), their kids equal the
+   RFC 7638 thumbprints computed here, and tokens minted with them verify in PyJWT.
 2. Tokens PyJWT mints verify in jwtk, with public keys in every encoding; tampered copies
    fail as bad_signature; a JWKS holding old and new keys verifies tokens signed by either.
 Keys are written by `cryptography`, an implementation jwtk shares no code with.
@@ -151,6 +153,65 @@ def verify_pyjwt_tokens(write, secret, rsa_key, ed):
     jwtk_verdict("key confusion forgery", f"{signing_input}.{b64u(tag)}", ["--key", write("v.pub", pem)], "alg_not_allowed")
 
 
+def thumbprint(jwk):
+    required = {"RSA": ["e", "kty", "n"], "EC": ["crv", "kty", "x", "y"], "OKP": ["crv", "kty", "x"]}[jwk["kty"]]
+    canonical = json.dumps({k: jwk[k] for k in required}, separators=(",", ":"), sort_keys=True)
+    return b64u(hashlib.sha256(canonical.encode()).digest())
+
+
+def check_generated_keys(tmp):
+    for label, flags, alg in [("EC P-256", ["--type", "ec"], "ES256"), ("EC P-384", ["--type", "ec", "--curve", "P-384"], "ES384"),
+                              ("EC P-521", ["--type", "ec", "--curve", "P-521"], "ES512"), ("RSA 2048", ["--type", "rsa"], "RS256"),
+                              ("RSA 3072", ["--type", "rsa", "--bits", "3072"], "RS256"), ("Ed25519", ["--type", "ed25519"], "EdDSA")]:
+        path = os.path.join(tmp, "gen-" + label.replace(" ", "-"))
+        out = jwtk("keygen", *flags, "--out", path)
+        if out.returncode != 0:
+            check(f"keygen {label}", False, out.stderr.strip())
+            continue
+        kid = out.stdout.strip()
+        check(f"keygen {label} mode", oct(os.stat(path).st_mode & 0o777) == "0o600", oct(os.stat(path).st_mode))
+        try:
+            with open(path, "rb") as f:
+                private = ser.load_pem_private_key(f.read(), password=None)
+            with open(path + ".pub", "rb") as f:
+                public = ser.load_pem_public_key(f.read())
+        except Exception as exc:  # noqa: BLE001
+            check(f"keygen {label} PEM loads", False, repr(exc))
+            continue
+        check(f"keygen {label} halves match", private.public_key().public_bytes(ser.Encoding.DER, ser.PublicFormat.SubjectPublicKeyInfo)
+              == public.public_bytes(ser.Encoding.DER, ser.PublicFormat.SubjectPublicKeyInfo))
+        # The public JWK of the same key, computed here from the PEM, gives the kid jwtk chose.
+        if isinstance(public, rsa.RSAPublicKey):
+            n = public.public_numbers()
+            jwk = {"kty": "RSA", "n": uint(n.n), "e": uint(n.e)}
+        elif isinstance(public, ec.EllipticCurvePublicKey):
+            size = (public.curve.key_size + 7) // 8
+            n = public.public_numbers()
+            crv = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}[public.curve.name]
+            jwk = {"kty": "EC", "crv": crv, "x": b64u(n.x.to_bytes(size, "big")), "y": b64u(n.y.to_bytes(size, "big"))}
+        else:
+            jwk = {"kty": "OKP", "crv": "Ed25519", "x": b64u(public.public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw))}
+        check(f"keygen {label} kid is the RFC 7638 thumbprint", thumbprint(jwk) == kid, f"{thumbprint(jwk)} != {kid}")
+        mint_and_verify(f"keygen {label} token", ["--key", path], alg, public)
+    # JWK output: thumbprint of the public members equals the kid.
+    out = jwtk("keygen", "--type", "ec", "--format", "jwk")
+    jwk = json.loads(out.stdout)
+    check("keygen JWK kid is the RFC 7638 thumbprint", thumbprint(jwk) == jwk["kid"])
+    # An HMAC key: its kid is random, not a hash of the secret.
+    out = jwtk("keygen", "--type", "hmac")
+    jwk = json.loads(out.stdout)
+    check("keygen HMAC kid is not the thumbprint", b64u(hashlib.sha256(json.dumps({"k": jwk["k"], "kty": "oct"}, separators=(",", ":")).encode()).digest()) != jwk["kid"])
+    secret = base64.urlsafe_b64decode(jwk["k"] + "==")
+    mint_and_verify("keygen HMAC token", ["--key", write_tmp(tmp, "hmac.jwk", out.stdout)], "HS256", secret)
+
+
+def write_tmp(tmp, name, text):
+    path = os.path.join(tmp, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
 def main():
     tmp = tempfile.mkdtemp()
 
@@ -225,6 +286,7 @@ def main():
     mint_and_verify("JWKS --kid old", ["--key", jwks, "--kid", "old"], "RS256", rsa_pub, expect_kid="old")
 
     verify_pyjwt_tokens(write, secret, rsa_key, ed)
+    check_generated_keys(tmp)
 
     print(f"PyJWT {jwt.__version__}: {CHECKS - len(FAILURES)}/{CHECKS} interoperability checks passed")
     for failure in FAILURES:
