@@ -155,8 +155,10 @@ pub struct KeyRing {
 }
 
 impl KeyRing {
-    /// Build verifiers for every key and allowed algorithm. Exit-3 errors: an `--alg` that no
-    /// key can serve (including HMAC with public-key material only), or no usable key at all.
+    /// Build verifiers for every key and allowed algorithm. An `--alg` that no key can serve
+    /// (including HMAC with public-key material only) is a key error (exit 3). Keys that may
+    /// not verify at all (`use: enc`, `key_ops` without `verify`) serve no algorithm, so tokens
+    /// checked against them alone are `alg_not_allowed`.
     pub fn new(keys: Vec<Key>, allowed: &[Algorithm]) -> Result<Self> {
         for &alg in allowed {
             if !keys
@@ -183,16 +185,6 @@ impl KeyRing {
                 .map(|alg| key.verifier(alg))
                 .collect::<Result<Vec<_>>>()?;
             entries.push(Entry { key, verifiers });
-        }
-        if entries.iter().all(|e| e.verifiers.is_empty()) {
-            let why = entries
-                .iter()
-                .find_map(|e| e.key.refusal(Purpose::Verify))
-                .unwrap_or_else(|| "no key fits".into());
-            return Err(Error::key(
-                format!("no usable verification key: {why}"),
-                None,
-            ));
         }
         Ok(KeyRing { entries })
     }
@@ -317,12 +309,21 @@ impl KeyRing {
                 }
                 _ => "",
             };
+            let allows = if allowed.is_empty() {
+                let why = self
+                    .entries
+                    .iter()
+                    .find_map(|e| e.key.refusal(Purpose::Verify));
+                format!(
+                    "no key given may verify ({})",
+                    why.unwrap_or_else(|| "none fits".into())
+                )
+            } else {
+                format!("the keys allow {}", allowed.join(", "))
+            };
             fail(
                 Reason::AlgNotAllowed,
-                format!(
-                    "{parsed} is not allowed here: the keys allow {}{extra}",
-                    allowed.join(", ")
-                ),
+                format!("{parsed} is not allowed here: {allows}{extra}"),
             );
             return None;
         }
