@@ -668,3 +668,42 @@ fn attacker_bytes_in_messages_are_escaped() {
         "the JSON value itself is intact"
     );
 }
+
+#[test]
+fn time_claims_that_are_not_finite_or_not_numbers() {
+    for payload in [
+        r#"{"exp":1e400}"#,
+        r#"{"exp":-1e400}"#,
+        r#"{"exp":9999999999,"nbf":1e999}"#,
+    ] {
+        let (input, sig) = signed(SECRET, "HS256", r#"{"alg":"HS256"}"#, payload);
+        rejected(&path(SECRET), &token_with(&input, &sig), "malformed", "");
+    }
+    for (payload, reason) in [
+        (r#"{"exp":"9999999999"}"#, "malformed"),
+        (r#"{"exp":null}"#, "malformed"),
+        (r#"{"exp":true}"#, "malformed"),
+        (r#"{"exp":-1}"#, "expired"),
+        (r#"{"exp":1e300}"#, "valid"),
+        (r#"{"exp":184467440737095516160}"#, "valid"),
+    ] {
+        let (input, sig) = signed(SECRET, "HS256", r#"{"alg":"HS256"}"#, payload);
+        let (_, doc) = verdict(&path(SECRET), &token_with(&input, &sig), &[]);
+        assert_eq!(
+            doc["reason"].as_str().unwrap_or("valid"),
+            reason,
+            "{payload}"
+        );
+    }
+    let (input, sig) = signed(SECRET, "HS256", r#"{"alg":"HS256"}"#, r#"{"exp":0}"#);
+    assert_eq!(
+        verdict(
+            &path(SECRET),
+            &token_with(&input, &sig),
+            &["--leeway", "9223372036854775807"]
+        )
+        .0,
+        0,
+        "a huge leeway does not overflow"
+    );
+}
