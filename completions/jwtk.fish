@@ -109,12 +109,14 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l typ -d 'Require thi
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l require -d 'Require this claim to be present (repeatable)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l leeway -d 'Allowed clock skew for exp and nbf: 90s, 15m, 2h, 7d or seconds' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l now -d 'Judge the time claims at this instant instead of now' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l jobs -d 'Worker threads for --batch (default: one per core)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l key-prompt -d 'Type an HMAC secret at the terminal (not echoed)'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l allow-no-exp -d 'Accept a token without exp'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s q -l quiet -d 'Print nothing; the exit code says it all'
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l batch -d 'Verify one token per line of stdin; print one JSON object per line, in order, with "line": N; counts on stderr. Exit 0 when all are valid, 1 when any is not'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l json -d 'Print one JSON object: valid, reason, message, alg, kid, header, claims'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s V -l version -d 'Print version'

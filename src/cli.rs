@@ -87,6 +87,7 @@ pub enum Command {
     ///   jwtk verify --key issuer.pub.pem --iss https://auth.example.com --aud api "$TOKEN"
     ///   jwtk verify --key keys.jwks --json < token.txt | jq .reason
     ///   jwtk verify --key-env HMAC_KEY --now 2011-03-22T18:00:00Z --leeway 5m "$TOKEN"
+    ///   jwtk verify --key new-keys.jwks --batch < yesterdays-tokens.txt > verdicts.jsonl
     #[command(verbatim_doc_comment)]
     Verify(VerifyArgs),
 
@@ -321,8 +322,17 @@ pub struct VerifyArgs {
     pub allow_no_exp: bool,
 
     /// Print nothing; the exit code says it all.
-    #[arg(short, long, conflicts_with = "json")]
+    #[arg(short, long, conflicts_with_all = ["json", "batch"])]
     pub quiet: bool,
+
+    /// Verify one token per line of stdin; print one JSON object per line, in order, with
+    /// "line": N; counts on stderr. Exit 0 when all are valid, 1 when any is not.
+    #[arg(long, conflicts_with = "token")]
+    pub batch: bool,
+
+    /// Worker threads for --batch (default: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 
     /// Print one JSON object: valid, reason, message, alg, kid, header, claims.
     #[arg(long)]

@@ -165,7 +165,9 @@ fn escape_where(text: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> 
 /// controls, bidi, separators) written as `\uXXXX` escapes. Still the same JSON value: outside
 /// strings JSON text is ASCII, so every such character is inside a string.
 pub fn json_safe(json: &str) -> Cow<'_, str> {
-    if !json.chars().any(is_unsafe) {
+    // Fast path (this runs once per token in --batch): printable ASCII is always safe.
+    let suspect = |b: &u8| *b >= 0x7f || *b < 0x20;
+    if !json.as_bytes().iter().any(suspect) || !json.chars().any(is_unsafe) {
         return Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 16);

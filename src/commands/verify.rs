@@ -1,27 +1,40 @@
-//! `jwtk verify`: check one token against the keys and the policy the flags give.
+//! `jwtk verify`: check one token, or a stream of them (`--batch`), against the keys and the
+//! policy the flags give.
 
 use std::io::Write;
+use std::time::{Duration, Instant};
 
 use colored::Color;
-use serde_json::json;
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::cli::VerifyArgs;
 use crate::commands::{Status, load_keys, read_token_input};
+use crate::core::batch;
 use crate::core::error::Error;
 use crate::core::time;
-use crate::core::verify::{KeyRing, Policy, Reason, Verdict};
+use crate::core::verify::{Failure, KeyRing, Policy, Reason, Verdict};
 use crate::output::{self, Console};
 
-/// Verify one token and report the verdict.
+/// Verify one token (or every line of stdin with `--batch`) and report.
 pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
     console.quiet = args.quiet;
+    if args.jobs.is_some() && !args.batch {
+        return Err(Error::usage("--jobs applies to --batch only", None).into());
+    }
     let (keys, _) = load_keys(&args.key, console)?;
     let ring = KeyRing::new(keys, &args.alg)?;
     let policy = policy(args);
+    if args.batch {
+        return run_batch(args, &ring, &policy, console);
+    }
     let verdict = match read_token_input(&args.input, std::io::stdin().lock()) {
         Ok(input) => ring.verify(&input, &policy),
         Err(err @ Error::TooLarge { .. }) => Verdict {
-            failures: vec![too_large(err)],
+            failures: vec![Failure {
+                reason: Reason::Malformed,
+                message: err.to_string(),
+            }],
             ..Verdict::default()
         },
         Err(err) => return Err(err.into()),
@@ -32,13 +45,6 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
     } else {
         Status::Rejected
     })
-}
-
-fn too_large(err: Error) -> crate::core::verify::Failure {
-    crate::core::verify::Failure {
-        reason: Reason::Malformed,
-        message: err.to_string(),
-    }
 }
 
 /// The policy the flags describe, with `--now` resolved against the clock.
@@ -56,17 +62,37 @@ pub fn policy(args: &VerifyArgs) -> Policy {
     }
 }
 
-/// The verdict as one JSON object (the contract's schema).
-pub fn verdict_json(verdict: &Verdict, policy: &Policy) -> serde_json::Value {
-    json!({
-        "valid": verdict.is_valid(),
-        "reason": verdict.reason(),
-        "message": if verdict.is_valid() { valid_line(verdict, policy) } else { verdict.message() },
-        "alg": verdict.alg,
-        "kid": verdict.kid,
-        "header": verdict.header,
-        "claims": verdict.claims,
-    })
+/// The contract's JSON verdict, borrowing from the verdict (no copies of header or claims).
+#[derive(Serialize)]
+struct VerdictJson<'a> {
+    valid: bool,
+    reason: Option<Reason>,
+    message: String,
+    alg: &'a Option<String>,
+    kid: &'a Option<Value>,
+    header: &'a Option<Map<String, Value>>,
+    claims: &'a Option<Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
+}
+
+impl<'a> VerdictJson<'a> {
+    fn new(verdict: &'a Verdict, policy: &Policy, line: Option<u64>) -> Self {
+        VerdictJson {
+            valid: verdict.is_valid(),
+            reason: verdict.reason(),
+            message: if verdict.is_valid() {
+                valid_line(verdict, policy)
+            } else {
+                verdict.message()
+            },
+            alg: &verdict.alg,
+            kid: &verdict.kid,
+            header: &verdict.header,
+            claims: &verdict.claims,
+            line,
+        }
+    }
 }
 
 fn report(
@@ -79,7 +105,7 @@ fn report(
         return Ok(());
     }
     if args.json {
-        return console.json(&verdict_json(verdict, policy));
+        return console.json(&VerdictJson::new(verdict, policy, None));
     }
     if verdict.is_valid() {
         let label = console.out_style.paint("valid:", Color::Green);
@@ -97,7 +123,7 @@ fn report(
     )
 }
 
-/// `HS256 token, key kid "a" (keys.jwks), expires in 14m (…); audience not checked`.
+/// `HS256 signature by kid "a", expires in 14m (…); audience not checked (no --aud)`.
 fn valid_line(verdict: &Verdict, policy: &Policy) -> String {
     let alg = verdict.alg.as_deref().unwrap_or("?");
     let key = verdict.key.as_deref().unwrap_or("?");
@@ -105,7 +131,7 @@ fn valid_line(verdict: &Verdict, policy: &Policy) -> String {
         .claims
         .as_ref()
         .and_then(|c| c.get("exp"))
-        .and_then(serde_json::Value::as_f64);
+        .and_then(Value::as_f64);
     let expiry = match exp {
         Some(exp) => format!(
             "expires {} ({})",
@@ -120,4 +146,54 @@ fn valid_line(verdict: &Verdict, policy: &Policy) -> String {
         ""
     };
     format!("{alg} signature by {key}, {expiry}{audience}")
+}
+
+/// One JSON line per input line, in order; counts by reason on stderr; a progress line on a
+/// terminal once the run takes more than a moment.
+fn run_batch(
+    args: &VerifyArgs,
+    ring: &KeyRing,
+    policy: &Policy,
+    console: &mut Console,
+) -> anyhow::Result<Status> {
+    let jobs = args
+        .jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let render = |verdict: &Verdict, line: u64| {
+        let text = serde_json::to_string(&VerdictJson::new(verdict, policy, Some(line)))
+            .unwrap_or_default();
+        let mut bytes = output::json_safe(&text).into_owned().into_bytes();
+        bytes.push(b'\n');
+        bytes
+    };
+    let (show_progress, err) = (console.err_is_terminal, &mut console.err);
+    let started = Instant::now();
+    let mut last = started;
+    let mut progress = |done: u64| {
+        if show_progress && last.elapsed() > Duration::from_millis(250) {
+            last = Instant::now();
+            let _ = write!(err, "\r{done} tokens verified…");
+            let _ = err.flush();
+        }
+    };
+    let stdin = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
+    let summary = batch::run(
+        stdin,
+        &mut console.out,
+        ring,
+        policy,
+        jobs,
+        render,
+        &mut progress,
+    )?;
+    if show_progress && last != started {
+        write!(console.err, "\r\x1b[2K")?;
+    }
+    console.note(&summary.line())?;
+    Ok(if summary.valid == summary.total {
+        Status::Success
+    } else {
+        Status::Rejected
+    })
 }

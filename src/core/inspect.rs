@@ -12,7 +12,7 @@ pub struct TimeNote {
     pub claim: &'static str,
     /// Its value in epoch seconds.
     pub at: Seconds,
-    /// The UTC date and time, or a description when out of range.
+    /// The UTC date and time (RFC 3339), or a description when out of range.
     pub utc: String,
     /// What it means now: "expired 3h ago", "expires in 14m", "issued 2d ago", …
     pub status: String,

@@ -1,6 +1,7 @@
 //! The JWT work: parsing, keys, signing, checking, classifying. No clap, no printing, no exit.
 
 pub mod alg;
+pub mod batch;
 pub mod crypto;
 pub mod error;
 pub mod files;

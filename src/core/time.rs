@@ -1,5 +1,5 @@
 //! Time: the clock, NumericDate claims (RFC 7519 §2), the `WHEN` and `DURATION` syntaxes of
-//! the command line, and human renderings ("2011-03-22 18:43:00 UTC", "expired 3h ago").
+//! the command line, and human renderings ("2011-03-22T18:43:00Z", "expired 3h ago").
 
 use std::fmt;
 use std::str::FromStr;
@@ -148,14 +148,15 @@ fn parse_duration(text: &str) -> Result<i64, TimeSyntaxError> {
     }
 }
 
-/// An epoch time as `2011-03-22 18:43:00 UTC`, or a description when it is out of range.
+/// An epoch time as `2011-03-22T18:43:00Z`, or a description when it is out of range.
 pub fn format_utc(secs: Seconds) -> String {
     let whole = secs.floor();
     if !(-9_000_000_000_000.0..=9_000_000_000_000.0).contains(&whole) {
         return out_of_range(secs);
     }
+    // RFC 3339 in UTC, through jiff's Display (cheaper than a strftime per call).
     match jiff::Timestamp::from_second(whole as i64) {
-        Ok(ts) => ts.strftime("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        Ok(ts) => ts.to_string(),
         Err(_) => out_of_range(secs),
     }
 }
@@ -250,7 +251,7 @@ mod tests {
         assert_eq!(format_span(3.0 * 3600.0 + 720.0), "3h 12m");
         assert_eq!(format_span(-90_000.0), "1d 1h");
         assert_eq!(format_span(0.2), "0s");
-        assert_eq!(format_utc(1_300_819_380.0), "2011-03-22 18:43:00 UTC");
+        assert_eq!(format_utc(1_300_819_380.0), "2011-03-22T18:43:00Z");
         assert_eq!(format_utc(1e300), "after the year 9999");
         assert_eq!(format_utc(-1e300), "before the year -9999");
         assert_eq!(relative(100.0, 200), "1m 40s ago");

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::core::alg::{Algorithm, Family};
 use crate::core::crypto::Verifier;
-use crate::core::error::{Error, Result};
+use crate::core::error::{Error, Malformed, Result};
 use crate::core::keys::{Key, Purpose};
 use crate::core::time::{self, NumericDate, Seconds};
 use crate::core::token::{self, Jws};
@@ -205,11 +205,14 @@ impl KeyRing {
     pub fn verify(&self, input: &[u8], policy: &Policy) -> Verdict {
         let token = match token::extract(input) {
             Ok(token) => token,
+            Err(Error::Malformed(err)) => {
+                return Verdict::default().fail(Reason::Malformed, fault(&err));
+            }
             Err(err) => return Verdict::default().fail(Reason::Malformed, err.to_string()),
         };
         let jws = match Jws::parse(token) {
             Ok(jws) => jws,
-            Err(err) => return Verdict::default().fail(Reason::Malformed, err.to_string()),
+            Err(err) => return Verdict::default().fail(Reason::Malformed, fault(&err)),
         };
         let mut verdict = Verdict {
             alg: jws.alg().map(str::to_string),
@@ -236,7 +239,7 @@ impl KeyRing {
             }
             Err(err) => verdict.fail(
                 Reason::Malformed,
-                format!("the signature is valid, but {err}"),
+                format!("the signature is valid, but {}", fault(&err)),
             ),
         }
     }
@@ -374,6 +377,12 @@ impl KeyRing {
             message: format!("the {alg} signature does not verify with {keys}"),
         })
     }
+}
+
+/// `claims: the payload is text, …`: the part and the fault (the reason code already says
+/// "malformed").
+fn fault(err: &Malformed) -> String {
+    format!("{}: {}", err.part.name(), err.fault)
 }
 
 /// Times, presence, issuer, audience, subject and type, all checked and all reported.

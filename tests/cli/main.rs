@@ -2,6 +2,7 @@
 //! clock, and checks exit codes, stdout, stderr and JSON.
 
 mod attacks;
+mod batch;
 mod decode;
 mod generated;
 mod keygen;
