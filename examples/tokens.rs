@@ -1,0 +1,31 @@
+//! Mint many tokens quickly through the library, one per line, for batch benchmarks:
+//! `cargo run --release --example tokens -- KEY ALG COUNT > tokens.txt`.
+
+use std::io::{BufWriter, Write};
+
+use jwtk::core::keys::{self, SecretEncoding, Source};
+use jwtk::core::mint::{self, ClaimsSpec};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [key, alg, count] = args.as_slice() else {
+        return Err("usage: tokens KEY ALG COUNT".into());
+    };
+    let loaded = keys::load(&Source::File(key.into()), SecretEncoding::Raw)?;
+    let key = loaded.keys.last().ok_or("no key")?;
+    let signer = key.signer(alg.parse().map_err(|_| "unknown ALG")?)?;
+    let header = mint::build_header(alg, "JWT", key.kid.as_deref(), &[])?;
+    let now = jwtk::core::time::now();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    for i in 0..count.parse::<u64>()? {
+        let spec = ClaimsSpec {
+            sub: Some(format!("user-{i}")),
+            iss: Some("https://auth.example.com".into()),
+            aud: vec!["api".into()],
+            exp: Some(jwtk::core::time::When::Offset(86_400)),
+            ..ClaimsSpec::default()
+        };
+        writeln!(out, "{}", mint::sign(&header, &spec.build(now), &signer)?)?;
+    }
+    Ok(())
+}
