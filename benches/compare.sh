@@ -36,25 +36,27 @@ hyperfine -N --warmup 50 --runs 500 --export-markdown "$work/single.md" \
   "$jwt decode --json $token" \
   "$jwtk verify --key $keys/ec-p256-spki.pem $ec_token" \
   "$static verify --key $keys/ec-p256-spki.pem $ec_token" \
+  "$jwtk classify $token" \
+  "$static classify $token" \
   "$jwtk mint --key $keys/ec-p256-sec1.pem" \
   "$static mint --key $keys/ec-p256-sec1.pem" \
   "$jwtk mint --key $keys/ed25519-pkcs8.pem"
 cat "$work/single.md"
 
-echo "== --batch throughput (best of 3, whole process, stdin to JSON lines)"
+echo "== --batch throughput (median of 5 runs, whole process, stdin to JSON lines)"
 batch() { # key alg count verify-key
   target/release/examples/tokens "$keys/$1" "$2" "$3" > "$work/tokens-$2.txt"
   for jobs in 1 2; do
-    best=
-    for _ in 1 2 3; do
+    times=()
+    for _ in 1 2 3 4 5; do
       start=$(date +%s.%N)
       $jwtk verify --key "$keys/$4" --batch --jobs $jobs < "$work/tokens-$2.txt" > /dev/null 2>&1 || true
       end=$(date +%s.%N)
-      t=$(echo "$end - $start" | bc -l)
-      if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
+      times+=("$(echo "$end - $start" | bc -l)")
     done
-    rate=$(echo "$3 / $best" | bc -l)
-    printf '%-6s jobs=%d  %8.0f tokens/s  (%d tokens in %.3f s)\n' "$2" "$jobs" "$rate" "$3" "$best"
+    median=$(printf '%s\n' "${times[@]}" | sort -g | sed -n 3p)
+    rate=$(echo "$3 / $median" | bc -l)
+    printf '%-6s jobs=%d  %8.0f tokens/s  (%d tokens in %.3f s)\n' "$2" "$jobs" "$rate" "$3" "$median"
     eval "rate_$2_$jobs=$rate"
   done
   printf '%-6s 2 threads vs 1: %.2fx\n' "$2" "$(eval echo "\$rate_$2_2 / \$rate_$2_1" | bc -l)"

@@ -119,6 +119,25 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Keyset(KeysetArgs),
 
+    /// Say what kind of token this is, which OAuth grant issued it, and who its subject is.
+    ///
+    /// Reads the token without verifying it (and says so). Identity providers mark machine
+    /// and user tokens their own way (Auth0, Okta, Entra ID, Keycloak, Cognito, Google, GitHub
+    /// Actions, GitLab CI, Kubernetes); their markers win over the generic conventions (RFC 9068,
+    /// OIDC, RFC 8693, RFC 7523), which win over the base rule: a client_id equal to sub means
+    /// the client credentials flow, otherwise sub names the user. Contradictions are reported.
+    /// Prints the evidence, the authority the token carries (scope, roles, audience, tenant),
+    /// its time status and its size.
+    ///
+    /// Exit 0 whatever the answer; with --strict, a low-confidence or conflicting answer exits 1.
+    ///
+    /// Examples:
+    ///   jwtk classify "$ACCESS_TOKEN"
+    ///   jwtk classify --json < token.txt | jq -r .flow
+    ///   jwtk classify --strict "$TOKEN" && echo "a clear answer"
+    #[command(verbatim_doc_comment)]
+    Classify(ClassifyArgs),
+
     /// Print a shell completion script.
     ///
     /// Examples:
@@ -472,6 +491,21 @@ pub enum KeysetCommand {
         #[arg(long, value_name = "KID")]
         kid: String,
     },
+}
+
+/// `jwtk classify`.
+#[derive(Debug, Clone, Args)]
+pub struct ClassifyArgs {
+    #[command(flatten)]
+    pub input: TokenInput,
+
+    /// Print one JSON object: kind, flow, subject, provider, confidence, evidence, conflicts.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Exit 1 when the answer has low confidence or conflicts.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// `jwtk completions`.

@@ -27,6 +27,7 @@ pub fn run(cli: &Cli, console: &mut Console) -> anyhow::Result<Status> {
         Command::Verify(args) => commands::verify::run(args, console),
         Command::Keygen(args) => commands::keygen::run(args, console),
         Command::Keyset(args) => commands::keyset::run(args, console),
+        Command::Classify(args) => commands::classify::run(args, console),
         Command::Completions(args) => commands::completions::run(args, console),
     };
     // Flush before judging: a failed write (a full disk, a closed pipe) is an error too.

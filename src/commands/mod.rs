@@ -1,5 +1,6 @@
 //! One module per subcommand: turn parsed arguments into core values, call the core, render.
 
+pub mod classify;
 pub mod completions;
 pub mod decode;
 pub mod keygen;

@@ -2,6 +2,7 @@
 
 pub mod alg;
 pub mod batch;
+pub mod classify;
 pub mod crypto;
 pub mod error;
 pub mod files;

@@ -3,6 +3,7 @@
 
 mod attacks;
 mod batch;
+mod classify;
 mod decode;
 mod generated;
 mod keygen;

@@ -1,0 +1,112 @@
+//! `jwtk classify`: kind, grant and subject of a token, with the evidence, unverified.
+
+use std::io::Write;
+
+use colored::Color;
+
+use crate::cli::ClassifyArgs;
+use crate::commands::{Status, read_token_input};
+use crate::core::classify::{self, Classification, Confidence};
+use crate::core::inspect::inspect;
+use crate::core::size::SizeReport;
+use crate::core::time;
+use crate::core::token::{self, Jws};
+use crate::output::{self, Console};
+
+/// Classify one token and print the answer.
+pub fn run(args: &ClassifyArgs, console: &mut Console) -> anyhow::Result<Status> {
+    let input = read_token_input(&args.input, std::io::stdin().lock())?;
+    let jws = Jws::parse(token::extract(&input)?)?;
+    let claims = jws.claims()?;
+    let answer = classify::classify(&jws.header, &claims);
+    let size = SizeReport::new(jws.sizes(), &claims);
+    if args.json {
+        console.json(&answer)?;
+    } else {
+        human(&answer, &claims, console)?;
+        for note in inspect(&jws.header, Some(&claims), time::now())
+            .times
+            .iter()
+            .filter(|t| t.claim == "exp")
+        {
+            writeln!(
+                console.out,
+                "time: {}",
+                output::one_line(&format!("{} ({})", note.status, note.utc))
+            )?;
+        }
+        let p = size.parts;
+        writeln!(
+            console.out,
+            "size: {} bytes (header {}, claims {}, signature {})",
+            p.total, p.header, p.claims, p.signature
+        )?;
+    }
+    for warning in size.warnings() {
+        console.warn(&warning)?;
+    }
+    let unclear = answer.confidence == Confidence::Low || !answer.conflicts.is_empty();
+    if args.strict && unclear {
+        console.note("--strict: the answer has low confidence or conflicts")?;
+        return Ok(Status::Rejected);
+    }
+    Ok(Status::Success)
+}
+
+fn name(value: &impl serde::Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn human(
+    answer: &Classification,
+    claims: &serde_json::Map<String, serde_json::Value>,
+    console: &mut Console,
+) -> std::io::Result<()> {
+    let p = console.out_style;
+    let out = &mut console.out;
+    let subject = match &answer.subject.id {
+        Some(id) => format!("{} {:?}", name(&answer.subject.kind), id),
+        None => name(&answer.subject.kind),
+    };
+    let provider = answer
+        .provider
+        .map_or_else(|| "no provider marker".to_string(), |pr| name(&pr));
+    let headline = format!(
+        "{} token · flow {} · subject {} · {} · confidence {}",
+        name(&answer.kind),
+        name(&answer.flow),
+        subject,
+        provider,
+        name(&answer.confidence)
+    );
+    writeln!(out, "{}", p.bold(&output::one_line(&headline)))?;
+    writeln!(
+        out,
+        "{}",
+        p.paint(
+            "NOT VERIFIED: classify reads what the token says; `jwtk verify` checks it",
+            Color::Yellow
+        )
+    )?;
+    writeln!(out, "evidence:")?;
+    for line in &answer.evidence {
+        writeln!(out, "  - {}", output::one_line(line))?;
+    }
+    if !answer.conflicts.is_empty() {
+        writeln!(out, "{}", p.paint("conflicts:", Color::Red))?;
+        for line in &answer.conflicts {
+            writeln!(out, "  - {}", output::one_line(line))?;
+        }
+    }
+    let authority = classify::authority(claims);
+    if !authority.is_empty() {
+        writeln!(out, "authority:")?;
+        for (claim, value) in authority {
+            writeln!(out, "  {claim}: {}", output::one_line(&value))?;
+        }
+    }
+    Ok(())
+}
