@@ -16,6 +16,9 @@ _jwtk() {
             ",$1")
                 cmd="jwtk"
                 ;;
+            jwtk,classify)
+                cmd="jwtk__subcmd__classify"
+                ;;
             jwtk,completions)
                 cmd="jwtk__subcmd__completions"
                 ;;
@@ -36,6 +39,9 @@ _jwtk() {
                 ;;
             jwtk,verify)
                 cmd="jwtk__subcmd__verify"
+                ;;
+            jwtk__subcmd__help,classify)
+                cmd="jwtk__subcmd__help__subcmd__classify"
                 ;;
             jwtk__subcmd__help,completions)
                 cmd="jwtk__subcmd__help__subcmd__completions"
@@ -98,8 +104,26 @@ _jwtk() {
 
     case "${cmd}" in
         jwtk)
-            opts="-h -V --color --help --version decode mint verify keygen keyset completions help"
+            opts="-h -V --color --help --version decode mint verify keygen keyset classify completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtk__subcmd__classify)
+            opts="-h -V --json --strict --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -152,8 +176,22 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__help)
-            opts="decode mint verify keygen keyset completions help"
+            opts="decode mint verify keygen keyset classify completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtk__subcmd__help__subcmd__classify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -28,6 +28,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand verify 'Check a token''s signature and claims.'
             cand keygen 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
             cand keyset 'List, publish and retire the keys of a JWKS file.'
+            cand classify 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -160,6 +161,15 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         }
         &'jwtk;keyset;help;help'= {
         }
+        &'jwtk;classify'= {
+            cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --json 'Print one JSON object: kind, flow, subject, provider, confidence, evidence, conflicts'
+            cand --strict 'Exit 1 when the answer has low confidence or conflicts'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'jwtk;completions'= {
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
             cand -h 'Print help (see more with ''--help'')'
@@ -173,6 +183,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand verify 'Check a token''s signature and claims.'
             cand keygen 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
             cand keyset 'List, publish and retire the keys of a JWKS file.'
+            cand classify 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -194,6 +205,8 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         &'jwtk;help;keyset;public'= {
         }
         &'jwtk;help;keyset;retire'= {
+        }
+        &'jwtk;help;classify'= {
         }
         &'jwtk;help;completions'= {
         }
