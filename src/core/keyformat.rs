@@ -85,7 +85,9 @@ pub fn parse(
     if trimmed.starts_with(b"-----BEGIN ") {
         return Ok(single(ctx.pem(trimmed)?));
     }
-    if trimmed.starts_with(b"{") {
+    // Only text can be a JWK: a binary secret may well begin with the byte '{'. Text that
+    // begins with '{' must be a JWK or JWKS, so a damaged key file never becomes a secret.
+    if trimmed.starts_with(b"{") && std::str::from_utf8(bytes).is_ok() {
         return Ok(Loaded {
             keys: ctx.json(trimmed)?,
             notes: Vec::new(),
@@ -637,6 +639,19 @@ mod tests {
         assert!(
             !fault.contains("123456789") && fault.contains("invalid type"),
             "{fault}"
+        );
+    }
+
+    #[test]
+    fn binary_secrets_that_look_like_json_are_secrets() {
+        let binary = b"{\xff\x00\x81 not json, not text";
+        let loaded = parse(binary, "k", true, SecretEncoding::Raw).unwrap();
+        assert!(
+            matches!(&loaded.keys[0].material, Material::Secret(s) if s.0.as_slice() == binary)
+        );
+        assert!(
+            parse(b"{\"kty\":", "k", true, SecretEncoding::Raw).is_err(),
+            "damaged JWK text is refused"
         );
     }
 

@@ -236,6 +236,8 @@ def main():
         mint_and_verify(f"{alg} JWK", ["--key", write("h.jwk", json.dumps(oct_jwk))], alg, secret, expect_kid="h1")
     binary = os.urandom(64)
     mint_and_verify("HS256 binary secret file", ["--key", write("bin.key", binary)], "HS256", binary)
+    brace = b"{\xff" + os.urandom(62)  # binary that begins like JSON is still a secret
+    mint_and_verify("HS256 binary secret file starting with {", ["--key", write("brace.key", brace)], "HS256", brace)
 
     # RSA: PKCS#8, PKCS#1, DER, JWK, JWKS + kid; every RS and PS algorithm.
     rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
