@@ -89,6 +89,9 @@ pub fn load_keys(args: &KeyArgs, console: &mut Console) -> anyhow::Result<(Vec<K
         for note in &loaded.notes {
             console.note(note)?;
         }
+        for warning in &loaded.warnings {
+            console.warn(warning)?;
+        }
         if let Some(first) = loaded.keys.first() {
             origins.push(first.origin.clone());
         }

@@ -90,7 +90,7 @@ pub fn parse(
     if trimmed.starts_with(b"{") && std::str::from_utf8(bytes).is_ok() {
         return Ok(Loaded {
             keys: ctx.json(trimmed)?,
-            notes: Vec::new(),
+            ..Loaded::default()
         });
     }
     if let Some(key) = ctx.der(bytes)? {
@@ -101,13 +101,14 @@ pub fn parse(
     Ok(Loaded {
         keys: vec![ctx.key(Material::Secret(secret), "raw secret")],
         notes,
+        ..Loaded::default()
     })
 }
 
 fn single(key: Key) -> Loaded {
     Loaded {
         keys: vec![key],
-        notes: Vec::new(),
+        ..Loaded::default()
     }
 }
 

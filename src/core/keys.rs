@@ -295,6 +295,8 @@ pub struct Loaded {
     pub keys: Vec<Key>,
     /// Things to tell the user on stderr.
     pub notes: Vec<String>,
+    /// Things to warn the user about (a private key file others can read).
+    pub warnings: Vec<String>,
 }
 
 /// Read and parse the key material of `source`.
@@ -302,7 +304,15 @@ pub fn load(source: &Source, encoding: SecretEncoding) -> Result<Loaded> {
     match source {
         Source::File(path) => {
             let bytes = read_key_file(path)?;
-            keyformat::parse(&bytes, &path.display().to_string(), true, encoding)
+            let mut loaded = keyformat::parse(&bytes, &path.display().to_string(), true, encoding)?;
+            let secret = loaded
+                .keys
+                .iter()
+                .any(|k| !matches!(k.material, Material::Public(_)));
+            if secret && let Some(warning) = loose_permissions(path) {
+                loaded.warnings.push(warning);
+            }
+            Ok(loaded)
         }
         Source::Env(var) => {
             let value = std::env::var_os(var).ok_or_else(|| {
@@ -329,6 +339,25 @@ fn os_bytes(value: std::ffi::OsString) -> Vec<u8> {
 #[cfg(not(unix))]
 fn os_bytes(value: std::ffi::OsString) -> Vec<u8> {
     value.to_string_lossy().into_owned().into_bytes()
+}
+
+/// A warning when a file holding private or secret key material can be read by the group or
+/// by others (as ssh warns about private keys).
+#[cfg(unix)]
+fn loose_permissions(path: &std::path::Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "{} holds private key material but its mode is {mode:04o}: others can read it (chmod 600 {0})",
+            path.display()
+        )
+    })
+}
+
+#[cfg(not(unix))]
+fn loose_permissions(_: &std::path::Path) -> Option<String> {
+    None
 }
 
 fn read_key_file(path: &PathBuf) -> Result<Zeroizing<Vec<u8>>> {

@@ -731,3 +731,43 @@ fn no_terminal_for_the_prompt_is_exit_3() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal"));
 }
+
+#[test]
+fn a_private_key_file_others_can_read_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.pem");
+    std::fs::copy(fixture("keys/ec-p256-sec1.pem"), &key).unwrap();
+    let public = dir.path().join("key.pub.pem");
+    std::fs::copy(fixture("keys/ec-p256-spki.pem"), &public).unwrap();
+    for (path, mode) in [(&key, 0o644), (&public, 0o644)] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    jwtk()
+        .args(["mint", "-k", key.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "mode is 0644: others can read it (chmod 600",
+        ));
+    let token = token_of(jwtk().args(["mint", "-k", key.to_str().unwrap()]));
+    let out = jwtk()
+        .args(["verify", "-k", public.to_str().unwrap(), &token])
+        .output()
+        .unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "public keys may be world-readable: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = jwtk()
+        .args(["mint", "-k", key.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
