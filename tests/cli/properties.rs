@@ -1,0 +1,157 @@
+//! Property tests: arbitrary bytes and arbitrary JSON never make jwtk panic; the binary always
+//! ends with 0, 1 or 3 and says why.
+
+use jwtk::core::classify::classify;
+use jwtk::core::inspect::inspect;
+use jwtk::core::keyformat;
+use jwtk::core::keys::{self, SecretEncoding, Source};
+use jwtk::core::size::SizeReport;
+use jwtk::core::token::{self, Jws};
+use jwtk::core::verify::{KeyRing, Policy};
+use proptest::prelude::*;
+use serde_json::{Map, Value};
+
+use super::{b64, fixture, jwtk};
+
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
+        "\\PC{0,12}".prop_map(Value::String),
+        prop_oneof![Just("exp"), Just("sub"), Just("client_id"), Just("iss")]
+            .prop_map(|s| Value::String(s.into())),
+    ];
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::vec((key_name(), inner), 0..6)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+        ]
+    })
+}
+
+fn key_name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("exp".to_string()),
+        Just("nbf".to_string()),
+        Just("iat".to_string()),
+        Just("sub".to_string()),
+        Just("client_id".to_string()),
+        Just("azp".to_string()),
+        Just("iss".to_string()),
+        Just("aud".to_string()),
+        Just("gty".to_string()),
+        Just("typ".to_string()),
+        Just("crit".to_string()),
+        Just("alg".to_string()),
+        Just("kid".to_string()),
+        Just("act".to_string()),
+        Just("cnf".to_string()),
+        Just("jti".to_string()),
+        "\\PC{0,8}",
+    ]
+}
+
+fn object() -> impl Strategy<Value = Map<String, Value>> {
+    prop::collection::vec((key_name(), json_value()), 0..8).prop_map(|kv| kv.into_iter().collect())
+}
+
+fn ring() -> KeyRing {
+    let mut keys = Vec::new();
+    for key in [
+        "keys/secret-newline.txt",
+        "keys/ec-p256-spki.pem",
+        "keys/rsa-2048-spki.pem",
+        "keys/ed25519-spki.pem",
+    ] {
+        keys.extend(
+            keys::load(&Source::File(fixture(key)), SecretEncoding::Raw)
+                .unwrap()
+                .keys,
+        );
+    }
+    KeyRing::new(keys, &[]).unwrap()
+}
+
+/// Everything the library does with a token: none of it may panic.
+fn exercise(input: &[u8], ring: &KeyRing) {
+    let policy = Policy {
+        now: 1_800_000_000,
+        leeway: 60,
+        aud: vec!["api".into()],
+        iss: vec!["x".into()],
+        ..Policy::default()
+    };
+    let verdict = ring.verify(input, &policy);
+    let _ = (verdict.reason(), verdict.message());
+    if let Ok(token) = token::extract(input)
+        && let Ok(jws) = Jws::parse(token)
+    {
+        let claims = jws.claims();
+        let _ = inspect(&jws.header, claims.as_ref().ok(), 1_800_000_000);
+        if let Ok(claims) = claims {
+            let _ = SizeReport::new(jws.sizes(), &claims).warnings();
+            let _ = classify(&jws.header, &claims);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        exercise(&bytes, &ring());
+    }
+
+    #[test]
+    fn arbitrary_dotted_base64_never_panics(parts in prop::collection::vec("[A-Za-z0-9_=+/ .-]{0,40}", 1..6)) {
+        exercise(parts.join(".").as_bytes(), &ring());
+    }
+
+    #[test]
+    fn arbitrary_json_headers_and_claims_never_panic(header in object(), claims in object(), sig in prop::collection::vec(any::<u8>(), 0..80)) {
+        let token = format!("{}.{}.{}", b64(Value::Object(header).to_string()), b64(Value::Object(claims).to_string()), b64(sig));
+        exercise(token.as_bytes(), &ring());
+    }
+
+    #[test]
+    fn arbitrary_key_material_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..400), from_file in any::<bool>()) {
+        let _ = keyformat::parse(&bytes, "k", from_file, SecretEncoding::Raw);
+        let _ = keyformat::parse(&bytes, "k", from_file, SecretEncoding::Hex);
+    }
+
+    #[test]
+    fn arbitrary_jwks_never_panic(keys in prop::collection::vec(object(), 0..4)) {
+        let keys: Vec<Value> = keys.into_iter().map(|mut k| { k.insert("kty".into(), Value::String("EC".into())); Value::Object(k) }).collect();
+        let text = serde_json::json!({"keys": keys}).to_string();
+        let _ = keyformat::parse(text.as_bytes(), "k", true, SecretEncoding::Raw);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn the_binary_ends_with_a_contract_code_and_a_message(bytes in prop::collection::vec(any::<u8>(), 0..200), which in 0..4usize) {
+        let key = fixture("keys/secret-newline.txt").display().to_string();
+        let args: &[&str] = match which {
+            0 => &["decode"],
+            1 => &["verify", "-k", &key],
+            2 => &["classify"],
+            _ => &["mint", "--key", "/dev/stdin"],
+        };
+        let out = jwtk().args(args).write_stdin(bytes).output().unwrap();
+        let code = out.status.code();
+        prop_assert!(matches!(code, Some(0 | 1 | 3)), "{args:?}: {code:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        prop_assert!(!stderr.contains("panicked"), "{stderr}");
+        if code != Some(0) {
+            prop_assert!(stderr.contains("jwtk: "), "{args:?} exit {code:?} without a message");
+        }
+    }
+}
