@@ -32,13 +32,24 @@ pub fn check_writable(paths: &[&Path], force: bool) -> Result<()> {
 /// Write `bytes` to `path` atomically with `mode`: readers see the old file or the new one,
 /// never a part. Without `replace`, an existing file (or symlink) at `path` is an error.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32, replace: bool) -> Result<()> {
+    write_atomic_with(path, mode, replace, |file| file.write_all(bytes))
+}
+
+/// [`write_atomic`] with the content written by `fill`; if `fill` fails, the temporary file is
+/// removed and `path` is left as it was.
+fn write_atomic_with(
+    path: &Path,
+    mode: u32,
+    replace: bool,
+    fill: impl FnOnce(&mut File) -> std::io::Result<()>,
+) -> Result<()> {
     let file_error = |io| Error::File {
         path: path.to_path_buf(),
         io,
     };
     let dir = parent(path);
     let mut temp = temp_builder(mode).tempfile_in(&dir).map_err(file_error)?;
-    temp.write_all(bytes).map_err(file_error)?;
+    fill(temp.as_file_mut()).map_err(file_error)?;
     temp.as_file().sync_all().map_err(file_error)?;
     let persisted = if replace {
         temp.persist(path)
@@ -133,6 +144,28 @@ mod tests {
             std::fs::read_dir(dir.path()).unwrap().count(),
             1,
             "no temporary file left behind"
+        );
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k");
+        write_atomic(&path, b"old key", PRIVATE_MODE, false).unwrap();
+        let disk_full = |file: &mut File| {
+            file.write_all(b"half a ke")?;
+            Err(std::io::Error::new(
+                std::io::ErrorKind::StorageFull,
+                "no space left on device",
+            ))
+        };
+        let err = write_atomic_with(&path, PRIVATE_MODE, true, disk_full).unwrap_err();
+        assert!(err.to_string().contains("no space left"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"old key");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "the temporary file is gone"
         );
     }
 

@@ -67,6 +67,9 @@ fn classify(err: serde_json::Error) -> JsonError {
             let name = rest.rsplit_once(" at line ").map_or(rest, |(name, _)| name);
             JsonError::Duplicate(name.to_string())
         }
+        None if text.starts_with("recursion limit exceeded") => {
+            JsonError::Syntax(format!("nested more than 128 levels deep: {text}"))
+        }
         None => JsonError::Syntax(text),
     }
 }

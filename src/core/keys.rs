@@ -415,3 +415,17 @@ pub fn public_half(private: &PrivateKey, family: Family, bits: usize) -> PublicK
         bits,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_secret_bytes() {
+        let bytes = b"SUPER-SECRET-VALUE-1234567890-abcdefgh";
+        let loaded = crate::core::keyformat::parse(bytes, "k", false, SecretEncoding::Raw).unwrap();
+        assert!(!format!("{:?}", loaded.keys[0]).contains("SUPER-SECRET"));
+        assert!(!format!("{:?}", Secret(Zeroizing::new(bytes.to_vec()))).contains("SUPER"));
+        assert!(!format!("{loaded:?}").contains("SUPER"));
+    }
+}

@@ -185,13 +185,20 @@ pub fn parse_object(part: Part, bytes: &[u8]) -> Result<Map<String, Value>, Malf
             JsonError::NotObject(kind) if part == Part::Claims => {
                 format!("the payload is {kind}, not a JSON object, so this JWS is not a JWT")
             }
-            JsonError::Syntax(_) if part == Part::Claims && std::str::from_utf8(bytes).is_ok() => {
+            JsonError::Syntax(_) if part == Part::Claims && is_text_not_json(bytes) => {
                 "the payload is text, not a JSON object, so this JWS is not a JWT".to_string()
             }
             other => other.to_string(),
         };
         Malformed::new(part, fault)
     })
+}
+
+/// UTF-8 that does not even begin like JSON (an object or an array): a text payload.
+fn is_text_not_json(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok()
+        && !bytes.trim_ascii_start().starts_with(b"{")
+        && !bytes.trim_ascii_start().starts_with(b"[")
 }
 
 /// Encoded sizes of a token's parts, in bytes: `header + claims + signature + 2 = total`.

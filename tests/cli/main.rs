@@ -9,6 +9,7 @@ mod generated;
 mod keygen;
 mod mint;
 mod properties;
+mod robustness;
 mod usage;
 mod verify;
 

@@ -1,0 +1,50 @@
+//! Any bytes as a token: extraction, parsing, inspection, sizes, classification and a full
+//! verification against an HMAC key must never panic.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use jwtk::core::classify::classify;
+use jwtk::core::inspect::inspect;
+use jwtk::core::keyformat;
+use jwtk::core::keys::SecretEncoding;
+use jwtk::core::size::SizeReport;
+use jwtk::core::token::{self, Jws};
+use jwtk::core::verify::{KeyRing, Policy};
+use libfuzzer_sys::fuzz_target;
+
+fn ring() -> &'static KeyRing {
+    static RING: OnceLock<KeyRing> = OnceLock::new();
+    RING.get_or_init(|| {
+        let keys = keyformat::parse(
+            b"a-fuzzing-secret-of-thirty-two-bytes!!",
+            "k",
+            false,
+            SecretEncoding::Raw,
+        )
+        .unwrap()
+        .keys;
+        KeyRing::new(keys, &[]).unwrap()
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let policy = Policy {
+        now: 1_800_000_000,
+        leeway: 60,
+        aud: vec!["api".into()],
+        ..Policy::default()
+    };
+    let verdict = ring().verify(data, &policy);
+    let _ = verdict.message();
+    if let Ok(token) = token::extract(data)
+        && let Ok(jws) = Jws::parse(token)
+    {
+        let claims = jws.claims();
+        let _ = inspect(&jws.header, claims.as_ref().ok(), 1_800_000_000);
+        if let Ok(claims) = claims {
+            let _ = SizeReport::new(jws.sizes(), &claims).warnings();
+            let _ = classify(&jws.header, &claims);
+        }
+    }
+});
