@@ -61,6 +61,8 @@ pub fn run(args: &KeygenArgs, console: &mut Console) -> anyhow::Result<Status> {
         return Ok(Status::Success);
     }
     let (private, public) = render(&generated, format)?;
+    // The rendered private key is wiped when it goes out of scope, like the key it came from.
+    let private = zeroize::Zeroizing::new(private);
     match &args.out {
         Some(out) => {
             write_pair(out, &private, public.as_deref(), args.force)?;
