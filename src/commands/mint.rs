@@ -9,7 +9,7 @@ use crate::core::json;
 use crate::core::mint::{self, ClaimsSpec};
 use crate::core::size::SizeReport;
 use crate::core::time;
-use crate::core::token::Jws;
+use crate::core::token::PartSizes;
 use crate::output::Console;
 
 /// Mint one token and print it with a newline on stdout.
@@ -52,7 +52,7 @@ pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
             "this token never expires (--no-exp): anyone who copies it keeps access for good",
         )?;
     }
-    check_size(&token, args.max_size, console)?;
+    check_size(&token, &claims, args.max_size, console)?;
     writeln!(console.out, "{token}")?;
     Ok(Status::Success)
 }
@@ -83,10 +83,26 @@ fn read_base(args: &MintArgs) -> Result<serde_json::Map<String, serde_json::Valu
 }
 
 /// Warn over the 4 KiB and 8 KiB budgets; refuse over --max-size.
-fn check_size(token: &str, max_size: Option<usize>, console: &mut Console) -> anyhow::Result<()> {
-    let jws = Jws::parse(token.as_bytes())?;
-    let claims = jws.claims()?;
-    let report = SizeReport::new(jws.sizes(), &claims);
+fn check_size(
+    token: &str,
+    claims: &serde_json::Map<String, serde_json::Value>,
+    max_size: Option<usize>,
+    console: &mut Console,
+) -> anyhow::Result<()> {
+    // The token was just built: measure its segments rather than parse it again.
+    let mut lengths = token.split('.').map(str::len);
+    let (header, claims_len, signature) = (
+        lengths.next().unwrap_or(0),
+        lengths.next().unwrap_or(0),
+        lengths.next().unwrap_or(0),
+    );
+    let parts = PartSizes {
+        total: token.len(),
+        header,
+        claims: claims_len,
+        signature,
+    };
+    let report = SizeReport::new(parts, claims);
     if let Some(max) = max_size
         && token.len() > max
     {
