@@ -152,6 +152,8 @@ struct Entry {
 /// The configured keys, each parsed once into verifiers for the algorithms it may serve.
 pub struct KeyRing {
     entries: Vec<Entry>,
+    /// The algorithms some key accepts, sorted: computed once, consulted for every token.
+    allowed: Vec<Algorithm>,
 }
 
 impl KeyRing {
@@ -186,19 +188,18 @@ impl KeyRing {
                 .collect::<Result<Vec<_>>>()?;
             entries.push(Entry { key, verifiers });
         }
-        Ok(KeyRing { entries })
-    }
-
-    /// The algorithms some key accepts.
-    pub fn algorithms(&self) -> Vec<Algorithm> {
-        let mut algs: Vec<Algorithm> = self
-            .entries
+        let mut allowed: Vec<Algorithm> = entries
             .iter()
             .flat_map(|e| e.verifiers.iter().map(Verifier::alg))
             .collect();
-        algs.sort();
-        algs.dedup();
-        algs
+        allowed.sort();
+        allowed.dedup();
+        Ok(KeyRing { entries, allowed })
+    }
+
+    /// The algorithms some key accepts.
+    pub fn algorithms(&self) -> &[Algorithm] {
+        &self.allowed
     }
 
     /// Judge one token (the raw input: whitespace and a `Bearer` prefix are fine).
@@ -228,19 +229,25 @@ impl KeyRing {
             Ok(label) => verdict.key = Some(label),
             Err(failure) => return verdict.fail(failure.reason, failure.message),
         }
-        verdict.header = Some(jws.header.clone());
-        match jws.claims() {
+        let claims = jws.claims();
+        // The signature verified: the header is shown, moved rather than copied.
+        let header = jws.header;
+        match claims {
             Ok(claims) => {
                 verdict
                     .failures
-                    .extend(check_claims(&jws.header, &claims, policy));
+                    .extend(check_claims(&header, &claims, policy));
+                verdict.header = Some(header);
                 verdict.claims = Some(claims);
                 verdict
             }
-            Err(err) => verdict.fail(
-                Reason::Malformed,
-                format!("the signature is valid, but {}", fault(&err)),
-            ),
+            Err(err) => {
+                verdict.header = Some(header);
+                verdict.fail(
+                    Reason::Malformed,
+                    format!("the signature is valid, but {}", fault(&err)),
+                )
+            }
         }
     }
 
@@ -304,8 +311,8 @@ impl KeyRing {
             fail(Reason::Unsupported, format!("unknown algorithm {shown:?}"));
             return None;
         };
-        if !self.algorithms().contains(&parsed) {
-            let allowed: Vec<&str> = self.algorithms().iter().map(|a| a.name()).collect();
+        if !self.allowed.contains(&parsed) {
+            let allowed: Vec<&str> = self.allowed.iter().map(|a| a.name()).collect();
             let extra = match parsed.family() {
                 Family::Hmac => {
                     " (an HMAC token checked against public keys is the key-confusion attack)"
