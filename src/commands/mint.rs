@@ -21,7 +21,7 @@ pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
         )
         .into());
     }
-    let (keys, _) = load_keys(&args.key, console)?;
+    let keys = load_keys(&args.key, console)?;
     // A JWKS lists keys oldest first: the last one is the newest.
     let key = keys
         .last()

@@ -73,7 +73,7 @@ pub fn key_sources(args: &KeyArgs) -> Result<Vec<Source>> {
 pub const DEFAULT_KEY_VAR: &str = "JWTK_KEY";
 
 /// Load every source; print the notes loading made (e.g. a trailing newline removed).
-pub fn load_keys(args: &KeyArgs, console: &mut Console) -> anyhow::Result<(Vec<Key>, String)> {
+pub fn load_keys(args: &KeyArgs, console: &mut Console) -> anyhow::Result<Vec<Key>> {
     let encoding = args
         .secret_encoding
         .map_or(SecretEncoding::Raw, |e| match e {
@@ -101,7 +101,7 @@ pub fn load_keys(args: &KeyArgs, console: &mut Console) -> anyhow::Result<(Vec<K
     if let Some(kid) = &args.kid {
         all = keys::select_kid(all, kid, &origin)?;
     }
-    Ok((all, origin))
+    Ok(all)
 }
 
 /// Ask for an HMAC secret at the terminal, without echo. No terminal is a key error.

@@ -22,7 +22,7 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
     if args.jobs.is_some() && !args.batch {
         return Err(Error::usage("--jobs applies to --batch only", None).into());
     }
-    let (keys, _) = load_keys(&args.key, console)?;
+    let keys = load_keys(&args.key, console)?;
     let ring = KeyRing::new(keys, &args.alg)?;
     let policy = policy(args);
     if args.batch {

@@ -338,11 +338,7 @@ pub const KIND_RULES: &[KindRule] = &[
         )
     }),
     ("google", |f| {
-        matches!(
-            f.iss(),
-            "https://accounts.google.com" | "accounts.google.com"
-        )
-        .then_some(())?;
+        (provider_of(f)? == Provider::Google).then_some(())?;
         kind(
             Kind::Id,
             Confidence::High,
@@ -409,7 +405,9 @@ pub const KIND_RULES: &[KindRule] = &[
 fn provider_of(f: &Facts) -> Option<Provider> {
     let iss = f.iss();
     let host = iss.split("://").nth(1).unwrap_or(iss);
-    if iss.contains("/realms/") {
+    if matches!(iss, "https://accounts.google.com" | "accounts.google.com") {
+        Some(Provider::Google)
+    } else if iss.contains("/realms/") {
         Some(Provider::Keycloak)
     } else if host.starts_with("cognito-idp.") && host.contains(".amazonaws.com/") {
         Some(Provider::Cognito)
@@ -510,8 +508,9 @@ pub const FLOW_RULES: &[FlowRule] = &[
         _ => None,
     }),
     ("google service account", |f, _| {
-        (provider_of_google(f) && f.str("email")?.ends_with(".gserviceaccount.com"))
-            .then_some(())?;
+        (provider_of(f) == Some(Provider::Google)
+            && f.str("email")?.ends_with(".gserviceaccount.com"))
+        .then_some(())?;
         flow(
             Flow::NotApplicable,
             SubjectKind::Workload,
@@ -721,13 +720,6 @@ pub const FLOW_RULES: &[FlowRule] = &[
     }),
 ];
 
-fn provider_of_google(f: &Facts) -> bool {
-    matches!(
-        f.iss(),
-        "https://accounts.google.com" | "accounts.google.com"
-    )
-}
-
 /// Classify a token from its header and claims.
 pub fn classify(header: &Map<String, Value>, claims: &Map<String, Value>) -> Classification {
     let f = Facts { header, claims };
@@ -741,7 +733,6 @@ pub fn classify(header: &Map<String, Value>, claims: &Map<String, Value>) -> Cla
         }
         None => (Kind::Unknown, Confidence::Low, provider_of(&f)),
     };
-    let provider = provider.or_else(|| provider_of_google(&f).then_some(Provider::Google));
     // The base rule speaks only when the token carries a client identifier, and nothing
     // speaks for a token with neither a client identifier nor a provider marker.
     let decided = if kind == Kind::Unknown && provider.is_none() && f.client().is_none() {
