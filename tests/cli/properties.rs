@@ -13,6 +13,18 @@ use serde_json::{Map, Value};
 
 use super::{b64, fixture, jwtk};
 
+/// Property-test cases: `default` in the everyday loop, `PROPTEST_CASES` when set (CI runs more).
+fn cases(default: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default);
+    ProptestConfig {
+        cases,
+        ..ProptestConfig::default()
+    }
+}
+
 fn json_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
@@ -101,7 +113,7 @@ fn exercise(input: &[u8], ring: &KeyRing) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(cases(256))]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
@@ -134,7 +146,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(cases(24))]
 
     #[test]
     fn the_binary_ends_with_a_contract_code_and_a_message(bytes in prop::collection::vec(any::<u8>(), 0..200), which in 0..4usize) {
