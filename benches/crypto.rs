@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use criterion::{Criterion, criterion_group, criterion_main};
 use jwtk::core::alg::{Algorithm, Curve};
 use jwtk::core::keygen::{self, KeyType};
-use jwtk::core::keys::{self, SecretEncoding, Source};
+use jwtk::core::keys::{self, Reading, Source};
 use jwtk::core::mint::{self, ClaimsSpec};
 use jwtk::core::verify::{KeyRing, Policy};
 
@@ -51,9 +51,9 @@ const CASES: [(Algorithm, &str, &str); 6] = [
     ),
 ];
 
-fn load(path: &str) -> keys::Key {
-    let loaded =
-        keys::load(&Source::File(fixture(path)), SecretEncoding::Raw).expect("fixture key");
+fn load(path: &str) -> jwtk::core::key::Key {
+    let loaded = keys::load(&Source::File(fixture(path)), &Reading::with_raw_secrets())
+        .expect("fixture key");
     loaded.keys.into_iter().next().expect("one key")
 }
 

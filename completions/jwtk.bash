@@ -363,7 +363,7 @@ _jwtk() {
                     return 0
                     ;;
                 --alg)
-                    COMPREPLY=($(compgen -W "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA Ed25519" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -626,7 +626,7 @@ _jwtk() {
                     return 0
                     ;;
                 --alg)
-                    COMPREPLY=($(compgen -W "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA Ed25519" -- "${cur}"))
                     return 0
                     ;;
                 --sub)
@@ -753,7 +753,7 @@ _jwtk() {
                     return 0
                     ;;
                 --alg)
-                    COMPREPLY=($(compgen -W "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA Ed25519" -- "${cur}"))
                     return 0
                     ;;
                 --iss)

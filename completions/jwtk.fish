@@ -46,9 +46,9 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand decode" -s V -l version -d 'Pr
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l key-env -d 'Read the key material from environment variable VAR' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l secret-encoding -d 'How a raw secret\'s text becomes bytes (default: the bytes as they are)' -r -f -a "utf8\t'The bytes, which must be UTF-8 text'
-base64\t'Standard base64 (padding optional)'
-base64url\t'base64url (padding optional)'
-hex\t'Hexadecimal'"
+base64\t'Standard base64 (padding optional, line breaks allowed)'
+base64url\t'base64url (padding optional, line breaks allowed)'
+hex\t'Hexadecimal (line breaks allowed)'"
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l kid -d 'Pick the key with this kid out of a JWKS' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l alg -d 'The signing algorithm (default: the key\'s own, or its family\'s)' -r -f -a "HS256\t''
 HS384\t''
@@ -62,7 +62,8 @@ PS512\t''
 ES256\t''
 ES384\t''
 ES512\t''
-EdDSA\t''"
+EdDSA\t''
+Ed25519\t''"
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l sub -d 'The subject (sub)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l iss -d 'The issuer (iss)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l aud -d 'An audience (aud); repeat for several (one gives a string, several an array)' -r
@@ -86,9 +87,9 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -s V -l version -d 'Prin
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l key-env -d 'Read the key material from environment variable VAR' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l secret-encoding -d 'How a raw secret\'s text becomes bytes (default: the bytes as they are)' -r -f -a "utf8\t'The bytes, which must be UTF-8 text'
-base64\t'Standard base64 (padding optional)'
-base64url\t'base64url (padding optional)'
-hex\t'Hexadecimal'"
+base64\t'Standard base64 (padding optional, line breaks allowed)'
+base64url\t'base64url (padding optional, line breaks allowed)'
+hex\t'Hexadecimal (line breaks allowed)'"
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l kid -d 'Pick the key with this kid out of a JWKS' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l alg -d 'Allow this algorithm (repeatable); default: the algorithms the keys fit' -r -f -a "HS256\t''
 HS384\t''
@@ -102,7 +103,8 @@ PS512\t''
 ES256\t''
 ES384\t''
 ES512\t''
-EdDSA\t''"
+EdDSA\t''
+Ed25519\t''"
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l iss -d 'Require this issuer (repeatable: any one may match)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l aud -d 'Require this audience (repeatable: any one may match)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l sub -d 'Require this subject' -r
@@ -141,7 +143,8 @@ PS512\t''
 ES256\t''
 ES384\t''
 ES512\t''
-EdDSA\t''"
+EdDSA\t''
+Ed25519\t''"
 complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l format -d 'Output format (default pem; hmac has no pem, its default is jwk)' -r -f -a "pem\t'PKCS#8 PEM private key, SPKI PEM public key'
 jwk\t'A JSON Web Key'
 jwks\t'A JSON Web Key Set holding the one key'"

@@ -3,7 +3,7 @@
 
 use std::io::{BufWriter, Write};
 
-use jwtk::core::keys::{self, SecretEncoding, Source};
+use jwtk::core::keys::{self, Reading, Source};
 use jwtk::core::mint::{self, ClaimsSpec};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -11,7 +11,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let [key, alg, count] = args.as_slice() else {
         return Err("usage: tokens KEY ALG COUNT".into());
     };
-    let loaded = keys::load(&Source::File(key.into()), SecretEncoding::Raw)?;
+    let loaded = keys::load(&Source::File(key.into()), &Reading::with_raw_secrets())?;
     let key = loaded.keys.last().ok_or("no key")?;
     let signer = key.signer(alg.parse().map_err(|_| "unknown ALG")?)?;
     let header = mint::build_header(alg, "JWT", key.kid.as_deref(), &[])?;

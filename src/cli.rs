@@ -2,11 +2,11 @@
 
 use std::path::PathBuf;
 
-use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use serde_json::Value;
 
 use crate::core::alg::Algorithm;
+use crate::core::keyinput::SecretEncoding;
 use crate::core::mint::{Jti, parse_assignment};
 use crate::core::time::{Duration, When};
 
@@ -185,29 +185,44 @@ pub struct KeyArgs {
 
     /// How a raw secret's text becomes bytes (default: the bytes as they are).
     #[arg(long, value_enum, value_name = "ENCODING")]
-    pub secret_encoding: Option<SecretEncodingArg>,
+    pub secret_encoding: Option<SecretEncoding>,
 
     /// Pick the key with this kid out of a JWKS.
     #[arg(long, value_name = "KID")]
     pub kid: Option<String>,
 }
 
-/// `--secret-encoding`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SecretEncodingArg {
-    /// The bytes, which must be UTF-8 text.
-    Utf8,
-    /// Standard base64 (padding optional).
-    Base64,
-    /// base64url (padding optional).
-    Base64url,
-    /// Hexadecimal.
-    Hex,
+/// `--secret-encoding` values.
+impl ValueEnum for SecretEncoding {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            SecretEncoding::Utf8,
+            SecretEncoding::Base64,
+            SecretEncoding::Base64Url,
+            SecretEncoding::Hex,
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = match self {
+            SecretEncoding::Utf8 => "The bytes, which must be UTF-8 text",
+            SecretEncoding::Base64 => "Standard base64 (padding optional, line breaks allowed)",
+            SecretEncoding::Base64Url => "base64url (padding optional, line breaks allowed)",
+            SecretEncoding::Hex => "Hexadecimal (line breaks allowed)",
+        };
+        Some(clap::builder::PossibleValue::new(self.name()).help(help))
+    }
 }
 
-/// An algorithm name, exactly as RFC 7518 spells it.
-pub fn alg_parser() -> impl TypedValueParser<Value = Algorithm> {
-    PossibleValuesParser::new(Algorithm::NAMES).try_map(|name| name.parse::<Algorithm>())
+/// Algorithms are flag values spelled exactly as RFC 7518 and RFC 9864 spell them.
+impl ValueEnum for Algorithm {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Algorithm::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
 }
 
 fn jti(text: &str) -> Result<Jti, String> {
@@ -225,7 +240,7 @@ pub struct MintArgs {
     pub key: KeyArgs,
 
     /// The signing algorithm (default: the key's own, or its family's).
-    #[arg(long, value_name = "ALG", value_parser = alg_parser())]
+    #[arg(long, value_name = "ALG", value_enum)]
     pub alg: Option<Algorithm>,
 
     /// The subject (sub).
@@ -305,7 +320,7 @@ pub struct VerifyArgs {
     pub key: KeyArgs,
 
     /// Allow this algorithm (repeatable); default: the algorithms the keys fit.
-    #[arg(long, value_name = "ALG", value_parser = alg_parser())]
+    #[arg(long, value_name = "ALG", value_enum)]
     pub alg: Vec<Algorithm>,
 
     /// Require this issuer (repeatable: any one may match).
@@ -379,7 +394,7 @@ pub struct KeygenArgs {
     pub curve: Option<CurveArg>,
 
     /// The JWK's alg; for hmac it also sizes the secret (HS384: 384 bits, HS512: 512).
-    #[arg(long, value_name = "ALG", value_parser = alg_parser())]
+    #[arg(long, value_name = "ALG", value_enum)]
     pub alg: Option<Algorithm>,
 
     /// Output format (default pem; hmac has no pem, its default is jwk).

@@ -5,27 +5,33 @@ use std::io::{Read, Write};
 use crate::cli::MintArgs;
 use crate::commands::{Status, load_keys};
 use crate::core::error::{Error, Result};
-use crate::core::json;
 use crate::core::mint::{self, ClaimsSpec};
 use crate::core::size::SizeReport;
 use crate::core::time;
 use crate::core::token::PartSizes;
+use crate::core::{json, keys};
 use crate::output::Console;
 
 /// Mint one token and print it with a newline on stdout.
 pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
-    if args.key.key.len() > 1 {
+    let key_args = &args.key;
+    let sources = key_args.key.len()
+        + usize::from(key_args.key_env.is_some())
+        + usize::from(key_args.key_prompt);
+    if sources > 1 {
         return Err(Error::usage(
-            "mint signs with one key; --key was given more than once",
+            "mint signs with one key: give one of --key, --key-env and --key-prompt, once",
             None,
         )
         .into());
     }
-    let keys = load_keys(&args.key, console)?;
-    // A JWKS lists keys oldest first: the last one is the newest.
-    let key = keys
-        .last()
-        .ok_or_else(|| Error::key("no key found", None))?;
+    let mut loaded = load_keys(key_args, true, console)?;
+    let key = keys::signing_key(
+        loaded
+            .pop()
+            .ok_or_else(|| Error::key("no key found", None))?,
+        key_args.kid.as_deref(),
+    )?;
     let alg = args.alg.unwrap_or_else(|| key.default_alg());
     let signer = key.signer(alg)?;
     if let Some(weakness) = key.weakness(alg) {

@@ -12,10 +12,11 @@ use std::io::Read;
 
 use zeroize::Zeroizing;
 
-use crate::cli::{KeyArgs, SecretEncodingArg, TokenInput};
+use crate::cli::{KeyArgs, TokenInput};
 use crate::core::error::{Error, Result};
-use crate::core::keys::{self, Key, SecretEncoding, Source};
-use crate::core::token;
+use crate::core::keyformat::Loaded;
+use crate::core::keys::{self, Reading, Source};
+use crate::core::{time, token};
 use crate::output::Console;
 
 /// How a command ended when it did not fail outright.
@@ -72,34 +73,29 @@ pub fn key_sources(args: &KeyArgs) -> Result<Vec<Source>> {
 /// The environment variable read when no key flag is given.
 pub const DEFAULT_KEY_VAR: &str = "JWTK_KEY";
 
-/// Load every source; print the notes loading made (e.g. a trailing newline removed).
-pub fn load_keys(args: &KeyArgs, console: &mut Console) -> anyhow::Result<Vec<Key>> {
-    let encoding = args
-        .secret_encoding
-        .map_or(SecretEncoding::Raw, |e| match e {
-            SecretEncodingArg::Utf8 => SecretEncoding::Utf8,
-            SecretEncodingArg::Base64 => SecretEncoding::Base64,
-            SecretEncodingArg::Base64url => SecretEncoding::Base64Url,
-            SecretEncodingArg::Hex => SecretEncoding::Hex,
-        });
+/// Read every source the flags name; print the notes and warnings reading made (a trailing
+/// newline removed, a skipped key of a set, a key file others can read). `raw_secret` says
+/// whether raw bytes may be taken as an HMAC secret (an explicit `--secret-encoding` does too).
+pub fn load_keys(
+    args: &KeyArgs,
+    raw_secret: bool,
+    console: &mut Console,
+) -> anyhow::Result<Vec<Loaded>> {
+    let reading = Reading {
+        encoding: args.secret_encoding,
+        raw_secret: raw_secret || args.secret_encoding.is_some(),
+        now: time::now(),
+    };
     let mut all = Vec::new();
-    let mut origins = Vec::new();
     for source in key_sources(args)? {
-        let loaded = keys::load(&source, encoding)?;
+        let loaded = keys::load(&source, &reading)?;
         for note in &loaded.notes {
             console.note(note)?;
         }
         for warning in &loaded.warnings {
             console.warn(warning)?;
         }
-        if let Some(first) = loaded.keys.first() {
-            origins.push(first.origin.clone());
-        }
-        all.extend(loaded.keys);
-    }
-    let origin = origins.join(", ");
-    if let Some(kid) = &args.kid {
-        all = keys::select_kid(all, kid, &origin)?;
+        all.push(loaded);
     }
     Ok(all)
 }
@@ -112,8 +108,5 @@ fn prompt_secret() -> Result<Source> {
             Some("in scripts use --key FILE, --key-env VAR or JWTK_KEY".to_string()),
         )
     })?;
-    Ok(Source::Given {
-        bytes: Zeroizing::new(secret.into_bytes()),
-        origin: "the prompt".into(),
-    })
+    Ok(Source::Prompt(Zeroizing::new(secret.into_bytes())))
 }

@@ -10,8 +10,11 @@ use serde_json::{Map, Value};
 
 use crate::cli::VerifyArgs;
 use crate::commands::{Status, load_keys, read_token_input};
+use crate::core::alg::Family;
 use crate::core::batch;
 use crate::core::error::Error;
+use crate::core::key::Purpose;
+use crate::core::keys;
 use crate::core::time;
 use crate::core::verify::{Failure, KeyRing, Policy, Reason, Verdict};
 use crate::output::{self, Console};
@@ -22,7 +25,22 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
     if args.jobs.is_some() && !args.batch {
         return Err(Error::usage("--jobs applies to --batch only", None).into());
     }
-    let keys = load_keys(&args.key, console)?;
+    let hmac_asked = args.alg.iter().any(|a| a.family() == Family::Hmac);
+    let loaded = load_keys(&args.key, hmac_asked, console)?;
+    let keys = match &args.key.kid {
+        Some(kid) => keys::select_kid(loaded, kid)?,
+        None => loaded.into_iter().flat_map(|l| l.keys).collect(),
+    };
+    for key in &keys {
+        let weakest = key
+            .algorithms(Purpose::Verify)
+            .into_iter()
+            .filter(|a| args.alg.is_empty() || args.alg.contains(a))
+            .find_map(|alg| key.weakness(alg));
+        if let Some(warning) = weakest {
+            console.warn(&warning)?;
+        }
+    }
     let ring = KeyRing::new(keys, &args.alg)?;
     let policy = policy(args);
     if args.batch {

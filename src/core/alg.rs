@@ -1,11 +1,58 @@
-//! The JWS signature algorithms jwtk signs and verifies (RFC 7518 §3, RFC 8037), and the key
-//! families they need.
+//! The JWS signature algorithms jwtk signs and verifies (RFC 7518 §3, RFC 8037, RFC 9864), the
+//! curves they use and the key families they need: every fact about an algorithm or a curve
+//! lives here, in exhaustive matches and one table row per curve.
 
 use std::fmt;
 use std::str::FromStr;
 
+use aws_lc_rs::signature::{self as sig, EcdsaSigningAlgorithm, EcdsaVerificationAlgorithm};
+use spki::ObjectIdentifier;
+
+/// Everything jwtk knows about one elliptic curve for ECDSA.
+pub struct CurveSpec {
+    /// The JWK `crv` name.
+    pub name: &'static str,
+    /// The named-curve OID in PKCS#8, SPKI and SEC1.
+    pub oid: ObjectIdentifier,
+    /// Bytes in one coordinate (and in each of `r` and `s` of a JOSE signature).
+    pub coordinate_len: usize,
+    /// The field size in bits.
+    pub bits: usize,
+    /// aws-lc-rs's signer, with fixed-width (JOSE) signatures.
+    pub signing: &'static EcdsaSigningAlgorithm,
+    /// aws-lc-rs's verifier, with fixed-width (JOSE) signatures.
+    pub verifying: &'static EcdsaVerificationAlgorithm,
+}
+
+const P256: CurveSpec = CurveSpec {
+    name: "P-256",
+    oid: ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7"),
+    coordinate_len: 32,
+    bits: 256,
+    signing: &sig::ECDSA_P256_SHA256_FIXED_SIGNING,
+    verifying: &sig::ECDSA_P256_SHA256_FIXED,
+};
+
+const P384: CurveSpec = CurveSpec {
+    name: "P-384",
+    oid: ObjectIdentifier::new_unwrap("1.3.132.0.34"),
+    coordinate_len: 48,
+    bits: 384,
+    signing: &sig::ECDSA_P384_SHA384_FIXED_SIGNING,
+    verifying: &sig::ECDSA_P384_SHA384_FIXED,
+};
+
+const P521: CurveSpec = CurveSpec {
+    name: "P-521",
+    oid: ObjectIdentifier::new_unwrap("1.3.132.0.35"),
+    coordinate_len: 66,
+    bits: 521,
+    signing: &sig::ECDSA_P521_SHA512_FIXED_SIGNING,
+    verifying: &sig::ECDSA_P521_SHA512_FIXED,
+};
+
 /// An elliptic curve for ECDSA.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Curve {
     /// NIST P-256 (secp256r1), for ES256.
     P256,
@@ -16,38 +63,46 @@ pub enum Curve {
 }
 
 impl Curve {
+    /// Every curve.
+    pub const ALL: [Curve; 3] = [Curve::P256, Curve::P384, Curve::P521];
+
+    /// This curve's table row.
+    pub fn spec(self) -> &'static CurveSpec {
+        match self {
+            Curve::P256 => &P256,
+            Curve::P384 => &P384,
+            Curve::P521 => &P521,
+        }
+    }
+
     /// The JWK `crv` name.
     pub fn name(self) -> &'static str {
-        match self {
-            Curve::P256 => "P-256",
-            Curve::P384 => "P-384",
-            Curve::P521 => "P-521",
-        }
+        self.spec().name
     }
 
     /// The curve named by a JWK `crv`.
     pub fn from_name(name: &str) -> Option<Self> {
-        [Curve::P256, Curve::P384, Curve::P521]
-            .into_iter()
-            .find(|c| c.name() == name)
+        Self::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// The curve a named-curve OID stands for.
+    pub fn from_oid(oid: ObjectIdentifier) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.spec().oid == oid)
     }
 
     /// Bytes in one coordinate (and in each of `r` and `s` of a JOSE signature).
     pub fn coordinate_len(self) -> usize {
-        match self {
-            Curve::P256 => 32,
-            Curve::P384 => 48,
-            Curve::P521 => 66,
-        }
+        self.spec().coordinate_len
+    }
+
+    /// The field size in bits.
+    pub fn bits(self) -> usize {
+        self.spec().bits
     }
 
     /// The one JWS algorithm that uses this curve.
     pub fn alg(self) -> Algorithm {
-        match self {
-            Curve::P256 => Algorithm::ES256,
-            Curve::P384 => Algorithm::ES384,
-            Curve::P521 => Algorithm::ES512,
-        }
+        Algorithm::Es(self)
     }
 }
 
@@ -60,7 +115,7 @@ pub enum Family {
     Rsa,
     /// An ECDSA key on one curve (ES*).
     Ec(Curve),
-    /// An Ed25519 key (EdDSA).
+    /// An Ed25519 key (EdDSA, Ed25519).
     Ed25519,
 }
 
@@ -75,74 +130,131 @@ impl fmt::Display for Family {
     }
 }
 
-/// A JWS algorithm, spelled exactly as in RFC 7518 (`HS256`, …, `EdDSA`).
+/// A SHA-2 hash, as the HS, RS and PS families use it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(clippy::upper_case_acronyms)]
+pub enum Sha {
+    /// SHA-256.
+    Sha256,
+    /// SHA-384.
+    Sha384,
+    /// SHA-512.
+    Sha512,
+}
+
+impl Sha {
+    /// The digest length in bytes.
+    pub fn digest_len(self) -> usize {
+        match self {
+            Sha::Sha256 => 32,
+            Sha::Sha384 => 48,
+            Sha::Sha512 => 64,
+        }
+    }
+}
+
+/// A JWS algorithm, by family; spelled exactly as RFC 7518 and RFC 9864 do (`HS256`, …,
+/// `EdDSA`, `Ed25519`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Algorithm {
-    HS256,
-    HS384,
-    HS512,
-    RS256,
-    RS384,
-    RS512,
-    PS256,
-    PS384,
-    PS512,
-    ES256,
-    ES384,
-    ES512,
+    /// HMAC with SHA-2 (HS256, HS384, HS512).
+    Hs(Sha),
+    /// RSASSA-PKCS1-v1_5 with SHA-2 (RS256, RS384, RS512).
+    Rs(Sha),
+    /// RSASSA-PSS with SHA-2 and MGF1 (PS256, PS384, PS512).
+    Ps(Sha),
+    /// ECDSA on one curve with its hash (ES256, ES384, ES512).
+    Es(Curve),
+    /// EdDSA, as RFC 8037 names it (Ed25519 keys only in jwtk).
     EdDSA,
+    /// Ed25519, RFC 9864's fully-specified name for EdDSA over Ed25519.
+    Ed25519,
 }
 
 impl Algorithm {
-    /// Every algorithm, in the contract's order.
-    pub const ALL: [Algorithm; 13] = [
-        Algorithm::HS256,
-        Algorithm::HS384,
-        Algorithm::HS512,
-        Algorithm::RS256,
-        Algorithm::RS384,
-        Algorithm::RS512,
-        Algorithm::PS256,
-        Algorithm::PS384,
-        Algorithm::PS512,
-        Algorithm::ES256,
-        Algorithm::ES384,
-        Algorithm::ES512,
-        Algorithm::EdDSA,
-    ];
+    /// HS256.
+    pub const HS256: Self = Self::Hs(Sha::Sha256);
+    /// HS384.
+    pub const HS384: Self = Self::Hs(Sha::Sha384);
+    /// HS512.
+    pub const HS512: Self = Self::Hs(Sha::Sha512);
+    /// RS256.
+    pub const RS256: Self = Self::Rs(Sha::Sha256);
+    /// RS384.
+    pub const RS384: Self = Self::Rs(Sha::Sha384);
+    /// RS512.
+    pub const RS512: Self = Self::Rs(Sha::Sha512);
+    /// PS256.
+    pub const PS256: Self = Self::Ps(Sha::Sha256);
+    /// PS384.
+    pub const PS384: Self = Self::Ps(Sha::Sha384);
+    /// PS512.
+    pub const PS512: Self = Self::Ps(Sha::Sha512);
+    /// ES256.
+    pub const ES256: Self = Self::Es(Curve::P256);
+    /// ES384.
+    pub const ES384: Self = Self::Es(Curve::P384);
+    /// ES512.
+    pub const ES512: Self = Self::Es(Curve::P521);
 
-    /// The names of [`Algorithm::ALL`], for argument parsing and completions.
-    pub const NAMES: [&'static str; 13] = [
-        "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
-        "ES384", "ES512", "EdDSA",
+    /// Every algorithm, in the contract's order.
+    pub const ALL: [Algorithm; 14] = [
+        Self::HS256,
+        Self::HS384,
+        Self::HS512,
+        Self::RS256,
+        Self::RS384,
+        Self::RS512,
+        Self::PS256,
+        Self::PS384,
+        Self::PS512,
+        Self::ES256,
+        Self::ES384,
+        Self::ES512,
+        Self::EdDSA,
+        Self::Ed25519,
     ];
 
     /// The registered name.
     pub fn name(self) -> &'static str {
-        Self::NAMES[self as usize]
+        use Sha::*;
+        match self {
+            Self::Hs(Sha256) => "HS256",
+            Self::Hs(Sha384) => "HS384",
+            Self::Hs(Sha512) => "HS512",
+            Self::Rs(Sha256) => "RS256",
+            Self::Rs(Sha384) => "RS384",
+            Self::Rs(Sha512) => "RS512",
+            Self::Ps(Sha256) => "PS256",
+            Self::Ps(Sha384) => "PS384",
+            Self::Ps(Sha512) => "PS512",
+            Self::Es(Curve::P256) => "ES256",
+            Self::Es(Curve::P384) => "ES384",
+            Self::Es(Curve::P521) => "ES512",
+            Self::EdDSA => "EdDSA",
+            Self::Ed25519 => "Ed25519",
+        }
+    }
+
+    /// The names of [`Algorithm::ALL`], for completions and the contract test.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        Self::ALL.into_iter().map(Self::name)
     }
 
     /// The kind of key this algorithm needs.
     pub fn family(self) -> Family {
-        use Algorithm::*;
         match self {
-            HS256 | HS384 | HS512 => Family::Hmac,
-            RS256 | RS384 | RS512 | PS256 | PS384 | PS512 => Family::Rsa,
-            ES256 => Family::Ec(Curve::P256),
-            ES384 => Family::Ec(Curve::P384),
-            ES512 => Family::Ec(Curve::P521),
-            EdDSA => Family::Ed25519,
+            Self::Hs(_) => Family::Hmac,
+            Self::Rs(_) | Self::Ps(_) => Family::Rsa,
+            Self::Es(curve) => Family::Ec(curve),
+            Self::EdDSA | Self::Ed25519 => Family::Ed25519,
         }
     }
 
     /// For HMAC, the hash length in bytes: the smallest secret RFC 7518 §3.2 allows.
     pub fn min_secret_len(self) -> Option<usize> {
         match self {
-            Algorithm::HS256 => Some(32),
-            Algorithm::HS384 => Some(48),
-            Algorithm::HS512 => Some(64),
-            _ => None,
+            Self::Hs(sha) => Some(sha.digest_len()),
+            Self::Rs(_) | Self::Ps(_) | Self::Es(_) | Self::EdDSA | Self::Ed25519 => None,
         }
     }
 
@@ -151,6 +263,16 @@ impl Algorithm {
         Self::ALL
             .into_iter()
             .filter(move |alg| alg.family() == family)
+    }
+
+    /// The algorithm a key of `family` signs with unless told otherwise.
+    pub fn default_for(family: Family) -> Algorithm {
+        match family {
+            Family::Hmac => Self::HS256,
+            Family::Rsa => Self::RS256,
+            Family::Ec(curve) => curve.alg(),
+            Family::Ed25519 => Self::EdDSA,
+        }
     }
 }
 
@@ -170,10 +292,9 @@ impl FromStr for Algorithm {
 
     /// Exact, case-sensitive names only: `hs256` or `NONE` are not algorithms.
     fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Self::NAMES
-            .iter()
-            .position(|n| *n == name)
-            .map(|i| Self::ALL[i])
+        Self::ALL
+            .into_iter()
+            .find(|alg| alg.name() == name)
             .ok_or(UnknownAlgorithm)
     }
 }
@@ -187,10 +308,15 @@ mod tests {
         for alg in Algorithm::ALL {
             assert_eq!(alg.name().parse(), Ok(alg));
         }
-        for bad in ["hs256", "none", "None", "EDDSA", "ES256K", ""] {
+        for bad in ["hs256", "none", "None", "EDDSA", "ES256K", "ed25519", ""] {
             assert_eq!(bad.parse::<Algorithm>(), Err(UnknownAlgorithm), "{bad}");
         }
         assert_eq!(Algorithm::for_family(Family::Rsa).count(), 6);
+        assert_eq!(Algorithm::for_family(Family::Ed25519).count(), 2);
         assert_eq!(Curve::P521.alg(), Algorithm::ES512);
+        for curve in Curve::ALL {
+            assert_eq!(Curve::from_oid(curve.spec().oid), Some(curve));
+            assert_eq!(Curve::from_name(curve.name()), Some(curve));
+        }
     }
 }

@@ -12,7 +12,7 @@ use aws_lc_rs::signature::{
 };
 use aws_lc_rs::{hmac, signature::VerificationAlgorithm};
 
-use crate::core::alg::{Algorithm, Curve};
+use crate::core::alg::{Algorithm, Curve, Sha};
 
 /// Why a signature could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -42,11 +42,11 @@ enum SignKey {
 }
 
 impl Signer {
-    /// An HMAC signer; the caller checks that `alg` is an HS algorithm.
-    pub fn hmac(alg: Algorithm, secret: &[u8]) -> Self {
+    /// An HMAC signer with SHA-2 `sha` (HS256, HS384, HS512).
+    pub fn hmac(sha: Sha, secret: &[u8]) -> Self {
         Signer {
-            alg,
-            key: SignKey::Hmac(Box::new(hmac::Key::new(hmac_alg(alg), secret))),
+            alg: Algorithm::Hs(sha),
+            key: SignKey::Hmac(Box::new(hmac::Key::new(hmac_alg(sha), secret))),
         }
     }
 
@@ -69,14 +69,10 @@ impl Signer {
         match &self.key {
             SignKey::Hmac(key) => Ok(hmac::sign(key, message).as_ref().to_vec()),
             SignKey::Private(PrivateKey::Rsa(pair)) => {
+                let padding = rsa_padding(self.alg).ok_or(SignError(self.alg))?;
                 let mut out = vec![0; pair.public_modulus_len()];
-                pair.sign(
-                    rsa_padding(self.alg),
-                    &SystemRandom::new(),
-                    message,
-                    &mut out,
-                )
-                .map_err(fail)?;
+                pair.sign(padding, &SystemRandom::new(), message, &mut out)
+                    .map_err(fail)?;
                 Ok(out)
             }
             SignKey::Private(PrivateKey::Ec(_, pair)) => Ok(pair
@@ -101,11 +97,11 @@ enum VerifyKey {
 }
 
 impl Verifier {
-    /// An HMAC verifier; the caller checks that `alg` is an HS algorithm.
-    pub fn hmac(alg: Algorithm, secret: &[u8]) -> Self {
+    /// An HMAC verifier with SHA-2 `sha` (HS256, HS384, HS512).
+    pub fn hmac(sha: Sha, secret: &[u8]) -> Self {
         Verifier {
-            alg,
-            key: VerifyKey::Hmac(Box::new(hmac::Key::new(hmac_alg(alg), secret))),
+            alg: Algorithm::Hs(sha),
+            key: VerifyKey::Hmac(Box::new(hmac::Key::new(hmac_alg(sha), secret))),
         }
     }
 
@@ -135,48 +131,43 @@ impl Verifier {
     }
 }
 
-fn hmac_alg(alg: Algorithm) -> hmac::Algorithm {
-    match alg {
-        Algorithm::HS384 => hmac::HMAC_SHA384,
-        Algorithm::HS512 => hmac::HMAC_SHA512,
-        _ => hmac::HMAC_SHA256,
+fn hmac_alg(sha: Sha) -> hmac::Algorithm {
+    match sha {
+        Sha::Sha256 => hmac::HMAC_SHA256,
+        Sha::Sha384 => hmac::HMAC_SHA384,
+        Sha::Sha512 => hmac::HMAC_SHA512,
     }
 }
 
-fn rsa_padding(alg: Algorithm) -> &'static dyn sig::RsaEncoding {
-    match alg {
-        Algorithm::RS384 => &sig::RSA_PKCS1_SHA384,
-        Algorithm::RS512 => &sig::RSA_PKCS1_SHA512,
-        Algorithm::PS256 => &sig::RSA_PSS_SHA256,
-        Algorithm::PS384 => &sig::RSA_PSS_SHA384,
-        Algorithm::PS512 => &sig::RSA_PSS_SHA512,
-        _ => &sig::RSA_PKCS1_SHA256,
-    }
+fn rsa_padding(alg: Algorithm) -> Option<&'static dyn sig::RsaEncoding> {
+    Some(match alg {
+        Algorithm::Rs(Sha::Sha256) => &sig::RSA_PKCS1_SHA256,
+        Algorithm::Rs(Sha::Sha384) => &sig::RSA_PKCS1_SHA384,
+        Algorithm::Rs(Sha::Sha512) => &sig::RSA_PKCS1_SHA512,
+        Algorithm::Ps(Sha::Sha256) => &sig::RSA_PSS_SHA256,
+        Algorithm::Ps(Sha::Sha384) => &sig::RSA_PSS_SHA384,
+        Algorithm::Ps(Sha::Sha512) => &sig::RSA_PSS_SHA512,
+        Algorithm::Hs(_) | Algorithm::Es(_) | Algorithm::EdDSA | Algorithm::Ed25519 => return None,
+    })
 }
 
 fn verification_alg(alg: Algorithm) -> Option<&'static dyn VerificationAlgorithm> {
     Some(match alg {
-        Algorithm::RS256 => &sig::RSA_PKCS1_2048_8192_SHA256,
-        Algorithm::RS384 => &sig::RSA_PKCS1_2048_8192_SHA384,
-        Algorithm::RS512 => &sig::RSA_PKCS1_2048_8192_SHA512,
-        Algorithm::PS256 => &sig::RSA_PSS_2048_8192_SHA256,
-        Algorithm::PS384 => &sig::RSA_PSS_2048_8192_SHA384,
-        Algorithm::PS512 => &sig::RSA_PSS_2048_8192_SHA512,
-        Algorithm::ES256 => &sig::ECDSA_P256_SHA256_FIXED,
-        Algorithm::ES384 => &sig::ECDSA_P384_SHA384_FIXED,
-        Algorithm::ES512 => &sig::ECDSA_P521_SHA512_FIXED,
-        Algorithm::EdDSA => &sig::ED25519,
-        Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => return None,
+        Algorithm::Rs(Sha::Sha256) => &sig::RSA_PKCS1_2048_8192_SHA256,
+        Algorithm::Rs(Sha::Sha384) => &sig::RSA_PKCS1_2048_8192_SHA384,
+        Algorithm::Rs(Sha::Sha512) => &sig::RSA_PKCS1_2048_8192_SHA512,
+        Algorithm::Ps(Sha::Sha256) => &sig::RSA_PSS_2048_8192_SHA256,
+        Algorithm::Ps(Sha::Sha384) => &sig::RSA_PSS_2048_8192_SHA384,
+        Algorithm::Ps(Sha::Sha512) => &sig::RSA_PSS_2048_8192_SHA512,
+        Algorithm::Es(curve) => curve.spec().verifying,
+        Algorithm::EdDSA | Algorithm::Ed25519 => &sig::ED25519,
+        Algorithm::Hs(_) => return None,
     })
 }
 
 /// The aws-lc-rs signing algorithm (fixed-width signatures) for an ECDSA curve.
 pub fn ecdsa_signing_alg(curve: Curve) -> &'static sig::EcdsaSigningAlgorithm {
-    match curve {
-        Curve::P256 => &sig::ECDSA_P256_SHA256_FIXED_SIGNING,
-        Curve::P384 => &sig::ECDSA_P384_SHA384_FIXED_SIGNING,
-        Curve::P521 => &sig::ECDSA_P521_SHA512_FIXED_SIGNING,
-    }
+    curve.spec().signing
 }
 
 /// The public half of a private key, in the form [`Verifier::public`] reads.

@@ -1,36 +1,36 @@
-//! Key formats, detected from the content and never from a file name: PEM (PKCS#8, PKCS#1,
-//! SEC1, SPKI, X.509), DER, JWK, JWKS, or else a raw HMAC secret.
+//! Loading key material that [`keyinput`](crate::core::keyinput) has classified: PEM
+//! (PKCS#8, PKCS#1, SEC1, SPKI, X.509 certificates and chains), DER, JWK and JWKS (RFC 7517 §5:
+//! unusable keys in a set are skipped with a note), or a raw secret.
 //!
 //! The RustCrypto format crates read the structure (which algorithm, which curve); aws-lc-rs
-//! parses and validates the key itself. Anything that is structurally a key is a key: public-
-//! key material is never taken for an HMAC secret.
+//! parses and validates the key itself. Every refusal is a [`KeyProblem`]: it names members
+//! and positions, never values.
 
 use aws_lc_rs::signature::{EcdsaKeyPair, Ed25519KeyPair, RsaKeyPair};
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use pkcs8::der::{Decode, Encode};
+use serde_json::{Map, Value};
 use spki::ObjectIdentifier;
 use zeroize::Zeroizing;
 
-use crate::core::alg::{Curve, Family};
+use crate::core::alg::{Algorithm, Curve, Family};
 use crate::core::crypto::{PrivateKey, ecdsa_signing_alg};
-use crate::core::error::{Error, Result};
-use crate::core::jwk::{Jwk, JwkSet};
-use crate::core::keys::{Key, Loaded, Material, PublicKey, Secret, SecretEncoding, public_half};
+use crate::core::error::{Error, KeyProblem, MemberFault, Result};
+use crate::core::key::{Key, Material, PublicKey, Secret};
+use crate::core::keyinput::{self, Found, SecretEncoding};
 
 const RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const RSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
 const EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
-const P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
-const P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
-const P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
 const SECP256K1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.10");
 const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 const X25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.110");
 const ED448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.113");
+const BASIC_CONSTRAINTS: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.19");
 
-/// The smallest RSA modulus accepted, in bits.
-pub const MIN_RSA_BITS: usize = 2048;
+/// The RSA modulus sizes accepted, in bits, for public and private keys alike.
+pub const RSA_BITS: std::ops::RangeInclusive<usize> = 2048..=8192;
 
 /// The encodings of small-order Ed25519 points, with the sign bit cleared: the identity (a
 /// public key that accepts `R = identity, S = 0` for every message) and the other points of
@@ -73,546 +73,709 @@ pub fn is_weak_ed25519(public: &[u8]) -> bool {
     ED25519_SMALL_ORDER.contains(&key)
 }
 
-/// Detect and parse key material. `from_file` enables the trailing-newline rule for secrets.
-pub fn parse(
+/// A key of a JWK Set that was left out (RFC 7517 §5), and why.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    /// Its place in the set, from 0.
+    pub position: usize,
+    /// Its kid, if it has one.
+    pub kid: Option<String>,
+    /// Why it cannot be used.
+    pub problem: KeyProblem,
+}
+
+impl Skipped {
+    /// `key "k1"` or `key #3`.
+    pub fn label(&self) -> String {
+        match &self.kid {
+            Some(kid) => format!("key {:?}", cut(kid)),
+            None => format!("key #{}", self.position + 1),
+        }
+    }
+}
+
+/// The format name of raw bytes taken as an HMAC secret.
+pub const RAW_SECRET: &str = "raw secret";
+
+/// Keys read from one source, with what the user should be told.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Where they came from: a path, `$VAR`, "the prompt".
+    pub origin: String,
+    /// The usable keys, in order (a JWKS gives several).
+    pub keys: Vec<Key>,
+    /// Keys of a set that were left out, in order.
+    pub skipped: Vec<Skipped>,
+    /// Things to tell the user on stderr.
+    pub notes: Vec<String>,
+    /// Things to warn the user about (a certificate out of its validity period).
+    pub warnings: Vec<String>,
+}
+
+/// Detect and load key material; `origin` names it in messages, `encoding` is the
+/// `--secret-encoding` the user gave, `now` judges certificate validity.
+pub fn load(
     bytes: &[u8],
     origin: &str,
-    from_file: bool,
-    encoding: SecretEncoding,
+    encoding: Option<SecretEncoding>,
+    now: i64,
 ) -> Result<Loaded> {
-    let ctx = Ctx { origin };
-    let trimmed = bytes.trim_ascii_start();
-    if trimmed.starts_with(b"-----BEGIN ") {
-        return Ok(single(ctx.pem(trimmed)?));
-    }
-    // Only text can be a JWK: a binary secret may well begin with the byte '{'. Text that
-    // begins with '{' must be a JWK or JWKS, so a damaged key file never becomes a secret.
-    if trimmed.starts_with(b"{") && std::str::from_utf8(bytes).is_ok() {
-        return Ok(Loaded {
-            keys: ctx.json(trimmed)?,
-            ..Loaded::default()
-        });
-    }
-    if let Some(key) = ctx.der(bytes)? {
-        return Ok(single(key));
-    }
-    let mut notes = Vec::new();
-    let secret = ctx.secret(bytes, from_file, encoding, &mut notes)?;
-    Ok(Loaded {
-        keys: vec![ctx.key(Material::Secret(secret), "raw secret")],
-        notes,
+    let fail = |problem| Error::KeyMaterial {
+        origin: origin.to_string(),
+        problem,
+    };
+    let detected = keyinput::detect(bytes, encoding).map_err(fail)?;
+    let mut loaded = Loaded {
+        origin: origin.to_string(),
+        notes: detected.notes,
         ..Loaded::default()
+    };
+    let part = match detected.found {
+        Found::Pem(blocks) => Some(pem_key(&blocks, &mut loaded.notes).map_err(fail)?),
+        Found::Der(der) => Some(der_key(&der).map_err(fail)?),
+        Found::Json(map) => {
+            json_keys(map, origin, &mut loaded)?;
+            None
+        }
+        Found::Secret(secret) => Some(Part::new(Material::Secret(Secret(secret)), RAW_SECRET)),
+    };
+    if let Some(part) = part {
+        if let Some(cert) = &part.cert {
+            loaded.warnings.extend(cert_warnings(cert, now));
+        }
+        loaded
+            .keys
+            .push(Key::new(part.material, origin, part.format));
+    }
+    for line in loaded.notes.iter_mut().chain(&mut loaded.warnings) {
+        *line = format!("{origin}: {line}");
+    }
+    Ok(loaded)
+}
+
+type Loading<T> = std::result::Result<T, KeyProblem>;
+
+/// One loaded key before it has a name, and, for a certificate, what the certificate says.
+struct Part {
+    material: Material,
+    format: &'static str,
+    cert: Option<CertFacts>,
+}
+
+struct CertFacts {
+    subject: String,
+    not_before: i64,
+    not_after: i64,
+    ca: bool,
+}
+
+impl Part {
+    fn new(material: Material, format: &'static str) -> Self {
+        Part {
+            material,
+            format,
+            cert: None,
+        }
+    }
+
+    fn public(&self) -> Option<&PublicKey> {
+        match &self.material {
+            Material::Private(_, public) | Material::Public(public) => Some(public),
+            Material::Secret(_) => None,
+        }
+    }
+}
+
+/// The one key some PEM blocks hold: a single key; a certificate chain's first certificate;
+/// or a private key with its own public key or certificate.
+fn pem_key(blocks: &[pem::Pem], notes: &mut Vec<String>) -> Loading<Part> {
+    let params = blocks
+        .iter()
+        .find(|b| b.tag() == "EC PARAMETERS")
+        .and_then(|p| ObjectIdentifier::from_der(p.contents()).ok());
+    let mut parts = Vec::new();
+    for block in blocks.iter().filter(|b| b.tag() != "EC PARAMETERS") {
+        parts.push(pem_block(block, params)?);
+    }
+    let count = parts.len();
+    let chosen = match parts
+        .iter()
+        .position(|p| matches!(p.material, Material::Private(..)))
+    {
+        _ if count == 0 => {
+            return Err(KeyProblem::PemNotKey {
+                tag: "EC PARAMETERS".into(),
+            });
+        }
+        _ if count == 1 => parts.remove(0),
+        Some(i) => {
+            let private = parts.remove(i);
+            if parts.iter().any(|p| p.public() != private.public()) {
+                return Err(KeyProblem::PemSeveral { count });
+            }
+            private
+        }
+        None if parts.iter().all(|p| p.cert.is_some()) => {
+            let leaf = parts.remove(0);
+            if let Some(cert) = &leaf.cert {
+                notes.push(format!(
+                    "a chain of {count} certificates: using the first (the leaf), {}",
+                    cut(&cert.subject)
+                ));
+            }
+            leaf
+        }
+        None => return Err(KeyProblem::PemSeveral { count }),
+    };
+    Ok(chosen)
+}
+
+fn pem_block(block: &pem::Pem, params: Option<ObjectIdentifier>) -> Loading<Part> {
+    let der = block.contents();
+    if block
+        .headers()
+        .get("Proc-Type")
+        .is_some_and(|v| v.contains("ENCRYPTED"))
+    {
+        return Err(KeyProblem::PemEncrypted);
+    }
+    match block.tag() {
+        "PRIVATE KEY" => pkcs8(der, "PKCS#8 PEM"),
+        "RSA PRIVATE KEY" => {
+            rsa_private_size(der)?;
+            rsa_private(RsaKeyPair::from_der(der), "PKCS#1 PEM")
+        }
+        "EC PRIVATE KEY" => sec1(der, params, "SEC1 PEM"),
+        "PUBLIC KEY" => spki(der, "SPKI PEM"),
+        "RSA PUBLIC KEY" => rsa_public(der, "PKCS#1 PEM"),
+        "CERTIFICATE" => certificate(der, "X.509 certificate PEM"),
+        "ENCRYPTED PRIVATE KEY" => Err(KeyProblem::PemEncrypted),
+        tag if tag.contains("OPENSSH") || tag.starts_with("SSH2 ") => Err(KeyProblem::OpenSsh),
+        tag => Err(KeyProblem::PemNotKey { tag: cut(tag) }),
+    }
+}
+
+/// DER, recognised by structure; the structure must span the bytes exactly.
+fn der_key(der: &[u8]) -> Loading<Part> {
+    let part = if pkcs8::PrivateKeyInfoRef::from_der(der).is_ok() {
+        pkcs8(der, "PKCS#8 DER")?
+    } else if spki::SubjectPublicKeyInfoRef::from_der(der).is_ok() {
+        spki(der, "SPKI DER")?
+    } else if pkcs1::RsaPrivateKey::<pkcs1::UintRef>::from_der(der).is_ok() {
+        rsa_private_size(der)?;
+        rsa_private(RsaKeyPair::from_der(der), "PKCS#1 DER")?
+    } else if pkcs1::RsaPublicKeyRef::from_der(der).is_ok() {
+        rsa_public(der, "PKCS#1 DER")?
+    } else if sec1::EcPrivateKey::from_der(der).is_ok() {
+        sec1(der, None, "SEC1 DER")?
+    } else if x509_cert::Certificate::from_der(der).is_ok() {
+        certificate(der, "X.509 certificate DER")?
+    } else {
+        return Err(match keyinput::der_span(der) {
+            Some(span) if span < der.len() => KeyProblem::DerTrailing {
+                extra: der.len() - span,
+            },
+            _ => KeyProblem::DerNotKey,
+        });
+    };
+    Ok(part)
+}
+
+fn pkcs8(der: &[u8], format: &'static str) -> Loading<Part> {
+    let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|_| invalid("PKCS#8 key"))?;
+    let oid = info.algorithm.oid;
+    if oid == RSA {
+        rsa_private_size(info.private_key.as_bytes())?;
+        return rsa_private(RsaKeyPair::from_pkcs8(der), format);
+    }
+    if oid == EC {
+        let curve = curve(info.algorithm.parameters_oid().ok())?;
+        let pair = EcdsaKeyPair::from_pkcs8(ecdsa_signing_alg(curve), der)
+            .map_err(|_| invalid(format!("{} private key", curve.name())))?;
+        return Ok(ec_private(curve, pair, format));
+    }
+    if oid == ED25519 {
+        let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der)
+            .map_err(|_| invalid("Ed25519 private key"))?;
+        let private = PrivateKey::Ed25519(pair.into());
+        let public = public_half(&private, Family::Ed25519, 256);
+        return Ok(Part::new(Material::Private(private, public), format));
+    }
+    Err(unsupported(oid))
+}
+
+fn unsupported(oid: ObjectIdentifier) -> KeyProblem {
+    KeyProblem::Unsupported(match oid {
+        o if o == X25519 => "the key is for X25519, a key-agreement key, which cannot sign".into(),
+        o if o == ED448 => "the key is for Ed448, which jwtk does not support".into(),
+        o if o == RSA_PSS => {
+            "the key is RSASSA-PSS-restricted RSA; use a plain rsaEncryption key for PS256/384/512"
+                .into()
+        }
+        o => format!("the key is for algorithm {o}, which jwtk does not support"),
     })
 }
 
-fn single(key: Key) -> Loaded {
-    Loaded {
-        keys: vec![key],
-        ..Loaded::default()
+fn curve(oid: Option<ObjectIdentifier>) -> Loading<Curve> {
+    match oid {
+        Some(o) if o == SECP256K1 => Err(KeyProblem::Unsupported(
+            "secp256k1 (ES256K) is not supported".into(),
+        )),
+        Some(o) => Curve::from_oid(o)
+            .ok_or_else(|| KeyProblem::Unsupported(format!("unsupported curve {o}"))),
+        None => Err(KeyProblem::Unsupported(
+            "the EC key does not name its curve".into(),
+        )),
     }
 }
 
-struct Ctx<'a> {
-    origin: &'a str,
+fn invalid(what: impl Into<String>) -> KeyProblem {
+    KeyProblem::Invalid { what: what.into() }
 }
 
-impl Ctx<'_> {
-    fn key(&self, material: Material, format: &'static str) -> Key {
-        Key {
-            material,
-            kid: None,
-            alg: None,
-            use_: None,
-            key_ops: None,
-            origin: self.origin.to_string(),
-            format,
-        }
-    }
+fn rsa_private(
+    pair: std::result::Result<RsaKeyPair, aws_lc_rs::error::KeyRejected>,
+    format: &'static str,
+) -> Loading<Part> {
+    let pair = pair.map_err(|_| invalid("RSA private key"))?;
+    let private = PrivateKey::Rsa(pair.into());
+    let bytes = crate::core::crypto::public_bytes(&private);
+    let bits = rsa_bits(&bytes)?;
+    let public = PublicKey {
+        family: Family::Rsa,
+        bytes,
+        bits,
+    };
+    Ok(Part::new(Material::Private(private, public), format))
+}
 
-    fn bad(&self, what: impl std::fmt::Display) -> Error {
-        Error::key(format!("{}: {what}", self.origin), None)
-    }
+fn rsa_public(pkcs1_der: &[u8], format: &'static str) -> Loading<Part> {
+    let bits = rsa_bits(pkcs1_der)?;
+    let public = PublicKey {
+        family: Family::Rsa,
+        bytes: pkcs1_der.to_vec(),
+        bits,
+    };
+    Ok(Part::new(Material::Public(public), format))
+}
 
-    fn bad_hint(&self, what: impl std::fmt::Display, hint: &str) -> Error {
-        Error::key(format!("{}: {what}", self.origin), Some(hint.to_string()))
-    }
+/// The modulus size of a PKCS#1 public key, which must be within [`RSA_BITS`].
+fn rsa_bits(pkcs1_der: &[u8]) -> Loading<usize> {
+    let key = pkcs1::RsaPublicKeyRef::from_der(pkcs1_der).map_err(|_| invalid("RSA public key"))?;
+    modulus_bits(key.modulus.as_bytes())
+}
 
-    fn pem(&self, text: &[u8]) -> Result<Key> {
-        let blocks =
-            pem::parse_many(text).map_err(|e| self.bad(format_args!("unreadable PEM ({e})")))?;
-        let params = blocks.iter().find(|b| b.tag() == "EC PARAMETERS");
-        let block = blocks
-            .iter()
-            .find(|b| b.tag() != "EC PARAMETERS")
-            .ok_or_else(|| self.bad("the PEM holds no key"))?;
-        let der = block.contents();
-        match block.tag() {
-            "PRIVATE KEY" => self.pkcs8(der, "PKCS#8 PEM"),
-            "RSA PRIVATE KEY" => self.rsa_private(RsaKeyPair::from_der(der), "PKCS#1 PEM"),
-            "EC PRIVATE KEY" => {
-                let params = params.and_then(|p| ObjectIdentifier::from_der(p.contents()).ok());
-                self.sec1(der, params, "SEC1 PEM")
-            }
-            "PUBLIC KEY" => self.spki(der, "SPKI PEM"),
-            "RSA PUBLIC KEY" => self.rsa_public(der, "PKCS#1 PEM"),
-            "CERTIFICATE" => self.certificate(der, "X.509 certificate PEM"),
-            "ENCRYPTED PRIVATE KEY" => Err(self.bad_hint(
-                "the private key is encrypted",
-                "decrypt it first: openssl pkcs8 -in key.pem -out plain.pem (and keep plain.pem 0600)",
-            )),
-            other => Err(self.bad(format_args!("a PEM {other:?} block is not a key jwtk reads"))),
-        }
-    }
+/// The size check of a PKCS#1 private key, made before the crypto library sees it (it has
+/// limits of its own, with less helpful errors).
+fn rsa_private_size(pkcs1_der: &[u8]) -> Loading<usize> {
+    let key = pkcs1::RsaPrivateKey::<pkcs1::UintRef>::from_der(pkcs1_der)
+        .map_err(|_| invalid("RSA private key"))?;
+    modulus_bits(key.modulus.as_bytes())
+}
 
-    /// DER, recognised by structure. `None` when the bytes are no key structure at all.
-    fn der(&self, der: &[u8]) -> Result<Option<Key>> {
-        if der.first() != Some(&0x30) {
-            return Ok(None);
-        }
-        let key = if pkcs8::PrivateKeyInfoRef::from_der(der).is_ok() {
-            self.pkcs8(der, "PKCS#8 DER")?
-        } else if spki::SubjectPublicKeyInfoRef::from_der(der).is_ok() {
-            self.spki(der, "SPKI DER")?
-        } else if pkcs1::RsaPrivateKey::<pkcs1::UintRef>::from_der(der).is_ok() {
-            self.rsa_private(RsaKeyPair::from_der(der), "PKCS#1 DER")?
-        } else if pkcs1::RsaPublicKeyRef::from_der(der).is_ok() {
-            self.rsa_public(der, "PKCS#1 DER")?
-        } else if sec1::EcPrivateKey::from_der(der).is_ok() {
-            self.sec1(der, None, "SEC1 DER")?
-        } else if x509_cert::Certificate::from_der(der).is_ok() {
-            self.certificate(der, "X.509 certificate DER")?
-        } else {
-            return Ok(None);
-        };
-        Ok(Some(key))
+/// The size of a big-endian modulus in bits, which must be within [`RSA_BITS`].
+fn modulus_bits(modulus: &[u8]) -> Loading<usize> {
+    let modulus = &modulus[modulus.iter().take_while(|b| **b == 0).count()..];
+    let bits = modulus.len() * 8 - modulus.first().map_or(0, |b| b.leading_zeros() as usize);
+    if !RSA_BITS.contains(&bits) {
+        return Err(KeyProblem::RsaSize { bits });
     }
+    Ok(bits)
+}
 
-    fn pkcs8(&self, der: &[u8], format: &'static str) -> Result<Key> {
-        let info = pkcs8::PrivateKeyInfoRef::from_der(der)
-            .map_err(|e| self.bad(format_args!("bad PKCS#8 ({e})")))?;
-        let oid = info.algorithm.oid;
-        if oid == RSA {
-            return self.rsa_private(RsaKeyPair::from_pkcs8(der), format);
-        }
-        if oid == EC {
-            let curve = self.curve(info.algorithm.parameters_oid().ok())?;
-            let pair = EcdsaKeyPair::from_pkcs8(ecdsa_signing_alg(curve), der).map_err(|e| {
-                self.bad(format_args!("invalid {} private key ({e})", curve.name()))
-            })?;
-            return Ok(self.ec_private(curve, pair, format));
-        }
-        if oid == ED25519 {
-            let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der)
-                .map_err(|e| self.bad(format_args!("invalid Ed25519 private key ({e})")))?;
-            let private = PrivateKey::Ed25519(pair.into());
-            let public = public_half(&private, Family::Ed25519, 256);
-            return Ok(self.key(Material::Private(private, public), format));
-        }
-        Err(self.unsupported(oid))
+fn sec1(der: &[u8], params: Option<ObjectIdentifier>, format: &'static str) -> Loading<Part> {
+    let key = sec1::EcPrivateKey::from_der(der).map_err(|_| invalid("SEC1 EC private key"))?;
+    let curve = curve(key.parameters.and_then(|p| p.named_curve()).or(params))?;
+    let pair = EcdsaKeyPair::from_private_key_der(ecdsa_signing_alg(curve), der)
+        .map_err(|_| invalid(format!("{} private key", curve.name())))?;
+    Ok(ec_private(curve, pair, format))
+}
+
+fn ec_private(curve: Curve, pair: EcdsaKeyPair, format: &'static str) -> Part {
+    let private = PrivateKey::Ec(curve, pair.into());
+    let public = public_half(&private, Family::Ec(curve), curve.bits());
+    Part::new(Material::Private(private, public), format)
+}
+
+fn spki(der: &[u8], format: &'static str) -> Loading<Part> {
+    let info = spki::SubjectPublicKeyInfoRef::from_der(der).map_err(|_| invalid("SPKI"))?;
+    let bits = info
+        .subject_public_key
+        .as_bytes()
+        .ok_or_else(|| invalid("SPKI bit string"))?;
+    let oid = info.algorithm.oid;
+    if oid == RSA {
+        return rsa_public(bits, format);
     }
+    let public = if oid == EC {
+        ec_point(curve(info.algorithm.parameters_oid().ok())?, bits)?
+    } else if oid == ED25519 {
+        ed25519_public(bits)?
+    } else {
+        return Err(unsupported(oid));
+    };
+    Ok(Part::new(Material::Public(public), format))
+}
 
-    fn unsupported(&self, oid: ObjectIdentifier) -> Error {
-        let name = match oid {
-            o if o == X25519 => "X25519, a key-agreement key, which cannot sign".to_string(),
-            o if o == ED448 => "Ed448, which jwtk does not support".to_string(),
-            o if o == RSA_PSS => {
-                "RSASSA-PSS-restricted RSA; use a plain rsaEncryption key for PS256/384/512"
-                    .to_string()
-            }
-            o => format!("algorithm {o}, which jwtk does not support"),
-        };
-        self.bad(format_args!("the key is for {name}"))
+fn certificate(der: &[u8], format: &'static str) -> Loading<Part> {
+    let cert = x509_cert::Certificate::from_der(der).map_err(|_| invalid("certificate"))?;
+    let tbs = cert.tbs_certificate();
+    let spki_der = tbs
+        .subject_public_key_info()
+        .to_der()
+        .map_err(|_| invalid("certificate key"))?;
+    let mut part = spki(&spki_der, format)?;
+    let validity = tbs.validity();
+    let seconds = |t: x509_cert::time::Time| t.to_unix_duration().as_secs() as i64;
+    let ca = tbs
+        .extensions()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.extn_id == BASIC_CONSTRAINTS)
+        .any(|e| {
+            x509_cert::ext::pkix::BasicConstraints::from_der(e.extn_value.as_bytes())
+                .is_ok_and(|bc| bc.ca)
+        });
+    part.cert = Some(CertFacts {
+        subject: tbs.subject().to_string(),
+        not_before: seconds(validity.not_before),
+        not_after: seconds(validity.not_after),
+        ca,
+    });
+    Ok(part)
+}
+
+fn cert_warnings(cert: &CertFacts, now: i64) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let at = |t: i64| crate::core::time::format_utc(t as f64);
+    if now > cert.not_after {
+        warnings.push(format!(
+            "the certificate expired on {}; its key is used all the same",
+            at(cert.not_after)
+        ));
     }
-
-    fn curve(&self, oid: Option<ObjectIdentifier>) -> Result<Curve> {
-        match oid {
-            Some(o) if o == P256 => Ok(Curve::P256),
-            Some(o) if o == P384 => Ok(Curve::P384),
-            Some(o) if o == P521 => Ok(Curve::P521),
-            Some(o) if o == SECP256K1 => Err(self.bad("secp256k1 (ES256K) is not supported")),
-            Some(o) => Err(self.bad(format_args!("unsupported curve {o}"))),
-            None => Err(self.bad("the EC key does not name its curve")),
-        }
+    if now < cert.not_before {
+        warnings.push(format!(
+            "the certificate is not valid before {}; its key is used all the same",
+            at(cert.not_before)
+        ));
     }
-
-    fn rsa_private(
-        &self,
-        pair: std::result::Result<RsaKeyPair, aws_lc_rs::error::KeyRejected>,
-        format: &'static str,
-    ) -> Result<Key> {
-        let pair = pair.map_err(|e| match e.description_() {
-            "TooSmall" => self.bad_hint(
-                format_args!(
-                    "the RSA key is too small: keys under {MIN_RSA_BITS} bits are refused"
-                ),
-                "generate a new one: jwtk keygen --type rsa",
-            ),
-            _ => self.bad(format_args!("invalid RSA private key ({e})")),
-        })?;
-        let private = PrivateKey::Rsa(pair.into());
-        let bytes = crate::core::crypto::public_bytes(&private);
-        let bits = self.rsa_bits(&bytes)?;
-        let public = PublicKey {
-            family: Family::Rsa,
-            bytes,
-            bits,
-        };
-        Ok(self.key(Material::Private(private, public), format))
-    }
-
-    fn rsa_public(&self, pkcs1_der: &[u8], format: &'static str) -> Result<Key> {
-        let bits = self.rsa_bits(pkcs1_der)?;
-        let public = PublicKey {
-            family: Family::Rsa,
-            bytes: pkcs1_der.to_vec(),
-            bits,
-        };
-        Ok(self.key(Material::Public(public), format))
-    }
-
-    fn rsa_bits(&self, pkcs1_der: &[u8]) -> Result<usize> {
-        let key = pkcs1::RsaPublicKeyRef::from_der(pkcs1_der)
-            .map_err(|e| self.bad(format_args!("bad RSA public key ({e})")))?;
-        let modulus = key.modulus.as_bytes();
-        let bits = modulus.len() * 8 - modulus.first().map_or(0, |b| b.leading_zeros() as usize);
-        if bits < MIN_RSA_BITS {
-            return Err(self.bad_hint(
-                format_args!("RSA key of {bits} bits: keys under {MIN_RSA_BITS} bits are refused"),
-                "generate a new one: jwtk keygen --type rsa",
-            ));
-        }
-        Ok(bits)
-    }
-
-    fn sec1(
-        &self,
-        der: &[u8],
-        params: Option<ObjectIdentifier>,
-        format: &'static str,
-    ) -> Result<Key> {
-        let key = sec1::EcPrivateKey::from_der(der)
-            .map_err(|e| self.bad(format_args!("bad SEC1 key ({e})")))?;
-        let curve = self.curve(key.parameters.and_then(|p| p.named_curve()).or(params))?;
-        let pair = EcdsaKeyPair::from_private_key_der(ecdsa_signing_alg(curve), der)
-            .map_err(|e| self.bad(format_args!("invalid {} private key ({e})", curve.name())))?;
-        Ok(self.ec_private(curve, pair, format))
-    }
-
-    fn ec_private(&self, curve: Curve, pair: EcdsaKeyPair, format: &'static str) -> Key {
-        let private = PrivateKey::Ec(curve, pair.into());
-        let public = public_half(&private, Family::Ec(curve), curve_bits(curve));
-        self.key(Material::Private(private, public), format)
-    }
-
-    fn spki(&self, der: &[u8], format: &'static str) -> Result<Key> {
-        let info = spki::SubjectPublicKeyInfoRef::from_der(der)
-            .map_err(|e| self.bad(format_args!("bad SPKI ({e})")))?;
-        let bits = info
-            .subject_public_key
-            .as_bytes()
-            .ok_or_else(|| self.bad("bad SPKI bit string"))?;
-        let oid = info.algorithm.oid;
-        if oid == RSA {
-            return self.rsa_public(bits, format);
-        }
-        let public = if oid == EC {
-            let curve = self.curve(info.algorithm.parameters_oid().ok())?;
-            self.ec_point(curve, bits)?
-        } else if oid == ED25519 {
-            self.ed25519_public(bits)?
-        } else {
-            return Err(self.unsupported(oid));
-        };
-        Ok(self.key(Material::Public(public), format))
-    }
-
-    fn certificate(&self, der: &[u8], format: &'static str) -> Result<Key> {
-        let cert = x509_cert::Certificate::from_der(der)
-            .map_err(|e| self.bad(format_args!("bad certificate ({e})")))?;
-        let spki = cert
-            .tbs_certificate()
-            .subject_public_key_info()
-            .to_der()
-            .map_err(|e| self.bad(e))?;
-        self.spki(&spki, format)
-    }
-
-    fn ec_point(&self, curve: Curve, point: &[u8]) -> Result<PublicKey> {
-        let len = curve.coordinate_len();
-        if point.len() != 1 + 2 * len || point[0] != 4 {
-            return Err(self.bad(format_args!("not an uncompressed {} point", curve.name())));
-        }
-        // The verifier checks that the point is on the curve; check it now to fail early.
-        if crate::core::crypto::Verifier::public(curve.alg(), point).is_none() {
-            return Err(self.bad(format_args!("the point is not on {}", curve.name())));
-        }
-        Ok(PublicKey {
-            family: Family::Ec(curve),
-            bytes: point.to_vec(),
-            bits: curve_bits(curve),
-        })
-    }
-
-    fn ed25519_public(&self, x: &[u8]) -> Result<PublicKey> {
-        if x.len() != 32 {
-            return Err(self.bad(format_args!(
-                "an Ed25519 public key is 32 bytes, not {}",
-                x.len()
-            )));
-        }
-        if is_weak_ed25519(x) {
-            return Err(self.bad("the Ed25519 public key is a small-order point, which would accept forged signatures"));
-        }
-        Ok(PublicKey {
-            family: Family::Ed25519,
-            bytes: x.to_vec(),
-            bits: 256,
-        })
-    }
-
-    fn json(&self, text: &[u8]) -> Result<Vec<Key>> {
-        let value = crate::core::json::parse_value(text)
-            .map_err(|e| self.bad(format_args!("looks like JSON but is {e}")))?;
-        if value.get("keys").is_some() {
-            let set: JwkSet = serde_json::from_value(value)
-                .map_err(|e| self.bad(format_args!("not a JWKS ({})", json_fault(&e))))?;
-            if set.keys.is_empty() {
-                return Err(self.bad("the JWKS holds no keys"));
-            }
-            return set
-                .keys
-                .iter()
-                .enumerate()
-                .map(|(i, jwk)| self.jwk(jwk, Some(i)))
-                .collect();
-        }
-        if value.get("kty").is_some() {
-            let jwk: Jwk = serde_json::from_value(value)
-                .map_err(|e| self.bad(format_args!("not a JWK ({})", json_fault(&e))))?;
-            return Ok(vec![self.jwk(&jwk, None)?]);
-        }
-        Err(self.bad("JSON that is neither a JWK (no \"kty\") nor a JWKS (no \"keys\")"))
-    }
-
-    /// Turn one JWK into a key; `index` is its place in a JWKS, for messages.
-    pub fn jwk(&self, jwk: &Jwk, index: Option<usize>) -> Result<Key> {
-        let at = match (index, &jwk.kid) {
-            (_, Some(kid)) => format!("key {kid:?}"),
-            (Some(i), None) => format!("key #{}", i + 1),
-            (None, None) => "JWK".to_string(),
-        };
-        let ctx = Ctx {
-            origin: &format!("{}, {at}", self.origin),
-        };
-        let material = match jwk.kty.as_str() {
-            "oct" => Material::Secret(Secret(ctx.member(jwk.k.as_deref(), "k")?)),
-            "RSA" => ctx.rsa_jwk(jwk)?,
-            "EC" => ctx.ec_jwk(jwk)?,
-            "OKP" => ctx.okp_jwk(jwk)?,
-            other => return Err(ctx.bad(format_args!("unsupported kty {other:?}"))),
-        };
-        if let Material::Secret(Secret(k)) = &material
-            && k.is_empty()
-        {
-            return Err(ctx.bad("the secret (k) is empty"));
-        }
-        Ok(Key {
-            material,
-            kid: jwk.kid.clone(),
-            alg: jwk.alg.clone(),
-            use_: jwk.use_.clone(),
-            key_ops: jwk.key_ops.clone(),
-            origin: self.origin.to_string(),
-            format: if index.is_some() { "JWKS" } else { "JWK" },
-        })
-    }
-
-    fn member(&self, value: Option<&str>, name: &str) -> Result<Zeroizing<Vec<u8>>> {
-        let text = value.ok_or_else(|| self.bad(format_args!("the JWK has no {name:?}")))?;
-        URL_SAFE_NO_PAD
-            .decode(text)
-            .map(Zeroizing::new)
-            .map_err(|_| {
-                self.bad(format_args!(
-                    "JWK member {name:?} is not base64url without padding"
-                ))
-            })
-    }
-
-    fn rsa_jwk(&self, jwk: &Jwk) -> Result<Material> {
-        let (n, e) = (
-            self.member(jwk.n.as_deref(), "n")?,
-            self.member(jwk.e.as_deref(), "e")?,
+    if cert.ca {
+        warnings.push(
+            "the certificate is a CA certificate: tokens are normally signed by an end-entity key"
+                .into(),
         );
-        if jwk.d.is_none() {
-            let pkcs1 = pkcs1::RsaPublicKeyRef {
-                modulus: pkcs1::UintRef::new(&n).map_err(|e| self.bad(e))?,
-                public_exponent: pkcs1::UintRef::new(&e).map_err(|e| self.bad(e))?,
-            }
-            .to_der()
-            .map_err(|e| self.bad(e))?;
-            return Ok(self.rsa_public(&pkcs1, "JWK")?.material);
-        }
-        let get = |name: &str, v: &Option<String>| self.member(v.as_deref(), name);
-        let components = aws_lc_rs::rsa::KeyPairComponents {
-            public_key: aws_lc_rs::rsa::PublicKeyComponents {
-                n: n.as_slice(),
-                e: e.as_slice(),
+    }
+    warnings
+}
+
+fn ec_point(curve: Curve, point: &[u8]) -> Loading<PublicKey> {
+    let len = curve.coordinate_len();
+    if point.len() != 1 + 2 * len || point[0] != 4 {
+        return Err(invalid(format!(
+            "{} point (not uncompressed)",
+            curve.name()
+        )));
+    }
+    // The verifier checks that the point is on the curve; check it now to fail early.
+    if crate::core::crypto::Verifier::public(curve.alg(), point).is_none() {
+        return Err(KeyProblem::NotOnCurve {
+            curve: curve.name(),
+        });
+    }
+    Ok(PublicKey {
+        family: Family::Ec(curve),
+        bytes: point.to_vec(),
+        bits: curve.bits(),
+    })
+}
+
+fn ed25519_public(x: &[u8]) -> Loading<PublicKey> {
+    if x.len() != 32 {
+        return Err(KeyProblem::Member {
+            member: "x".into(),
+            fault: MemberFault::Length {
+                expected: 32,
+                got: x.len(),
             },
-            d: get("d", &jwk.d)?,
-            p: get("p", &jwk.p)?,
-            q: get("q", &jwk.q)?,
-            dP: get("dp", &jwk.dp)?,
-            dQ: get("dq", &jwk.dq)?,
-            qInv: get("qi", &jwk.qi)?,
-        };
-        Ok(self
-            .rsa_private(RsaKeyPair::from_components(&components), "JWK")?
-            .material)
+        });
     }
-
-    fn ec_jwk(&self, jwk: &Jwk) -> Result<Material> {
-        let crv = jwk.crv.as_deref().unwrap_or("");
-        let curve = Curve::from_name(crv)
-            .ok_or_else(|| self.bad(format_args!("unsupported EC curve {crv:?}")))?;
-        let len = curve.coordinate_len();
-        let (x, y) = (
-            self.member(jwk.x.as_deref(), "x")?,
-            self.member(jwk.y.as_deref(), "y")?,
-        );
-        if x.len() != len || y.len() != len {
-            return Err(self.bad(format_args!(
-                "{} coordinates are {len} bytes; x has {}, y {}",
-                curve.name(),
-                x.len(),
-                y.len()
-            )));
-        }
-        let point = [&[4u8][..], &x, &y].concat();
-        let public = self.ec_point(curve, &point)?;
-        let Some(d) = jwk.d.as_deref() else {
-            return Ok(Material::Public(public));
-        };
-        let d = self.member(Some(d), "d")?;
-        let pair =
-            EcdsaKeyPair::from_private_key_and_public_key(ecdsa_signing_alg(curve), &d, &point)
-                .map_err(|_| self.bad("d does not match x and y"))?;
-        Ok(Material::Private(
-            PrivateKey::Ec(curve, pair.into()),
-            public,
-        ))
+    if is_weak_ed25519(x) {
+        return Err(KeyProblem::WeakEd25519);
     }
+    Ok(PublicKey {
+        family: Family::Ed25519,
+        bytes: x.to_vec(),
+        bits: 256,
+    })
+}
 
-    fn okp_jwk(&self, jwk: &Jwk) -> Result<Material> {
-        match jwk.crv.as_deref() {
-            Some("Ed25519") => {}
-            other => {
-                return Err(self.bad(format_args!(
-                    "unsupported OKP curve {:?}",
-                    other.unwrap_or("")
-                )));
-            }
-        }
-        let x = self.member(jwk.x.as_deref(), "x")?;
-        let public = self.ed25519_public(&x)?;
-        let Some(d) = jwk.d.as_deref() else {
-            return Ok(Material::Public(public));
-        };
-        let d = self.member(Some(d), "d")?;
-        let pair = Ed25519KeyPair::from_seed_and_public_key(&d, &x)
-            .map_err(|_| self.bad("d does not match x"))?;
-        Ok(Material::Private(PrivateKey::Ed25519(pair.into()), public))
-    }
-
-    fn secret(
-        &self,
-        bytes: &[u8],
-        from_file: bool,
-        encoding: SecretEncoding,
-        notes: &mut Vec<String>,
-    ) -> Result<Secret> {
-        let is_text = std::str::from_utf8(bytes).is_ok() && !bytes.contains(&0);
-        let mut text = bytes;
-        if from_file
-            && is_text
-            && let Some(rest) = text.strip_suffix(b"\n")
-        {
-            text = rest.strip_suffix(b"\r").unwrap_or(rest);
-            notes.push(format!(
-                "{}: removed the trailing newline from the secret (`echo s3cret > file` means s3cret)",
-                self.origin
-            ));
-        }
-        let decoded = match encoding {
-            SecretEncoding::Raw => Zeroizing::new(text.to_vec()),
-            SecretEncoding::Utf8 if is_text => Zeroizing::new(text.to_vec()),
-            SecretEncoding::Utf8 => return Err(self.bad("the secret is not UTF-8 text")),
-            SecretEncoding::Base64 => self.decode_text(text, "base64", |t| {
-                STANDARD_NO_PAD.decode(t.trim_end_matches('=')).ok()
-            })?,
-            SecretEncoding::Base64Url => self.decode_text(text, "base64url", |t| {
-                URL_SAFE_NO_PAD.decode(t.trim_end_matches('=')).ok()
-            })?,
-            SecretEncoding::Hex => self.decode_text(text, "hex", decode_hex)?,
-        };
-        if decoded.is_empty() {
-            return Err(self.bad_hint(
-                "the secret is empty",
-                "an HMAC key needs at least 32 random bytes: jwtk keygen --type hmac",
-            ));
-        }
-        Ok(Secret(decoded))
-    }
-
-    fn decode_text(
-        &self,
-        text: &[u8],
-        name: &str,
-        decode: impl Fn(&str) -> Option<Vec<u8>>,
-    ) -> Result<Zeroizing<Vec<u8>>> {
-        std::str::from_utf8(text)
-            .ok()
-            .and_then(|t| decode(t.trim()))
-            .map(Zeroizing::new)
-            .ok_or_else(|| self.bad(format_args!("the secret is not valid {name}")))
+/// The public half of a private key, as [`crypto`](crate::core::crypto) gives it.
+pub fn public_half(private: &PrivateKey, family: Family, bits: usize) -> PublicKey {
+    PublicKey {
+        family,
+        bytes: crate::core::crypto::public_bytes(private),
+        bits,
     }
 }
 
-fn curve_bits(curve: Curve) -> usize {
-    match curve {
-        Curve::P256 => 256,
-        Curve::P384 => 384,
-        Curve::P521 => 521,
+/// A JWK, or the keys of a JWKS: unusable keys of a set are skipped with a note each; a set
+/// with no usable key left is an error naming why each was skipped.
+fn json_keys(mut map: Map<String, Value>, origin: &str, loaded: &mut Loaded) -> Result<()> {
+    let Some(keys) = map.remove("keys") else {
+        let (material, jwk) = jwk_material(&map).map_err(|problem| Error::KeyMaterial {
+            origin: format!("{origin}, JWK"),
+            problem,
+        })?;
+        loaded.keys.push(jwk.into_key(material, origin, "JWK"));
+        return Ok(());
+    };
+    let fail = |problem| Error::KeyMaterial {
+        origin: origin.to_string(),
+        problem,
+    };
+    let Value::Array(items) = keys else {
+        return Err(fail(KeyProblem::Member {
+            member: "keys".into(),
+            fault: MemberFault::WrongType,
+        }));
+    };
+    if items.is_empty() {
+        return Err(fail(KeyProblem::EmptySet));
     }
-}
-
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
-/// serde's message for a JWK that does not fit the type, with the values it quotes (between
-/// backticks, and possibly secret) left out, and without the position.
-fn json_fault(err: &serde_json::Error) -> String {
-    let text = err.to_string();
-    let text = text
-        .find(" at line ")
-        .map_or(text.as_str(), |end| &text[..end]);
-    let mut out = String::with_capacity(text.len());
-    for (i, piece) in text.split('`').enumerate() {
-        if i % 2 == 0 {
-            out.push_str(piece);
+    for (position, item) in items.iter().enumerate() {
+        let kid = item.get("kid").and_then(Value::as_str).map(str::to_string);
+        let usable = match item {
+            Value::Object(jwk) => set_member(jwk),
+            _ => Err(KeyProblem::Member {
+                member: "keys".into(),
+                fault: MemberFault::WrongType,
+            }),
+        };
+        match usable {
+            Ok((material, jwk)) => loaded.keys.push(jwk.into_key(material, origin, "JWKS")),
+            Err(problem) => loaded.skipped.push(Skipped {
+                position,
+                kid,
+                problem,
+            }),
         }
     }
-    out.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace(" ,", ",")
+    for skipped in &loaded.skipped {
+        loaded.notes.push(format!(
+            "skipped {}: {} (RFC 7517 §5: the other keys serve)",
+            skipped.label(),
+            skipped.problem
+        ));
+    }
+    if loaded.keys.is_empty() {
+        let reasons = loaded
+            .skipped
+            .iter()
+            .map(|s| format!("{} {}", s.label(), s.problem))
+            .collect();
+        loaded.notes.clear();
+        return Err(fail(KeyProblem::NoUsableKey(reasons)));
+    }
+    Ok(())
+}
+
+/// A key of a set, unless it is meant only for encryption.
+fn set_member(jwk: &Map<String, Value>) -> Loading<(Material, JwkParams)> {
+    let (material, params) = jwk_material(jwk)?;
+    if params.use_.as_deref() == Some("enc") {
+        return Err(KeyProblem::EncryptionOnly("\"use\": \"enc\"".into()));
+    }
+    if let Some(ops) = &params.key_ops
+        && !ops.iter().any(|op| op == "sign" || op == "verify")
+    {
+        return Err(KeyProblem::EncryptionOnly(
+            "its key_ops allow neither sign nor verify".into(),
+        ));
+    }
+    if let Some(alg) = &params.alg
+        && alg.parse::<Algorithm>().is_err()
+    {
+        return Err(KeyProblem::EncryptionOnly(format!(
+            "its alg {:?} is no signature algorithm jwtk knows",
+            cut(alg)
+        )));
+    }
+    Ok((material, params))
+}
+
+/// The JWK parameters that restrict a key.
+struct JwkParams {
+    kid: Option<String>,
+    alg: Option<String>,
+    use_: Option<String>,
+    key_ops: Option<Vec<String>>,
+}
+
+impl JwkParams {
+    fn into_key(self, material: Material, origin: &str, format: &'static str) -> Key {
+        let mut key = Key::new(material, origin, format);
+        key.kid = self.kid;
+        key.alg = self.alg;
+        key.use_ = self.use_;
+        key.key_ops = self.key_ops;
+        key
+    }
+}
+
+/// Turn one JWK object into key material, reading members by name (never echoing values).
+fn jwk_material(jwk: &Map<String, Value>) -> Loading<(Material, JwkParams)> {
+    let key_ops = match jwk.get("key_ops") {
+        None => None,
+        Some(Value::Array(ops)) => Some(
+            ops.iter()
+                .map(|op| op.as_str().map(str::to_string))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| wrong_type("key_ops"))?,
+        ),
+        Some(_) => return Err(wrong_type("key_ops")),
+    };
+    let params = JwkParams {
+        kid: text(jwk, "kid")?.map(str::to_string),
+        alg: text(jwk, "alg")?.map(str::to_string),
+        use_: text(jwk, "use")?.map(str::to_string),
+        key_ops,
+    };
+    let kty = text(jwk, "kty")?.ok_or_else(|| missing("kty"))?;
+    let material = match kty {
+        "oct" => Material::Secret(Secret(bytes(jwk, "k")?)),
+        "RSA" => rsa_jwk(jwk)?,
+        "EC" => ec_jwk(jwk)?,
+        "OKP" => okp_jwk(jwk)?,
+        other => return Err(KeyProblem::UnknownKty(cut(other))),
+    };
+    Ok((material, params))
+}
+
+fn missing(member: &str) -> KeyProblem {
+    KeyProblem::Member {
+        member: member.into(),
+        fault: MemberFault::Missing,
+    }
+}
+
+fn wrong_type(member: &str) -> KeyProblem {
+    KeyProblem::Member {
+        member: member.into(),
+        fault: MemberFault::WrongType,
+    }
+}
+
+/// A string member, if present.
+fn text<'a>(jwk: &'a Map<String, Value>, member: &str) -> Loading<Option<&'a str>> {
+    match jwk.get(member) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(wrong_type(member)),
+    }
+}
+
+/// A required base64url member, decoded; never empty.
+fn bytes(jwk: &Map<String, Value>, member: &str) -> Loading<Zeroizing<Vec<u8>>> {
+    let text = text(jwk, member)?.ok_or_else(|| missing(member))?;
+    let fault = |fault| KeyProblem::Member {
+        member: member.into(),
+        fault,
+    };
+    let decoded = URL_SAFE_NO_PAD
+        .decode(text)
+        .map(Zeroizing::new)
+        .map_err(|_| fault(MemberFault::NotBase64Url))?;
+    if decoded.is_empty() {
+        return Err(fault(MemberFault::Empty));
+    }
+    Ok(decoded)
+}
+
+/// A required member of exactly `len` bytes.
+fn sized(jwk: &Map<String, Value>, member: &str, len: usize) -> Loading<Zeroizing<Vec<u8>>> {
+    let decoded = bytes(jwk, member)?;
+    if decoded.len() != len {
+        return Err(KeyProblem::Member {
+            member: member.into(),
+            fault: MemberFault::Length {
+                expected: len,
+                got: decoded.len(),
+            },
+        });
+    }
+    Ok(decoded)
+}
+
+fn rsa_jwk(jwk: &Map<String, Value>) -> Loading<Material> {
+    let (n, e) = (bytes(jwk, "n")?, bytes(jwk, "e")?);
+    modulus_bits(&n)?;
+    if !jwk.contains_key("d") {
+        let pkcs1 = pkcs1::RsaPublicKeyRef {
+            modulus: pkcs1::UintRef::new(&n).map_err(|_| invalid("RSA modulus"))?,
+            public_exponent: pkcs1::UintRef::new(&e).map_err(|_| invalid("RSA exponent"))?,
+        }
+        .to_der()
+        .map_err(|_| invalid("RSA public key"))?;
+        return Ok(rsa_public(&pkcs1, "JWK")?.material);
+    }
+    let components = aws_lc_rs::rsa::KeyPairComponents {
+        public_key: aws_lc_rs::rsa::PublicKeyComponents {
+            n: n.as_slice(),
+            e: e.as_slice(),
+        },
+        d: bytes(jwk, "d")?,
+        p: bytes(jwk, "p")?,
+        q: bytes(jwk, "q")?,
+        dP: bytes(jwk, "dp")?,
+        dQ: bytes(jwk, "dq")?,
+        qInv: bytes(jwk, "qi")?,
+    };
+    Ok(rsa_private(RsaKeyPair::from_components(&components), "JWK")?.material)
+}
+
+fn ec_jwk(jwk: &Map<String, Value>) -> Loading<Material> {
+    let crv = text(jwk, "crv")?.ok_or_else(|| missing("crv"))?;
+    let curve = Curve::from_name(crv).ok_or_else(|| KeyProblem::UnknownCurve(cut(crv)))?;
+    let len = curve.coordinate_len();
+    let (x, y) = (sized(jwk, "x", len)?, sized(jwk, "y", len)?);
+    let point = [&[4u8][..], &x, &y].concat();
+    let public = ec_point(curve, &point)?;
+    if !jwk.contains_key("d") {
+        return Ok(Material::Public(public));
+    }
+    let d = sized(jwk, "d", len)?;
+    let pair = EcdsaKeyPair::from_private_key_and_public_key(ecdsa_signing_alg(curve), &d, &point)
+        .map_err(|_| KeyProblem::Mismatch)?;
+    Ok(Material::Private(
+        PrivateKey::Ec(curve, pair.into()),
+        public,
+    ))
+}
+
+fn okp_jwk(jwk: &Map<String, Value>) -> Loading<Material> {
+    let crv = text(jwk, "crv")?.ok_or_else(|| missing("crv"))?;
+    if crv != "Ed25519" {
+        return Err(KeyProblem::UnknownCurve(cut(crv)));
+    }
+    let x = sized(jwk, "x", 32)?;
+    let public = ed25519_public(&x)?;
+    if !jwk.contains_key("d") {
+        return Ok(Material::Public(public));
+    }
+    let d = sized(jwk, "d", 32)?;
+    let pair =
+        Ed25519KeyPair::from_seed_and_public_key(&d, &x).map_err(|_| KeyProblem::Mismatch)?;
+    Ok(Material::Private(PrivateKey::Ed25519(pair.into()), public))
+}
+
+/// A value from a key file or token, cut to 80 characters for messages.
+pub fn cut(text: &str) -> String {
+    const MAX: usize = 80;
+    match text.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -635,31 +798,31 @@ mod tests {
 
     #[test]
     fn jwk_type_errors_do_not_quote_values() {
-        let err = serde_json::from_str::<Jwk>(r#"{"kty":"oct","k":123456789}"#).unwrap_err();
-        let fault = json_fault(&err);
+        let err = load(br#"{"kty":"oct","k":123456789}"#, "k", None, 0).unwrap_err();
+        let text = err.to_string();
         assert!(
-            !fault.contains("123456789") && fault.contains("invalid type"),
-            "{fault}"
+            !text.contains("123456789") && text.contains("\"k\""),
+            "{text}"
         );
     }
 
     #[test]
     fn binary_secrets_that_look_like_json_are_secrets() {
         let binary = b"{\xff\x00\x81 not json, not text";
-        let loaded = parse(binary, "k", true, SecretEncoding::Raw).unwrap();
+        let loaded = load(binary, "k", None, 0).unwrap();
         assert!(
             matches!(&loaded.keys[0].material, Material::Secret(s) if s.0.as_slice() == binary)
         );
         assert!(
-            parse(b"{\"kty\":", "k", true, SecretEncoding::Raw).is_err(),
+            load(b"{\"kty\":", "k", None, 0).is_err(),
             "damaged JWK text is refused"
         );
     }
 
     #[test]
-    fn hex_secrets() {
-        assert_eq!(decode_hex("00ff10"), Some(vec![0, 255, 16]));
-        assert_eq!(decode_hex("0"), None);
-        assert_eq!(decode_hex("zz"), None);
+    fn cut_keeps_80_characters() {
+        assert_eq!(cut("abc"), "abc");
+        let long = "é".repeat(100);
+        assert_eq!(cut(&long).chars().count(), 81);
     }
 }

@@ -9,8 +9,8 @@ use serde_json::{Map, Value};
 
 use crate::core::error::{Error, Result};
 use crate::core::jwk::Jwk;
+use crate::core::key::{Key, Material};
 use crate::core::keyformat;
-use crate::core::keys::{Key, Material, SecretEncoding};
 
 /// A parsed keyset: its keys as JSON objects, in order, and the set's other members.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -59,7 +59,7 @@ impl Keyset {
         let set = Keyset { keys, other: map };
         // Every key must load, so a rewrite never carries garbage forward.
         if !set.keys.is_empty() {
-            keyformat::parse(&set.to_json(), origin, false, SecretEncoding::Raw)?;
+            keyformat::load(&set.to_json(), origin, None, crate::core::time::now())?;
         }
         Ok(set)
     }
@@ -157,7 +157,7 @@ pub struct Listing {
 
 /// Describe every key of a keyset file.
 pub fn list(text: &[u8], origin: &str) -> Result<Vec<Listing>> {
-    let loaded = keyformat::parse(text, origin, false, SecretEncoding::Raw)?;
+    let loaded = keyformat::load(text, origin, None, crate::core::time::now())?;
     Ok(loaded.keys.iter().map(listing).collect())
 }
 
@@ -177,7 +177,7 @@ fn listing(key: &Key) -> Listing {
     }
 }
 
-fn kind_of(public: &crate::core::keys::PublicKey) -> String {
+fn kind_of(public: &crate::core::key::PublicKey) -> String {
     match public.family {
         crate::core::alg::Family::Rsa => format!("RSA {}-bit", public.bits),
         other => other.to_string(),

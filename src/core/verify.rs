@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use crate::core::alg::{Algorithm, Family};
 use crate::core::crypto::Verifier;
 use crate::core::error::{Error, Malformed, Result};
-use crate::core::keys::{Key, Purpose};
+use crate::core::key::{Key, Purpose};
 use crate::core::time::{self, NumericDate, Seconds};
 use crate::core::token::{self, Jws};
 

@@ -3,11 +3,11 @@
 
 use std::net::TcpListener;
 
-use jwtk::core::keys::{self, SecretEncoding, Source};
+use jwtk::core::keys::{self, Reading, Source};
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
-use super::{NOW, b64, fixture, json_stdout, jwtk};
+use super::{NOW, b64, fixture, json_stdout, jwtk, secret_flags};
 
 const EC_PRIVATE: &str = "keys/ec-p256-sec1.pem";
 const EC_PUBLIC: &str = "keys/ec-p256-spki.pem";
@@ -28,7 +28,7 @@ fn claims() -> String {
 
 /// Sign `header.payload` (given as JSON text) with a fixture key, for algorithm `alg`.
 fn signed(key: &str, alg: &str, header: &str, payload: &str) -> (String, Vec<u8>) {
-    let loaded = keys::load(&Source::File(fixture(key)), SecretEncoding::Raw).unwrap();
+    let loaded = keys::load(&Source::File(fixture(key)), &Reading::with_raw_secrets()).unwrap();
     let signer = loaded.keys[0].signer(alg.parse().unwrap()).unwrap();
     let input = format!("{}.{}", b64(header), b64(payload));
     let signature = signer.sign(input.as_bytes()).unwrap();
@@ -43,6 +43,7 @@ fn verdict(key: &str, token: &str, extra: &[&str]) -> (i32, Value) {
     // Through stdin: some hostile tokens hold bytes (NUL) that argv cannot carry.
     let out = jwtk()
         .args(["verify", "--json", "-k", key])
+        .args(secret_flags(key))
         .args(extra)
         .write_stdin(token)
         .output()
@@ -578,7 +579,7 @@ fn encoding_faults_are_malformed() {
         b64(r#"{"alg":"HS256"}"#),
         b64(b"{\"sub\":\"\xff\"}")
     );
-    let loaded = keys::load(&Source::File(fixture(SECRET)), SecretEncoding::Raw).unwrap();
+    let loaded = keys::load(&Source::File(fixture(SECRET)), &Reading::with_raw_secrets()).unwrap();
     let sig = loaded.keys[0]
         .signer("HS256".parse().unwrap())
         .unwrap()
@@ -625,7 +626,7 @@ fn attacker_bytes_in_messages_are_escaped() {
     let header = "{\"alg\":\"HS256\\u001b[31m\\u0007\\u009b\"}";
     let t = format!("{}.{}.{}", b64(header), b64(claims()), b64([0u8; 32]));
     let out = jwtk()
-        .args(["verify", "-k", &path(SECRET), &t])
+        .args(["verify", "-k", &path(SECRET), "--alg", "HS256", &t])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -639,7 +640,15 @@ fn attacker_bytes_in_messages_are_escaped() {
         "{stderr:?}"
     );
     let json = jwtk()
-        .args(["verify", "--json", "-k", &path(SECRET), &t])
+        .args([
+            "verify",
+            "--json",
+            "-k",
+            &path(SECRET),
+            "--alg",
+            "HS256",
+            &t,
+        ])
         .output()
         .unwrap();
     let text = String::from_utf8(json.stdout.clone()).unwrap();

@@ -24,7 +24,7 @@ fn mint(args: &[&str]) -> String {
 
 fn batch(input: &str, extra: &[&str]) -> (i32, Vec<Value>, String) {
     let out = jwtk()
-        .args(["verify", "-k", &key(), "--batch"])
+        .args(["verify", "-k", &key(), "--alg", "HS256", "--batch"])
         .args(extra)
         .write_stdin(input.to_string())
         .output()
@@ -126,19 +126,37 @@ fn empty_and_oversized_lines_are_malformed_results() {
 #[test]
 fn batch_flags_are_checked() {
     jwtk()
-        .args(["verify", "-k", &key(), "--batch", "x.y.z"])
+        .args(["verify", "-k", &key(), "--alg", "HS256", "--batch", "x.y.z"])
         .assert()
         .code(2);
     jwtk()
-        .args(["verify", "-k", &key(), "--jobs", "2", "x.y.z"])
+        .args([
+            "verify",
+            "-k",
+            &key(),
+            "--alg",
+            "HS256",
+            "--jobs",
+            "2",
+            "x.y.z",
+        ])
         .assert()
         .code(2);
     jwtk()
-        .args(["verify", "-k", &key(), "--batch", "--jobs", "0"])
+        .args([
+            "verify",
+            "-k",
+            &key(),
+            "--alg",
+            "HS256",
+            "--batch",
+            "--jobs",
+            "0",
+        ])
         .assert()
         .code(2);
     jwtk()
-        .args(["verify", "-k", &key(), "--batch", "-q"])
+        .args(["verify", "-k", &key(), "--alg", "HS256", "--batch", "-q"])
         .assert()
         .code(2);
     jwtk()
@@ -148,7 +166,7 @@ fn batch_flags_are_checked() {
         .code(3)
         .stdout("");
     jwtk()
-        .args(["verify", "-k", &key(), "--batch"])
+        .args(["verify", "-k", &key(), "--alg", "HS256", "--batch"])
         .write_stdin("a.b.c\n")
         .assert()
         .code(1)

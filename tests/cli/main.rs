@@ -43,6 +43,29 @@ pub fn vector(name: &str) -> String {
         .to_string()
 }
 
+/// The flags that tell `verify` a raw secret fixture is an HMAC secret: it never guesses.
+/// Empty for every other key.
+pub fn secret_flags(key: &str) -> &'static [&'static str] {
+    if key.ends_with("secret-newline.txt") {
+        &["--secret-encoding", "utf8"]
+    } else if key.ends_with("key.secret.bin") {
+        &["--alg", "HS256"]
+    } else if key.ends_with("hmac48") {
+        &["--alg", "HS384"]
+    } else {
+        &[]
+    }
+}
+
+/// `args` with the [`secret_flags`] of every raw secret among them.
+pub fn told<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = args.to_vec();
+    for arg in args {
+        all.extend(secret_flags(arg));
+    }
+    all
+}
+
 /// Parse stdout as one JSON document.
 pub fn json_stdout(output: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {

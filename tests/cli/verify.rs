@@ -5,7 +5,7 @@ use jsonwebtoken::{EncodingKey, Header};
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
-use super::{NOW, b64, fixture, json_stdout, jwtk, token, vector};
+use super::{NOW, b64, fixture, json_stdout, jwtk, token, told, vector};
 
 const BEFORE_A_EXP: &str = "2011-03-22T18:00:00Z";
 
@@ -22,7 +22,7 @@ fn verdict(args: &[&str]) -> (i32, Value) {
     let out = jwtk()
         .arg("verify")
         .arg("--json")
-        .args(args)
+        .args(told(args))
         .output()
         .unwrap();
     let code = out.status.code().unwrap();
@@ -87,7 +87,7 @@ fn rfc7515_vectors_verify_before_exp_and_are_expired_today() {
         assert_eq!(doc["header"]["alg"], name.rsplit('-').next().unwrap());
         assert_eq!(reason(&["-k", &k, &t]), "expired", "{name}");
         jwtk()
-            .args(["verify", "-k", &k, "--now", BEFORE_A_EXP, &t])
+            .args(told(&["verify", "-k", &k, "--now", BEFORE_A_EXP, &t]))
             .assert()
             .success()
             .stdout(
@@ -284,7 +284,7 @@ fn every_failed_check_is_listed_and_the_first_by_precedence_is_the_reason() {
             "{code} missing in {message}"
         );
     }
-    let out = jwtk().arg("verify").args(args).output().unwrap();
+    let out = jwtk().arg("verify").args(told(&args)).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -321,16 +321,16 @@ fn leeway_and_now() {
     assert_eq!(reason(&["-k", &k, &forever]), "missing_claim");
     assert_eq!(reason(&["-k", &k, "--allow-no-exp", &forever]), "valid");
     jwtk()
-        .args(["verify", "-k", &k, "--allow-no-exp", &forever])
+        .args(told(&["verify", "-k", &k, "--allow-no-exp", &forever]))
         .assert()
         .success()
         .stdout(predicate::str::contains("never expires"));
     jwtk()
-        .args(["verify", "-k", &k, "--leeway", "soon", &t])
+        .args(told(&["verify", "-k", &k, "--leeway", "soon", &t]))
         .assert()
         .code(2);
     jwtk()
-        .args(["verify", "-k", &k, "--now", "3600", &t])
+        .args(told(&["verify", "-k", &k, "--now", "3600", &t]))
         .assert()
         .code(2);
 }
@@ -400,7 +400,12 @@ fn claim_rules_exact_and_typed() {
     );
     // Without --aud the audience is not checked, and the output says so.
     jwtk()
-        .args(["verify", "-k", &k, &mint(&["-k", &k, "--aud", "x"])])
+        .args(told(&[
+            "verify",
+            "-k",
+            &k,
+            &mint(&["-k", &k, "--aud", "x"]),
+        ]))
         .assert()
         .success()
         .stdout(predicate::str::contains("audience not checked"));
@@ -444,7 +449,7 @@ fn rotation_any_key_of_a_jwks_or_repeated_keys() {
     let t = mint(&["-k", &path("keys/rsa-2048-pkcs1.pem")]);
     assert_eq!(reason(&["-k", &b, "-k", &a, &t]), "valid");
     jwtk()
-        .args(["verify", "-k", &a, "-k", &b, &t])
+        .args(told(&["verify", "-k", &a, "-k", &b, &t]))
         .assert()
         .success()
         .stdout(predicate::str::contains("rsa-2048-spki.pem"));
@@ -452,7 +457,7 @@ fn rotation_any_key_of_a_jwks_or_repeated_keys() {
     let t = mint(&["-k", &set, "--kid", "ec-2025"]);
     assert_eq!(reason(&["-k", &set, "--kid", "ec-2025", &t]), "valid");
     jwtk()
-        .args(["verify", "-k", &set, "--kid", "gone", &t])
+        .args(told(&["verify", "-k", &set, "--kid", "gone", &t]))
         .assert()
         .code(3)
         .stdout("");
@@ -486,7 +491,14 @@ fn key_confusion_fails_both_ways() {
         "rfc/rfc7515-A.3-ES256/key.public.jwk.json",
     ] {
         jwtk()
-            .args(["verify", "-k", &path(key), "--alg", "HS256", "x.y.z"])
+            .args(told(&[
+                "verify",
+                "-k",
+                &path(key),
+                "--alg",
+                "HS256",
+                "x.y.z",
+            ]))
             .assert()
             .code(3)
             .stdout("")
@@ -512,11 +524,11 @@ fn alg_allowlist() {
         "valid"
     );
     jwtk()
-        .args(["verify", "-k", &k, "--alg", "ES256", &rs])
+        .args(told(&["verify", "-k", &k, "--alg", "ES256", &rs]))
         .assert()
         .code(3);
     jwtk()
-        .args(["verify", "-k", &k, "--alg", "none", &rs])
+        .args(told(&["verify", "-k", &k, "--alg", "none", &rs]))
         .assert()
         .code(2);
     // A JWK's own alg, use and key_ops are honoured.
@@ -574,7 +586,10 @@ fn output_contract() {
     let k = path(SECRET);
     let t = mint(&["-k", &k, "--sub", "u"]);
     // Human: one line on stdout naming alg, key and expiry.
-    let out = jwtk().args(["verify", "-k", &k, &t]).output().unwrap();
+    let out = jwtk()
+        .args(told(&["verify", "-k", &k, &t]))
+        .output()
+        .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(
@@ -585,13 +600,13 @@ fn output_contract() {
     );
     // Quiet: nothing at all.
     jwtk()
-        .args(["verify", "-q", "-k", &k, &t])
+        .args(told(&["verify", "-q", "-k", &k, &t]))
         .assert()
         .success()
         .stdout("")
         .stderr("");
     jwtk()
-        .args(["verify", "--quiet", "-k", &k, "bad"])
+        .args(told(&["verify", "--quiet", "-k", &k, "bad"]))
         .assert()
         .code(1)
         .stdout("")
@@ -627,13 +642,13 @@ fn output_contract() {
     );
     // Exit 3: nothing on stdout, even with --json.
     jwtk()
-        .args(["verify", "--json", "-k", "/nonexistent", &t])
+        .args(told(&["verify", "--json", "-k", "/nonexistent", &t]))
         .assert()
         .code(3)
         .stdout("");
     // stdin, Bearer lines.
     jwtk()
-        .args(["verify", "-k", &k])
+        .args(told(&["verify", "-k", &k]))
         .write_stdin(format!("Authorization: Bearer {t}\n"))
         .assert()
         .success();

@@ -1,0 +1,315 @@
+//! One key as jwtk uses it: what it holds (secret, private or public; family, size), the JWK
+//! parameters that restrict it (`alg`, `use`, `key_ops`), which algorithms it may serve, and
+//! the signers and verifiers made from it.
+
+use std::fmt;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use pkcs8::der::Decode;
+use zeroize::Zeroizing;
+
+use crate::core::alg::{Algorithm, Family};
+use crate::core::crypto::{PrivateKey, Signer, Verifier};
+use crate::core::error::{Error, Result};
+
+/// An HMAC secret. Its bytes never appear in `Debug` and are wiped on drop.
+#[derive(Clone)]
+pub struct Secret(pub Zeroizing<Vec<u8>>);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({} bytes, redacted)", self.0.len())
+    }
+}
+
+/// A public key in the form the verifier reads, with what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicKey {
+    /// RSA, EC on a curve, or Ed25519.
+    pub family: Family,
+    /// PKCS#1 `RSAPublicKey` DER for RSA, the uncompressed point for EC, 32 bytes for Ed25519.
+    pub bytes: Vec<u8>,
+    /// Key size in bits (the modulus for RSA, the field for EC, 256 for Ed25519).
+    pub bits: usize,
+}
+
+/// What a key holds.
+#[derive(Clone)]
+pub enum Material {
+    /// A shared secret, for HMAC.
+    Secret(Secret),
+    /// A private key, and its public half.
+    Private(PrivateKey, PublicKey),
+    /// A public key, for verifying only.
+    Public(PublicKey),
+}
+
+/// One usable key, with the JWK parameters that restrict it and where it came from.
+#[derive(Clone)]
+pub struct Key {
+    /// The key material.
+    pub material: Material,
+    /// Key id (`kid`), from a JWK.
+    pub kid: Option<String>,
+    /// A JWK's `alg`, as written.
+    pub alg: Option<String>,
+    /// A JWK's `use`.
+    pub use_: Option<String>,
+    /// A JWK's `key_ops`.
+    pub key_ops: Option<Vec<String>>,
+    /// Where it came from: a path, `$VAR` or "the prompt".
+    pub origin: String,
+    /// The encoding it was read from: "PKCS#8 PEM", "JWK", "raw secret", …
+    pub format: &'static str,
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Key")
+            .field("kind", &self.describe())
+            .field("kid", &self.kid)
+            .field("alg", &self.alg)
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a key is wanted for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Minting.
+    Sign,
+    /// Verifying.
+    Verify,
+}
+
+impl Key {
+    /// A key with no JWK parameters, from `origin` (a path, `$VAR`, "the prompt").
+    pub fn new(material: Material, origin: &str, format: &'static str) -> Self {
+        Key {
+            material,
+            kid: None,
+            alg: None,
+            use_: None,
+            key_ops: None,
+            origin: origin.to_string(),
+            format,
+        }
+    }
+
+    /// The key's family.
+    pub fn family(&self) -> Family {
+        match &self.material {
+            Material::Secret(_) => Family::Hmac,
+            Material::Private(_, public) | Material::Public(public) => public.family,
+        }
+    }
+
+    /// "RSA 2048-bit private key", "EC P-256 public key", "HMAC secret of 32 bytes".
+    pub fn describe(&self) -> String {
+        match &self.material {
+            Material::Secret(secret) => format!("HMAC secret of {} bytes", secret.0.len()),
+            Material::Private(_, public) => format!("{} private key", sized(public)),
+            Material::Public(public) => format!("{} public key", sized(public)),
+        }
+    }
+
+    /// How messages name this key: its kid, or where it came from.
+    pub fn label(&self) -> String {
+        match &self.kid {
+            Some(kid) => format!("kid {kid:?}"),
+            None => self.origin.clone(),
+        }
+    }
+
+    /// The algorithms this key may serve for `purpose`: those of its family, narrowed by a
+    /// JWK's `alg`, and none when its `use` or `key_ops` forbid the purpose.
+    pub fn algorithms(&self, purpose: Purpose) -> Vec<Algorithm> {
+        if self.refusal(purpose).is_some() {
+            return Vec::new();
+        }
+        Algorithm::for_family(self.family())
+            .filter(|alg| self.alg.as_deref().is_none_or(|own| own == alg.name()))
+            .collect()
+    }
+
+    /// Why this key may not be used for `purpose` at all, if it may not.
+    pub fn refusal(&self, purpose: Purpose) -> Option<String> {
+        if purpose == Purpose::Sign && matches!(self.material, Material::Public(_)) {
+            return Some(format!(
+                "{} is a public key, which cannot sign",
+                self.origin
+            ));
+        }
+        if let Some(use_) = self.use_.as_deref().filter(|u| *u != "sig") {
+            return Some(format!(
+                "{} has \"use\": {use_:?}, not \"sig\"",
+                self.label()
+            ));
+        }
+        let op = match purpose {
+            Purpose::Sign => "sign",
+            Purpose::Verify => "verify",
+        };
+        match &self.key_ops {
+            Some(ops) if !ops.iter().any(|o| o == op) => {
+                Some(format!("{}'s key_ops do not include {op:?}", self.label()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The algorithm a key implies: a JWK's own `alg`, else its family's default
+    /// (HMAC→HS256, RSA→RS256, P-256→ES256, P-384→ES384, P-521→ES512, Ed25519→EdDSA).
+    pub fn default_alg(&self) -> Algorithm {
+        if let Some(own) = self.alg.as_deref().and_then(|a| a.parse().ok())
+            && Algorithm::for_family(self.family()).any(|alg| alg == own)
+        {
+            return own;
+        }
+        Algorithm::default_for(self.family())
+    }
+
+    /// Why this key cannot serve `alg` for `purpose`, or `None` when it can.
+    pub fn mismatch(&self, alg: Algorithm, purpose: Purpose) -> Option<String> {
+        if alg.family() == Family::Hmac && self.family() != Family::Hmac {
+            return Some(format!(
+                "{} holds {}, and {alg} needs a shared secret: public-key material is never \
+                 used as an HMAC secret (that is the key-confusion attack)",
+                self.origin,
+                article(&self.describe())
+            ));
+        }
+        if let Some(refusal) = self.refusal(purpose) {
+            return Some(refusal);
+        }
+        if alg.family() != self.family() {
+            return Some(format!(
+                "{} holds {}, which cannot serve {alg}",
+                self.origin,
+                article(&self.describe())
+            ));
+        }
+        match self.alg.as_deref() {
+            Some(own) if own != alg.name() => Some(format!(
+                "{} is for {own:?} only (its JWK alg), not {alg}",
+                self.label()
+            )),
+            _ => None,
+        }
+    }
+
+    /// A signer for `alg`, or a key error saying why this key cannot sign with it.
+    pub fn signer(&self, alg: Algorithm) -> Result<Signer> {
+        if let Some(why) = self.mismatch(alg, Purpose::Sign) {
+            return Err(Error::key(why, fitting_hint(self, Purpose::Sign)));
+        }
+        match (&self.material, alg) {
+            (Material::Secret(secret), Algorithm::Hs(sha)) => Ok(Signer::hmac(sha, &secret.0)),
+            (Material::Secret(_), _) => Err(Error::key(
+                format!("{} is an HMAC secret", self.origin),
+                None,
+            )),
+            (Material::Private(private, _), _) => Ok(Signer::private(alg, private.clone())),
+            (Material::Public(_), _) => {
+                Err(Error::key(format!("{} cannot sign", self.origin), None))
+            }
+        }
+    }
+
+    /// A verifier for `alg`, or a key error saying why this key cannot verify it.
+    pub fn verifier(&self, alg: Algorithm) -> Result<Verifier> {
+        if let Some(why) = self.mismatch(alg, Purpose::Verify) {
+            return Err(Error::key(why, fitting_hint(self, Purpose::Verify)));
+        }
+        let public = match (&self.material, alg) {
+            (Material::Secret(secret), Algorithm::Hs(sha)) => {
+                return Ok(Verifier::hmac(sha, &secret.0));
+            }
+            (Material::Secret(_), _) => {
+                return Err(Error::key(
+                    format!("{} is an HMAC secret", self.origin),
+                    None,
+                ));
+            }
+            (Material::Private(_, public) | Material::Public(public), _) => public,
+        };
+        Verifier::public(alg, &public.bytes)
+            .ok_or_else(|| Error::key(format!("{} is not a valid {alg} key", self.origin), None))
+    }
+
+    /// A warning when an HMAC secret is shorter than the hash (RFC 7518 §3.2).
+    pub fn weakness(&self, alg: Algorithm) -> Option<String> {
+        let (Material::Secret(secret), Some(min)) = (&self.material, alg.min_secret_len()) else {
+            return None;
+        };
+        (secret.0.len() < min).then(|| {
+            format!(
+                "the {alg} secret from {} is {} bytes; RFC 7518 §3.2 asks for at least {min} \
+                 (`jwtk keygen --type hmac` makes one)",
+                self.origin,
+                secret.0.len()
+            )
+        })
+    }
+}
+
+fn sized(public: &PublicKey) -> String {
+    match public.family {
+        Family::Rsa => format!("RSA {}-bit", public.bits),
+        other => other.to_string(),
+    }
+}
+
+fn article(text: &str) -> String {
+    let vowel = text.starts_with(['A', 'E', 'I', 'O', 'U', 'R', 'H']);
+    format!("{} {text}", if vowel { "an" } else { "a" })
+}
+
+fn fitting_hint(key: &Key, purpose: Purpose) -> Option<String> {
+    let fits = key.algorithms(purpose);
+    (!fits.is_empty()).then(|| {
+        let names: Vec<&str> = fits.iter().map(|a| a.name()).collect();
+        format!("this key fits {}", names.join(", "))
+    })
+}
+
+impl Key {
+    /// The RFC 7638 SHA-256 thumbprint of the public key, base64url; `None` for an HMAC secret
+    /// (a hash of a secret is never published).
+    pub fn thumbprint(&self) -> Option<String> {
+        let public = match &self.material {
+            Material::Secret(_) => return None,
+            Material::Private(_, public) | Material::Public(public) => public,
+        };
+        let b64 = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
+        // The required members in lexicographic order, no whitespace (RFC 7638 §3.2).
+        let canonical = match public.family {
+            Family::Hmac => return None,
+            Family::Rsa => {
+                let key = pkcs1::RsaPublicKeyRef::from_der(&public.bytes).ok()?;
+                format!(
+                    r#"{{"e":"{}","kty":"RSA","n":"{}"}}"#,
+                    b64(key.public_exponent.as_bytes()),
+                    b64(key.modulus.as_bytes())
+                )
+            }
+            Family::Ec(curve) => {
+                let (x, y) = public.bytes.get(1..)?.split_at(curve.coordinate_len());
+                format!(
+                    r#"{{"crv":"{}","kty":"EC","x":"{}","y":"{}"}}"#,
+                    curve.name(),
+                    b64(x),
+                    b64(y)
+                )
+            }
+            Family::Ed25519 => format!(
+                r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#,
+                b64(&public.bytes)
+            ),
+        };
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, canonical.as_bytes());
+        Some(b64(digest.as_ref()))
+    }
+}
