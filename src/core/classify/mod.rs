@@ -422,7 +422,7 @@ mod tests {
             let plain = issuer
                 .provider
                 .chars()
-                .all(|c| c.is_ascii_lowercase() || c == '_');
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             assert!(plain, "{}", issuer.provider);
         }
     }
