@@ -121,13 +121,17 @@ pub enum Command {
 
     /// Say what kind of token this is, which OAuth grant issued it, and who its subject is.
     ///
-    /// Reads the token without verifying it (and says so). Identity providers mark machine
-    /// and user tokens their own way (Auth0, Okta, Entra ID, Keycloak, Cognito, Google, GitHub
-    /// Actions, GitLab CI, Kubernetes); their markers win over the generic conventions (RFC 9068,
-    /// OIDC, RFC 8693, RFC 7523), which win over the base rule: a client_id equal to sub means
-    /// the client credentials flow, otherwise sub names the user. Contradictions are reported.
-    /// Prints the evidence, the authority the token carries (scope, roles, audience, tenant),
-    /// its time status and its size.
+    /// Reads the token without verifying it (and says so). It knows the issuer families of
+    /// identity platforms (Auth0, Okta, Entra ID, Keycloak, Cognito, Google, PingOne, ZITADEL,
+    /// authentik, Ory Hydra, FusionAuth, Kinde, …), application sessions (Supabase, Firebase,
+    /// Clerk), CI systems (GitHub Actions, GitLab CI, CircleCI, Buildkite, HCP Terraform, Azure
+    /// DevOps, Bitbucket Pipelines) and workload identity (Kubernetes, SPIFFE, AWS STS), each
+    /// named only from its issuer or a claim no other issuer writes. Their markers win over the
+    /// conventions (RFC 9068, OIDC, RFC 8693, RFC 7523, RFC 9449 DPoP proofs), which win over
+    /// the base rule: a client_id equal to sub means the client credentials flow, otherwise
+    /// sub names the user. Contradictions are reported. Prints the evidence, the authority the
+    /// token carries (scopes, roles, audience, tenant, CI repository and ref), its time status
+    /// and its size.
     ///
     /// Exit 0 whatever the answer; with --strict, a low-confidence or conflicting answer exits 1.
     ///

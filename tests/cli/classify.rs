@@ -26,7 +26,7 @@ fn case(name: &str) -> Value {
 #[test]
 fn every_fixture_gets_its_expected_answer() {
     let cases = cases();
-    assert!(cases.len() >= 30);
+    assert!(cases.len() >= 60);
     let mut failures = Vec::new();
     for case in &cases {
         let out = jwtk()
@@ -74,8 +74,16 @@ fn strict_fails_low_confidence_and_conflicts_only() {
     for (name, code) in [
         ("auth0-m2m", 0),
         ("rfc9068-client-credentials", 0),
+        ("github-actions-enterprise", 0),
+        ("firebase", 0),
+        ("dpop-proof", 0),
+        ("google-jwt-bearer-assertion", 0),
         ("base-rule-contradicted", 1),
         ("unknown", 1),
+        ("at-jwt-with-id-claims", 1),
+        ("auth0-gty-cc-user-sub", 1),
+        ("zitadel-service-user", 1),
+        ("authentik-machine", 1),
     ] {
         jwtk()
             .args(["classify", "--strict", &token_of(&case(name))])
@@ -129,6 +137,10 @@ fn human_views() {
         "keycloak-service-account",
         "base-rule-contradicted",
         "dpop-bound",
+        "dpop-proof",
+        "authentik-machine",
+        "github-actions-ghes",
+        "auth0-gty-cc-user-sub",
     ] {
         let out = jwtk()
             .args(["classify", &token_of(&case(name))])
@@ -139,4 +151,62 @@ fn human_views() {
             String::from_utf8(out.stdout).unwrap()
         );
     }
+}
+
+#[test]
+fn every_issuer_family_has_a_fixture() {
+    let named: Vec<String> = cases()
+        .iter()
+        .filter_map(|c| c["expect"]["provider"].as_str().map(str::to_string))
+        .collect();
+    for issuer in jwtk::core::classify::issuers::all() {
+        assert!(
+            named.iter().any(|p| p == issuer.provider),
+            "no fixture names {}",
+            issuer.provider
+        );
+    }
+}
+
+#[test]
+fn fixtures_cite_public_sources_only() {
+    let readme = std::fs::read_to_string(fixture("classify/README.md")).unwrap();
+    let cases = std::fs::read_to_string(fixture("classify/cases.json")).unwrap();
+    // Sources are public URLs, never a path outside the repository.
+    let outside = format!("{}/shared", "..");
+    for text in [&readme, &cases] {
+        assert!(!text.contains(&outside));
+    }
+    for case in self::cases() {
+        let name = case["name"].as_str().unwrap();
+        assert!(readme.contains(name), "README does not cite {name}");
+    }
+}
+
+#[test]
+fn the_conflict_names_what_contradicts() {
+    let out = jwtk()
+        .args([
+            "classify",
+            "--json",
+            &token_of(&case("auth0-gty-cc-user-sub")),
+        ])
+        .output()
+        .unwrap();
+    let got = json_stdout(&out);
+    assert!(got["conflicts"][0].as_str().unwrap().contains("auth0|64f1"));
+    assert!(!got["evidence"].to_string().contains("@clients\""));
+    let out = jwtk()
+        .args([
+            "classify",
+            "--json",
+            &token_of(&case("at-jwt-with-id-claims")),
+        ])
+        .output()
+        .unwrap();
+    let conflict = json_stdout(&out)["conflicts"][0].to_string();
+    assert!(
+        conflict.contains("nonce") && conflict.contains("at_hash"),
+        "{conflict}"
+    );
 }
