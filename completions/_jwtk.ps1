@@ -86,7 +86,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'Require this audience (repeatable: any one may match)')
             [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'Require this subject')
             [CompletionResult]::new('--typ', '--typ', [CompletionResultType]::ParameterName, 'Require this header typ (case-insensitive, with or without application/)')
-            [CompletionResult]::new('--require', '--require', [CompletionResultType]::ParameterName, 'Require this claim to be present (repeatable)')
+            [CompletionResult]::new('--require', '--require', [CompletionResultType]::ParameterName, 'Require this claim to be present and not null (repeatable)')
             [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Allowed clock skew for exp and nbf: 90s, 15m, 2h, 7d or seconds')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Judge the time claims at this instant instead of now')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for --batch (default: one per core)')

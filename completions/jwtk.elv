@@ -80,7 +80,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --aud 'Require this audience (repeatable: any one may match)'
             cand --sub 'Require this subject'
             cand --typ 'Require this header typ (case-insensitive, with or without application/)'
-            cand --require 'Require this claim to be present (repeatable)'
+            cand --require 'Require this claim to be present and not null (repeatable)'
             cand --leeway 'Allowed clock skew for exp and nbf: 90s, 15m, 2h, 7d or seconds'
             cand --now 'Judge the time claims at this instant instead of now'
             cand --jobs 'Worker threads for --batch (default: one per core)'

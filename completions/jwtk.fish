@@ -109,7 +109,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l iss -d 'Require thi
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l aud -d 'Require this audience (repeatable: any one may match)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l sub -d 'Require this subject' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l typ -d 'Require this header typ (case-insensitive, with or without application/)' -r
-complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l require -d 'Require this claim to be present (repeatable)' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l require -d 'Require this claim to be present and not null (repeatable)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l leeway -d 'Allowed clock skew for exp and nbf: 90s, 15m, 2h, 7d or seconds' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l now -d 'Judge the time claims at this instant instead of now' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l jobs -d 'Worker threads for --batch (default: one per core)' -r

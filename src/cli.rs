@@ -340,10 +340,10 @@ pub struct VerifyArgs {
     pub sub: Option<String>,
 
     /// Require this header typ (case-insensitive, with or without application/).
-    #[arg(long, value_name = "TYP")]
+    #[arg(long, value_name = "TYP", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub typ: Option<String>,
 
-    /// Require this claim to be present (repeatable).
+    /// Require this claim to be present and not null (repeatable).
     #[arg(long, value_name = "CLAIM")]
     pub require: Vec<String>,
 

@@ -21,6 +21,17 @@ use output::Console;
 
 /// Run a parsed command line, writing to `console`.
 pub fn run(cli: &Cli, console: &mut Console) -> anyhow::Result<Status> {
+    let quiet = matches!(&cli.command, Command::Verify(args) if args.quiet);
+    if let Some(pinned) = core::time::pinned()?
+        && !quiet
+    {
+        // A leftover variable must never make an expired token pass silently.
+        console.note(&format!(
+            "the clock is pinned by {} to {}",
+            core::time::PIN_VAR,
+            core::time::format_utc(pinned as f64)
+        ))?;
+    }
     let status = match &cli.command {
         Command::Decode(args) => commands::decode::run(args, console),
         Command::Mint(args) => commands::mint::run(args, console),

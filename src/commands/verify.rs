@@ -16,7 +16,7 @@ use crate::core::error::Error;
 use crate::core::key::Purpose;
 use crate::core::keys;
 use crate::core::time;
-use crate::core::verify::{Failure, KeyRing, Policy, Reason, Verdict};
+use crate::core::verify::{Failure, KeyRing, MatchedKey, Policy, Reason, Verdict};
 use crate::output::{self, Console};
 
 /// Verify one token (or every line of stdin with `--batch`) and report.
@@ -87,7 +87,8 @@ struct VerdictJson<'a> {
     reason: Option<Reason>,
     message: String,
     alg: &'a Option<String>,
-    kid: &'a Option<Value>,
+    kid: Option<&'a str>,
+    key: &'a Option<MatchedKey>,
     header: &'a Option<Map<String, Value>>,
     claims: &'a Option<Map<String, Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -105,7 +106,8 @@ impl<'a> VerdictJson<'a> {
                 verdict.message()
             },
             alg: &verdict.alg,
-            kid: &verdict.kid,
+            kid: verdict.key.as_ref().and_then(|k| k.kid.as_deref()),
+            key: &verdict.key,
             header: &verdict.header,
             claims: &verdict.claims,
             line,
@@ -144,7 +146,7 @@ fn report(
 /// `HS256 signature by kid "a", expires in 14m (…); audience not checked (no --aud)`.
 fn valid_line(verdict: &Verdict, policy: &Policy) -> String {
     let alg = verdict.alg.as_deref().unwrap_or("?");
-    let key = verdict.key.as_deref().unwrap_or("?");
+    let key = verdict.key.as_ref().map_or("?", |k| k.label.as_str());
     let exp = verdict
         .claims
         .as_ref()

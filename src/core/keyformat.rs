@@ -647,7 +647,7 @@ fn jwk_material(jwk: &Map<String, Value>) -> Loading<(Material, JwkParams)> {
         "RSA" => rsa_jwk(jwk)?,
         "EC" => ec_jwk(jwk)?,
         "OKP" => okp_jwk(jwk)?,
-        other => return Err(KeyProblem::UnknownKty(cut(other))),
+        other => return Err(KeyProblem::UnknownKty(ident(other))),
     };
     Ok((material, params))
 }
@@ -736,7 +736,7 @@ fn rsa_jwk(jwk: &Map<String, Value>) -> Loading<Material> {
 
 fn ec_jwk(jwk: &Map<String, Value>) -> Loading<Material> {
     let crv = text(jwk, "crv")?.ok_or_else(|| missing("crv"))?;
-    let curve = Curve::from_name(crv).ok_or_else(|| KeyProblem::UnknownCurve(cut(crv)))?;
+    let curve = Curve::from_name(crv).ok_or_else(|| KeyProblem::UnknownCurve(ident(crv)))?;
     let len = curve.coordinate_len();
     let (x, y) = (sized(jwk, "x", len)?, sized(jwk, "y", len)?);
     let point = [&[4u8][..], &x, &y].concat();
@@ -756,7 +756,7 @@ fn ec_jwk(jwk: &Map<String, Value>) -> Loading<Material> {
 fn okp_jwk(jwk: &Map<String, Value>) -> Loading<Material> {
     let crv = text(jwk, "crv")?.ok_or_else(|| missing("crv"))?;
     if crv != "Ed25519" {
-        return Err(KeyProblem::UnknownCurve(cut(crv)));
+        return Err(KeyProblem::UnknownCurve(ident(crv)));
     }
     let x = sized(jwk, "x", 32)?;
     let public = ed25519_public(&x)?;
@@ -767,6 +767,20 @@ fn okp_jwk(jwk: &Map<String, Value>) -> Loading<Material> {
     let pair =
         Ed25519KeyPair::from_seed_and_public_key(&d, &x).map_err(|_| KeyProblem::Mismatch)?;
     Ok(Material::Private(PrivateKey::Ed25519(pair.into()), public))
+}
+
+/// A name a key file gives (`kty`, `crv`): shown when it looks like one, never when it could
+/// be key material put in the wrong member.
+fn ident(text: &str) -> String {
+    let plain = text.len() <= 16
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if plain {
+        text.to_string()
+    } else {
+        format!("({} characters, not shown)", text.chars().count())
+    }
 }
 
 /// A value from a key file or token, cut to 80 characters for messages.

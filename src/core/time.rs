@@ -18,10 +18,31 @@ pub const TIME_CLAIMS: [&str; 4] = ["exp", "nbf", "iat", "auth_time"];
 /// `JWTK_NOW` (epoch seconds) pins the clock, so output that depends on "now" can be
 /// reproduced (tests, examples in documentation).
 pub fn now() -> i64 {
-    if let Some(pinned) = std::env::var("JWTK_NOW").ok().and_then(|v| v.parse().ok()) {
+    if let Ok(Some(pinned)) = pinned() {
         return pinned;
     }
     jiff::Timestamp::now().as_second()
+}
+
+/// The environment variable that pins the clock.
+pub const PIN_VAR: &str = "JWTK_NOW";
+
+/// The instant `JWTK_NOW` pins the clock at, if it is set; an error when it is set to
+/// anything but epoch seconds (a typo must not fall back to the real clock unnoticed).
+pub fn pinned() -> crate::core::error::Result<Option<i64>> {
+    match std::env::var_os(PIN_VAR) {
+        None => Ok(None),
+        Some(value) => value
+            .to_str()
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .map(Some)
+            .ok_or_else(|| {
+                crate::core::error::Error::key(
+                    format!("{PIN_VAR} is set but is not epoch seconds"),
+                    Some(format!("unset {PIN_VAR} to use the real clock")),
+                )
+            }),
+    }
 }
 
 /// How a time claim's value reads as a NumericDate.

@@ -12,6 +12,7 @@ use crate::core::alg::{Algorithm, Family};
 use crate::core::crypto::Verifier;
 use crate::core::error::{Error, Malformed, Result};
 use crate::core::key::{Key, Purpose};
+use crate::core::keyformat::cut;
 use crate::core::time::{self, NumericDate, Seconds};
 use crate::core::token::{self, Jws};
 
@@ -103,10 +104,8 @@ pub struct Verdict {
     pub failures: Vec<Failure>,
     /// The header's `alg`, when it is a string.
     pub alg: Option<String>,
-    /// The header's `kid`, as given.
-    pub kid: Option<Value>,
-    /// The key that verified the signature, as messages name it.
-    pub key: Option<String>,
+    /// The key that verified the signature.
+    pub key: Option<MatchedKey>,
     /// The header, when the signature verified.
     pub header: Option<Map<String, Value>>,
     /// The claims, when the signature verified and they are a JSON object.
@@ -144,9 +143,25 @@ impl Verdict {
     }
 }
 
+/// The key that verified a token, as `--json` names it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MatchedKey {
+    /// Its kid, if it has one.
+    pub kid: Option<String>,
+    /// Where it came from: a path, `$VAR`, a URL.
+    pub source: String,
+    /// Its RFC 7638 thumbprint; `None` for an HMAC secret (a hash of a secret is never
+    /// published).
+    pub thumbprint: Option<String>,
+    /// How messages name it: its kid, or where it came from.
+    #[serde(skip)]
+    pub label: String,
+}
+
 struct Entry {
     key: Key,
     verifiers: Vec<Verifier>,
+    matched: MatchedKey,
 }
 
 /// The configured keys, each parsed once into verifiers for the algorithms it may serve.
@@ -186,7 +201,17 @@ impl KeyRing {
             let verifiers = algs
                 .map(|alg| key.verifier(alg))
                 .collect::<Result<Vec<_>>>()?;
-            entries.push(Entry { key, verifiers });
+            let matched = MatchedKey {
+                kid: key.kid.clone(),
+                source: key.origin.clone(),
+                thumbprint: key.thumbprint(),
+                label: key.label(),
+            };
+            entries.push(Entry {
+                key,
+                verifiers,
+                matched,
+            });
         }
         let mut allowed: Vec<Algorithm> = entries
             .iter()
@@ -217,7 +242,6 @@ impl KeyRing {
         };
         let mut verdict = Verdict {
             alg: jws.alg().map(str::to_string),
-            kid: jws.header.get("kid").cloned(),
             ..Verdict::default()
         };
         let alg = match self.check_header(&jws.header, &mut verdict) {
@@ -226,7 +250,7 @@ impl KeyRing {
         };
         let signing_input = jws.segments.signing_input(jws.compact).as_bytes();
         match self.check_signature(alg, &jws, signing_input) {
-            Ok(label) => verdict.key = Some(label),
+            Ok(matched) => verdict.key = Some(matched.clone()),
             Err(failure) => return verdict.fail(failure.reason, failure.message),
         }
         let claims = jws.claims();
@@ -299,7 +323,7 @@ impl KeyRing {
                 return None;
             }
         };
-        let shown: String = alg.chars().take(40).collect();
+        let shown = cut(alg);
         if alg.eq_ignore_ascii_case("none") {
             fail(
                 Reason::AlgNotAllowed,
@@ -347,7 +371,7 @@ impl KeyRing {
         alg: Algorithm,
         jws: &Jws,
         signing_input: &[u8],
-    ) -> std::result::Result<String, Failure> {
+    ) -> std::result::Result<&MatchedKey, Failure> {
         let token_kid = jws.header.get("kid");
         let mut tried = 0;
         for entry in &self.entries {
@@ -364,14 +388,14 @@ impl KeyRing {
             }
             tried += 1;
             if verifier.verify(signing_input, &jws.signature) {
-                return Ok(entry.key.label());
+                return Ok(&entry.matched);
             }
         }
         if tried == 0 {
             let kid = token_kid.map(Value::to_string).unwrap_or_default();
             return Err(Failure {
                 reason: Reason::NoMatchingKey,
-                message: format!("no {alg} key has kid {kid}"),
+                message: format!("no {alg} key has kid {}", cut(&kid)),
             });
         }
         let keys = if tried == 1 {
@@ -440,11 +464,16 @@ pub fn check_claims(
         );
     }
     for name in &policy.require {
-        if !claims.contains_key(name) {
-            fail(
+        match claims.get(name) {
+            None => fail(
                 Reason::MissingClaim,
                 format!("required claim {name:?} is absent"),
-            );
+            ),
+            Some(Value::Null) => fail(
+                Reason::MissingClaim,
+                format!("required claim {name:?} is null"),
+            ),
+            Some(_) => {}
         }
     }
     if !policy.iss.is_empty() && !string_in(claims.get("iss"), &policy.iss) {
@@ -512,12 +541,7 @@ fn mismatch(name: &str, value: Option<&Value>, expected: &[String]) -> String {
         .join(" or ");
     let got = match value {
         None => "absent".to_string(),
-        Some(value) => {
-            let text = value.to_string();
-            let short: String = text.chars().take(80).collect();
-            let ellipsis = if short.len() < text.len() { "…" } else { "" };
-            format!("{short}{ellipsis}")
-        }
+        Some(value) => cut(&value.to_string()),
     };
     format!("{name} is {got}, expected {wanted}")
 }

@@ -3,7 +3,7 @@
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
-use super::{NOW, b64, fixture, json_stdout, jwtk, token, vector};
+use super::{NOW, b64, fixture, json_stdout, jwtk, stderr_after_pin, token, vector};
 
 const A_CLAIMS: &str = r#"{"iss":"joe","exp":1300819380,"http://example.com/is_root":true}"#;
 
@@ -193,7 +193,7 @@ fn malformed_tokens_exit_1_with_a_message_naming_the_part() {
             .write_stdin(input.clone())
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = stderr_after_pin(&out);
         assert_eq!(out.status.code(), Some(1), "{input:?}: {stderr}");
         assert!(out.stdout.is_empty(), "{input:?}");
         assert!(
@@ -424,10 +424,10 @@ fn human_view_with_lifetime_and_sizes() {
     let out = jwtk().args(["decode", &t]).output().unwrap();
     insta::assert_snapshot!(
         "decode_lifetime_stdout",
-        String::from_utf8(out.stdout).unwrap()
+        String::from_utf8(out.stdout.clone()).unwrap()
     );
     assert!(
-        out.stderr.is_empty(),
+        stderr_after_pin(&out).is_empty(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

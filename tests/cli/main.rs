@@ -7,6 +7,7 @@ mod classify;
 mod decode;
 mod generated;
 mod keygen;
+mod keymaterial;
 mod mint;
 mod properties;
 mod robustness;
@@ -19,6 +20,18 @@ use assert_cmd::Command;
 
 /// The pinned "now" of every test: 2026-11-22T12:24:49Z.
 pub const NOW: i64 = 1_795_350_289;
+
+/// The note every command prints while `JWTK_NOW` pins the clock (as [`jwtk`] does).
+pub const PIN_NOTE: &str = "jwtk: note: the clock is pinned by JWTK_NOW to 2026-11-22T12:24:49Z\n";
+
+/// What a command printed on stderr after the clock note, which must come first.
+pub fn stderr_after_pin(out: &std::process::Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    stderr
+        .strip_prefix(PIN_NOTE)
+        .unwrap_or_else(|| panic!("no clock note first on stderr: {stderr}"))
+        .to_string()
+}
 
 /// `jwtk` with an empty environment (no NO_COLOR, no JWTK_KEY, …) and the clock at [`NOW`].
 pub fn jwtk() -> Command {
