@@ -216,7 +216,7 @@ fn contradictions(f: &Facts, kind: Kind, flow: Flow, subject: SubjectKind) -> Ve
     if base_says_client && decided_user {
         conflicts.push(format!(
             "decided a user grant ({}), but the client id equals sub, which the base rule reads as client credentials",
-            flow.as_str().to_string()
+            flow.as_str()
         ));
     }
     conflicts.extend(typing_conflict(f, kind));
