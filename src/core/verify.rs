@@ -107,6 +107,8 @@ pub struct Verdict {
     pub kid: Option<Value>,
     /// The key that verified the signature, as messages name it.
     pub key: Option<String>,
+    /// Where that key came from (a file, `$VAR`, a JWKS URL).
+    pub source: Option<String>,
     /// The header, when the signature verified.
     pub header: Option<Map<String, Value>>,
     /// The claims, when the signature verified and they are a JSON object.
@@ -226,7 +228,10 @@ impl KeyRing {
         };
         let signing_input = jws.segments.signing_input(jws.compact).as_bytes();
         match self.check_signature(alg, &jws, signing_input) {
-            Ok(label) => verdict.key = Some(label),
+            Ok(key) => {
+                verdict.key = Some(key.label());
+                verdict.source = Some(key.origin.clone());
+            }
             Err(failure) => return verdict.fail(failure.reason, failure.message),
         }
         let claims = jws.claims();
@@ -347,7 +352,7 @@ impl KeyRing {
         alg: Algorithm,
         jws: &Jws,
         signing_input: &[u8],
-    ) -> std::result::Result<String, Failure> {
+    ) -> std::result::Result<&Key, Failure> {
         let token_kid = jws.header.get("kid");
         let mut tried = 0;
         for entry in &self.entries {
@@ -364,7 +369,7 @@ impl KeyRing {
             }
             tried += 1;
             if verifier.verify(signing_input, &jws.signature) {
-                return Ok(entry.key.label());
+                return Ok(&entry.key);
             }
         }
         if tried == 0 {

@@ -9,7 +9,9 @@ mod generated;
 mod keygen;
 mod mint;
 mod properties;
+mod remote;
 mod robustness;
+mod server;
 mod usage;
 mod verify;
 
