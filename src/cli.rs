@@ -83,8 +83,14 @@ pub enum Command {
     /// expired, not_yet_valid, missing_claim, wrong_issuer, wrong_audience, wrong_subject,
     /// wrong_type. Key and file problems exit 3.
     ///
+    /// Remote keys: --jwks URL fetches a JWKS over HTTPS, --issuer URL finds it by OIDC
+    /// discovery (and requires iss = URL). Copies are cached under $XDG_CACHE_HOME/jwtk (else
+    /// ~/.cache/jwtk) and revalidated when stale; --offline uses only the cache. A failed
+    /// fetch exits 3. The token's own iss, jku and x5u never choose what is fetched.
+    ///
     /// Examples:
     ///   jwtk verify --key issuer.pub.pem --iss https://auth.example.com --aud api "$TOKEN"
+    ///   jwtk verify --issuer https://accounts.google.com --aud "$CLIENT_ID" "$ID_TOKEN"
     ///   jwtk verify --key keys.jwks --json < token.txt | jq .reason
     ///   jwtk verify --key-env HMAC_KEY --now 2011-03-22T18:00:00Z --leeway 5m "$TOKEN"
     ///   jwtk verify --key new-keys.jwks --batch < yesterdays-tokens.txt > verdicts.jsonl
@@ -110,7 +116,7 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Keygen(KeygenArgs),
 
-    /// List, publish and retire the keys of a JWKS file.
+    /// List, publish, fetch and retire the keys of a JWKS file.
     ///
     /// Examples:
     ///   jwtk keyset list keys.jwks
@@ -369,7 +375,7 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 
-    /// Print one JSON object: valid, reason, message, alg, kid, header, claims.
+    /// Print one JSON object: valid, reason, message, alg, kid, key, header, claims.
     #[arg(long)]
     pub json: bool,
 }
