@@ -15,7 +15,7 @@ use crate::core::alg::Algorithm;
 use crate::core::batch;
 use crate::core::error::Error;
 use crate::core::fetch::{Fetcher, Settings};
-use crate::core::keys::Key;
+use crate::core::keys::{self, Key};
 use crate::core::remote;
 use crate::core::remote_keys::RemoteKeys;
 use crate::core::time;
@@ -84,6 +84,8 @@ pub fn policy(args: &VerifyArgs) -> crate::core::error::Result<Policy> {
 /// unknown kid (or alg) makes the remote sets be fetched again (once per run).
 struct Judge {
     local: Vec<Key>,
+    /// `--kid`: only keys with this kid serve, remote ones included.
+    kid: Option<String>,
     alg: Vec<Algorithm>,
     ring: RwLock<Arc<KeyRing>>,
     remote: Option<Mutex<RemoteKeys>>,
@@ -117,10 +119,18 @@ impl Judge {
         } else {
             None
         };
-        let keys = all_keys(&local, remote.as_ref());
+        let mut keys = all_keys(&local, remote.as_ref(), args.key.kid.as_deref());
+        if let (Some(kid), Some(_)) = (&args.key.kid, &remote) {
+            let origins = [
+                args.jwks.join(", "),
+                args.issuer.clone().unwrap_or_default(),
+            ];
+            keys = keys::select_kid(keys, kid, origins.join(" ").trim())?;
+        }
         let ring = KeyRing::new(keys, &args.alg)?;
         Ok(Judge {
             local,
+            kid: args.key.kid.clone(),
             alg: args.alg.clone(),
             ring: RwLock::new(Arc::new(ring)),
             remote: remote.map(Mutex::new),
@@ -149,7 +159,8 @@ impl Judge {
                 return Ok(self.ring().verify(input, policy));
             }
             if remote.refetch()? {
-                let ring = KeyRing::new(all_keys(&self.local, Some(&remote)), &self.alg)?;
+                let keys = all_keys(&self.local, Some(&remote), self.kid.as_deref());
+                let ring = KeyRing::new(keys, &self.alg)?;
                 *self.ring.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(ring);
             }
         }
@@ -191,10 +202,12 @@ impl Judge {
     }
 }
 
-fn all_keys(local: &[Key], remote: Option<&RemoteKeys>) -> Vec<Key> {
+/// The local keys and every remote set's keys (only those with `kid`, when given).
+fn all_keys(local: &[Key], remote: Option<&RemoteKeys>, kid: Option<&str>) -> Vec<Key> {
     let mut keys = local.to_vec();
     if let Some(remote) = remote {
-        keys.extend(remote.keys().cloned());
+        let wanted = |k: &&Key| kid.is_none_or(|kid| k.kid.as_deref() == Some(kid));
+        keys.extend(remote.keys().filter(wanted).cloned());
     }
     keys
 }
@@ -238,20 +251,17 @@ struct VerdictJson<'a> {
     line: Option<u64>,
 }
 
-/// The key that verified: its kid, where it came from, and (for a fetched set) whether the
-/// copy came from the cache.
+/// The key that verified: where it came from, and (for a fetched set) whether the copy came
+/// from the cache.
 #[derive(Serialize)]
 struct KeyJson<'a> {
-    kid: Option<&'a str>,
     source: &'a str,
     cached: Option<bool>,
 }
 
 impl<'a> VerdictJson<'a> {
     fn new(verdict: &'a Verdict, policy: &Policy, judge: &Judge, line: Option<u64>) -> Self {
-        let kid = verdict.kid.as_ref().and_then(Value::as_str);
         let key = verdict.source.as_deref().map(|source| KeyJson {
-            kid: kid.filter(|_| verdict.is_valid() || verdict.claims.is_some()),
             source,
             cached: judge.cached(source),
         });

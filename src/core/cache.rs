@@ -52,9 +52,10 @@ impl Entry {
         real_now().saturating_sub(self.fetched)
     }
 
-    /// Whether it may be used without asking the server.
+    /// Whether it may be used without asking the server. A copy dated in the future (a
+    /// clock set back, an edited file) is not fresh.
     pub fn is_fresh(&self) -> bool {
-        self.age() < self.max_age
+        self.fetched <= real_now() + 60 && self.age() < self.max_age
     }
 
     /// The validators to revalidate it with.

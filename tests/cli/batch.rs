@@ -96,7 +96,7 @@ fn all_valid_is_exit_0_and_the_json_schema_has_line() {
     assert_eq!(
         names,
         [
-            "valid", "reason", "message", "alg", "kid", "header", "claims", "line"
+            "valid", "reason", "message", "alg", "kid", "header", "claims", "key", "line"
         ]
     );
     let (code, lines, stderr) = batch("", &[]);

@@ -761,6 +761,28 @@ fn jwks_sits_beside_key() {
         .args(["--jwks", &env.url("/jwks"), &rsa_token("i")])
         .assert()
         .success();
+    // --kid picks among the fetched keys too.
+    env.verify()
+        .args([
+            "--kid",
+            "rsa-1",
+            "--jwks",
+            &env.url("/jwks"),
+            &rsa_token("i"),
+        ])
+        .assert()
+        .success();
+    env.verify()
+        .args([
+            "--kid",
+            "other",
+            "--jwks",
+            &env.url("/jwks"),
+            &rsa_token("i"),
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("no key with kid \"other\""));
 }
 
 #[test]

@@ -608,7 +608,7 @@ fn output_contract() {
     assert_eq!(
         names,
         [
-            "valid", "reason", "message", "alg", "kid", "header", "claims"
+            "valid", "reason", "message", "alg", "kid", "header", "claims", "key"
         ]
     );
     assert_eq!(
