@@ -183,13 +183,11 @@ impl Fetcher {
                 .map(|e| (e, true))
                 .ok_or_else(|| Fail::NotCached(url.to_string()));
         }
-        if let Some(e) = &entry
-            && e.is_fresh()
-            && !self.settings.refresh
-            && !force
-        {
-            return Ok((entry.unwrap_or_else(|| unreachable!()), true));
-        }
+        let ask = self.settings.refresh || force;
+        let entry = match entry {
+            Some(e) if e.is_fresh() && !ask => return Ok((e, true)),
+            other => other,
+        };
         let validators = entry.as_ref().map(Entry::validators).unwrap_or_default();
         let fail = |err, stale| Fail::Fetch {
             url: url.to_string(),

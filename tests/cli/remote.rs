@@ -361,6 +361,19 @@ fn an_oversize_body_and_error_statuses_are_refused_before_parsing() {
             .stderr(predicate::str::contains(format!("HTTP status {status}")))
             .stderr(predicate::str::contains(env.url(&path)));
     }
+    // A discovery document has a smaller cap: 256 KiB.
+    let issuer = env.url("/huge");
+    let doc =
+        json!({"issuer": issuer, "jwks_uri": env.url("/jwks"), "pad": "x".repeat(256 * 1024)});
+    env.server.route(
+        "/huge/.well-known/openid-configuration",
+        Reply::json(doc.to_string()),
+    );
+    env.verify()
+        .args(["--issuer", &issuer, &rsa_token(&issuer)])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("larger than 256 KiB"));
     assert!(env.cache_files().is_empty(), "nothing refused is cached");
     env.server.route("/html", Reply::json("<html>keys</html>"));
     env.verify()
