@@ -30,7 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('mint', 'mint', [CompletionResultType]::ParameterValue, 'Create and sign a token; print it alone on stdout.')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a token''s signature and claims.')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.')
-            [CompletionResult]::new('keyset', 'keyset', [CompletionResultType]::ParameterValue, 'List, publish and retire the keys of a JWKS file.')
+            [CompletionResult]::new('keyset', 'keyset', [CompletionResultType]::ParameterValue, 'List, publish, fetch and retire the keys of a JWKS file.')
             [CompletionResult]::new('classify', 'classify', [CompletionResultType]::ParameterValue, 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -81,6 +81,10 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--key-env', '--key-env', [CompletionResultType]::ParameterName, 'Read the key material from environment variable VAR')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret''s text becomes bytes (default: the bytes as they are)')
             [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'Pick the key with this kid out of a JWKS')
+            [CompletionResult]::new('--jwks', '--jwks', [CompletionResultType]::ParameterName, 'Fetch a JWKS over HTTPS from URL (repeatable, beside --key), through the cache')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Fetch the issuer''s keys by OIDC discovery (then RFC 8414) and require iss = URL')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file too, besides the system''s')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up a fetch (redirects included) after this long; default 10s')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Allow this algorithm (repeatable); default: the algorithms the keys fit')
             [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'Require this issuer (repeatable: any one may match)')
             [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'Require this audience (repeatable: any one may match)')
@@ -92,11 +96,13 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for --batch (default: one per core)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--key-prompt', '--key-prompt', [CompletionResultType]::ParameterName, 'Type an HMAC secret at the terminal (not echoed)')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Use only the cache: fetch nothing, whatever the copy''s age')
+            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ask the server even when the cached copy is fresh')
             [CompletionResult]::new('--allow-no-exp', '--allow-no-exp', [CompletionResultType]::ParameterName, 'Accept a token without exp')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing; the exit code says it all')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing; the exit code says it all')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Verify one token per line of stdin; print one JSON object per line, in order, with "line": N; counts on stderr. Exit 0 when all are valid, 1 when any is not')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object: valid, reason, message, alg, kid, header, claims')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object: valid, reason, message, alg, kid, key, header, claims')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -128,6 +134,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'One line per key: kid, type, alg, use, private or public.')
             [CompletionResult]::new('public', 'public', [CompletionResultType]::ParameterValue, 'The public JWKS for verifiers: private members removed, HMAC keys left out.')
+            [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Save an issuer''s published public keys to a file, to pin them or use them offline.')
             [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Remove one key, keeping the others untouched.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -150,6 +157,21 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'jwtk;keyset;fetch' {
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Find the JWKS by OIDC discovery (then RFC 8414) of this issuer')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the public set here (mode 0644). Example: --out google.jwks')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file too, besides the system''s')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up a fetch (redirects included) after this long; default 10s')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace PATH if it exists (atomically)')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Use only the cache: fetch nothing, whatever the copy''s age')
+            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ask the server even when the cached copy is fresh')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'jwtk;keyset;retire' {
             [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'The kid of the key to remove')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
@@ -162,6 +184,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
         'jwtk;keyset;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'One line per key: kid, type, alg, use, private or public.')
             [CompletionResult]::new('public', 'public', [CompletionResultType]::ParameterValue, 'The public JWKS for verifiers: private members removed, HMAC keys left out.')
+            [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Save an issuer''s published public keys to a file, to pin them or use them offline.')
             [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Remove one key, keeping the others untouched.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -170,6 +193,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             break
         }
         'jwtk;keyset;help;public' {
+            break
+        }
+        'jwtk;keyset;help;fetch' {
             break
         }
         'jwtk;keyset;help;retire' {
@@ -201,7 +227,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('mint', 'mint', [CompletionResultType]::ParameterValue, 'Create and sign a token; print it alone on stdout.')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a token''s signature and claims.')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.')
-            [CompletionResult]::new('keyset', 'keyset', [CompletionResultType]::ParameterValue, 'List, publish and retire the keys of a JWKS file.')
+            [CompletionResult]::new('keyset', 'keyset', [CompletionResultType]::ParameterValue, 'List, publish, fetch and retire the keys of a JWKS file.')
             [CompletionResult]::new('classify', 'classify', [CompletionResultType]::ParameterValue, 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -222,6 +248,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
         'jwtk;help;keyset' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'One line per key: kid, type, alg, use, private or public.')
             [CompletionResult]::new('public', 'public', [CompletionResultType]::ParameterValue, 'The public JWKS for verifiers: private members removed, HMAC keys left out.')
+            [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Save an issuer''s published public keys to a file, to pin them or use them offline.')
             [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Remove one key, keeping the others untouched.')
             break
         }
@@ -229,6 +256,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             break
         }
         'jwtk;help;keyset;public' {
+            break
+        }
+        'jwtk;help;keyset;fetch' {
             break
         }
         'jwtk;help;keyset;retire' {

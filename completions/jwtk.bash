@@ -64,6 +64,9 @@ _jwtk() {
             jwtk__subcmd__help,verify)
                 cmd="jwtk__subcmd__help__subcmd__verify"
                 ;;
+            jwtk__subcmd__help__subcmd__keyset,fetch)
+                cmd="jwtk__subcmd__help__subcmd__keyset__subcmd__fetch"
+                ;;
             jwtk__subcmd__help__subcmd__keyset,list)
                 cmd="jwtk__subcmd__help__subcmd__keyset__subcmd__list"
                 ;;
@@ -72,6 +75,9 @@ _jwtk() {
                 ;;
             jwtk__subcmd__help__subcmd__keyset,retire)
                 cmd="jwtk__subcmd__help__subcmd__keyset__subcmd__retire"
+                ;;
+            jwtk__subcmd__keyset,fetch)
+                cmd="jwtk__subcmd__keyset__subcmd__fetch"
                 ;;
             jwtk__subcmd__keyset,help)
                 cmd="jwtk__subcmd__keyset__subcmd__help"
@@ -84,6 +90,9 @@ _jwtk() {
                 ;;
             jwtk__subcmd__keyset,retire)
                 cmd="jwtk__subcmd__keyset__subcmd__retire"
+                ;;
+            jwtk__subcmd__keyset__subcmd__help,fetch)
+                cmd="jwtk__subcmd__keyset__subcmd__help__subcmd__fetch"
                 ;;
             jwtk__subcmd__keyset__subcmd__help,help)
                 cmd="jwtk__subcmd__keyset__subcmd__help__subcmd__help"
@@ -260,8 +269,22 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__help__subcmd__keyset)
-            opts="list public retire"
+            opts="list public fetch retire"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtk__subcmd__help__subcmd__keyset__subcmd__fetch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -416,7 +439,7 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__keyset)
-            opts="-h -V --color --help --version list public retire help"
+            opts="-h -V --color --help --version list public fetch retire help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -433,9 +456,79 @@ _jwtk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        jwtk__subcmd__keyset__subcmd__help)
-            opts="list public retire help"
+        jwtk__subcmd__keyset__subcmd__fetch)
+            opts="-h -V --issuer --out --force --cacert --timeout --offline --refresh --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --cacert)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtk__subcmd__keyset__subcmd__help)
+            opts="list public fetch retire help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtk__subcmd__keyset__subcmd__help__subcmd__fetch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -704,7 +797,7 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__verify)
-            opts="-k -q -h -V --key --key-env --key-prompt --secret-encoding --kid --alg --iss --aud --sub --typ --require --leeway --now --allow-no-exp --quiet --batch --jobs --json --color --help --version"
+            opts="-k -q -h -V --key --key-env --key-prompt --secret-encoding --kid --jwks --issuer --cacert --timeout --offline --refresh --alg --iss --aud --sub --typ --require --leeway --now --allow-no-exp --quiet --batch --jobs --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -749,6 +842,33 @@ _jwtk() {
                     return 0
                     ;;
                 --kid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -27,7 +27,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand mint 'Create and sign a token; print it alone on stdout.'
             cand verify 'Check a token''s signature and claims.'
             cand keygen 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
-            cand keyset 'List, publish and retire the keys of a JWKS file.'
+            cand keyset 'List, publish, fetch and retire the keys of a JWKS file.'
             cand classify 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -75,6 +75,10 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --key-env 'Read the key material from environment variable VAR'
             cand --secret-encoding 'How a raw secret''s text becomes bytes (default: the bytes as they are)'
             cand --kid 'Pick the key with this kid out of a JWKS'
+            cand --jwks 'Fetch a JWKS over HTTPS from URL (repeatable, beside --key), through the cache'
+            cand --issuer 'Fetch the issuer''s keys by OIDC discovery (then RFC 8414) and require iss = URL'
+            cand --cacert 'Trust the CA certificates in this PEM file too, besides the system''s'
+            cand --timeout 'Give up a fetch (redirects included) after this long; default 10s'
             cand --alg 'Allow this algorithm (repeatable); default: the algorithms the keys fit'
             cand --iss 'Require this issuer (repeatable: any one may match)'
             cand --aud 'Require this audience (repeatable: any one may match)'
@@ -86,11 +90,13 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --jobs 'Worker threads for --batch (default: one per core)'
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
             cand --key-prompt 'Type an HMAC secret at the terminal (not echoed)'
+            cand --offline 'Use only the cache: fetch nothing, whatever the copy''s age'
+            cand --refresh 'Ask the server even when the cached copy is fresh'
             cand --allow-no-exp 'Accept a token without exp'
             cand -q 'Print nothing; the exit code says it all'
             cand --quiet 'Print nothing; the exit code says it all'
             cand --batch 'Verify one token per line of stdin; print one JSON object per line, in order, with "line": N; counts on stderr. Exit 0 when all are valid, 1 when any is not'
-            cand --json 'Print one JSON object: valid, reason, message, alg, kid, header, claims'
+            cand --json 'Print one JSON object: valid, reason, message, alg, kid, key, header, claims'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -120,6 +126,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --version 'Print version'
             cand list 'One line per key: kid, type, alg, use, private or public.'
             cand public 'The public JWKS for verifiers: private members removed, HMAC keys left out.'
+            cand fetch 'Save an issuer''s published public keys to a file, to pin them or use them offline.'
             cand retire 'Remove one key, keeping the others untouched.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -139,6 +146,20 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'jwtk;keyset;fetch'= {
+            cand --issuer 'Find the JWKS by OIDC discovery (then RFC 8414) of this issuer'
+            cand --out 'Write the public set here (mode 0644). Example: --out google.jwks'
+            cand --cacert 'Trust the CA certificates in this PEM file too, besides the system''s'
+            cand --timeout 'Give up a fetch (redirects included) after this long; default 10s'
+            cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --force 'Replace PATH if it exists (atomically)'
+            cand --offline 'Use only the cache: fetch nothing, whatever the copy''s age'
+            cand --refresh 'Ask the server even when the cached copy is fresh'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'jwtk;keyset;retire'= {
             cand --kid 'The kid of the key to remove'
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
@@ -150,12 +171,15 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         &'jwtk;keyset;help'= {
             cand list 'One line per key: kid, type, alg, use, private or public.'
             cand public 'The public JWKS for verifiers: private members removed, HMAC keys left out.'
+            cand fetch 'Save an issuer''s published public keys to a file, to pin them or use them offline.'
             cand retire 'Remove one key, keeping the others untouched.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jwtk;keyset;help;list'= {
         }
         &'jwtk;keyset;help;public'= {
+        }
+        &'jwtk;keyset;help;fetch'= {
         }
         &'jwtk;keyset;help;retire'= {
         }
@@ -182,7 +206,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand mint 'Create and sign a token; print it alone on stdout.'
             cand verify 'Check a token''s signature and claims.'
             cand keygen 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
-            cand keyset 'List, publish and retire the keys of a JWKS file.'
+            cand keyset 'List, publish, fetch and retire the keys of a JWKS file.'
             cand classify 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -198,11 +222,14 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         &'jwtk;help;keyset'= {
             cand list 'One line per key: kid, type, alg, use, private or public.'
             cand public 'The public JWKS for verifiers: private members removed, HMAC keys left out.'
+            cand fetch 'Save an issuer''s published public keys to a file, to pin them or use them offline.'
             cand retire 'Remove one key, keeping the others untouched.'
         }
         &'jwtk;help;keyset;list'= {
         }
         &'jwtk;help;keyset;public'= {
+        }
+        &'jwtk;help;keyset;fetch'= {
         }
         &'jwtk;help;keyset;retire'= {
         }

@@ -33,7 +33,7 @@ complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "decode" -d 'Show a token\
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "mint" -d 'Create and sign a token; print it alone on stdout.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "verify" -d 'Check a token\'s signature and claims.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "keygen" -d 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
-complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "keyset" -d 'List, publish and retire the keys of a JWKS file.'
+complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "keyset" -d 'List, publish, fetch and retire the keys of a JWKS file.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "classify" -d 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "completions" -d 'Print a shell completion script.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -91,6 +91,10 @@ base64\t'Standard base64 (padding optional, line breaks allowed)'
 base64url\t'base64url (padding optional, line breaks allowed)'
 hex\t'Hexadecimal (line breaks allowed)'"
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l kid -d 'Pick the key with this kid out of a JWKS' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l jwks -d 'Fetch a JWKS over HTTPS from URL (repeatable, beside --key), through the cache' -r -f
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l issuer -d 'Fetch the issuer\'s keys by OIDC discovery (then RFC 8414) and require iss = URL' -r -f
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l cacert -d 'Trust the CA certificates in this PEM file too, besides the system\'s' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l timeout -d 'Give up a fetch (redirects included) after this long; default 10s' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l alg -d 'Allow this algorithm (repeatable); default: the algorithms the keys fit' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -117,10 +121,12 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l color -d 'When to u
 always\t'Always colour'
 never\t'Never colour'"
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l key-prompt -d 'Type an HMAC secret at the terminal (not echoed)'
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l offline -d 'Use only the cache: fetch nothing, whatever the copy\'s age'
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l refresh -d 'Ask the server even when the cached copy is fresh'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l allow-no-exp -d 'Accept a token without exp'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s q -l quiet -d 'Print nothing; the exit code says it all'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l batch -d 'Verify one token per line of stdin; print one JSON object per line, in order, with "line": N; counts on stderr. Exit 0 when all are valid, 1 when any is not'
-complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l json -d 'Print one JSON object: valid, reason, message, alg, kid, header, claims'
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l json -d 'Print one JSON object: valid, reason, message, alg, kid, key, header, claims'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l type -d 'The kind of key (default: the one --alg needs)' -r -f -a "hmac\t'A shared secret for HS256/384/512'
@@ -157,15 +163,16 @@ never\t'Never colour'"
 complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l force -d 'Replace existing files (atomically)'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -s V -l version -d 'Print version'
-complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public retire help" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch retire help" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public retire help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public retire help" -s V -l version -d 'Print version'
-complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public retire help" -f -a "list" -d 'One line per key: kid, type, alg, use, private or public.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public retire help" -f -a "public" -d 'The public JWKS for verifiers: private members removed, HMAC keys left out.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public retire help" -f -a "retire" -d 'Remove one key, keeping the others untouched.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public retire help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch retire help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch retire help" -s V -l version -d 'Print version'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch retire help" -f -a "list" -d 'One line per key: kid, type, alg, use, private or public.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch retire help" -f -a "public" -d 'The public JWKS for verifiers: private members removed, HMAC keys left out.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch retire help" -f -a "fetch" -d 'Save an issuer\'s published public keys to a file, to pin them or use them offline.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch retire help" -f -a "retire" -d 'Remove one key, keeping the others untouched.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch retire help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -178,6 +185,18 @@ never\t'Never colour'"
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from public" -l force -d 'Replace PATH if it exists (atomically)'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from public" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from public" -s V -l version -d 'Print version'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l issuer -d 'Find the JWKS by OIDC discovery (then RFC 8414) of this issuer' -r -f
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l out -d 'Write the public set here (mode 0644). Example: --out google.jwks' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l cacert -d 'Trust the CA certificates in this PEM file too, besides the system\'s' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l timeout -d 'Give up a fetch (redirects included) after this long; default 10s' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l force -d 'Replace PATH if it exists (atomically)'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l offline -d 'Use only the cache: fetch nothing, whatever the copy\'s age'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l refresh -d 'Ask the server even when the cached copy is fresh'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -s V -l version -d 'Print version'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from retire" -l kid -d 'The kid of the key to remove' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from retire" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
@@ -186,6 +205,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcom
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from retire" -s V -l version -d 'Print version'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "list" -d 'One line per key: kid, type, alg, use, private or public.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "public" -d 'The public JWKS for verifiers: private members removed, HMAC keys left out.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "fetch" -d 'Save an issuer\'s published public keys to a file, to pin them or use them offline.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "retire" -d 'Remove one key, keeping the others untouched.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
@@ -204,10 +224,11 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subc
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify completions help" -f -a "mint" -d 'Create and sign a token; print it alone on stdout.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify completions help" -f -a "verify" -d 'Check a token\'s signature and claims.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify completions help" -f -a "keygen" -d 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify completions help" -f -a "keyset" -d 'List, publish and retire the keys of a JWKS file.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify completions help" -f -a "keyset" -d 'List, publish, fetch and retire the keys of a JWKS file.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify completions help" -f -a "classify" -d 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify completions help" -f -a "completions" -d 'Print a shell completion script.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "list" -d 'One line per key: kid, type, alg, use, private or public.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "public" -d 'The public JWKS for verifiers: private members removed, HMAC keys left out.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "fetch" -d 'Save an issuer\'s published public keys to a file, to pin them or use them offline.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "retire" -d 'Remove one key, keeping the others untouched.'

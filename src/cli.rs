@@ -83,8 +83,14 @@ pub enum Command {
     /// expired, not_yet_valid, missing_claim, wrong_issuer, wrong_audience, wrong_subject,
     /// wrong_type. Key and file problems exit 3.
     ///
+    /// Remote keys: --jwks URL fetches a JWKS over HTTPS, --issuer URL finds it by OIDC
+    /// discovery (and requires iss = URL). Copies are cached under $XDG_CACHE_HOME/jwtk (else
+    /// ~/.cache/jwtk) and revalidated when stale; --offline uses only the cache. A failed
+    /// fetch exits 3. The token's own iss, jku and x5u never choose what is fetched.
+    ///
     /// Examples:
     ///   jwtk verify --key issuer.pub.pem --iss https://auth.example.com --aud api "$TOKEN"
+    ///   jwtk verify --issuer https://accounts.google.com --aud "$CLIENT_ID" "$ID_TOKEN"
     ///   jwtk verify --key keys.jwks --json < token.txt | jq .reason
     ///   jwtk verify --key-env HMAC_KEY --now 2011-03-22T18:00:00Z --leeway 5m "$TOKEN"
     ///   jwtk verify --key new-keys.jwks --batch < yesterdays-tokens.txt > verdicts.jsonl
@@ -110,7 +116,7 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Keygen(KeygenArgs),
 
-    /// List, publish and retire the keys of a JWKS file.
+    /// List, publish, fetch and retire the keys of a JWKS file.
     ///
     /// Examples:
     ///   jwtk keyset list keys.jwks
@@ -323,6 +329,22 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub key: KeyArgs,
 
+    /// Fetch a JWKS over HTTPS from URL (repeatable, beside --key), through the cache.
+    ///
+    /// Example: --jwks https://www.googleapis.com/oauth2/v3/certs
+    #[arg(long = "jwks", value_name = "URL", value_hint = ValueHint::Url)]
+    pub jwks: Vec<String>,
+
+    /// Fetch the issuer's keys by OIDC discovery (then RFC 8414) and require iss = URL.
+    ///
+    /// The discovery document's issuer must equal URL exactly, and its jwks_uri must be
+    /// HTTPS. Example: --issuer https://accounts.google.com
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub issuer: Option<String>,
+
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+
     /// Allow this algorithm (repeatable); default: the algorithms the keys fit.
     #[arg(long, value_name = "ALG", value_enum)]
     pub alg: Vec<Algorithm>,
@@ -372,9 +394,37 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 
-    /// Print one JSON object: valid, reason, message, alg, kid, header, claims.
+    /// Print one JSON object: valid, reason, message, alg, kid, key, header, claims.
     #[arg(long)]
     pub json: bool,
+}
+
+/// How remote key sets are fetched (`verify --jwks/--issuer`, `keyset fetch`).
+#[derive(Debug, Clone, Args)]
+pub struct RemoteArgs {
+    /// Trust the CA certificates in this PEM file too, besides the system's.
+    ///
+    /// Example: --cacert corporate-root.pem
+    #[arg(long, value_name = "PEM", value_hint = ValueHint::FilePath)]
+    pub cacert: Option<PathBuf>,
+
+    /// Give up a fetch (redirects included) after this long; default 10s.
+    ///
+    /// Example: --timeout 3s
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<Duration>,
+
+    /// Use only the cache: fetch nothing, whatever the copy's age.
+    ///
+    /// Example: jwtk verify --jwks https://issuer.example/jwks --offline "$TOKEN"
+    #[arg(long, conflicts_with = "refresh")]
+    pub offline: bool,
+
+    /// Ask the server even when the cached copy is fresh.
+    ///
+    /// Example: jwtk verify --issuer https://accounts.google.com --refresh "$TOKEN"
+    #[arg(long)]
+    pub refresh: bool,
 }
 
 /// `jwtk keygen`.
@@ -497,6 +547,17 @@ pub enum KeysetCommand {
         #[arg(long, requires = "out")]
         force: bool,
     },
+    /// Save an issuer's published public keys to a file, to pin them or use them offline.
+    ///
+    /// The set is fetched over HTTPS (the JWKS URL, or --issuer URL by OIDC discovery), its
+    /// public keys written to PATH (secret and private members left out). An existing PATH
+    /// needs --force.
+    ///
+    /// Examples:
+    ///   jwtk keyset fetch https://www.googleapis.com/oauth2/v3/certs --out google.jwks
+    ///   jwtk keyset fetch --issuer https://token.actions.githubusercontent.com --out gha.jwks
+    #[command(verbatim_doc_comment)]
+    Fetch(KeysetFetchArgs),
     /// Remove one key, keeping the others untouched.
     ///
     /// Example:
@@ -510,6 +571,32 @@ pub enum KeysetCommand {
         #[arg(long, value_name = "KID")]
         kid: String,
     },
+}
+
+/// `jwtk keyset fetch`.
+#[derive(Debug, Clone, Args)]
+#[command(group = clap::ArgGroup::new("from").required(true).args(["url", "issuer"]))]
+pub struct KeysetFetchArgs {
+    /// The JWKS URL. Example: https://www.googleapis.com/oauth2/v3/certs
+    #[arg(value_name = "URL", value_hint = ValueHint::Url)]
+    pub url: Option<String>,
+
+    /// Find the JWKS by OIDC discovery (then RFC 8414) of this issuer.
+    ///
+    /// Example: --issuer https://accounts.google.com
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub issuer: Option<String>,
+
+    /// Write the public set here (mode 0644). Example: --out google.jwks
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    pub out: PathBuf,
+
+    /// Replace PATH if it exists (atomically).
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 /// `jwtk classify`.

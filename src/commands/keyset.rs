@@ -14,6 +14,7 @@ use crate::output::{self, Console};
 pub fn run(args: &KeysetArgs, console: &mut Console) -> anyhow::Result<Status> {
     match &args.command {
         KeysetCommand::List { jwks } => list(jwks, console)?,
+        KeysetCommand::Fetch(fetch) => return super::keyset_fetch::run(fetch, console),
         KeysetCommand::Public { jwks, out, force } => {
             let public = existing(jwks)?.public()?.to_json();
             match out {

@@ -5,6 +5,7 @@ pub mod completions;
 pub mod decode;
 pub mod keygen;
 pub mod keyset;
+pub mod keyset_fetch;
 pub mod mint;
 pub mod verify;
 

@@ -2,19 +2,23 @@
 //! policy the flags give.
 
 use std::io::Write;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use colored::Color;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::cli::VerifyArgs;
+use crate::cli::{RemoteArgs, VerifyArgs};
 use crate::commands::{Status, load_keys, read_token_input};
-use crate::core::alg::Family;
+use crate::core::alg::{Algorithm, Family};
 use crate::core::batch;
 use crate::core::error::Error;
-use crate::core::key::Purpose;
+use crate::core::fetch::{Fetcher, Settings};
+use crate::core::key::{Key, Purpose};
 use crate::core::keys;
+use crate::core::remote;
+use crate::core::remote_keys::RemoteKeys;
 use crate::core::time;
 use crate::core::verify::{Failure, KeyRing, MatchedKey, Policy, Reason, Verdict};
 use crate::output::{self, Console};
@@ -25,39 +29,25 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
     if args.jobs.is_some() && !args.batch {
         return Err(Error::usage("--jobs applies to --batch only", None).into());
     }
-    let hmac_asked = args.alg.iter().any(|a| a.family() == Family::Hmac);
-    let loaded = load_keys(&args.key, hmac_asked, console)?;
-    let keys = match &args.key.kid {
-        Some(kid) => keys::select_kid(loaded, kid)?,
-        None => loaded.into_iter().flat_map(|l| l.keys).collect(),
-    };
-    for key in &keys {
-        let weakest = key
-            .algorithms(Purpose::Verify)
-            .into_iter()
-            .filter(|a| args.alg.is_empty() || args.alg.contains(a))
-            .find_map(|alg| key.weakness(alg));
-        if let Some(warning) = weakest {
-            console.warn(&warning)?;
-        }
-    }
-    let ring = KeyRing::new(keys, &args.alg)?;
-    let policy = policy(args);
+    let policy = policy(args)?;
+    let judge = Judge::new(args, console)?;
     if args.batch {
-        return run_batch(args, &ring, &policy, console);
+        return run_batch(args, &judge, &policy, console);
     }
     let verdict = match read_token_input(&args.input, std::io::stdin().lock()) {
-        Ok(input) => ring.verify(&input, &policy),
-        Err(err @ Error::TooLarge { .. }) => Verdict {
+        Ok(input) => judge.verify(&input, &policy),
+        Err(err @ Error::TooLarge { .. }) => Ok(Verdict {
             failures: vec![Failure {
                 reason: Reason::Malformed,
                 message: err.to_string(),
             }],
             ..Verdict::default()
-        },
-        Err(err) => return Err(err.into()),
+        }),
+        Err(err) => Err(err),
     };
-    report(&verdict, args, &policy, console)?;
+    judge.print_notes(console)?;
+    let verdict = verdict?;
+    report(&verdict, args, &policy, &judge, console)?;
     Ok(if verdict.is_valid() {
         Status::Success
     } else {
@@ -65,11 +55,22 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
     })
 }
 
-/// The policy the flags describe, with `--now` resolved against the clock.
-pub fn policy(args: &VerifyArgs) -> Policy {
+/// The policy the flags describe, with `--now` resolved against the clock; `--issuer` sets
+/// the expected `iss` (a different `--iss` beside it is a usage error).
+pub fn policy(args: &VerifyArgs) -> crate::core::error::Result<Policy> {
     let now = time::now();
-    Policy {
-        iss: args.iss.clone(),
+    let mut iss = args.iss.clone();
+    if let Some(issuer) = &args.issuer {
+        if iss.iter().any(|i| i != issuer) {
+            return Err(Error::usage(
+                format!("--iss differs from --issuer {issuer:?}, which sets the expected iss"),
+                Some("leave out --iss: --issuer requires iss to be the issuer".to_string()),
+            ));
+        }
+        iss = vec![issuer.clone()];
+    }
+    Ok(Policy {
+        iss,
         aud: args.aud.clone(),
         sub: args.sub.clone(),
         typ: args.typ.clone(),
@@ -77,7 +78,193 @@ pub fn policy(args: &VerifyArgs) -> Policy {
         leeway: args.leeway.0,
         now: args.now.map_or(now, |when| when.resolve(now)),
         allow_no_exp: args.allow_no_exp,
+    })
+}
+
+/// The keys of a run — local ones and remote sets — as a key ring, rebuilt when a token's
+/// unknown kid (or alg) makes the remote sets be fetched again (once per run).
+struct Judge {
+    local: Vec<Key>,
+    /// `--kid`: only keys with this kid serve, remote ones included.
+    kid: Option<String>,
+    alg: Vec<Algorithm>,
+    ring: RwLock<Arc<KeyRing>>,
+    remote: Option<Mutex<RemoteKeys>>,
+    /// Refetch failures in `--batch`, reported at the end.
+    problems: Mutex<Vec<String>>,
+}
+
+impl Judge {
+    fn new(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Judge> {
+        let remote_given = !args.jwks.is_empty() || args.issuer.is_some();
+        let local_given =
+            !args.key.key.is_empty() || args.key.key_env.is_some() || args.key.key_prompt;
+        let hmac_asked = args.alg.iter().any(|a| a.family() == Family::Hmac);
+        let loaded = if local_given || !remote_given {
+            load_keys(&args.key, hmac_asked, console)?
+        } else {
+            Vec::new()
+        };
+        let local: Vec<Key> = match (&args.key.kid, remote_given) {
+            (Some(kid), false) => keys::select_kid(loaded, kid)?,
+            _ => loaded.into_iter().flat_map(|l| l.keys).collect(),
+        };
+        warn_weak_secrets(&local, &args.alg, console)?;
+        let remote = if remote_given {
+            let fetcher = Fetcher::new(fetch_settings(&args.remote)?);
+            let loaded = RemoteKeys::load(
+                fetcher,
+                &args.jwks,
+                args.issuer.as_deref(),
+                args.remote.offline,
+            );
+            let mut remote = loaded?;
+            for note in remote.take_notes() {
+                console.note(&note)?;
+            }
+            Some(remote)
+        } else {
+            None
+        };
+        let keys = all_keys(&local, remote.as_ref(), args.key.kid.as_deref());
+        if let (Some(kid), Some(_)) = (&args.key.kid, &remote)
+            && keys.is_empty()
+        {
+            return Err(Error::key(
+                format!(
+                    "no key with kid {:?} in the keys given",
+                    crate::core::keyformat::cut(kid)
+                ),
+                None,
+            )
+            .into());
+        }
+        let ring = KeyRing::new(keys, &args.alg)?;
+        Ok(Judge {
+            local,
+            kid: args.key.kid.clone(),
+            alg: args.alg.clone(),
+            ring: RwLock::new(Arc::new(ring)),
+            remote: remote.map(Mutex::new),
+            problems: Mutex::new(Vec::new()),
+        })
     }
+
+    fn ring(&self) -> Arc<KeyRing> {
+        Arc::clone(&self.ring.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Judge one token; a kid or alg no key serves first makes the once-per-run refetch.
+    fn verify(&self, input: &[u8], policy: &Policy) -> crate::core::error::Result<Verdict> {
+        let verdict = self.ring().verify(input, policy);
+        let unknown = matches!(
+            verdict.reason(),
+            Some(Reason::NoMatchingKey | Reason::AlgNotAllowed)
+        );
+        let Some(remote) = self.remote.as_ref().filter(|_| unknown) else {
+            return Ok(verdict);
+        };
+        {
+            let mut remote = remote.lock().unwrap_or_else(|p| p.into_inner());
+            if !remote.can_refetch() {
+                drop(remote);
+                return Ok(self.ring().verify(input, policy));
+            }
+            if remote.refetch()? {
+                let keys = all_keys(&self.local, Some(&remote), self.kid.as_deref());
+                let ring = KeyRing::new(keys, &self.alg)?;
+                *self.ring.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(ring);
+            }
+        }
+        Ok(self.ring().verify(input, policy))
+    }
+
+    /// [`Judge::verify`] for `--batch`: a failed refetch is remembered and the token judged
+    /// with the keys at hand.
+    fn verify_in_batch(&self, input: &[u8], policy: &Policy) -> Verdict {
+        self.verify(input, policy).unwrap_or_else(|err| {
+            let mut problems = self.problems.lock().unwrap_or_else(|p| p.into_inner());
+            problems.push(err.to_string());
+            drop(problems);
+            self.ring().verify(input, policy)
+        })
+    }
+
+    /// Notes the remote sets gathered since the last call (plain HTTP, skipped keys, …).
+    fn print_notes(&self, console: &mut Console) -> std::io::Result<()> {
+        if let Some(remote) = &self.remote {
+            let notes = remote
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take_notes();
+            for note in notes {
+                console.note(&note)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the key from `source` came from the cache; `None` when it is not remote.
+    fn cached(&self, source: &str) -> Option<bool> {
+        let remote = self.remote.as_ref()?;
+        remote
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .cached(source)
+    }
+}
+
+/// A warning for each HMAC secret shorter than the hash of the algorithms it may serve.
+fn warn_weak_secrets(
+    keys: &[Key],
+    allowed: &[Algorithm],
+    console: &mut Console,
+) -> std::io::Result<()> {
+    for key in keys {
+        let weakest = key
+            .algorithms(Purpose::Verify)
+            .into_iter()
+            .filter(|a| allowed.is_empty() || allowed.contains(a))
+            .find_map(|alg| key.weakness(alg));
+        if let Some(warning) = weakest {
+            console.warn(&warning)?;
+        }
+    }
+    Ok(())
+}
+
+/// The local keys and every remote set's keys (only those with `kid`, when given).
+fn all_keys(local: &[Key], remote: Option<&RemoteKeys>, kid: Option<&str>) -> Vec<Key> {
+    let mut keys = local.to_vec();
+    if let Some(remote) = remote {
+        let wanted = |k: &&Key| kid.is_none_or(|kid| k.kid.as_deref() == Some(kid));
+        keys.extend(remote.keys().filter(wanted).cloned());
+    }
+    keys
+}
+
+/// Fetch settings from the flags: timeouts and the `--cacert` roots.
+pub fn fetch_settings(args: &RemoteArgs) -> anyhow::Result<Settings> {
+    let mut http = remote::Options::default();
+    if let Some(timeout) = args.timeout {
+        if timeout.0 <= 0 {
+            return Err(Error::usage("--timeout must be at least 1s", None).into());
+        }
+        http.total = std::time::Duration::from_secs(timeout.0.unsigned_abs());
+        http.connect = http.connect.min(http.total);
+    }
+    if let Some(path) = &args.cacert {
+        let pem = std::fs::read(path).map_err(|io| Error::File {
+            path: path.clone(),
+            io,
+        })?;
+        http.extra_roots = Some(pem);
+    }
+    Ok(Settings {
+        offline: args.offline,
+        refresh: args.refresh,
+        http,
+    })
 }
 
 /// The contract's JSON verdict, borrowing from the verdict (no copies of header or claims).
@@ -88,15 +275,31 @@ struct VerdictJson<'a> {
     message: String,
     alg: &'a Option<String>,
     kid: Option<&'a str>,
-    key: &'a Option<MatchedKey>,
+    key: Option<KeyJson<'a>>,
     header: &'a Option<Map<String, Value>>,
     claims: &'a Option<Map<String, Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     line: Option<u64>,
 }
 
+/// The key that verified: its kid, where it came from, its RFC 7638 thumbprint (null for a
+/// secret) and, for a fetched set, whether the copy came from the cache.
+#[derive(Serialize)]
+struct KeyJson<'a> {
+    kid: Option<&'a str>,
+    source: &'a str,
+    thumbprint: Option<&'a str>,
+    cached: Option<bool>,
+}
+
 impl<'a> VerdictJson<'a> {
-    fn new(verdict: &'a Verdict, policy: &Policy, line: Option<u64>) -> Self {
+    fn new(verdict: &'a Verdict, policy: &Policy, judge: &Judge, line: Option<u64>) -> Self {
+        let key = verdict.key.as_ref().map(|key: &MatchedKey| KeyJson {
+            kid: key.kid.as_deref(),
+            source: &key.source,
+            thumbprint: key.thumbprint.as_deref(),
+            cached: judge.cached(&key.source),
+        });
         VerdictJson {
             valid: verdict.is_valid(),
             reason: verdict.reason(),
@@ -107,7 +310,7 @@ impl<'a> VerdictJson<'a> {
             },
             alg: &verdict.alg,
             kid: verdict.key.as_ref().and_then(|k| k.kid.as_deref()),
-            key: &verdict.key,
+            key,
             header: &verdict.header,
             claims: &verdict.claims,
             line,
@@ -119,13 +322,14 @@ fn report(
     verdict: &Verdict,
     args: &VerifyArgs,
     policy: &Policy,
+    judge: &Judge,
     console: &mut Console,
 ) -> std::io::Result<()> {
     if args.quiet {
         return Ok(());
     }
     if args.json {
-        return console.json(&VerdictJson::new(verdict, policy, None));
+        return console.json(&VerdictJson::new(verdict, policy, judge, None));
     }
     if verdict.is_valid() {
         let label = console.out_style.paint("valid:", Color::Green);
@@ -172,7 +376,7 @@ fn valid_line(verdict: &Verdict, policy: &Policy) -> String {
 /// terminal once the run takes more than a moment.
 fn run_batch(
     args: &VerifyArgs,
-    ring: &KeyRing,
+    judge: &Judge,
     policy: &Policy,
     console: &mut Console,
 ) -> anyhow::Result<Status> {
@@ -181,7 +385,7 @@ fn run_batch(
         .map(usize::from)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let render = |verdict: &Verdict, line: u64| {
-        let text = serde_json::to_string(&VerdictJson::new(verdict, policy, Some(line)))
+        let text = serde_json::to_string(&VerdictJson::new(verdict, policy, judge, Some(line)))
             .unwrap_or_default();
         let mut bytes = output::json_safe(&text).into_owned().into_bytes();
         bytes.push(b'\n');
@@ -201,14 +405,22 @@ fn run_batch(
     let summary = batch::run(
         stdin,
         &mut console.out,
-        ring,
-        policy,
+        &|input: &[u8]| judge.verify_in_batch(input, policy),
         jobs,
         render,
         &mut progress,
     )?;
     if show_progress && last != started {
         write!(console.err, "\r\x1b[2K")?;
+    }
+    judge.print_notes(console)?;
+    for problem in judge
+        .problems
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+    {
+        console.warn(problem)?;
     }
     console.note(&summary.line())?;
     Ok(if summary.valid == summary.total {

@@ -12,7 +12,7 @@ use std::io::{self, BufRead, Read, Write};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use crate::core::token::MAX_TOKEN_BYTES;
-use crate::core::verify::{Failure, KeyRing, Policy, Reason, Verdict};
+use crate::core::verify::{Failure, Reason, Verdict};
 
 /// Lines per batch: large enough to make channel traffic negligible, small enough to keep
 /// all workers busy near the end of the input.
@@ -78,20 +78,20 @@ struct Rendered {
     summary: Summary,
 }
 
-/// Verify every line of `input` with `jobs` workers, writing `render(verdict, line number)`
+/// Judge every line of `input` with `jobs` workers, writing `render(verdict, line number)`
 /// for each line to `out` in input order. `progress` is called with the count so far after
 /// each batch is written.
-pub fn run<R, F>(
+pub fn run<R, J, F>(
     input: R,
     out: &mut dyn Write,
-    ring: &KeyRing,
-    policy: &Policy,
+    judge: &J,
     jobs: usize,
     render: F,
     progress: &mut dyn FnMut(u64),
 ) -> io::Result<Summary>
 where
     R: BufRead + Send,
+    J: Fn(&[u8]) -> Verdict + Sync,
     F: Fn(&Verdict, u64) -> Vec<u8> + Sync,
 {
     let jobs = jobs.max(1);
@@ -102,7 +102,7 @@ where
             let (batch_tx, batch_rx) = sync_channel::<Batch>(QUEUE_DEPTH);
             let (result_tx, result_rx) = sync_channel::<Rendered>(QUEUE_DEPTH);
             let render = &render;
-            scope.spawn(move || work(batch_rx, result_tx, ring, policy, render));
+            scope.spawn(move || work(batch_rx, result_tx, judge, render));
             to_workers.push(batch_tx);
             from_workers.push(result_rx);
         }
@@ -178,13 +178,9 @@ fn read_line<R: BufRead>(input: &mut R) -> io::Result<Option<Line>> {
     Ok(Some(Line::Token(line)))
 }
 
-fn work<F>(
-    batches: Receiver<Batch>,
-    results: SyncSender<Rendered>,
-    ring: &KeyRing,
-    policy: &Policy,
-    render: &F,
-) where
+fn work<J, F>(batches: Receiver<Batch>, results: SyncSender<Rendered>, judge: &J, render: &F)
+where
+    J: Fn(&[u8]) -> Verdict,
     F: Fn(&Verdict, u64) -> Vec<u8>,
 {
     for batch in batches {
@@ -194,7 +190,7 @@ fn work<F>(
         };
         for (i, line) in batch.lines.iter().enumerate() {
             let verdict = match line {
-                Line::Token(bytes) => ring.verify(bytes, policy),
+                Line::Token(bytes) => judge(bytes),
                 Line::TooLarge(size) => Verdict {
                     failures: vec![Failure {
                         reason: Reason::Malformed,

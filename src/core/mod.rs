@@ -2,9 +2,11 @@
 
 pub mod alg;
 pub mod batch;
+pub mod cache;
 pub mod classify;
 pub mod crypto;
 pub mod error;
+pub mod fetch;
 pub mod files;
 pub mod inspect;
 pub mod json;
@@ -16,6 +18,8 @@ pub mod keyinput;
 pub mod keys;
 pub mod keyset;
 pub mod mint;
+pub mod remote;
+pub mod remote_keys;
 pub mod size;
 pub mod time;
 pub mod token;

@@ -10,7 +10,9 @@ mod keygen;
 mod keymaterial;
 mod mint;
 mod properties;
+mod remote;
 mod robustness;
+mod server;
 mod usage;
 mod verify;
 

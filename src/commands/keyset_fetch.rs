@@ -1,0 +1,46 @@
+//! `jwtk keyset fetch`: save an issuer's published public keys to a file.
+
+use crate::cli::KeysetFetchArgs;
+use crate::commands::Status;
+use crate::commands::verify::fetch_settings;
+use crate::core::fetch::{self, Fetcher};
+use crate::core::files::{self, PUBLIC_MODE};
+use crate::core::keyset::Keyset;
+use crate::output::Console;
+
+/// Fetch the set (asking the server even when the cached copy is fresh, unless `--offline`),
+/// keep its public keys, write them to `--out`.
+pub fn run(args: &KeysetFetchArgs, console: &mut Console) -> anyhow::Result<Status> {
+    let mut settings = fetch_settings(&args.remote)?;
+    settings.refresh = !settings.offline;
+    let mut fetcher = Fetcher::new(settings);
+    files::check_writable(&[&args.out], args.force)?;
+    let (url, loopback_ok) = match (&args.url, &args.issuer) {
+        (_, Some(issuer)) => {
+            let uri = fetcher.discover(issuer);
+            for note in std::mem::take(&mut fetcher.notes) {
+                console.note(&note)?;
+            }
+            (uri?, crate::core::remote::url_is_loopback(issuer))
+        }
+        (Some(url), None) => (url.clone(), true),
+        (None, None) => unreachable!("clap requires URL or --issuer"),
+    };
+    let set = fetcher.jwks(&url, loopback_ok, false);
+    for note in std::mem::take(&mut fetcher.notes) {
+        console.note(&note)?;
+    }
+    let set = set?;
+    let loaded = fetch::keys_of(&set)?;
+    for note in loaded.notes.iter().chain(&loaded.warnings) {
+        console.note(note)?;
+    }
+    let public = Keyset::parse(&set.bytes, &set.url)?.public()?;
+    files::write_atomic(&args.out, &public.to_json(), PUBLIC_MODE, args.force)?;
+    console.note(&format!(
+        "saved {} public key(s) from {url} to {}",
+        public.keys.len(),
+        args.out.display()
+    ))?;
+    Ok(Status::Success)
+}

@@ -1,0 +1,394 @@
+//! Remote key sets: a JWKS URL or an issuer's discovery document, fetched through the cache
+//! with the contract's rules (freshness, revalidation, `--offline`, `--refresh`, one refetch
+//! per run for an unknown kid), and the public keys a fetched set holds.
+
+use std::cell::OnceCell;
+
+use serde_json::{Map, Value};
+
+use crate::core::cache::{Cache, Entry, Lookup};
+use crate::core::error::{Error, Result};
+use crate::core::key::{Key, Material};
+use crate::core::keyformat;
+use crate::core::keyformat::Loaded;
+use crate::core::remote::{self, Client, FetchError, Options};
+
+/// The cap on a discovery document.
+pub const DISCOVERY_LIMIT: u64 = 256 * 1024;
+/// The cap on a JWKS.
+pub const JWKS_LIMIT: u64 = 1024 * 1024;
+/// A copy younger than this is not refetched for an unknown kid.
+pub const REFETCH_AFTER: u64 = 30;
+
+/// How remote documents may be fetched.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Use only the cache (`--offline`).
+    pub offline: bool,
+    /// Ask the server even when the copy is fresh (`--refresh`).
+    pub refresh: bool,
+    /// Timeouts and extra roots.
+    pub http: Options,
+}
+
+/// A fetched JWKS: its bytes and where they came from.
+#[derive(Debug, Clone)]
+pub struct RemoteSet {
+    /// The JWKS URL (the `jwks_uri` under discovery).
+    pub url: String,
+    /// The JWKS document.
+    pub bytes: Vec<u8>,
+    /// Whether the copy came from the cache (fresh, or renewed by a 304).
+    pub cached: bool,
+    /// Seconds since the copy was fetched or revalidated.
+    pub age: u64,
+}
+
+/// Fetches through the cache; builds its TLS client only when something is really fetched.
+pub struct Fetcher {
+    settings: Settings,
+    cache: Cache,
+    client: OnceCell<Client>,
+    /// Things to tell the user (plain HTTP, a distrusted cache file, skipped keys).
+    pub notes: Vec<String>,
+}
+
+/// Why a document could not be had.
+enum Fail {
+    /// The fetch failed; `stale` says a cached copy existed but could not be revalidated.
+    Fetch {
+        url: String,
+        err: FetchError,
+        stale: bool,
+    },
+    /// `--offline` and nothing cached.
+    NotCached(String),
+    /// Anything else (a cache write, a client set-up error).
+    Other(Error),
+}
+
+impl From<Fail> for Error {
+    fn from(fail: Fail) -> Error {
+        match fail {
+            Fail::Fetch {
+                url,
+                err,
+                stale: true,
+            } => Error::key(
+                format!("could not revalidate the cached copy of {url}: {err}"),
+                Some("--offline uses the cached copy as it is".to_string()),
+            ),
+            Fail::Fetch { url, err, .. } => Error::key(
+                format!("fetching {url} failed: {err}; the token was not judged"),
+                None,
+            ),
+            Fail::NotCached(url) => Error::key(
+                format!("no cached copy of {url} (--offline fetches nothing)"),
+                Some("run once without --offline to fill the cache".to_string()),
+            ),
+            Fail::Other(err) => err,
+        }
+    }
+}
+
+/// Which document a body must be.
+#[derive(Clone, Copy)]
+enum Kind {
+    Discovery,
+    Jwks,
+}
+
+impl Kind {
+    fn limit(self) -> u64 {
+        match self {
+            Kind::Discovery => DISCOVERY_LIMIT,
+            Kind::Jwks => JWKS_LIMIT,
+        }
+    }
+
+    /// Whether `body` is the document it should be: a JSON object, with a `keys` array for a
+    /// JWKS. What is not is never cached nor read as key material.
+    fn check(self, body: &[u8]) -> std::result::Result<String, String> {
+        let text = std::str::from_utf8(body).map_err(|_| "the response is not UTF-8 text")?;
+        let value: Map<String, Value> =
+            serde_json::from_str(text).map_err(|_| "the response is not a JSON object")?;
+        match self {
+            Kind::Jwks if !value.get("keys").is_some_and(Value::is_array) => {
+                Err("the response is not a JWK Set (no \"keys\" array)".into())
+            }
+            _ => Ok(text.to_string()),
+        }
+    }
+}
+
+impl Fetcher {
+    /// A fetcher using the user's cache folder.
+    pub fn new(settings: Settings) -> Fetcher {
+        Fetcher::with_cache(settings, Cache::from_env())
+    }
+
+    /// A fetcher using `cache`.
+    pub fn with_cache(settings: Settings, cache: Cache) -> Fetcher {
+        Fetcher {
+            settings,
+            cache,
+            client: OnceCell::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// The JWKS at `url`. `force` skips freshness (the unknown-kid refetch).
+    pub fn jwks(&mut self, url: &str, loopback_ok: bool, force: bool) -> Result<RemoteSet> {
+        let (entry, cached) = self.get(url, Kind::Jwks, loopback_ok, force)?;
+        Ok(RemoteSet {
+            url: url.to_string(),
+            age: entry.age(),
+            bytes: entry.body.into_bytes(),
+            cached,
+        })
+    }
+
+    /// The `jwks_uri` of `issuer`, by OIDC discovery and then RFC 8414, after checking that
+    /// the document names exactly this issuer and an HTTPS `jwks_uri`.
+    pub fn discover(&mut self, issuer: &str) -> Result<String> {
+        let [oidc, oauth] = discovery_urls(issuer)?;
+        let entry = match self.get(&oidc, Kind::Discovery, true, false) {
+            Ok((entry, _)) => entry,
+            Err(
+                Fail::NotCached(_)
+                | Fail::Fetch {
+                    err: FetchError::Status(404),
+                    ..
+                },
+            ) => match self.get(&oauth, Kind::Discovery, true, false) {
+                Ok((entry, _)) => entry,
+                Err(Fail::NotCached(_)) => return Err(Fail::NotCached(oidc).into()),
+                Err(fail) => return Err(fail.into()),
+            },
+            Err(fail) => return Err(fail.into()),
+        };
+        jwks_uri(&entry, issuer)
+    }
+
+    /// One document through the cache, with whether it came from there.
+    fn get(
+        &mut self,
+        url: &str,
+        kind: Kind,
+        loopback_ok: bool,
+        force: bool,
+    ) -> std::result::Result<(Entry, bool), Fail> {
+        let entry = self.cached(url, kind);
+        if self.settings.offline {
+            return entry
+                .map(|e| (e, true))
+                .ok_or_else(|| Fail::NotCached(url.to_string()));
+        }
+        let ask = self.settings.refresh || force;
+        let entry = match entry {
+            Some(e) if e.is_fresh() && !ask => return Ok((e, true)),
+            other => other,
+        };
+        let validators = entry.as_ref().map(Entry::validators).unwrap_or_default();
+        let fail = |err, stale| Fail::Fetch {
+            url: url.to_string(),
+            err,
+            stale,
+        };
+        let client = self.client().map_err(|err| fail(err, false))?;
+        let fetched = client
+            .get(url, kind.limit(), &validators, loopback_ok)
+            .map_err(|err| fail(err, entry.is_some()))?;
+        self.notes.extend(fetched.notes);
+        let (fresh, cached) = match (fetched.body, entry) {
+            (None, Some(old)) => (old.renewed(fetched.max_age, fetched.validators), true),
+            (None, None) => return Err(fail(FetchError::Status(304), false)),
+            (Some(body), _) => {
+                let text = kind
+                    .check(&body)
+                    .map_err(|why| Fail::Other(Error::key(format!("{url}: {why}"), None)))?;
+                (
+                    Entry::new(url, text, fetched.max_age, fetched.validators),
+                    false,
+                )
+            }
+        };
+        if let Err(err) = self.cache.write(&fresh) {
+            self.notes.push(format!("could not cache {url}: {err}"));
+        }
+        Ok((fresh, cached))
+    }
+
+    /// The cached copy of `url`, if it can be trusted and is the document it should be.
+    fn cached(&mut self, url: &str, kind: Kind) -> Option<Entry> {
+        match self.cache.read(url) {
+            Lookup::Missing => None,
+            Lookup::Distrusted(why) => {
+                self.notes
+                    .push(format!("ignoring the cached copy of {url}: {why}"));
+                None
+            }
+            Lookup::Found(entry) if kind.check(entry.body.as_bytes()).is_err() => {
+                self.notes
+                    .push(format!("ignoring the cached copy of {url}: it is corrupt"));
+                None
+            }
+            Lookup::Found(entry) => Some(entry),
+        }
+    }
+
+    fn client(&self) -> std::result::Result<&Client, FetchError> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let client = Client::new(self.settings.http.clone())?;
+        Ok(self.client.get_or_init(|| client))
+    }
+}
+
+/// OIDC discovery's URL and RFC 8414's (§3.1: the well-known part goes before the path).
+fn discovery_urls(issuer: &str) -> Result<[String; 2]> {
+    let uri: ureq::http::Uri = issuer
+        .parse()
+        .map_err(|_| Error::usage(format!("--issuer {issuer:?} is not a URL"), None))?;
+    let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+        return Err(Error::usage(
+            format!("--issuer {issuer:?} is not an absolute URL"),
+            Some("e.g. --issuer https://accounts.google.com".to_string()),
+        ));
+    };
+    if uri.query().is_some() || issuer.contains('#') {
+        return Err(Error::usage(
+            format!("--issuer {issuer:?} has a query or fragment, which an issuer never has"),
+            None,
+        ));
+    }
+    let base = issuer.strip_suffix('/').unwrap_or(issuer);
+    let path = uri.path();
+    let path = path.strip_suffix('/').unwrap_or(path);
+    Ok([
+        format!("{base}/.well-known/openid-configuration"),
+        format!("{scheme}://{authority}/.well-known/oauth-authorization-server{path}"),
+    ])
+}
+
+/// The `jwks_uri` of a discovery document, after the issuer and scheme checks.
+fn jwks_uri(entry: &Entry, issuer: &str) -> Result<String> {
+    let doc: Map<String, Value> = serde_json::from_str(&entry.body).unwrap_or_default();
+    let named = doc.get("issuer").and_then(Value::as_str);
+    if named != Some(issuer) {
+        let named = named.map_or("no issuer".to_string(), |n| {
+            format!("issuer {:?}", cut(n, 80))
+        });
+        return Err(Error::key(
+            format!(
+                "the discovery document at {} names {named}, not {issuer:?} (they must be equal exactly)",
+                entry.url
+            ),
+            Some("give --issuer exactly as the issuer writes it (a trailing / matters)".into()),
+        ));
+    }
+    let uri = doc.get("jwks_uri").and_then(Value::as_str).ok_or_else(|| {
+        Error::key(
+            format!("the discovery document at {} has no jwks_uri", entry.url),
+            None,
+        )
+    })?;
+    let plain_ok = remote::url_is_loopback(issuer) && remote::url_is_loopback(uri);
+    let https = uri.starts_with("https://");
+    if !(https || plain_ok && uri.starts_with("http://")) {
+        return Err(Error::key(
+            format!(
+                "the discovery document at {} gives a jwks_uri that is not HTTPS ({:?})",
+                entry.url,
+                cut(uri, 80)
+            ),
+            None,
+        ));
+    }
+    Ok(uri.to_string())
+}
+
+/// At most `max` characters of a value taken from a document, for messages.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+/// The public keys of a fetched set: RFC 7517 §5 as the key loader applies it, then `oct`
+/// keys dropped and private members ignored (a published set is public).
+pub fn keys_of(set: &RemoteSet) -> Result<Loaded> {
+    let mut loaded = keyformat::load(&set.bytes, &set.url, None, crate::core::time::now())?;
+    let mut keys = Vec::with_capacity(loaded.keys.len());
+    for mut key in std::mem::take(&mut loaded.keys) {
+        let label = key.label();
+        match key.material {
+            Material::Secret(_) => loaded.notes.push(format!(
+                "{}: skipped {label}: a fetched set's secret (oct) keys are never used",
+                set.url
+            )),
+            Material::Private(_, public) => {
+                loaded.notes.push(format!(
+                    "{}: {label} carries private members; they are ignored",
+                    set.url
+                ));
+                key.material = Material::Public(public);
+                keys.push(key);
+            }
+            Material::Public(_) => keys.push(key),
+        }
+    }
+    if keys.is_empty() {
+        return Err(Error::key(
+            format!("{} holds no usable public key", set.url),
+            None,
+        ));
+    }
+    loaded.keys = keys;
+    Ok(loaded)
+}
+
+/// Just the keys of [`keys_of`], for callers that printed the notes already.
+pub fn public_keys(set: &RemoteSet) -> Result<Vec<Key>> {
+    keys_of(set).map(|loaded| loaded.keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn discovery_urls_follow_oidc_and_rfc_8414() {
+        assert_eq!(
+            discovery_urls("https://a.example").unwrap(),
+            [
+                "https://a.example/.well-known/openid-configuration",
+                "https://a.example/.well-known/oauth-authorization-server",
+            ]
+        );
+        // Auth0's issuers end in `/`: one is dropped.
+        assert_eq!(
+            discovery_urls("https://t.eu.auth0.com/").unwrap()[0],
+            "https://t.eu.auth0.com/.well-known/openid-configuration"
+        );
+        assert_eq!(
+            discovery_urls("https://kc.example/realms/dev").unwrap(),
+            [
+                "https://kc.example/realms/dev/.well-known/openid-configuration",
+                "https://kc.example/.well-known/oauth-authorization-server/realms/dev",
+            ]
+        );
+        assert!(discovery_urls("accounts.google.com").is_err());
+        assert!(discovery_urls("https://a.example/?x=1").is_err());
+    }
+
+    #[test]
+    fn a_jwks_must_have_a_keys_array() {
+        assert!(Kind::Jwks.check(br#"{"keys":[]}"#).is_ok());
+        assert!(Kind::Jwks.check(br#"{"kty":"RSA"}"#).is_err());
+        assert!(Kind::Jwks.check(b"<html>").is_err());
+        assert!(Kind::Discovery.check(br#"{"issuer":"x"}"#).is_ok());
+    }
+}
