@@ -4,6 +4,7 @@ pub mod alg;
 pub mod batch;
 pub mod classify;
 pub mod crypto;
+pub mod dpop;
 pub mod error;
 pub mod files;
 pub mod inspect;
