@@ -276,7 +276,13 @@ impl Expect {
         let text = strip_header_name(text).unwrap_or(text);
         let jws = match Jws::parse(text.as_bytes()) {
             Ok(jws) => jws,
-            Err(err) => return vec![Problem::NotJwt(format!("{}: {}", err.part.name(), err.fault))],
+            Err(err) => {
+                return vec![Problem::NotJwt(format!(
+                    "{}: {}",
+                    err.part.name(),
+                    err.fault
+                ))];
+            }
         };
         let mut problems = Vec::new();
         let Some(key) = self.check_header(&jws, &mut problems) else {
@@ -309,8 +315,9 @@ impl Expect {
         let alg = self.check_alg(header.get("alg"), problems);
         let key = match header.get("jwk") {
             None => Err(Problem::NoJwk),
-            Some(Value::Object(jwk)) => keyformat::public_jwk_key(jwk, "the proof's jwk")
-                .map_err(Problem::Jwk),
+            Some(Value::Object(jwk)) => {
+                keyformat::public_jwk_key(jwk, "the proof's jwk").map_err(Problem::Jwk)
+            }
             Some(other) => Err(Problem::Jwk(KeyProblem::Member {
                 member: format!("jwk ({})", kind_of(other)),
                 fault: crate::core::error::MemberFault::WrongType,
@@ -534,6 +541,57 @@ mod tests {
             token_hash("Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU"),
             "fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo"
         );
+    }
+
+    /// RFC 9449 §7.1 (Figures 12, 13): the proof of a protected resource request, its access
+    /// token (§5, Figure 5) and that token's cnf.jkt (§6.1, Figure 8) pass every check at the
+    /// proof's own time, and each thing changed alone fails its check.
+    #[test]
+    fn rfc_9449_section_7_1_proof_passes_every_check() {
+        let proof = include_str!("../../tests/fixtures/dpop/rfc9449-7.1-proof.jwt");
+        let token = "Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU";
+        let claims: Map<String, Value> = serde_json::from_str(
+            r#"{"cnf":{"jkt":"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}}"#,
+        )
+        .unwrap();
+        let expect = Expect {
+            proof: format!("DPoP: {proof}"),
+            htm: "GET".into(),
+            htu: "https://resource.example.org/protectedresource"
+                .parse()
+                .unwrap(),
+            algs: DEFAULT_ALGS.to_vec(),
+            max_age: DEFAULT_MAX_AGE,
+            nonce: None,
+        };
+        let clock = Clock {
+            now: 1_562_262_618,
+            leeway: 60,
+        };
+        assert_eq!(expect.check(token, &claims, clock), []);
+        let reasons = |expect: &Expect, token: &str, clock: Clock| -> Vec<Reason> {
+            expect
+                .check(token, &claims, clock)
+                .iter()
+                .map(Problem::reason)
+                .collect()
+        };
+        assert_eq!(reasons(&expect, "another", clock), [Reason::DpopMismatch]);
+        let later = Clock {
+            now: 1_562_262_618 + 301 + 60,
+            leeway: 60,
+        };
+        assert_eq!(reasons(&expect, token, later), [Reason::DpopInvalid]);
+        let es384 = Expect {
+            algs: vec![Algorithm::ES384],
+            ..expect.clone()
+        };
+        assert_eq!(reasons(&es384, token, clock), [Reason::DpopInvalid]);
+        let post = Expect {
+            htm: "POST".into(),
+            ..expect.clone()
+        };
+        assert_eq!(reasons(&post, token, clock), [Reason::DpopMismatch]);
     }
 
     #[test]

@@ -225,6 +225,9 @@ mod tests {
         assert_eq!(err("https://h/%zz"), HtuError::Percent);
         assert_eq!(err("https://h/%2"), HtuError::Percent);
         let htu: Htu = "https://h/x?q#f".parse().unwrap();
-        assert_eq!((htu.as_str(), htu.had_query_or_fragment()), ("https://h/x", true));
+        assert_eq!(
+            (htu.as_str(), htu.had_query_or_fragment()),
+            ("https://h/x", true)
+        );
     }
 }
