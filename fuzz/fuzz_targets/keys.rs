@@ -2,19 +2,15 @@
 #![no_main]
 
 use jwtk::core::keyformat;
-use jwtk::core::keys::SecretEncoding;
+use jwtk::core::keyinput::SecretEncoding;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    for encoding in [
-        SecretEncoding::Raw,
-        SecretEncoding::Base64,
-        SecretEncoding::Hex,
-    ] {
-        if let Ok(loaded) = keyformat::parse(data, "fuzz", true, encoding) {
+    for encoding in [None, Some(SecretEncoding::Base64), Some(SecretEncoding::Hex)] {
+        if let Ok(loaded) = keyformat::load(data, "fuzz", encoding, 0) {
             for key in &loaded.keys {
                 let _ = key.describe();
-                let _ = key.algorithms(jwtk::core::keys::Purpose::Verify);
+                let _ = key.algorithms(jwtk::core::key::Purpose::Verify);
             }
         }
     }

@@ -7,7 +7,6 @@ use std::sync::OnceLock;
 use jwtk::core::classify::classify;
 use jwtk::core::inspect::inspect;
 use jwtk::core::keyformat;
-use jwtk::core::keys::SecretEncoding;
 use jwtk::core::size::SizeReport;
 use jwtk::core::token::{self, Jws};
 use jwtk::core::verify::{KeyRing, Policy};
@@ -16,12 +15,7 @@ use libfuzzer_sys::fuzz_target;
 fn ring() -> &'static KeyRing {
     static RING: OnceLock<KeyRing> = OnceLock::new();
     RING.get_or_init(|| {
-        let keys = keyformat::parse(
-            b"a-fuzzing-secret-of-thirty-two-bytes!!",
-            "k",
-            false,
-            SecretEncoding::Raw,
-        )
+        let keys = keyformat::load(b"a-fuzzing-secret-of-thirty-two-bytes!!", "k", None, 0)
         .unwrap()
         .keys;
         KeyRing::new(keys, &[]).unwrap()

@@ -53,13 +53,6 @@ pub fn run(args: &ClassifyArgs, console: &mut Console) -> anyhow::Result<Status>
     Ok(Status::Success)
 }
 
-fn name(value: &impl serde::Serialize) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_else(|| "unknown".into())
-}
-
 fn human(
     answer: &Classification,
     claims: &serde_json::Map<String, serde_json::Value>,
@@ -68,19 +61,17 @@ fn human(
     let p = console.out_style;
     let out = &mut console.out;
     let subject = match &answer.subject.id {
-        Some(id) => format!("{} {:?}", name(&answer.subject.kind), id),
-        None => name(&answer.subject.kind),
+        Some(id) => format!("{} {:?}", answer.subject.kind.as_str(), id),
+        None => answer.subject.kind.as_str().to_string(),
     };
-    let provider = answer
-        .provider
-        .map_or_else(|| "no provider marker".to_string(), |pr| name(&pr));
+    let provider = answer.provider.unwrap_or("no provider marker");
     let headline = format!(
         "{} token · flow {} · subject {} · {} · confidence {}",
-        name(&answer.kind),
-        name(&answer.flow),
+        answer.kind.as_str(),
+        answer.flow.as_str(),
         subject,
         provider,
-        name(&answer.confidence)
+        answer.confidence.as_str()
     );
     writeln!(out, "{}", p.bold(&output::one_line(&headline)))?;
     writeln!(

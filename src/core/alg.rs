@@ -12,6 +12,8 @@ use spki::ObjectIdentifier;
 pub struct CurveSpec {
     /// The JWK `crv` name.
     pub name: &'static str,
+    /// The one JWS algorithm on this curve (RFC 7518 §3.4).
+    pub alg_name: &'static str,
     /// The named-curve OID in PKCS#8, SPKI and SEC1.
     pub oid: ObjectIdentifier,
     /// Bytes in one coordinate (and in each of `r` and `s` of a JOSE signature).
@@ -26,6 +28,7 @@ pub struct CurveSpec {
 
 const P256: CurveSpec = CurveSpec {
     name: "P-256",
+    alg_name: "ES256",
     oid: ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7"),
     coordinate_len: 32,
     bits: 256,
@@ -35,6 +38,7 @@ const P256: CurveSpec = CurveSpec {
 
 const P384: CurveSpec = CurveSpec {
     name: "P-384",
+    alg_name: "ES384",
     oid: ObjectIdentifier::new_unwrap("1.3.132.0.34"),
     coordinate_len: 48,
     bits: 384,
@@ -44,6 +48,7 @@ const P384: CurveSpec = CurveSpec {
 
 const P521: CurveSpec = CurveSpec {
     name: "P-521",
+    alg_name: "ES512",
     oid: ObjectIdentifier::new_unwrap("1.3.132.0.35"),
     coordinate_len: 66,
     bits: 521,
@@ -227,9 +232,7 @@ impl Algorithm {
             Self::Ps(Sha256) => "PS256",
             Self::Ps(Sha384) => "PS384",
             Self::Ps(Sha512) => "PS512",
-            Self::Es(Curve::P256) => "ES256",
-            Self::Es(Curve::P384) => "ES384",
-            Self::Es(Curve::P521) => "ES512",
+            Self::Es(curve) => curve.spec().alg_name,
             Self::EdDSA => "EdDSA",
             Self::Ed25519 => "Ed25519",
         }
@@ -315,6 +318,7 @@ mod tests {
         assert_eq!(Algorithm::for_family(Family::Ed25519).count(), 2);
         assert_eq!(Curve::P521.alg(), Algorithm::ES512);
         for curve in Curve::ALL {
+            assert!(Algorithm::ALL.contains(&curve.alg()), "{}", curve.name());
             assert_eq!(Curve::from_oid(curve.spec().oid), Some(curve));
             assert_eq!(Curve::from_name(curve.name()), Some(curve));
         }

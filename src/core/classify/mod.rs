@@ -21,54 +21,81 @@ use serde_json::{Map, Value};
 use facts::Facts;
 use issuers::Family;
 
-/// What the token is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    Access,
-    Id,
-    Refresh,
-    Logout,
-    ClientAssertion,
-    DpopProof,
-    CiWorkload,
-    ServiceAccount,
-    Unknown,
+/// An enum whose variants have the contract's names: `as_str()` gives them, serde writes them.
+macro_rules! named {
+    ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident = $text:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+        #[allow(missing_docs)]
+        pub enum $name {
+            $($variant,)*
+        }
+
+        impl $name {
+            /// The contract's name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text,)*
+                }
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
 }
 
-/// The grant that issued it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Flow {
-    ClientCredentials,
-    AuthorizationCode,
-    DeviceCode,
-    Password,
-    RefreshToken,
-    TokenExchange,
-    JwtBearer,
-    Ciba,
-    NotApplicable,
-    Unknown,
+named! {
+    /// What the token is.
+    pub enum Kind {
+        Access = "access",
+        Id = "id",
+        Refresh = "refresh",
+        Logout = "logout",
+        ClientAssertion = "client_assertion",
+        DpopProof = "dpop_proof",
+        CiWorkload = "ci_workload",
+        ServiceAccount = "service_account",
+        Unknown = "unknown",
+    }
 }
 
-/// Who the subject is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SubjectKind {
-    Client,
-    User,
-    Workload,
-    Unknown,
+named! {
+    /// The grant that issued it.
+    pub enum Flow {
+        ClientCredentials = "client_credentials",
+        AuthorizationCode = "authorization_code",
+        DeviceCode = "device_code",
+        Password = "password",
+        RefreshToken = "refresh_token",
+        TokenExchange = "token_exchange",
+        JwtBearer = "jwt_bearer",
+        Ciba = "ciba",
+        NotApplicable = "not_applicable",
+        Unknown = "unknown",
+    }
 }
 
-/// How sure the answer is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Confidence {
-    Low,
-    Medium,
-    High,
+named! {
+    /// Who the subject is.
+    pub enum SubjectKind {
+        Client = "client",
+        User = "user",
+        Workload = "workload",
+        Unknown = "unknown",
+    }
+}
+
+named! {
+    /// How sure the answer is (ordered: low < medium < high).
+    pub enum Confidence {
+        Low = "low",
+        Medium = "medium",
+        High = "high",
+    }
 }
 
 /// The subject: its kind and identifier.
@@ -189,7 +216,7 @@ fn contradictions(f: &Facts, kind: Kind, flow: Flow, subject: SubjectKind) -> Ve
     if base_says_client && decided_user {
         conflicts.push(format!(
             "decided a user grant ({}), but the client id equals sub, which the base rule reads as client credentials",
-            name_of(&flow)
+            flow.as_str()
         ));
     }
     conflicts.extend(typing_conflict(f, kind));
@@ -267,14 +294,6 @@ fn subject_id(f: &Facts, kind: Kind, subject: SubjectKind) -> Option<String> {
         _ => f.sub(),
     };
     id.map(str::to_string)
-}
-
-/// The contract's name for a value (its serde name).
-fn name_of(value: &impl Serialize) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// Claims that say what a token may do or which workload it is: scopes, roles, audience,
