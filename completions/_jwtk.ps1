@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.')
             [CompletionResult]::new('keyset', 'keyset', [CompletionResultType]::ParameterValue, 'List, publish, fetch and retire the keys of a JWKS file.')
             [CompletionResult]::new('classify', 'classify', [CompletionResultType]::ParameterValue, 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.')
+            [CompletionResult]::new('dpop', 'dpop', [CompletionResultType]::ParameterValue, 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -94,6 +95,12 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Allowed clock skew for exp and nbf: 90s, 15m, 2h, 7d or seconds')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Judge the time claims at this instant instead of now')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for --batch (default: one per core)')
+            [CompletionResult]::new('--dpop', '--dpop', [CompletionResultType]::ParameterName, 'Check this DPoP proof (the request''s DPoP header) too, e.g. --dpop "$PROOF"')
+            [CompletionResult]::new('--htm', '--htm', [CompletionResultType]::ParameterName, 'The request''s HTTP method, which the proof''s htm must equal, e.g. --htm GET')
+            [CompletionResult]::new('--htu', '--htu', [CompletionResultType]::ParameterName, 'The request''s URI, which the proof''s htu must name, e.g. --htu https://api.example.com/x')
+            [CompletionResult]::new('--dpop-alg', '--dpop-alg', [CompletionResultType]::ParameterName, 'Allow this proof algorithm (repeatable), e.g. --dpop-alg ES384; default ES256, EdDSA, RS256, PS256')
+            [CompletionResult]::new('--dpop-max-age', '--dpop-max-age', [CompletionResultType]::ParameterName, 'How old a proof may be (the leeway comes on top), e.g. --dpop-max-age 1m')
+            [CompletionResult]::new('--dpop-nonce', '--dpop-nonce', [CompletionResultType]::ParameterName, 'The nonce the server gave (DPoP-Nonce), which the proof must carry, e.g. --dpop-nonce n1')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--key-prompt', '--key-prompt', [CompletionResultType]::ParameterName, 'Type an HMAC secret at the terminal (not echoed)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Use only the cache: fetch nothing, whatever the copy''s age')
@@ -214,6 +221,25 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'jwtk;dpop' {
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content')
+            [CompletionResult]::new('--key-env', '--key-env', [CompletionResultType]::ParameterName, 'Read the key material from environment variable VAR')
+            [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret''s text becomes bytes (default: the bytes as they are)')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'Pick the key with this kid out of a JWKS')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The signing algorithm (default: the key''s own, or its family''s), e.g. --alg PS256')
+            [CompletionResult]::new('--htm', '--htm', [CompletionResultType]::ParameterName, 'The request''s HTTP method (htm), exactly as sent, e.g. --htm GET')
+            [CompletionResult]::new('--htu', '--htu', [CompletionResultType]::ParameterName, 'The request''s URI (htu); query and fragment are left out, e.g. --htu https://api.example.com/x')
+            [CompletionResult]::new('--ath', '--ath', [CompletionResultType]::ParameterName, 'The access token the request carries, hashed into ath; - reads it from stdin, e.g. --ath -')
+            [CompletionResult]::new('--nonce', '--nonce', [CompletionResultType]::ParameterName, 'The nonce the server gave in DPoP-Nonce, e.g. --nonce eyJ7S_zG.eyJH0-Z.HX4w-7v')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--key-prompt', '--key-prompt', [CompletionResultType]::ParameterName, 'Type an HMAC secret at the terminal (not echoed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'jwtk;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -229,6 +255,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.')
             [CompletionResult]::new('keyset', 'keyset', [CompletionResultType]::ParameterValue, 'List, publish, fetch and retire the keys of a JWKS file.')
             [CompletionResult]::new('classify', 'classify', [CompletionResultType]::ParameterValue, 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.')
+            [CompletionResult]::new('dpop', 'dpop', [CompletionResultType]::ParameterValue, 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -265,6 +292,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             break
         }
         'jwtk;help;classify' {
+            break
+        }
+        'jwtk;help;dpop' {
             break
         }
         'jwtk;help;completions' {

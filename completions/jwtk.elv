@@ -29,6 +29,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand keygen 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
             cand keyset 'List, publish, fetch and retire the keys of a JWKS file.'
             cand classify 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
+            cand dpop 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -88,6 +89,12 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --leeway 'Allowed clock skew for exp and nbf: 90s, 15m, 2h, 7d or seconds'
             cand --now 'Judge the time claims at this instant instead of now'
             cand --jobs 'Worker threads for --batch (default: one per core)'
+            cand --dpop 'Check this DPoP proof (the request''s DPoP header) too, e.g. --dpop "$PROOF"'
+            cand --htm 'The request''s HTTP method, which the proof''s htm must equal, e.g. --htm GET'
+            cand --htu 'The request''s URI, which the proof''s htu must name, e.g. --htu https://api.example.com/x'
+            cand --dpop-alg 'Allow this proof algorithm (repeatable), e.g. --dpop-alg ES384; default ES256, EdDSA, RS256, PS256'
+            cand --dpop-max-age 'How old a proof may be (the leeway comes on top), e.g. --dpop-max-age 1m'
+            cand --dpop-nonce 'The nonce the server gave (DPoP-Nonce), which the proof must carry, e.g. --dpop-nonce n1'
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
             cand --key-prompt 'Type an HMAC secret at the terminal (not echoed)'
             cand --offline 'Use only the cache: fetch nothing, whatever the copy''s age'
@@ -194,6 +201,24 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'jwtk;dpop'= {
+            cand -k 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
+            cand --key 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
+            cand --key-env 'Read the key material from environment variable VAR'
+            cand --secret-encoding 'How a raw secret''s text becomes bytes (default: the bytes as they are)'
+            cand --kid 'Pick the key with this kid out of a JWKS'
+            cand --alg 'The signing algorithm (default: the key''s own, or its family''s), e.g. --alg PS256'
+            cand --htm 'The request''s HTTP method (htm), exactly as sent, e.g. --htm GET'
+            cand --htu 'The request''s URI (htu); query and fragment are left out, e.g. --htu https://api.example.com/x'
+            cand --ath 'The access token the request carries, hashed into ath; - reads it from stdin, e.g. --ath -'
+            cand --nonce 'The nonce the server gave in DPoP-Nonce, e.g. --nonce eyJ7S_zG.eyJH0-Z.HX4w-7v'
+            cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --key-prompt 'Type an HMAC secret at the terminal (not echoed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'jwtk;completions'= {
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
             cand -h 'Print help (see more with ''--help'')'
@@ -208,6 +233,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand keygen 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
             cand keyset 'List, publish, fetch and retire the keys of a JWKS file.'
             cand classify 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
+            cand dpop 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -234,6 +260,8 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         &'jwtk;help;keyset;retire'= {
         }
         &'jwtk;help;classify'= {
+        }
+        &'jwtk;help;dpop'= {
         }
         &'jwtk;help;completions'= {
         }

@@ -35,6 +35,7 @@ complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "verify" -d 'Check a token
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "keygen" -d 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "keyset" -d 'List, publish, fetch and retire the keys of a JWKS file.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "classify" -d 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
+complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "dpop" -d 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "completions" -d 'Print a shell completion script.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtk -n "__fish_jwtk_using_subcommand decode" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
@@ -117,6 +118,25 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l require -d 'Require
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l leeway -d 'Allowed clock skew for exp and nbf: 90s, 15m, 2h, 7d or seconds' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l now -d 'Judge the time claims at this instant instead of now' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l jobs -d 'Worker threads for --batch (default: one per core)' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l dpop -d 'Check this DPoP proof (the request\'s DPoP header) too, e.g. --dpop "$PROOF"' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l htm -d 'The request\'s HTTP method, which the proof\'s htm must equal, e.g. --htm GET' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l htu -d 'The request\'s URI, which the proof\'s htu must name, e.g. --htu https://api.example.com/x' -r -f
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l dpop-alg -d 'Allow this proof algorithm (repeatable), e.g. --dpop-alg ES384; default ES256, EdDSA, RS256, PS256' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+ES512\t''
+EdDSA\t''
+Ed25519\t''"
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l dpop-max-age -d 'How old a proof may be (the leeway comes on top), e.g. --dpop-max-age 1m' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l dpop-nonce -d 'The nonce the server gave (DPoP-Nonce), which the proof must carry, e.g. --dpop-nonce n1' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -215,19 +235,51 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -l json -d 'Print on
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -l strict -d 'Exit 1 when the answer has low confidence or conflicts'
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -s V -l version -d 'Print version'
+complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l key-env -d 'Read the key material from environment variable VAR' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l secret-encoding -d 'How a raw secret\'s text becomes bytes (default: the bytes as they are)' -r -f -a "utf8\t'The bytes, which must be UTF-8 text'
+base64\t'Standard base64 (padding optional, line breaks allowed)'
+base64url\t'base64url (padding optional, line breaks allowed)'
+hex\t'Hexadecimal (line breaks allowed)'"
+complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l kid -d 'Pick the key with this kid out of a JWKS' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l alg -d 'The signing algorithm (default: the key\'s own, or its family\'s), e.g. --alg PS256' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+ES512\t''
+EdDSA\t''
+Ed25519\t''"
+complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l htm -d 'The request\'s HTTP method (htm), exactly as sent, e.g. --htm GET' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l htu -d 'The request\'s URI (htu); query and fragment are left out, e.g. --htu https://api.example.com/x' -r -f
+complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l ath -d 'The access token the request carries, hashed into ath; - reads it from stdin, e.g. --ath -' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l nonce -d 'The nonce the server gave in DPoP-Nonce, e.g. --nonce eyJ7S_zG.eyJH0-Z.HX4w-7v' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l key-prompt -d 'Type an HMAC secret at the terminal (not echoed)'
+complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -s V -l version -d 'Print version'
 complete -c jwtk -n "__fish_jwtk_using_subcommand completions" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c jwtk -n "__fish_jwtk_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify completions help" -f -a "decode" -d 'Show a token\'s header and claims without verifying anything.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify completions help" -f -a "mint" -d 'Create and sign a token; print it alone on stdout.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify completions help" -f -a "verify" -d 'Check a token\'s signature and claims.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify completions help" -f -a "keygen" -d 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify completions help" -f -a "keyset" -d 'List, publish, fetch and retire the keys of a JWKS file.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify completions help" -f -a "classify" -d 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify completions help" -f -a "completions" -d 'Print a shell completion script.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "decode" -d 'Show a token\'s header and claims without verifying anything.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "mint" -d 'Create and sign a token; print it alone on stdout.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "verify" -d 'Check a token\'s signature and claims.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "keygen" -d 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "keyset" -d 'List, publish, fetch and retire the keys of a JWKS file.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "classify" -d 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "dpop" -d 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "completions" -d 'Print a shell completion script.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "list" -d 'One line per key: kid, type, alg, use, private or public.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "public" -d 'The public JWKS for verifiers: private members removed, HMAC keys left out.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "fetch" -d 'Save an issuer\'s published public keys to a file, to pin them or use them offline.'

@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use serde_json::Value;
 
 use crate::core::alg::Algorithm;
+use crate::core::dpop::{Htu, parse_method};
 use crate::core::keyinput::SecretEncoding;
 use crate::core::mint::{Jti, parse_assignment};
 use crate::core::time::{Duration, When};
@@ -147,6 +148,22 @@ pub enum Command {
     ///   jwtk classify --strict "$TOKEN" && echo "a clear answer"
     #[command(verbatim_doc_comment)]
     Classify(ClassifyArgs),
+
+    /// Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.
+    ///
+    /// The proof shows the public half of --key in its header (typ dpop+jwt) and signs the
+    /// request's method (--htm) and URI (--htu, without query and fragment) with a random jti
+    /// and iat now; with --ath, also the hash of the access token the request carries, and with
+    /// --nonce the server's DPoP-Nonce. Only asymmetric keys sign proofs (an HMAC secret exits
+    /// 3); the algorithm follows the key unless --alg says otherwise. A proof is for one
+    /// request: make a new one for each.
+    ///
+    /// Examples:
+    ///   curl -H "DPoP: $(jwtk dpop --key dpop --htm POST --htu https://as.example.com/token)" …
+    ///   jwtk dpop --key dpop --htm GET --htu https://api.example.com/orders --ath "$TOKEN"
+    ///   echo "$TOKEN" | jwtk dpop --key dpop --htm GET --htu "$URL" --ath - --nonce "$NONCE"
+    #[command(verbatim_doc_comment)]
+    Dpop(DpopArgs),
 
     /// Print a shell completion script.
     ///
@@ -397,6 +414,70 @@ pub struct VerifyArgs {
     /// Print one JSON object: valid, reason, message, alg, kid, key, header, claims.
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub dpop: DpopCheckArgs,
+}
+
+/// `verify --dpop`: the DPoP proof a token comes with, and the request it was sent with.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "DPoP (RFC 9449)")]
+pub struct DpopCheckArgs {
+    /// Check this DPoP proof (the request's DPoP header) too, e.g. --dpop "$PROOF".
+    #[arg(long, value_name = "PROOF", requires_all = ["htm", "htu"], conflicts_with = "batch")]
+    pub dpop: Option<String>,
+
+    /// The request's HTTP method, which the proof's htm must equal, e.g. --htm GET.
+    #[arg(long, value_name = "METHOD", requires = "dpop", value_parser = method)]
+    pub htm: Option<String>,
+
+    /// The request's URI, which the proof's htu must name, e.g. --htu https://api.example.com/x.
+    #[arg(long, value_name = "URL", requires = "dpop", value_hint = ValueHint::Url)]
+    pub htu: Option<Htu>,
+
+    /// Allow this proof algorithm (repeatable), e.g. --dpop-alg ES384; default ES256, EdDSA,
+    /// RS256, PS256.
+    #[arg(long, value_name = "ALG", value_enum, requires = "dpop")]
+    pub dpop_alg: Vec<Algorithm>,
+
+    /// How old a proof may be (the leeway comes on top), e.g. --dpop-max-age 1m.
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub dpop_max_age: Duration,
+
+    /// The nonce the server gave (DPoP-Nonce), which the proof must carry, e.g. --dpop-nonce n1.
+    #[arg(long, value_name = "NONCE", requires = "dpop", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub dpop_nonce: Option<String>,
+}
+
+/// `jwtk dpop`.
+#[derive(Debug, Clone, Args)]
+pub struct DpopArgs {
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    /// The signing algorithm (default: the key's own, or its family's), e.g. --alg PS256.
+    #[arg(long, value_name = "ALG", value_enum)]
+    pub alg: Option<Algorithm>,
+
+    /// The request's HTTP method (htm), exactly as sent, e.g. --htm GET.
+    #[arg(long, value_name = "METHOD", value_parser = method)]
+    pub htm: String,
+
+    /// The request's URI (htu); query and fragment are left out, e.g. --htu https://api.example.com/x.
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub htu: Htu,
+
+    /// The access token the request carries, hashed into ath; - reads it from stdin, e.g. --ath -.
+    #[arg(long, value_name = "TOKEN|-")]
+    pub ath: Option<String>,
+
+    /// The nonce the server gave in DPoP-Nonce, e.g. --nonce eyJ7S_zG.eyJH0-Z.HX4w-7v.
+    #[arg(long, value_name = "NONCE", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub nonce: Option<String>,
+}
+
+fn method(text: &str) -> Result<String, String> {
+    parse_method(text).map_err(|e| e.to_string())
 }
 
 /// How remote key sets are fetched (`verify --jwks/--issuer`, `keyset fetch`).

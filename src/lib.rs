@@ -37,6 +37,7 @@ pub fn run(cli: &Cli, console: &mut Console) -> anyhow::Result<Status> {
         Command::Mint(args) => commands::mint::run(args, console),
         Command::Verify(args) => commands::verify::run(args, console),
         Command::Keygen(args) => commands::keygen::run(args, console),
+        Command::Dpop(args) => commands::dpop::run(args, console),
         Command::Keyset(args) => commands::keyset::run(args, console),
         Command::Classify(args) => commands::classify::run(args, console),
         Command::Completions(args) => commands::completions::run(args, console),

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::cli::DecodeArgs;
 use crate::commands::{Status, read_token_input};
+use crate::core::dpop;
 use crate::core::error::Malformed;
 use crate::core::inspect::{Inspection, Lifetime, inspect};
 use crate::core::size::SizeReport;
@@ -60,13 +61,17 @@ impl View<'_> {
     }
 
     fn json(&self, claims: &Map<String, Value>) -> Value {
-        serde_json::json!({
+        let mut doc = serde_json::json!({
             "header": self.jws.header,
             "claims": claims,
             "signature": self.jws.segments.signature,
             "size": self.size.parts,
             "warnings": self.warnings(),
-        })
+        });
+        if dpop::is_proof(&self.jws.header) {
+            doc["dpop_proof"] = Value::Bool(true);
+        }
+        doc
     }
 
     fn human(&self, console: &mut Console, payload: Payload) -> std::io::Result<()> {
@@ -85,6 +90,12 @@ impl View<'_> {
                 Color::Yellow
             )
         )?;
+        if dpop::is_proof(&self.jws.header) {
+            writeln!(
+                out,
+                "A DPoP proof (RFC 9449): its signer holds the key in the header's jwk; `jwtk verify --dpop` checks it with its token"
+            )?;
+        }
         writeln!(
             out,
             "\n{}\n{}",

@@ -3,6 +3,7 @@
 pub mod classify;
 pub mod completions;
 pub mod decode;
+pub mod dpop;
 pub mod keygen;
 pub mod keyset;
 pub mod keyset_fetch;

@@ -9,13 +9,15 @@ use colored::Color;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::cli::{RemoteArgs, VerifyArgs};
+use crate::cli::{DpopCheckArgs, RemoteArgs, VerifyArgs};
 use crate::commands::{Status, load_keys, read_token_input};
 use crate::core::alg::{Algorithm, Family};
 use crate::core::batch;
+use crate::core::dpop;
 use crate::core::error::Error;
 use crate::core::fetch::{Fetcher, Settings};
 use crate::core::key::{Key, Purpose};
+use crate::core::keyformat;
 use crate::core::keys;
 use crate::core::remote;
 use crate::core::remote_keys::RemoteKeys;
@@ -78,6 +80,7 @@ pub fn policy(args: &VerifyArgs) -> crate::core::error::Result<Policy> {
         leeway: args.leeway.0,
         now: args.now.map_or(now, |when| when.resolve(now)),
         allow_no_exp: args.allow_no_exp,
+        dpop: dpop_expect(&args.dpop)?,
     })
 }
 
@@ -267,6 +270,32 @@ pub fn fetch_settings(args: &RemoteArgs) -> anyhow::Result<Settings> {
     })
 }
 
+/// What `--dpop` and its flags ask of the proof; proofs are never signed with HMAC.
+fn dpop_expect(args: &DpopCheckArgs) -> Result<Option<dpop::Expect>, Error> {
+    let (Some(proof), Some(htm), Some(htu)) = (&args.dpop, &args.htm, &args.htu) else {
+        return Ok(None);
+    };
+    if let Some(hmac) = args.dpop_alg.iter().find(|a| a.family() == Family::Hmac) {
+        return Err(Error::usage(
+            format!("--dpop-alg {hmac}: DPoP proofs are signed with asymmetric algorithms only"),
+            None,
+        ));
+    }
+    let algs = if args.dpop_alg.is_empty() {
+        dpop::DEFAULT_ALGS.to_vec()
+    } else {
+        args.dpop_alg.clone()
+    };
+    Ok(Some(dpop::Expect {
+        proof: proof.clone(),
+        htm: htm.clone(),
+        htu: htu.clone(),
+        algs,
+        max_age: args.dpop_max_age.0,
+        nonce: args.dpop_nonce.clone(),
+    }))
+}
+
 /// The contract's JSON verdict, borrowing from the verdict (no copies of header or claims).
 #[derive(Serialize)]
 struct VerdictJson<'a> {
@@ -278,6 +307,7 @@ struct VerdictJson<'a> {
     key: Option<KeyJson<'a>>,
     header: &'a Option<Map<String, Value>>,
     claims: &'a Option<Map<String, Value>>,
+    bound: &'a Option<dpop::Bound>,
     #[serde(skip_serializing_if = "Option::is_none")]
     line: Option<u64>,
 }
@@ -313,6 +343,7 @@ impl<'a> VerdictJson<'a> {
             key,
             header: &verdict.header,
             claims: &verdict.claims,
+            bound: &verdict.bound,
             line,
         }
     }
@@ -327,6 +358,9 @@ fn report(
 ) -> std::io::Result<()> {
     if args.quiet {
         return Ok(());
+    }
+    if let Some(note) = bound_note(verdict, policy) {
+        console.note(&note)?;
     }
     if args.json {
         return console.json(&VerdictJson::new(verdict, policy, judge, None));
@@ -345,6 +379,21 @@ fn report(
         "jwtk: {label} {}",
         output::one_line(&verdict.message())
     )
+}
+
+/// For a valid token bound to its sender and checked without a proof: what that means.
+fn bound_note(verdict: &Verdict, policy: &Policy) -> Option<String> {
+    let bound = verdict.bound.as_ref().filter(|_| verdict.is_valid())?;
+    if policy.dpop.is_some() {
+        return None;
+    }
+    Some(match &bound.jkt {
+        Some(jkt) => format!(
+            "the token is sender-constrained: bound to the DPoP key with thumbprint {} (cnf.jkt); a resource server must also check the request's proof (--dpop)",
+            keyformat::cut(jkt)
+        ),
+        None => "the token is sender-constrained: bound to a TLS client certificate (cnf x5t#S256, RFC 8705); a resource server must check the connection's certificate".to_string(),
+    })
 }
 
 /// `HS256 signature by kid "a", expires in 14m (…); audience not checked (no --aud)`.
@@ -369,7 +418,12 @@ fn valid_line(verdict: &Verdict, policy: &Policy) -> String {
     } else {
         ""
     };
-    format!("{alg} signature by {key}, {expiry}{audience}")
+    let proof = if policy.dpop.is_some() {
+        "; DPoP proof checked"
+    } else {
+        ""
+    };
+    format!("{alg} signature by {key}, {expiry}{audience}{proof}")
 }
 
 /// One JSON line per input line, in order; counts by reason on stderr; a progress line on a

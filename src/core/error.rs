@@ -293,6 +293,9 @@ pub enum KeyProblem {
         /// The value's length.
         chars: usize,
     },
+    /// A private or secret member where only a public key belongs.
+    #[error("holds the private member {0:?}: only a public key belongs here")]
+    PrivateMember(String),
     /// A key file over the size cap.
     #[error("is larger than 1 MiB, which no key is")]
     TooLarge,

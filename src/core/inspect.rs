@@ -70,7 +70,8 @@ pub fn inspect(
         nbf,
         iat,
         now,
-        claims.contains_key("exp"),
+        // A DPoP proof has no exp by design: its iat and the server's window bound it.
+        claims.contains_key("exp") || crate::core::dpop::is_proof(header),
     ));
     if let (Some(end), Some(start)) = (exp, iat.or(nbf)) {
         out.lifetime = Some(Lifetime { start, end, now });
@@ -92,6 +93,10 @@ fn header_warnings(header: &Map<String, Value>) -> Vec<String> {
         None => warnings.push("the header has no alg".to_string()),
     }
     for name in ["jku", "x5u", "jwk", "x5c"] {
+        // A DPoP proof carries its key by design (RFC 9449 §4.2): that jwk is no warning.
+        if name == "jwk" && crate::core::dpop::is_proof(header) {
+            continue;
+        }
         if header.contains_key(name) {
             warnings.push(format!(
                 "the header carries {name}: a verifier must judge with its own keys, never ones the token names or carries"

@@ -580,6 +580,20 @@ fn json_keys(mut map: Map<String, Value>, origin: &str, loaded: &mut Loaded) -> 
     Ok(())
 }
 
+/// A public key given as a JWK object where only a public key may be (the `jwk` header of a
+/// DPoP proof, RFC 9449 §4.2): a private or secret member (`d`, `p`, `q`, `dp`, `dq`, `qi`,
+/// `oth`, `k`) is refused, never ignored. The key's `kid`, `alg`, `use` and `key_ops` are kept.
+pub fn public_jwk_key(jwk: &Map<String, Value>, origin: &str) -> Loading<Key> {
+    if let Some(member) = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"]
+        .into_iter()
+        .find(|m| jwk.contains_key(*m))
+    {
+        return Err(KeyProblem::PrivateMember(member.to_string()));
+    }
+    let (material, params) = jwk_material(jwk)?;
+    Ok(params.into_key(material, origin, "JWK"))
+}
+
 /// A key of a set, unless it is meant only for encryption.
 fn set_member(jwk: &Map<String, Value>) -> Loading<(Material, JwkParams)> {
     let (material, params) = jwk_material(jwk)?;

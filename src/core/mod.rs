@@ -5,6 +5,7 @@ pub mod batch;
 pub mod cache;
 pub mod classify;
 pub mod crypto;
+pub mod dpop;
 pub mod error;
 pub mod fetch;
 pub mod files;

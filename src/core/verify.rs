@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::core::alg::{Algorithm, Family};
 use crate::core::crypto::Verifier;
+use crate::core::dpop;
 use crate::core::error::{Error, Malformed, Result};
 use crate::core::key::{Key, Purpose};
 use crate::core::keyformat::cut;
@@ -45,6 +46,10 @@ pub enum Reason {
     WrongSubject,
     /// The header `typ` is not the one expected.
     WrongType,
+    /// The DPoP proof itself is broken (`--dpop`).
+    DpopInvalid,
+    /// A sound DPoP proof that belongs to another request or token (`--dpop`).
+    DpopMismatch,
 }
 
 impl Reason {
@@ -63,6 +68,8 @@ impl Reason {
             Reason::WrongAudience => "wrong_audience",
             Reason::WrongSubject => "wrong_subject",
             Reason::WrongType => "wrong_type",
+            Reason::DpopInvalid => "dpop_invalid",
+            Reason::DpopMismatch => "dpop_mismatch",
         }
     }
 }
@@ -95,6 +102,8 @@ pub struct Policy {
     pub now: i64,
     /// Accept a token without `exp`.
     pub allow_no_exp: bool,
+    /// The DPoP proof the token must come with (`--dpop`).
+    pub dpop: Option<dpop::Expect>,
 }
 
 /// The outcome for one token.
@@ -110,6 +119,8 @@ pub struct Verdict {
     pub header: Option<Map<String, Value>>,
     /// The claims, when the signature verified and they are a JSON object.
     pub claims: Option<Map<String, Value>>,
+    /// The sender constraint the claims declare (`cnf.jkt`, `cnf["x5t#S256"]`).
+    pub bound: Option<dpop::Bound>,
 }
 
 impl Verdict {
@@ -261,6 +272,18 @@ impl KeyRing {
                 verdict
                     .failures
                     .extend(check_claims(&header, &claims, policy));
+                verdict.bound = dpop::binding(&claims);
+                if let Some(expect) = &policy.dpop {
+                    let clock = dpop::Clock {
+                        now: policy.now,
+                        leeway: policy.leeway,
+                    };
+                    let problems = expect.check(jws.compact, &claims, clock);
+                    verdict.failures.extend(problems.iter().map(|p| Failure {
+                        reason: p.reason(),
+                        message: p.to_string(),
+                    }));
+                }
                 verdict.header = Some(header);
                 verdict.claims = Some(claims);
                 verdict

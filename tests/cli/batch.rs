@@ -96,7 +96,7 @@ fn all_valid_is_exit_0_and_the_json_schema_has_line() {
     assert_eq!(
         names,
         [
-            "valid", "reason", "message", "alg", "kid", "key", "header", "claims", "line"
+            "valid", "reason", "message", "alg", "kid", "key", "header", "claims", "bound", "line"
         ]
     );
     let (code, lines, stderr) = batch("", &[]);

@@ -5,6 +5,7 @@ mod attacks;
 mod batch;
 mod classify;
 mod decode;
+mod dpop;
 mod generated;
 mod keygen;
 mod keymaterial;

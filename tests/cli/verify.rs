@@ -623,7 +623,7 @@ fn output_contract() {
     assert_eq!(
         names,
         [
-            "valid", "reason", "message", "alg", "kid", "key", "header", "claims"
+            "valid", "reason", "message", "alg", "kid", "key", "header", "claims", "bound"
         ]
     );
     assert_eq!(
