@@ -151,10 +151,20 @@ pub enum Command {
 /// Where a token comes from: the argument, or stdin when it is absent or `-`.
 #[derive(Debug, Clone, Args)]
 pub struct TokenInput {
-    /// The token; absent or `-` reads stdin. A `Bearer ` prefix or a whole
-    /// `Authorization: Bearer …` line is accepted.
+    /// The token, or text holding it; absent or `-` reads stdin.
+    ///
+    /// The token is found in what was pasted: a `Bearer ` prefix, an `Authorization: Bearer …`
+    /// line (also as `curl -v` or a `-H '…'` argument shows it), a JSON string, an OAuth token
+    /// response, a `Cookie:`/`Set-Cookie:` line, a URL whose query or fragment holds it, or a
+    /// token wrapped over lines. An argument that is not a token but names a readable file is
+    /// read as that file. Example: jwtk decode "$(pbpaste)"
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
+
+    /// Pick the token under this name when the input holds several: a query or fragment
+    /// parameter, a JSON member or a cookie name. Example: --field id_token
+    #[arg(long, value_name = "NAME")]
+    pub field: Option<String>,
 }
 
 /// `jwtk decode`.
@@ -346,7 +356,7 @@ pub struct VerifyArgs {
 
     /// Verify one token per line of stdin; print one JSON object per line, in order, with
     /// "line": N; counts on stderr. Exit 0 when all are valid, 1 when any is not.
-    #[arg(long, conflicts_with = "token")]
+    #[arg(long, conflicts_with_all = ["token", "field"])]
     pub batch: bool,
 
     /// Worker threads for --batch (default: one per core).

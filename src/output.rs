@@ -68,6 +68,12 @@ impl Console {
         writeln!(self.err, "jwtk: {label} {}", one_line(message))
     }
 
+    /// Ask for input on stderr: `jwtk: <message>`, flushed (shown even with `--quiet`).
+    pub fn prompt(&mut self, message: &str) -> io::Result<()> {
+        writeln!(self.err, "jwtk: {message}")?;
+        self.err.flush()
+    }
+
     /// Print one compact JSON document and a newline on stdout.
     pub fn json(&mut self, value: &impl serde::Serialize) -> io::Result<()> {
         let text = serde_json::to_string(value).map_err(io::Error::other)?;

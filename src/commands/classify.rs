@@ -10,13 +10,13 @@ use crate::core::classify::{self, Classification, Confidence};
 use crate::core::inspect::inspect;
 use crate::core::size::SizeReport;
 use crate::core::time;
-use crate::core::token::{self, Jws};
+use crate::core::token::Jws;
 use crate::output::{self, Console};
 
 /// Classify one token and print the answer.
 pub fn run(args: &ClassifyArgs, console: &mut Console) -> anyhow::Result<Status> {
-    let input = read_token_input(&args.input, std::io::stdin().lock())?;
-    let jws = Jws::parse(token::extract(&input)?)?;
+    let token = read_token_input(&args.input, console)?;
+    let jws = Jws::parse(&token)?;
     let claims = jws.claims()?;
     let answer = classify::classify(&jws.header, &claims);
     let size = SizeReport::new(jws.sizes(), &claims);

@@ -11,13 +11,13 @@ use crate::core::error::Malformed;
 use crate::core::inspect::{Inspection, Lifetime, inspect};
 use crate::core::size::SizeReport;
 use crate::core::time;
-use crate::core::token::{self, Jws};
+use crate::core::token::Jws;
 use crate::output::{self, Console, Palette};
 
 /// Decode one token and print it, as a human view or as one JSON object.
 pub fn run(args: &DecodeArgs, console: &mut Console) -> anyhow::Result<Status> {
-    let input = read_token_input(&args.input, std::io::stdin().lock())?;
-    let jws = Jws::parse(token::extract(&input)?)?;
+    let token = read_token_input(&args.input, console)?;
+    let jws = Jws::parse(&token)?;
     let claims = jws.claims();
     let empty = Map::new();
     let view = View {

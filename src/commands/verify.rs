@@ -28,16 +28,9 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
     if args.batch {
         return run_batch(args, &ring, &policy, console);
     }
-    let verdict = match read_token_input(&args.input, std::io::stdin().lock()) {
-        Ok(input) => ring.verify(&input, &policy),
-        Err(err @ Error::TooLarge { .. }) => Verdict {
-            failures: vec![Failure {
-                reason: Reason::Malformed,
-                message: err.to_string(),
-            }],
-            ..Verdict::default()
-        },
-        Err(err) => return Err(err.into()),
+    let verdict = match read_token_input(&args.input, console) {
+        Ok(token) => ring.verify(&token, &policy),
+        Err(err) => unreadable_token(err)?,
     };
     report(&verdict, args, &policy, console)?;
     Ok(if verdict.is_valid() {
@@ -45,6 +38,25 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
     } else {
         Status::Rejected
     })
+}
+
+/// A token that could not be found or read whole is a `malformed` verdict; anything else
+/// (several tokens, an unreadable file) is an error of its own.
+fn unreadable_token(err: anyhow::Error) -> anyhow::Result<Verdict> {
+    match err.downcast::<Error>() {
+        Ok(err @ (Error::TooLarge { .. } | Error::Malformed(_))) => Ok(Verdict {
+            failures: vec![Failure {
+                reason: Reason::Malformed,
+                message: match err {
+                    Error::Malformed(m) => format!("{}: {}", m.part.name(), m.fault),
+                    other => other.to_string(),
+                },
+            }],
+            ..Verdict::default()
+        }),
+        Ok(other) => Err(other.into()),
+        Err(other) => Err(other),
+    }
 }
 
 /// The policy the flags describe, with `--now` resolved against the clock.

@@ -14,6 +14,7 @@ pub mod keygen;
 pub mod keys;
 pub mod keyset;
 pub mod mint;
+pub mod paste;
 pub mod size;
 pub mod time;
 pub mod token;
