@@ -8,6 +8,7 @@ mod decode;
 mod generated;
 mod keygen;
 mod mint;
+mod paste;
 mod properties;
 mod robustness;
 mod usage;
