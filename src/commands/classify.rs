@@ -23,6 +23,7 @@ pub fn run(args: &ClassifyArgs, console: &mut Console) -> anyhow::Result<Status>
     if args.json {
         console.json(&answer)?;
     } else {
+        console.out.fit(true);
         human(&answer, &claims, console)?;
         for note in inspect(&jws.header, Some(&claims), time::now())
             .times
@@ -74,23 +75,23 @@ fn human(
     let provider = answer
         .provider
         .map_or_else(|| "no provider marker".to_string(), |pr| name(&pr));
-    let headline = format!(
-        "{} token · flow {} · subject {} · {} · confidence {}",
-        name(&answer.kind),
-        name(&answer.flow),
-        subject,
+    let width = out.width();
+    let parts = [
+        format!("{} token", name(&answer.kind)),
+        format!("flow {}", name(&answer.flow)),
+        format!("subject {subject}"),
         provider,
-        name(&answer.confidence)
-    );
-    writeln!(out, "{}", p.bold(&output::one_line(&headline)))?;
-    writeln!(
-        out,
-        "{}",
-        p.paint(
-            "NOT VERIFIED: classify reads what the token says; `jwtk verify` checks it",
-            Color::Yellow
-        )
-    )?;
+        format!("confidence {}", name(&answer.confidence)),
+    ]
+    .map(|part| output::one_line(&part).into_owned());
+    for line in output::pack(&parts, " · ", width) {
+        writeln!(out, "{}", p.bold(&line))?;
+    }
+    let mut banner = "NOT VERIFIED: classify reads what the token says; `jwtk verify` checks it";
+    if width.is_some_and(|w| banner.chars().count() > w) {
+        banner = "NOT VERIFIED: read, not checked";
+    }
+    writeln!(out, "{}", p.paint(banner, Color::Yellow))?;
     writeln!(out, "evidence:")?;
     for line in &answer.evidence {
         writeln!(out, "  - {}", output::one_line(line))?;

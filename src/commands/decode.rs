@@ -70,21 +70,20 @@ impl View<'_> {
     }
 
     fn human(&self, console: &mut Console, payload: Payload) -> std::io::Result<()> {
+        console.out.fit(true);
         let p = console.out_style;
+        let width = console.out.width();
         let out = &mut console.out;
         let alg = self.jws.alg().map_or_else(
             || "no alg".to_string(),
             |a| output::one_line(a).into_owned(),
         );
-        writeln!(
-            out,
-            "{} {}",
-            p.bold(&format!("{alg} token, {} bytes", self.size.parts.total)),
-            p.paint(
-                "— NOT VERIFIED: decode only reads it; `jwtk verify` checks it",
-                Color::Yellow
-            )
-        )?;
+        let title = format!("{alg} token, {} bytes", self.size.parts.total);
+        let mut banner = "— NOT VERIFIED: decode only reads it; `jwtk verify` checks it";
+        if width.is_some_and(|w| title.chars().count() + 1 + banner.chars().count() > w) {
+            banner = "— NOT VERIFIED";
+        }
+        writeln!(out, "{} {}", p.bold(&title), p.paint(banner, Color::Yellow))?;
         writeln!(
             out,
             "\n{}\n{}",
@@ -134,13 +133,18 @@ impl View<'_> {
                 out,
                 "{}   {}",
                 p.bold("Lifetime"),
-                lifetime_bar(lifetime, p)
+                lifetime_bar(lifetime, p, width)
             )?;
         }
-        self.size_lines(out, p)
+        self.size_lines(out, p, width)
     }
 
-    fn size_lines(&self, out: &mut dyn Write, p: Palette) -> std::io::Result<()> {
+    fn size_lines(
+        &self,
+        out: &mut dyn Write,
+        p: Palette,
+        width: Option<usize>,
+    ) -> std::io::Result<()> {
         let parts = self.size.parts;
         writeln!(
             out,
@@ -151,20 +155,23 @@ impl View<'_> {
             parts.claims,
             parts.signature
         )?;
+        // Each row is the name, the bar and 18 columns of figures; narrow terminals get
+        // shorter names and bars.
+        const FIGURES: usize = 18;
+        let name_cap = width.map_or(32, |w| w.saturating_sub(FIGURES + 8).clamp(4, 32));
         let shown: Vec<_> = self.size.claims.iter().take(6).collect();
-        let width = shown
+        let names: Vec<String> = shown
             .iter()
-            .map(|c| c.name.chars().count().min(32))
-            .max()
-            .unwrap_or(0);
-        for claim in shown {
+            .map(|c| output::cut(&output::one_line(&c.name), name_cap))
+            .collect();
+        let name_width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+        let bar_width = width.map_or(20, |w| w.saturating_sub(name_width + FIGURES).clamp(4, 20));
+        for (claim, name) in shown.iter().zip(&names) {
             let share = claim.bytes as f64 / parts.claims.max(1) as f64;
-            let name: String = claim.name.chars().take(32).collect();
             writeln!(
                 out,
-                "  {:width$}  {} {:>6} B {:>3.0}%",
-                output::one_line(&name),
-                p.paint(&output::bar(share, 20), Color::Cyan),
+                "  {name:name_width$}  {} {:>6} B {:>3.0}%",
+                p.paint(&output::bar(share, bar_width), Color::Cyan),
                 claim.bytes,
                 (share * 100.0).min(100.0),
             )?;
@@ -175,30 +182,32 @@ impl View<'_> {
 
 /// `├──────●──────────┤  issued 5m ago · expires in 10m`, with the marker outside the bar
 /// when now is before the start or after the end.
-fn lifetime_bar(life: Lifetime, p: Palette) -> String {
-    const WIDTH: usize = 24;
+fn lifetime_bar(life: Lifetime, p: Palette, width: Option<usize>) -> String {
     let now = life.now as f64;
     let status = format!(
         "starts {} · ends {}",
         time::relative(life.start, life.now),
         time::relative(life.end, life.now)
     );
+    // "Lifetime   " (11 columns), the bar with its ends and marker (4), two spaces, status.
+    let room = width.map_or(24, |w| w.saturating_sub(17 + status.chars().count()));
+    let bar_width = room.clamp(6, 24);
     if life.end <= life.start {
         return status;
     }
     let fraction = (now - life.start) / (life.end - life.start);
     let line = |n: usize| "─".repeat(n);
     let bar = if fraction < 0.0 {
-        format!("{} ├{}┤", p.paint("●", Color::Yellow), line(WIDTH))
+        format!("{} ├{}┤", p.paint("●", Color::Yellow), line(bar_width))
     } else if fraction > 1.0 {
-        format!("├{}┤ {}", line(WIDTH), p.paint("●", Color::Red))
+        format!("├{}┤ {}", line(bar_width), p.paint("●", Color::Red))
     } else {
-        let at = ((fraction * WIDTH as f64) as usize).min(WIDTH - 1);
+        let at = ((fraction * bar_width as f64) as usize).min(bar_width - 1);
         format!(
             "├{}{}{}┤",
             line(at),
             p.paint("●", Color::Green),
-            line(WIDTH - at - 1)
+            line(bar_width - at - 1)
         )
     };
     format!("{bar}  {status}")

@@ -120,6 +120,7 @@ fn report(
         return console.json(&VerdictJson::new(verdict, policy, None));
     }
     if verdict.is_valid() {
+        console.out.fit(true);
         let label = console.out_style.paint("valid:", Color::Green);
         return writeln!(
             console.out,

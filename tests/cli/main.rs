@@ -5,6 +5,7 @@ mod attacks;
 mod batch;
 mod classify;
 mod decode;
+mod display;
 mod generated;
 mod keygen;
 mod mint;
