@@ -300,9 +300,14 @@ pub struct MintArgs {
     #[arg(long, value_name = "TYP", default_value = "JWT")]
     pub typ: String,
 
-    /// Refuse (exit 1) to print a token larger than this many bytes.
+    /// Refuse (exit 1) to print a token larger than this many bytes. Example: --max-size 4096
     #[arg(long, value_name = "BYTES")]
     pub max_size: Option<usize>,
+
+    /// Print one JSON object instead of the bare token: token, header, claims, exp, kid.
+    /// Example: jwtk mint --key k.pem --json | jq -r .token
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `jwtk verify`.

@@ -8,8 +8,7 @@ use serde_json::{Map, Value};
 use crate::cli::DecodeArgs;
 use crate::commands::{Status, read_token_input};
 use crate::core::error::Malformed;
-use crate::core::inspect::{Inspection, Lifetime, inspect};
-use crate::core::size::SizeReport;
+use crate::core::inspect::{Lifetime, Review};
 use crate::core::time;
 use crate::core::token::Jws;
 use crate::output::{self, Console, Palette};
@@ -19,10 +18,8 @@ pub fn run(args: &DecodeArgs, console: &mut Console) -> anyhow::Result<Status> {
     let token = read_token_input(&args.input, console)?;
     let jws = Jws::parse(&token)?;
     let claims = jws.claims();
-    let empty = Map::new();
     let view = View {
-        inspection: inspect(&jws.header, claims.as_ref().ok(), time::now()),
-        size: SizeReport::new(jws.sizes(), claims.as_ref().unwrap_or(&empty)),
+        review: Review::new(&jws.header, claims.as_ref().ok(), jws.sizes(), time::now()),
         jws: &jws,
     };
     match (&claims, args.json) {
@@ -48,15 +45,12 @@ enum Payload<'a> {
 
 struct View<'a> {
     jws: &'a Jws<'a>,
-    inspection: Inspection,
-    size: SizeReport,
+    review: Review,
 }
 
 impl View<'_> {
     fn warnings(&self) -> Vec<String> {
-        let mut all = self.inspection.warnings.clone();
-        all.extend(self.size.warnings());
-        all
+        self.review.warnings()
     }
 
     fn json(&self, claims: &Map<String, Value>) -> Value {
@@ -64,7 +58,7 @@ impl View<'_> {
             "header": self.jws.header,
             "claims": claims,
             "signature": self.jws.segments.signature,
-            "size": self.size.parts,
+            "size": self.review.size.parts,
             "warnings": self.warnings(),
         })
     }
@@ -78,7 +72,7 @@ impl View<'_> {
             || "no alg".to_string(),
             |a| output::one_line(a).into_owned(),
         );
-        let title = format!("{alg} token, {} bytes", self.size.parts.total);
+        let title = format!("{alg} token, {} bytes", self.review.size.parts.total);
         let mut banner = "— NOT VERIFIED: decode only reads it; `jwtk verify` checks it";
         if width.is_some_and(|w| title.chars().count() + 1 + banner.chars().count() > w) {
             banner = "— NOT VERIFIED";
@@ -93,7 +87,12 @@ impl View<'_> {
         match payload {
             Payload::Claims(claims) => {
                 let notes = |name: &str| {
-                    let note = self.inspection.times.iter().find(|t| t.claim == name)?;
+                    let note = self
+                        .review
+                        .inspection
+                        .times
+                        .iter()
+                        .find(|t| t.claim == name)?;
                     Some(format!("{}, {}", note.utc, note.status))
                 };
                 writeln!(
@@ -128,7 +127,7 @@ impl View<'_> {
             self.jws.signature.len(),
             p.dim(&shown)
         )?;
-        if let Some(lifetime) = self.inspection.lifetime {
+        if let Some(lifetime) = self.review.inspection.lifetime {
             writeln!(
                 out,
                 "{}   {}",
@@ -145,7 +144,7 @@ impl View<'_> {
         p: Palette,
         width: Option<usize>,
     ) -> std::io::Result<()> {
-        let parts = self.size.parts;
+        let parts = self.review.size.parts;
         writeln!(
             out,
             "{}       {} bytes: header {} · claims {} · signature {} · dots 2",
@@ -159,7 +158,7 @@ impl View<'_> {
         // shorter names and bars.
         const FIGURES: usize = 18;
         let name_cap = width.map_or(32, |w| w.saturating_sub(FIGURES + 8).clamp(4, 32));
-        let shown: Vec<_> = self.size.claims.iter().take(6).collect();
+        let shown: Vec<_> = self.review.size.claims.iter().take(6).collect();
         let names: Vec<String> = shown
             .iter()
             .map(|c| output::cut(&output::one_line(&c.name), name_cap))

@@ -9,6 +9,7 @@ mod display;
 mod generated;
 mod keygen;
 mod mint;
+mod mint_checks;
 mod paste;
 mod properties;
 mod robustness;
