@@ -176,6 +176,10 @@ pub struct DecodeArgs {
     /// Print one JSON object: header, claims, signature, sizes and warnings.
     #[arg(long)]
     pub json: bool,
+    /// Show times in the local time zone too, beside UTC (from TZ, else the system's zone).
+    /// Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"
+    #[arg(long)]
+    pub local: bool,
 }
 
 /// Where key material comes from (`mint`, `verify`).
@@ -371,6 +375,10 @@ pub struct VerifyArgs {
     /// Print one JSON object: valid, reason, message, alg, kid, header, claims.
     #[arg(long)]
     pub json: bool,
+    /// Show times in the local time zone too, beside UTC (from TZ, else the system's zone).
+    /// Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"
+    #[arg(long)]
+    pub local: bool,
 }
 
 /// `jwtk keygen`.
@@ -521,6 +529,10 @@ pub struct ClassifyArgs {
     /// Exit 1 when the answer has low confidence or conflicts.
     #[arg(long)]
     pub strict: bool,
+    /// Show times in the local time zone too, beside UTC (from TZ, else the system's zone).
+    /// Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"
+    #[arg(long)]
+    pub local: bool,
 }
 
 /// `jwtk completions`.

@@ -33,7 +33,11 @@ pub fn run(args: &ClassifyArgs, console: &mut Console) -> anyhow::Result<Status>
             writeln!(
                 console.out,
                 "time: {}",
-                output::one_line(&format!("{} ({})", note.status, note.utc))
+                output::one_line(&format!(
+                    "{} ({})",
+                    note.status,
+                    time::format_at(note.at, args.local)
+                ))
             )?;
         }
         let p = size.parts;

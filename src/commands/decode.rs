@@ -25,8 +25,8 @@ pub fn run(args: &DecodeArgs, console: &mut Console) -> anyhow::Result<Status> {
     match (&claims, args.json) {
         (Ok(claims), true) => console.json(&view.json(claims))?,
         (Err(_), true) => {}
-        (Ok(claims), false) => view.human(console, Payload::Claims(claims))?,
-        (Err(_), false) => view.human(console, Payload::Other(&jws.payload))?,
+        (Ok(claims), false) => view.human(console, Payload::Claims(claims), args.local)?,
+        (Err(_), false) => view.human(console, Payload::Other(&jws.payload), args.local)?,
     }
     if !args.json {
         for warning in view.warnings() {
@@ -63,7 +63,7 @@ impl View<'_> {
         })
     }
 
-    fn human(&self, console: &mut Console, payload: Payload) -> std::io::Result<()> {
+    fn human(&self, console: &mut Console, payload: Payload, local: bool) -> std::io::Result<()> {
         console.out.fit(true);
         let p = console.out_style;
         let width = console.out.width();
@@ -93,7 +93,11 @@ impl View<'_> {
                         .times
                         .iter()
                         .find(|t| t.claim == name)?;
-                    Some(format!("{}, {}", note.utc, note.status))
+                    Some(format!(
+                        "{}, {}",
+                        time::format_at(note.at, local),
+                        note.status
+                    ))
                 };
                 writeln!(
                     out,

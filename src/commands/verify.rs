@@ -94,7 +94,7 @@ impl<'a> VerdictJson<'a> {
             valid: verdict.is_valid(),
             reason: verdict.reason(),
             message: if verdict.is_valid() {
-                valid_line(verdict, policy)
+                valid_line(verdict, policy, false)
             } else {
                 verdict.message()
             },
@@ -125,7 +125,7 @@ fn report(
         return writeln!(
             console.out,
             "{label} {}",
-            output::one_line(&valid_line(verdict, policy))
+            output::one_line(&valid_line(verdict, policy, args.local))
         );
     }
     let label = console.err_style.paint("invalid:", Color::Red);
@@ -137,7 +137,7 @@ fn report(
 }
 
 /// `HS256 signature by kid "a", expires in 14m (…); audience not checked (no --aud)`.
-fn valid_line(verdict: &Verdict, policy: &Policy) -> String {
+fn valid_line(verdict: &Verdict, policy: &Policy, local: bool) -> String {
     let alg = verdict.alg.as_deref().unwrap_or("?");
     let key = verdict.key.as_deref().unwrap_or("?");
     let exp = verdict
@@ -145,11 +145,19 @@ fn valid_line(verdict: &Verdict, policy: &Policy) -> String {
         .as_ref()
         .and_then(|c| c.get("exp"))
         .and_then(Value::as_f64);
+    let when = |at: f64| time::format_at(at, local);
     let expiry = match exp {
+        // Accepted only thanks to --leeway: say so rather than "expires 3h ago".
+        Some(exp) if exp <= policy.now as f64 => format!(
+            "expired {}, within the {} leeway ({})",
+            time::relative(exp, policy.now),
+            time::format_span(policy.leeway as f64),
+            when(exp)
+        ),
         Some(exp) => format!(
             "expires {} ({})",
             time::relative(exp, policy.now),
-            time::format_utc(exp)
+            when(exp)
         ),
         None => "never expires (no exp)".to_string(),
     };

@@ -76,6 +76,11 @@ fn classify(err: serde_json::Error) -> JsonError {
 
 const DUPLICATE_MARK: &str = "\u{0}duplicate:";
 
+/// How serde_json (with `arbitrary_precision`, so that claims keep every number exactly as
+/// written: 2^64+1 stays 18446744073709551617) hands a number to a visitor: a one-member map
+/// under this name, its value the number's text.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
 /// A `DeserializeSeed` that builds a `Value` and refuses duplicate object member names.
 struct StrictValue;
 
@@ -135,6 +140,14 @@ impl<'de> Visitor<'de> for StrictValue {
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut map = Map::new();
         while let Some(name) = access.next_key::<String>()? {
+            if map.is_empty() && name == NUMBER_TOKEN {
+                // A number, handed over as its text: keep it exactly as written.
+                let text = access.next_value::<String>()?;
+                return text
+                    .parse::<Number>()
+                    .map(Value::Number)
+                    .map_err(de::Error::custom);
+            }
             if map.contains_key(&name) {
                 let shown: String = name.chars().take(64).collect();
                 return Err(de::Error::custom(format_args!("{DUPLICATE_MARK}{shown}")));
@@ -201,5 +214,17 @@ mod tests {
         let map = parse_object(br#"{"exp":1e300,"n":18446744073709551616}"#).unwrap();
         assert!(map["exp"].as_f64().unwrap() > 1e299);
         assert!(map["n"].as_f64().is_some());
+    }
+
+    #[test]
+    fn numbers_keep_their_text() {
+        let text = r#"{"a":18446744073709551617,"b":1180591620717411303424,"c":-12345678901234567890123,"d":1.0,"e":1e+2,"f":0.1000000000000000000001,"g":[3],"h":{"i":-0}}"#;
+        let map = parse_object(text.as_bytes()).unwrap();
+        assert_eq!(serde_json::to_string(&map).unwrap(), text);
+        assert_eq!(map["b"].as_f64(), Some(1180591620717411303424.0));
+        assert!(matches!(
+            parse_value(b"1e999"),
+            Ok(Value::Number(_)) | Err(_)
+        ));
     }
 }

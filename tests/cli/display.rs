@@ -279,3 +279,81 @@ fn pipes_files_json_and_tokens_are_never_cut() {
         "{minted}"
     );
 }
+
+#[test]
+fn leeway_says_expired_within_the_leeway() {
+    let key = fixture("keys/secret-newline.txt");
+    let minted = jwtk()
+        .arg("mint")
+        .arg("--key")
+        .arg(&key)
+        .args(["--iat", "-5h", "--exp", "-3h"])
+        .output()
+        .unwrap();
+    let t = String::from_utf8(minted.stdout).unwrap();
+    let verify = |extra: &[&str]| {
+        jwtk()
+            .arg("verify")
+            .arg("--key")
+            .arg(&key)
+            .args(["--alg", "HS256", "--leeway", "4h"])
+            .args(extra)
+            .arg(t.trim())
+            .output()
+            .unwrap()
+    };
+    let out = verify(&[]);
+    assert_eq!(out.status.code(), Some(0));
+    let line = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        line.contains("expired 3h ago, within the 4h leeway"),
+        "{line}"
+    );
+    assert!(!line.contains("expires"), "{line}");
+    let doc = json_stdout(&verify(&["--json"]));
+    assert!(
+        doc["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired 3h ago, within the 4h leeway"),
+        "{doc}"
+    );
+}
+
+#[test]
+fn local_shows_the_local_time_beside_utc() {
+    if !std::path::Path::new("/usr/share/zoneinfo/Europe/Paris").exists() {
+        return; // no time zone database here: nothing to compare with
+    }
+    let t = super::vector("rfc7515-A.1-HS256");
+    let run = |args: &[&str]| {
+        let out = jwtk()
+            .env("TZ", "Europe/Paris")
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // RFC 7515 A.1's exp, 1300819380, is 2011-03-22T18:43:00Z: 19:43 in Paris (CET).
+    let decode = run(&["decode", "--local", &t]);
+    assert!(
+        decode.contains("2011-03-22T18:43:00Z = 2011-03-22 19:43:00 CET"),
+        "{decode}"
+    );
+    assert!(!run(&["decode", &t]).contains("CET"), "only with --local");
+    let classify = run(&["classify", "--local", &t]);
+    assert!(classify.contains("2011-03-22 19:43:00 CET"), "{classify}");
+    let key = fixture("rfc/rfc7515-A.1-HS256/key.jwk.json")
+        .display()
+        .to_string();
+    let verify = run(&[
+        "verify",
+        "--local",
+        "--key",
+        &key,
+        "--now",
+        "1300819300",
+        &t,
+    ]);
+    assert!(verify.contains("2011-03-22 19:43:00 CET"), "{verify}");
+}

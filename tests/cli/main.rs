@@ -10,6 +10,7 @@ mod generated;
 mod keygen;
 mod mint;
 mod mint_checks;
+mod numbers;
 mod paste;
 mod properties;
 mod robustness;
