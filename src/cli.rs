@@ -12,9 +12,10 @@ use crate::core::time::{Duration, When};
 
 /// A JSON Web Token toolkit: decode, mint, verify, generate keys and classify tokens.
 ///
-/// jwtk reads tokens from an argument or stdin (a `Bearer …` or `Authorization: Bearer …`
-/// line is fine), never takes a secret on the command line, prints results on stdout and
-/// everything else on stderr.
+/// jwtk reads tokens from an argument, a file or stdin and finds them in what was pasted (a
+/// `Bearer` or `Authorization` line, curl output, JSON, an OAuth token response, a cookie, a
+/// URL, a wrapped token), never takes a secret on the command line, prints results on stdout
+/// and everything else on stderr. Human output is escaped and fits the terminal's width.
 ///
 /// Exit codes: 0 success (for verify: the token is valid); 1 the token was rejected
 /// (malformed, bad signature, expired, …); 2 usage error; 3 key, file or environment problem.
@@ -43,6 +44,8 @@ pub enum Command {
     /// 8 KiB). Nothing is verified: use `jwtk verify` for that.
     ///
     /// Exit 0 when the token is well-formed (even if expired), 1 when it is malformed.
+    /// --json prints {"header","claims","signature","size":{"total","header","claims",
+    /// "signature"},"warnings"}. Numbers are shown exactly as the token writes them.
     ///
     /// Examples:
     ///   jwtk decode eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln…
@@ -81,7 +84,8 @@ pub enum Command {
     /// prints `jwtk: invalid: …` on stderr with every failed check and exits 1; the reason
     /// codes are malformed, unsupported, alg_not_allowed, no_matching_key, bad_signature,
     /// expired, not_yet_valid, missing_claim, wrong_issuer, wrong_audience, wrong_subject,
-    /// wrong_type. Key and file problems exit 3.
+    /// wrong_type. Key and file problems exit 3. --json prints {"valid","reason","message",
+    /// "alg","kid","header","claims"} (header and claims null unless the signature verified).
     ///
     /// Examples:
     ///   jwtk verify --key issuer.pub.pem --iss https://auth.example.com --aud api "$TOKEN"
