@@ -139,15 +139,19 @@ impl<'de> Visitor<'de> for StrictValue {
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut map = Map::new();
-        while let Some(name) = access.next_key::<String>()? {
-            if map.is_empty() && name == NUMBER_TOKEN {
+        while let Some(key) = access.next_key_seed(KeySeed)? {
+            let name = match key {
                 // A number, handed over as its text: keep it exactly as written.
-                let text = access.next_value::<String>()?;
-                return text
-                    .parse::<Number>()
-                    .map(Value::Number)
-                    .map_err(de::Error::custom);
-            }
+                Key::Number if map.is_empty() => {
+                    let text = access.next_value::<String>()?;
+                    return text
+                        .parse::<Number>()
+                        .map(Value::Number)
+                        .map_err(de::Error::custom);
+                }
+                Key::Number => NUMBER_TOKEN.to_string(),
+                Key::Name(name) => name,
+            };
             if map.contains_key(&name) {
                 let shown: String = name.chars().take(64).collect();
                 return Err(de::Error::custom(format_args!("{DUPLICATE_MARK}{shown}")));
@@ -156,6 +160,45 @@ impl<'de> Visitor<'de> for StrictValue {
             map.insert(name, value);
         }
         Ok(Value::Object(map))
+    }
+}
+
+/// An object member name, or serde_json's marker for a number (recognised without
+/// allocating: `--batch` reads two numbers or more per token).
+enum Key {
+    Number,
+    Name(String),
+}
+
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+        Ok(match v {
+            NUMBER_TOKEN => Key::Number,
+            name => Key::Name(name.to_owned()),
+        })
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Key, E> {
+        Ok(match v.as_str() {
+            NUMBER_TOKEN => Key::Number,
+            _ => Key::Name(v),
+        })
     }
 }
 
