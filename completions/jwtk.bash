@@ -137,12 +137,16 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__classify)
-            opts="-h -V --json --strict --color --help --version"
+            opts="-h -V --field --json --strict --local --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -173,12 +177,16 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__decode)
-            opts="-h -V --json --color --help --version"
+            opts="-h -V --field --json --local --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -770,7 +778,7 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__mint)
-            opts="-k -c -h -V --key --key-env --key-prompt --secret-encoding --kid --alg --sub --iss --aud --jti --claim --claims --exp --no-exp --nbf --iat --no-iat --header --typ --max-size --color --help --version"
+            opts="-k -c -h -V --key --key-env --key-prompt --secret-encoding --kid --alg --sub --iss --aud --jti --claim --claims --exp --no-exp --nbf --iat --no-iat --header --typ --max-size --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -897,12 +905,16 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__verify)
-            opts="-k -q -h -V --key --key-env --key-prompt --secret-encoding --kid --jwks --issuer --cacert --timeout --offline --refresh --alg --iss --aud --sub --typ --require --leeway --now --allow-no-exp --quiet --batch --jobs --json --dpop --htm --htu --dpop-alg --dpop-max-age --dpop-nonce --color --help --version"
+            opts="-k -q -h -V --field --key --key-env --key-prompt --secret-encoding --kid --jwks --issuer --cacert --timeout --offline --refresh --alg --iss --aud --sub --typ --require --leeway --now --allow-no-exp --quiet --batch --jobs --json --local --dpop --htm --htu --dpop-alg --dpop-max-age --dpop-nonce --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --key)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then

@@ -34,8 +34,10 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jwtk;decode'= {
+            cand --field 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token'
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
             cand --json 'Print one JSON object: header, claims, signature, sizes and warnings'
+            cand --local 'Show times in the local time zone too, beside UTC (from TZ, else the system''s zone). Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -60,17 +62,19 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --iat 'Issued at (default now)'
             cand --header 'A header parameter: NAME=VALUE or NAME:=JSON. Repeatable'
             cand --typ 'The header typ (default JWT; an empty value leaves typ out)'
-            cand --max-size 'Refuse (exit 1) to print a token larger than this many bytes'
+            cand --max-size 'Refuse (exit 1) to print a token larger than this many bytes. Example: --max-size 4096'
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
             cand --key-prompt 'Type an HMAC secret at the terminal (not echoed)'
             cand --no-exp 'Make a token that never expires (with a warning)'
             cand --no-iat 'Leave out iat'
+            cand --json 'Print one JSON object instead of the bare token: token, header, claims, exp, kid. Example: jwtk mint --key k.pem --json | jq -r .token'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'jwtk;verify'= {
+            cand --field 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token'
             cand -k 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
             cand --key 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
             cand --key-env 'Read the key material from environment variable VAR'
@@ -104,6 +108,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --quiet 'Print nothing; the exit code says it all'
             cand --batch 'Verify one token per line of stdin; print one JSON object per line, in order, with "line": N; counts on stderr. Exit 0 when all are valid, 1 when any is not'
             cand --json 'Print one JSON object: valid, reason, message, alg, kid, key, header, claims'
+            cand --local 'Show times in the local time zone too, beside UTC (from TZ, else the system''s zone). Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -193,9 +198,11 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         &'jwtk;keyset;help;help'= {
         }
         &'jwtk;classify'= {
+            cand --field 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token'
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
             cand --json 'Print one JSON object: kind, flow, subject, provider, confidence, evidence, conflicts'
             cand --strict 'Exit 1 when the answer has low confidence or conflicts'
+            cand --local 'Show times in the local time zone too, beside UTC (from TZ, else the system''s zone). Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

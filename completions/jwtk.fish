@@ -38,10 +38,12 @@ complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "classify" -d 'Say what ki
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "dpop" -d 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "completions" -d 'Print a shell completion script.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtk -n "__fish_jwtk_using_subcommand decode" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand decode" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c jwtk -n "__fish_jwtk_using_subcommand decode" -l json -d 'Print one JSON object: header, claims, signature, sizes and warnings'
+complete -c jwtk -n "__fish_jwtk_using_subcommand decode" -l local -d 'Show times in the local time zone too, beside UTC (from TZ, else the system\'s zone). Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"'
 complete -c jwtk -n "__fish_jwtk_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand decode" -s V -l version -d 'Print version'
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content' -r -F
@@ -76,15 +78,17 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l nbf -d 'Not valid bef
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l iat -d 'Issued at (default now)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l header -d 'A header parameter: NAME=VALUE or NAME:=JSON. Repeatable' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l typ -d 'The header typ (default JWT; an empty value leaves typ out)' -r
-complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l max-size -d 'Refuse (exit 1) to print a token larger than this many bytes' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l max-size -d 'Refuse (exit 1) to print a token larger than this many bytes. Example: --max-size 4096' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l key-prompt -d 'Type an HMAC secret at the terminal (not echoed)'
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l no-exp -d 'Make a token that never expires (with a warning)'
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l no-iat -d 'Leave out iat'
+complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l json -d 'Print one JSON object instead of the bare token: token, header, claims, exp, kid. Example: jwtk mint --key k.pem --json | jq -r .token'
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -s V -l version -d 'Print version'
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l key-env -d 'Read the key material from environment variable VAR' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l secret-encoding -d 'How a raw secret\'s text becomes bytes (default: the bytes as they are)' -r -f -a "utf8\t'The bytes, which must be UTF-8 text'
@@ -147,6 +151,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l allow-no-exp -d 'Ac
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s q -l quiet -d 'Print nothing; the exit code says it all'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l batch -d 'Verify one token per line of stdin; print one JSON object per line, in order, with "line": N; counts on stderr. Exit 0 when all are valid, 1 when any is not'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l json -d 'Print one JSON object: valid, reason, message, alg, kid, key, header, claims'
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l local -d 'Show times in the local time zone too, beside UTC (from TZ, else the system\'s zone). Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l type -d 'The kind of key (default: the one --alg needs)' -r -f -a "hmac\t'A shared secret for HS256/384/512'
@@ -228,11 +233,13 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcom
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "fetch" -d 'Save an issuer\'s published public keys to a file, to pin them or use them offline.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "retire" -d 'Remove one key, keeping the others untouched.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -l json -d 'Print one JSON object: kind, flow, subject, provider, confidence, evidence, conflicts'
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -l strict -d 'Exit 1 when the answer has low confidence or conflicts'
+complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -l local -d 'Show times in the local time zone too, beside UTC (from TZ, else the system\'s zone). Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"'
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -s V -l version -d 'Print version'
 complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content' -r -F

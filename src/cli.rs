@@ -13,9 +13,10 @@ use crate::core::time::{Duration, When};
 
 /// A JSON Web Token toolkit: decode, mint, verify, generate keys and classify tokens.
 ///
-/// jwtk reads tokens from an argument or stdin (a `Bearer …` or `Authorization: Bearer …`
-/// line is fine), never takes a secret on the command line, prints results on stdout and
-/// everything else on stderr.
+/// jwtk reads tokens from an argument, a file or stdin and finds them in what was pasted (a
+/// `Bearer` or `Authorization` line, curl output, JSON, an OAuth token response, a cookie, a
+/// URL, a wrapped token), never takes a secret on the command line, prints results on stdout
+/// and everything else on stderr. Human output is escaped and fits the terminal's width.
 ///
 /// Exit codes: 0 success (for verify: the token is valid); 1 the token was rejected
 /// (malformed, bad signature, expired, …); 2 usage error; 3 key, file or environment problem.
@@ -44,6 +45,8 @@ pub enum Command {
     /// 8 KiB). Nothing is verified: use `jwtk verify` for that.
     ///
     /// Exit 0 when the token is well-formed (even if expired), 1 when it is malformed.
+    /// --json prints {"header","claims","signature","size":{"total","header","claims",
+    /// "signature"},"warnings"}. Numbers are shown exactly as the token writes them.
     ///
     /// Examples:
     ///   jwtk decode eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln…
@@ -82,7 +85,8 @@ pub enum Command {
     /// prints `jwtk: invalid: …` on stderr with every failed check and exits 1; the reason
     /// codes are malformed, unsupported, alg_not_allowed, no_matching_key, bad_signature,
     /// expired, not_yet_valid, missing_claim, wrong_issuer, wrong_audience, wrong_subject,
-    /// wrong_type. Key and file problems exit 3.
+    /// wrong_type. Key and file problems exit 3. --json prints {"valid","reason","message",
+    /// "alg","kid","header","claims"} (header and claims null unless the signature verified).
     ///
     /// Remote keys: --jwks URL fetches a JWKS over HTTPS, --issuer URL finds it by OIDC
     /// discovery (and requires iss = URL). Copies are cached under $XDG_CACHE_HOME/jwtk (else
@@ -178,10 +182,20 @@ pub enum Command {
 /// Where a token comes from: the argument, or stdin when it is absent or `-`.
 #[derive(Debug, Clone, Args)]
 pub struct TokenInput {
-    /// The token; absent or `-` reads stdin. A `Bearer ` prefix or a whole
-    /// `Authorization: Bearer …` line is accepted.
+    /// The token, or text holding it; absent or `-` reads stdin.
+    ///
+    /// The token is found in what was pasted: a `Bearer ` prefix, an `Authorization: Bearer …`
+    /// line (also as `curl -v` or a `-H '…'` argument shows it), a JSON string, an OAuth token
+    /// response, a `Cookie:`/`Set-Cookie:` line, a URL whose query or fragment holds it, or a
+    /// token wrapped over lines. An argument that is not a token but names a readable file is
+    /// read as that file. Example: jwtk decode "$(pbpaste)"
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
+
+    /// Pick the token under this name when the input holds several: a query or fragment
+    /// parameter, a JSON member or a cookie name. Example: --field id_token
+    #[arg(long, value_name = "NAME")]
+    pub field: Option<String>,
 }
 
 /// `jwtk decode`.
@@ -193,6 +207,10 @@ pub struct DecodeArgs {
     /// Print one JSON object: header, claims, signature, sizes and warnings.
     #[arg(long)]
     pub json: bool,
+    /// Show times in the local time zone too, beside UTC (from TZ, else the system's zone).
+    /// Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"
+    #[arg(long)]
+    pub local: bool,
 }
 
 /// Where key material comes from (`mint`, `verify`).
@@ -332,9 +350,14 @@ pub struct MintArgs {
     #[arg(long, value_name = "TYP", default_value = "JWT")]
     pub typ: String,
 
-    /// Refuse (exit 1) to print a token larger than this many bytes.
+    /// Refuse (exit 1) to print a token larger than this many bytes. Example: --max-size 4096
     #[arg(long, value_name = "BYTES")]
     pub max_size: Option<usize>,
+
+    /// Print one JSON object instead of the bare token: token, header, claims, exp, kid.
+    /// Example: jwtk mint --key k.pem --json | jq -r .token
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `jwtk verify`.
@@ -404,7 +427,7 @@ pub struct VerifyArgs {
 
     /// Verify one token per line of stdin; print one JSON object per line, in order, with
     /// "line": N; counts on stderr. Exit 0 when all are valid, 1 when any is not.
-    #[arg(long, conflicts_with = "token")]
+    #[arg(long, conflicts_with_all = ["token", "field"])]
     pub batch: bool,
 
     /// Worker threads for --batch (default: one per core).
@@ -414,6 +437,11 @@ pub struct VerifyArgs {
     /// Print one JSON object: valid, reason, message, alg, kid, key, header, claims.
     #[arg(long)]
     pub json: bool,
+
+    /// Show times in the local time zone too, beside UTC (from TZ, else the system's zone).
+    /// Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"
+    #[arg(long)]
+    pub local: bool,
 
     #[command(flatten)]
     pub dpop: DpopCheckArgs,
@@ -693,6 +721,10 @@ pub struct ClassifyArgs {
     /// Exit 1 when the answer has low confidence or conflicts.
     #[arg(long)]
     pub strict: bool,
+    /// Show times in the local time zone too, beside UTC (from TZ, else the system's zone).
+    /// Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"
+    #[arg(long)]
+    pub local: bool,
 }
 
 /// `jwtk completions`.

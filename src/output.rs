@@ -12,10 +12,11 @@ use crate::cli::ColorChoice;
 
 /// The two output streams a command writes to, each with its own colour decision.
 pub struct Console {
-    /// Results: tokens, decoded views, JSON.
-    pub out: Box<dyn Write>,
-    /// Diagnostics: errors, warnings, notes, progress.
-    pub err: Box<dyn Write>,
+    /// Results: tokens, decoded views, JSON. Cut to the terminal's width only once a human
+    /// view asks for it ([`Fitted::fit`]): tokens, keys and JSON are never cut.
+    pub out: Fitted,
+    /// Diagnostics: errors, warnings, notes, progress; cut to the terminal's width.
+    pub err: Fitted,
     /// Styling for `out`.
     pub out_style: Palette,
     /// Styling for `err`.
@@ -44,8 +45,15 @@ impl Console {
             out_style: decide(io::stdout().is_terminal()),
             err_style: decide(io::stderr().is_terminal()),
             err_is_terminal: io::stderr().is_terminal(),
-            out: Box::new(io::BufWriter::new(io::stdout())),
-            err: Box::new(io::stderr()),
+            out: Fitted::new(
+                Box::new(io::BufWriter::new(io::stdout())),
+                terminal_width(&io::stdout()),
+            ),
+            err: {
+                let mut err = Fitted::new(Box::new(io::stderr()), terminal_width(&io::stderr()));
+                err.fit(true);
+                err
+            },
             quiet: false,
         }
     }
@@ -68,11 +76,181 @@ impl Console {
         writeln!(self.err, "jwtk: {label} {}", one_line(message))
     }
 
+    /// Ask for input on stderr: `jwtk: <message>`, flushed (shown even with `--quiet`).
+    pub fn prompt(&mut self, message: &str) -> io::Result<()> {
+        writeln!(self.err, "jwtk: {message}")?;
+        self.err.flush()
+    }
+
     /// Print one compact JSON document and a newline on stdout.
     pub fn json(&mut self, value: &impl serde::Serialize) -> io::Result<()> {
         let text = serde_json::to_string(value).map_err(io::Error::other)?;
         writeln!(self.out, "{}", json_safe(&text))
     }
+}
+
+/// The width lines on `stream` must fit: `COLUMNS` when set, else the terminal's own; `None`
+/// when the stream is not a terminal (pipes and files are never cut).
+pub fn terminal_width(stream: &(impl IsTerminal + std::os::fd::AsFd)) -> Option<usize> {
+    if !stream.is_terminal() {
+        return None;
+    }
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok());
+    columns
+        .or_else(|| terminal_size::terminal_size_of(stream).map(|(w, _)| usize::from(w.0)))
+        .filter(|&w| w > 0)
+}
+
+/// An output stream that can cut every line to a width with `…`, so nothing wraps on a
+/// terminal. Colour sequences take no room, wide characters two columns; `\r` starts over.
+pub struct Fitted {
+    inner: Box<dyn Write>,
+    /// The terminal's width, when the stream is one.
+    terminal: Option<usize>,
+    /// Whether lines are cut now.
+    active: bool,
+    /// The part of a line not yet written.
+    pending: Vec<u8>,
+}
+
+impl Fitted {
+    /// Wrap `inner`, a terminal `terminal` columns wide (`None`: not a terminal). Lines are
+    /// not cut until [`Fitted::fit`] says so.
+    pub fn new(inner: Box<dyn Write>, terminal: Option<usize>) -> Self {
+        Fitted {
+            inner,
+            terminal,
+            active: false,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Start (or stop) cutting lines; a human view turns this on, JSON and tokens never do.
+    pub fn fit(&mut self, on: bool) {
+        let _ = self.write_pending();
+        self.active = on;
+    }
+
+    /// The width lines are cut to now, if any.
+    pub fn width(&self) -> Option<usize> {
+        self.terminal.filter(|_| self.active)
+    }
+
+    fn write_pending(&mut self) -> io::Result<()> {
+        if !self.pending.is_empty() {
+            let line = std::mem::take(&mut self.pending);
+            let width = self.width().unwrap_or(usize::MAX);
+            self.inner.write_all(&fit_line(&line, width))?;
+        }
+        Ok(())
+    }
+}
+
+impl Write for Fitted {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let Some(width) = self.width() else {
+            return self.inner.write(buf);
+        };
+        self.pending.extend_from_slice(buf);
+        while let Some(end) = self.pending.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = self.pending.drain(..=end).collect();
+            self.inner.write_all(&fit_line(&line[..end], width))?;
+            self.inner.write_all(b"\n")?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.write_pending()?;
+        self.inner.flush()
+    }
+}
+
+/// One line cut to `width` columns, each `\r`-separated piece on its own.
+fn fit_line(line: &[u8], width: usize) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(line) else {
+        return line.to_vec();
+    };
+    let pieces: Vec<String> = text.split('\r').map(|p| cut(p, width)).collect();
+    pieces.join("\r").into_bytes()
+}
+
+/// How many columns `text` takes on a terminal (colour sequences take none).
+pub fn display_width(text: &str) -> usize {
+    let mut width = 0;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            skip_escape(&mut chars);
+        } else {
+            width += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        }
+    }
+    width
+}
+
+fn skip_escape(chars: &mut std::str::Chars) -> String {
+    let mut sequence = String::from('\x1b');
+    if chars.clone().next() == Some('[') {
+        for c in chars.by_ref() {
+            sequence.push(c);
+            if c != '[' && ('\x40'..='\x7e').contains(&c) {
+                break;
+            }
+        }
+    }
+    sequence
+}
+
+/// `text` cut to `width` columns with `…` at the end when it is wider; colour is reset after
+/// a cut.
+pub fn cut(text: &str, width: usize) -> String {
+    if display_width(text) <= width {
+        return text.to_string();
+    }
+    let room = width.saturating_sub(1);
+    let (mut out, mut used, mut coloured) = (String::new(), 0, false);
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            out.push_str(&skip_escape(&mut chars));
+            coloured = true;
+            continue;
+        }
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    if coloured {
+        out.push_str("\x1b[0m");
+    }
+    out
+}
+
+/// Parts joined by `sep` on as few lines as fit `width` (one line when `width` is `None`);
+/// lines after the first are indented by two spaces.
+pub fn pack(parts: &[String], sep: &str, width: Option<usize>) -> Vec<String> {
+    let width = width.unwrap_or(usize::MAX);
+    let mut lines: Vec<String> = Vec::new();
+    for part in parts {
+        match lines.last_mut() {
+            Some(line) if display_width(line) + sep.len() + display_width(part) <= width => {
+                line.push_str(sep);
+                line.push_str(part);
+            }
+            Some(_) => lines.push(format!("  {part}")),
+            None => lines.push(part.clone()),
+        }
+    }
+    lines
 }
 
 /// The colour precedence of the contract: `--color`, then a non-empty `NO_COLOR` (off), then
@@ -127,12 +305,25 @@ impl Palette {
     }
 }
 
-/// Characters that must not reach a terminal raw: controls (C0, DEL, C1), bidi overrides and
-/// isolates, and the Unicode line and paragraph separators.
-fn is_unsafe(c: char) -> bool {
+/// Characters that must not reach a terminal raw: controls (C0, DEL, C1), bidi marks,
+/// overrides and isolates, the Unicode line and paragraph separators, and the invisible
+/// (default-ignorable) code points that make two different values look alike: zero-width
+/// characters, word joiners and invisible operators, the byte-order mark, the soft hyphen,
+/// fillers, variation selectors and tag characters.
+pub fn is_unsafe(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-        || matches!(c, '\u{2028}' | '\u{2029}')
+        || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}')
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}'
+        )
+        || matches!(
+            c,
+            '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        )
+        || matches!(c, '\u{180B}'..='\u{180F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FFA0}')
+        || matches!(c, '\u{FFF0}'..='\u{FFFB}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}')
+        || matches!(c, '\u{E0000}'..='\u{E0FFF}')
 }
 
 /// Text from an untrusted source made safe for a terminal, on one line: every control,
@@ -250,9 +441,10 @@ fn pretty_value(out: &mut String, value: &Value, palette: Palette, depth: usize)
     }
 }
 
+/// A JSON string for the human view: what a terminal would act on or hide is `\u{…}`.
 fn json_string(s: &str) -> String {
     let quoted = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string());
-    json_safe(&quoted).into_owned()
+    one_line(&quoted).into_owned()
 }
 
 /// A bar of `width` cells, `fraction` of them full.
@@ -264,6 +456,21 @@ pub fn bar(fraction: f64, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_fit_their_width() {
+        assert_eq!(cut("abcdef", 4), "abc…");
+        assert_eq!(cut("abcd", 4), "abcd");
+        assert_eq!(cut("日本語です", 5), "日本…");
+        assert_eq!(cut("\x1b[1mabcdef\x1b[0m", 4), "\x1b[1mabc…\x1b[0m");
+        assert_eq!(display_width("\x1b[31mab\x1b[0m"), 2);
+        let mut sink = Fitted::new(Box::new(Vec::new()), Some(5));
+        sink.fit(true);
+        assert_eq!(sink.width(), Some(5));
+        let parts = ["one".to_string(), "two".to_string(), "three".to_string()];
+        assert_eq!(pack(&parts, " · ", Some(10)), ["one · two", "  three"]);
+        assert_eq!(pack(&parts, " · ", None), ["one · two · three"]);
+    }
 
     #[test]
     fn color_precedence() {

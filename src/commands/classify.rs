@@ -10,19 +10,20 @@ use crate::core::classify::{self, Classification, Confidence};
 use crate::core::inspect::inspect;
 use crate::core::size::SizeReport;
 use crate::core::time;
-use crate::core::token::{self, Jws};
+use crate::core::token::Jws;
 use crate::output::{self, Console};
 
 /// Classify one token and print the answer.
 pub fn run(args: &ClassifyArgs, console: &mut Console) -> anyhow::Result<Status> {
-    let input = read_token_input(&args.input, std::io::stdin().lock())?;
-    let jws = Jws::parse(token::extract(&input)?)?;
+    let token = read_token_input(&args.input, console)?;
+    let jws = Jws::parse(&token)?;
     let claims = jws.claims()?;
     let answer = classify::classify(&jws.header, &claims);
     let size = SizeReport::new(jws.sizes(), &claims);
     if args.json {
         console.json(&answer)?;
     } else {
+        console.out.fit(true);
         human(&answer, &claims, console)?;
         for note in inspect(&jws.header, Some(&claims), time::now())
             .times
@@ -32,7 +33,11 @@ pub fn run(args: &ClassifyArgs, console: &mut Console) -> anyhow::Result<Status>
             writeln!(
                 console.out,
                 "time: {}",
-                output::one_line(&format!("{} ({})", note.status, note.utc))
+                output::one_line(&format!(
+                    "{} ({})",
+                    note.status,
+                    time::format_at(note.at, args.local)
+                ))
             )?;
         }
         let p = size.parts;
@@ -64,24 +69,24 @@ fn human(
         Some(id) => format!("{} {:?}", answer.subject.kind.as_str(), id),
         None => answer.subject.kind.as_str().to_string(),
     };
-    let provider = answer.provider.unwrap_or("no provider marker");
-    let headline = format!(
-        "{} token · flow {} · subject {} · {} · confidence {}",
-        answer.kind.as_str(),
-        answer.flow.as_str(),
-        subject,
+    let provider = answer.provider.unwrap_or("no provider marker").to_string();
+    let width = out.width();
+    let parts = [
+        format!("{} token", answer.kind.as_str()),
+        format!("flow {}", answer.flow.as_str()),
+        format!("subject {subject}"),
         provider,
-        answer.confidence.as_str()
-    );
-    writeln!(out, "{}", p.bold(&output::one_line(&headline)))?;
-    writeln!(
-        out,
-        "{}",
-        p.paint(
-            "NOT VERIFIED: classify reads what the token says; `jwtk verify` checks it",
-            Color::Yellow
-        )
-    )?;
+        format!("confidence {}", answer.confidence.as_str()),
+    ]
+    .map(|part| output::one_line(&part).into_owned());
+    for line in output::pack(&parts, " · ", width) {
+        writeln!(out, "{}", p.bold(&line))?;
+    }
+    let mut banner = "NOT VERIFIED: classify reads what the token says; `jwtk verify` checks it";
+    if width.is_some_and(|w| banner.chars().count() > w) {
+        banner = "NOT VERIFIED: read, not checked";
+    }
+    writeln!(out, "{}", p.paint(banner, Color::Yellow))?;
     writeln!(out, "evidence:")?;
     for line in &answer.evidence {
         writeln!(out, "  - {}", output::one_line(line))?;

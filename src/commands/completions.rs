@@ -3,6 +3,8 @@
 use crate::cli::CompletionsArgs;
 use crate::commands::Status;
 use crate::generate;
+use std::io::Write;
+
 use crate::output::Console;
 
 /// Write the completion script for the requested shell to stdout.

@@ -9,28 +9,25 @@ use crate::cli::DecodeArgs;
 use crate::commands::{Status, read_token_input};
 use crate::core::dpop;
 use crate::core::error::Malformed;
-use crate::core::inspect::{Inspection, Lifetime, inspect};
-use crate::core::size::SizeReport;
+use crate::core::inspect::{Lifetime, Review};
 use crate::core::time;
-use crate::core::token::{self, Jws};
+use crate::core::token::Jws;
 use crate::output::{self, Console, Palette};
 
 /// Decode one token and print it, as a human view or as one JSON object.
 pub fn run(args: &DecodeArgs, console: &mut Console) -> anyhow::Result<Status> {
-    let input = read_token_input(&args.input, std::io::stdin().lock())?;
-    let jws = Jws::parse(token::extract(&input)?)?;
+    let token = read_token_input(&args.input, console)?;
+    let jws = Jws::parse(&token)?;
     let claims = jws.claims();
-    let empty = Map::new();
     let view = View {
-        inspection: inspect(&jws.header, claims.as_ref().ok(), time::now()),
-        size: SizeReport::new(jws.sizes(), claims.as_ref().unwrap_or(&empty)),
+        review: Review::new(&jws.header, claims.as_ref().ok(), jws.sizes(), time::now()),
         jws: &jws,
     };
     match (&claims, args.json) {
         (Ok(claims), true) => console.json(&view.json(claims))?,
         (Err(_), true) => {}
-        (Ok(claims), false) => view.human(console, Payload::Claims(claims))?,
-        (Err(_), false) => view.human(console, Payload::Other(&jws.payload))?,
+        (Ok(claims), false) => view.human(console, Payload::Claims(claims), args.local)?,
+        (Err(_), false) => view.human(console, Payload::Other(&jws.payload), args.local)?,
     }
     if !args.json {
         for warning in view.warnings() {
@@ -49,15 +46,12 @@ enum Payload<'a> {
 
 struct View<'a> {
     jws: &'a Jws<'a>,
-    inspection: Inspection,
-    size: SizeReport,
+    review: Review,
 }
 
 impl View<'_> {
     fn warnings(&self) -> Vec<String> {
-        let mut all = self.inspection.warnings.clone();
-        all.extend(self.size.warnings());
-        all
+        self.review.warnings()
     }
 
     fn json(&self, claims: &Map<String, Value>) -> Value {
@@ -65,7 +59,7 @@ impl View<'_> {
             "header": self.jws.header,
             "claims": claims,
             "signature": self.jws.segments.signature,
-            "size": self.size.parts,
+            "size": self.review.size.parts,
             "warnings": self.warnings(),
         });
         if dpop::is_proof(&self.jws.header) {
@@ -74,22 +68,21 @@ impl View<'_> {
         doc
     }
 
-    fn human(&self, console: &mut Console, payload: Payload) -> std::io::Result<()> {
+    fn human(&self, console: &mut Console, payload: Payload, local: bool) -> std::io::Result<()> {
+        console.out.fit(true);
         let p = console.out_style;
+        let width = console.out.width();
         let out = &mut console.out;
         let alg = self.jws.alg().map_or_else(
             || "no alg".to_string(),
             |a| output::one_line(a).into_owned(),
         );
-        writeln!(
-            out,
-            "{} {}",
-            p.bold(&format!("{alg} token, {} bytes", self.size.parts.total)),
-            p.paint(
-                "— NOT VERIFIED: decode only reads it; `jwtk verify` checks it",
-                Color::Yellow
-            )
-        )?;
+        let title = format!("{alg} token, {} bytes", self.review.size.parts.total);
+        let mut banner = "— NOT VERIFIED: decode only reads it; `jwtk verify` checks it";
+        if width.is_some_and(|w| title.chars().count() + 1 + banner.chars().count() > w) {
+            banner = "— NOT VERIFIED";
+        }
+        writeln!(out, "{} {}", p.bold(&title), p.paint(banner, Color::Yellow))?;
         if dpop::is_proof(&self.jws.header) {
             writeln!(
                 out,
@@ -105,8 +98,17 @@ impl View<'_> {
         match payload {
             Payload::Claims(claims) => {
                 let notes = |name: &str| {
-                    let note = self.inspection.times.iter().find(|t| t.claim == name)?;
-                    Some(format!("{}, {}", note.utc, note.status))
+                    let note = self
+                        .review
+                        .inspection
+                        .times
+                        .iter()
+                        .find(|t| t.claim == name)?;
+                    Some(format!(
+                        "{}, {}",
+                        time::format_at(note.at, local),
+                        note.status
+                    ))
                 };
                 writeln!(
                     out,
@@ -140,19 +142,24 @@ impl View<'_> {
             self.jws.signature.len(),
             p.dim(&shown)
         )?;
-        if let Some(lifetime) = self.inspection.lifetime {
+        if let Some(lifetime) = self.review.inspection.lifetime {
             writeln!(
                 out,
                 "{}   {}",
                 p.bold("Lifetime"),
-                lifetime_bar(lifetime, p)
+                lifetime_bar(lifetime, p, width)
             )?;
         }
-        self.size_lines(out, p)
+        self.size_lines(out, p, width)
     }
 
-    fn size_lines(&self, out: &mut dyn Write, p: Palette) -> std::io::Result<()> {
-        let parts = self.size.parts;
+    fn size_lines(
+        &self,
+        out: &mut dyn Write,
+        p: Palette,
+        width: Option<usize>,
+    ) -> std::io::Result<()> {
+        let parts = self.review.size.parts;
         writeln!(
             out,
             "{}       {} bytes: header {} · claims {} · signature {} · dots 2",
@@ -162,20 +169,23 @@ impl View<'_> {
             parts.claims,
             parts.signature
         )?;
-        let shown: Vec<_> = self.size.claims.iter().take(6).collect();
-        let width = shown
+        // Each row is the name, the bar and 18 columns of figures; narrow terminals get
+        // shorter names and bars.
+        const FIGURES: usize = 18;
+        let name_cap = width.map_or(32, |w| w.saturating_sub(FIGURES + 8).clamp(4, 32));
+        let shown: Vec<_> = self.review.size.claims.iter().take(6).collect();
+        let names: Vec<String> = shown
             .iter()
-            .map(|c| c.name.chars().count().min(32))
-            .max()
-            .unwrap_or(0);
-        for claim in shown {
+            .map(|c| output::cut(&output::one_line(&c.name), name_cap))
+            .collect();
+        let name_width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+        let bar_width = width.map_or(20, |w| w.saturating_sub(name_width + FIGURES).clamp(4, 20));
+        for (claim, name) in shown.iter().zip(&names) {
             let share = claim.bytes as f64 / parts.claims.max(1) as f64;
-            let name: String = claim.name.chars().take(32).collect();
             writeln!(
                 out,
-                "  {:width$}  {} {:>6} B {:>3.0}%",
-                output::one_line(&name),
-                p.paint(&output::bar(share, 20), Color::Cyan),
+                "  {name:name_width$}  {} {:>6} B {:>3.0}%",
+                p.paint(&output::bar(share, bar_width), Color::Cyan),
                 claim.bytes,
                 (share * 100.0).min(100.0),
             )?;
@@ -186,30 +196,32 @@ impl View<'_> {
 
 /// `├──────●──────────┤  issued 5m ago · expires in 10m`, with the marker outside the bar
 /// when now is before the start or after the end.
-fn lifetime_bar(life: Lifetime, p: Palette) -> String {
-    const WIDTH: usize = 24;
+fn lifetime_bar(life: Lifetime, p: Palette, width: Option<usize>) -> String {
     let now = life.now as f64;
     let status = format!(
         "starts {} · ends {}",
         time::relative(life.start, life.now),
         time::relative(life.end, life.now)
     );
+    // "Lifetime   " (11 columns), the bar with its ends and marker (4), two spaces, status.
+    let room = width.map_or(24, |w| w.saturating_sub(17 + status.chars().count()));
+    let bar_width = room.clamp(6, 24);
     if life.end <= life.start {
         return status;
     }
     let fraction = (now - life.start) / (life.end - life.start);
     let line = |n: usize| "─".repeat(n);
     let bar = if fraction < 0.0 {
-        format!("{} ├{}┤", p.paint("●", Color::Yellow), line(WIDTH))
+        format!("{} ├{}┤", p.paint("●", Color::Yellow), line(bar_width))
     } else if fraction > 1.0 {
-        format!("├{}┤ {}", line(WIDTH), p.paint("●", Color::Red))
+        format!("├{}┤ {}", line(bar_width), p.paint("●", Color::Red))
     } else {
-        let at = ((fraction * WIDTH as f64) as usize).min(WIDTH - 1);
+        let at = ((fraction * bar_width as f64) as usize).min(bar_width - 1);
         format!(
             "├{}{}{}┤",
             line(at),
             p.paint("●", Color::Green),
-            line(WIDTH - at - 1)
+            line(bar_width - at - 1)
         )
     };
     format!("{bar}  {status}")

@@ -27,11 +27,9 @@ pub fn run(args: &DpopArgs, console: &mut Console) -> anyhow::Result<Status> {
         Some(given) => {
             let input = crate::cli::TokenInput {
                 token: Some(given.clone()),
+                field: None,
             };
-            Some(dpop::access_token(&read_token_input(
-                &input,
-                std::io::stdin().lock(),
-            )?)?)
+            Some(dpop::access_token(&read_token_input(&input, console)?)?)
         }
     };
     // Raw bytes load as a secret here only so that the refusal can say what a proof needs.

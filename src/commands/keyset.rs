@@ -48,6 +48,7 @@ fn list(path: &Path, console: &mut Console) -> anyhow::Result<()> {
         io,
     })?;
     let rows = keyset::list(&text, &path.display().to_string())?;
+    console.out.fit(true);
     let width = rows
         .iter()
         .map(|r| r.kid.chars().count())

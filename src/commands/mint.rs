@@ -2,14 +2,17 @@
 
 use std::io::{Read, Write};
 
+use serde_json::{Map, Value};
+
 use crate::cli::MintArgs;
 use crate::commands::{Status, load_keys};
 use crate::core::error::{Error, Result};
+use crate::core::inspect::Review;
+use crate::core::json;
+use crate::core::keys;
 use crate::core::mint::{self, ClaimsSpec};
-use crate::core::size::SizeReport;
 use crate::core::time;
 use crate::core::token::PartSizes;
-use crate::core::{json, keys};
 use crate::output::Console;
 
 /// Mint one token and print it with a newline on stdout.
@@ -53,17 +56,22 @@ pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
     let claims = spec.build(time::now());
     let header = mint::build_header(alg.name(), &args.typ, key.kid.as_deref(), &args.headers)?;
     let token = mint::sign(&header, &claims, &signer)?;
-    if args.no_exp {
-        console.warn(
-            "this token never expires (--no-exp): anyone who copies it keeps access for good",
-        )?;
+    check(&token, &header, &claims, args.max_size, console)?;
+    if args.json {
+        console.json(&serde_json::json!({
+            "token": token,
+            "header": header,
+            "claims": claims,
+            "exp": claims.get("exp").filter(|exp| exp.is_number()),
+            "kid": header.get("kid"),
+        }))?;
+    } else {
+        writeln!(console.out, "{token}")?;
     }
-    check_size(&token, &claims, args.max_size, console)?;
-    writeln!(console.out, "{token}")?;
     Ok(Status::Success)
 }
 
-fn read_base(args: &MintArgs) -> Result<serde_json::Map<String, serde_json::Value>> {
+fn read_base(args: &MintArgs) -> Result<Map<String, Value>> {
     let Some(path) = &args.claims_file else {
         return Ok(Default::default());
     };
@@ -88,45 +96,46 @@ fn read_base(args: &MintArgs) -> Result<serde_json::Map<String, serde_json::Valu
     })
 }
 
-/// Warn over the 4 KiB and 8 KiB budgets; refuse over --max-size.
-fn check_size(
+/// The warnings `decode` would give the token just built (times, header, size budgets: one
+/// review for both); refuse it over --max-size.
+fn check(
     token: &str,
-    claims: &serde_json::Map<String, serde_json::Value>,
+    header: &Map<String, Value>,
+    claims: &Map<String, Value>,
     max_size: Option<usize>,
     console: &mut Console,
 ) -> anyhow::Result<()> {
     // The token was just built: measure its segments rather than parse it again.
     let mut lengths = token.split('.').map(str::len);
-    let (header, claims_len, signature) = (
+    let (header_len, claims_len, signature) = (
         lengths.next().unwrap_or(0),
         lengths.next().unwrap_or(0),
         lengths.next().unwrap_or(0),
     );
     let parts = PartSizes {
         total: token.len(),
-        header,
+        header: header_len,
         claims: claims_len,
         signature,
     };
-    let report = SizeReport::new(parts, claims);
+    let review = Review::new(header, Some(claims), parts, time::now());
     if let Some(max) = max_size
         && token.len() > max
     {
-        let mut largest = report
+        let largest: Vec<String> = review
+            .size
             .claims
             .iter()
             .take(3)
-            .map(|c| format!("{} ({} B)", c.name, c.bytes));
+            .map(|c| format!("{} ({} B)", c.name, c.bytes))
+            .collect();
         return Err(Error::Rejected {
             message: format!("the token is {} bytes, over --max-size {max}", token.len()),
-            hint: Some(format!(
-                "the largest claims: {}",
-                largest.by_ref().collect::<Vec<_>>().join(", ")
-            )),
+            hint: Some(format!("the largest claims: {}", largest.join(", "))),
         }
         .into());
     }
-    for warning in report.warnings() {
+    for warning in review.warnings() {
         console.warn(&warning)?;
     }
     Ok(())

@@ -10,7 +10,7 @@ pub mod keyset_fetch;
 pub mod mint;
 pub mod verify;
 
-use std::io::Read;
+use std::io::IsTerminal;
 
 use zeroize::Zeroizing;
 
@@ -18,7 +18,7 @@ use crate::cli::{KeyArgs, TokenInput};
 use crate::core::error::{Error, Result};
 use crate::core::keyformat::Loaded;
 use crate::core::keys::{self, Reading, Source};
-use crate::core::{time, token};
+use crate::core::{paste, time, token};
 use crate::output::Console;
 
 /// How a command ended when it did not fail outright.
@@ -40,12 +40,56 @@ impl Status {
     }
 }
 
-/// The raw input holding a token: the argument, or stdin when absent or `-`.
-pub fn read_token_input(input: &TokenInput, stdin: impl Read) -> Result<Vec<u8>> {
-    match input.token.as_deref() {
-        Some(text) if text != "-" => Ok(text.as_bytes().to_vec()),
-        _ => token::read_input(stdin),
+/// The token to work on: found in the argument, or in stdin when it is absent or `-` (with a
+/// prompt when stdin is a terminal). An argument that holds no token but names a readable file
+/// is read as that file. Notes say what was read and what was stripped.
+pub fn read_token_input(input: &TokenInput, console: &mut Console) -> anyhow::Result<Vec<u8>> {
+    let field = input.field.as_deref();
+    let found = match input.token.as_deref() {
+        Some(text) if text != "-" => match paste::find(text.as_bytes(), field) {
+            Ok(found) if token::Segments::split(&found.token).is_ok() => found,
+            other => match token_file(text, console)? {
+                Some(bytes) => paste::find(&bytes, field)?,
+                None => other?,
+            },
+        },
+        _ => {
+            let stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                console.prompt(
+                    "paste the token, then press Enter and Ctrl-D (Ctrl-Z and Enter on Windows)",
+                )?;
+            }
+            paste::find(&token::read_input(stdin.lock())?, field)?
+        }
+    };
+    if let Some(note) = &found.note {
+        console.note(note)?;
     }
+    Ok(found.token)
+}
+
+/// The contents of the file `text` names, when it names one (with a note saying so).
+fn token_file(text: &str, console: &mut Console) -> anyhow::Result<Option<Vec<u8>>> {
+    let path = std::path::Path::new(text);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let file = std::fs::File::open(path).map_err(|io| Error::File {
+        path: path.into(),
+        io,
+    })?;
+    let bytes = token::read_input(file).map_err(|err| match err {
+        Error::File { io, .. } => Error::File {
+            path: path.into(),
+            io,
+        },
+        other => other,
+    })?;
+    console.note(&format!(
+        "{text} is not a token but a file: reading the token from it"
+    ))?;
+    Ok(Some(bytes))
 }
 
 /// The key sources the flags name, in order: each `--key`, then `--key-env`, then

@@ -36,16 +36,9 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
     if args.batch {
         return run_batch(args, &judge, &policy, console);
     }
-    let verdict = match read_token_input(&args.input, std::io::stdin().lock()) {
-        Ok(input) => judge.verify(&input, &policy),
-        Err(err @ Error::TooLarge { .. }) => Ok(Verdict {
-            failures: vec![Failure {
-                reason: Reason::Malformed,
-                message: err.to_string(),
-            }],
-            ..Verdict::default()
-        }),
-        Err(err) => Err(err),
+    let verdict = match read_token_input(&args.input, console) {
+        Ok(token) => judge.verify(&token, &policy).map_err(anyhow::Error::from),
+        Err(err) => unreadable_token(err),
     };
     judge.print_notes(console)?;
     let verdict = verdict?;
@@ -55,6 +48,25 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
     } else {
         Status::Rejected
     })
+}
+
+/// A token that could not be found or read whole is a `malformed` verdict; anything else
+/// (several tokens, an unreadable file) is an error of its own.
+fn unreadable_token(err: anyhow::Error) -> anyhow::Result<Verdict> {
+    match err.downcast::<Error>() {
+        Ok(err @ (Error::TooLarge { .. } | Error::Malformed(_))) => Ok(Verdict {
+            failures: vec![Failure {
+                reason: Reason::Malformed,
+                message: match err {
+                    Error::Malformed(m) => format!("{}: {}", m.part.name(), m.fault),
+                    other => other.to_string(),
+                },
+            }],
+            ..Verdict::default()
+        }),
+        Ok(other) => Err(other.into()),
+        Err(other) => Err(other),
+    }
 }
 
 /// The policy the flags describe, with `--now` resolved against the clock; `--issuer` sets
@@ -334,7 +346,7 @@ impl<'a> VerdictJson<'a> {
             valid: verdict.is_valid(),
             reason: verdict.reason(),
             message: if verdict.is_valid() {
-                valid_line(verdict, policy)
+                valid_line(verdict, policy, false)
             } else {
                 verdict.message()
             },
@@ -366,11 +378,12 @@ fn report(
         return console.json(&VerdictJson::new(verdict, policy, judge, None));
     }
     if verdict.is_valid() {
+        console.out.fit(true);
         let label = console.out_style.paint("valid:", Color::Green);
         return writeln!(
             console.out,
             "{label} {}",
-            output::one_line(&valid_line(verdict, policy))
+            output::one_line(&valid_line(verdict, policy, args.local))
         );
     }
     let label = console.err_style.paint("invalid:", Color::Red);
@@ -397,7 +410,7 @@ fn bound_note(verdict: &Verdict, policy: &Policy) -> Option<String> {
 }
 
 /// `HS256 signature by kid "a", expires in 14m (…); audience not checked (no --aud)`.
-fn valid_line(verdict: &Verdict, policy: &Policy) -> String {
+fn valid_line(verdict: &Verdict, policy: &Policy, local: bool) -> String {
     let alg = verdict.alg.as_deref().unwrap_or("?");
     let key = verdict.key.as_ref().map_or("?", |k| k.label.as_str());
     let exp = verdict
@@ -405,11 +418,19 @@ fn valid_line(verdict: &Verdict, policy: &Policy) -> String {
         .as_ref()
         .and_then(|c| c.get("exp"))
         .and_then(Value::as_f64);
+    let when = |at: f64| time::format_at(at, local);
     let expiry = match exp {
+        // Accepted only thanks to --leeway: say so rather than "expires 3h ago".
+        Some(exp) if exp <= policy.now as f64 => format!(
+            "expired {}, within the {} leeway ({})",
+            time::relative(exp, policy.now),
+            time::format_span(policy.leeway as f64),
+            when(exp)
+        ),
         Some(exp) => format!(
             "expires {} ({})",
             time::relative(exp, policy.now),
-            time::format_utc(exp)
+            when(exp)
         ),
         None => "never expires (no exp)".to_string(),
     };

@@ -3,7 +3,9 @@
 
 use serde_json::{Map, Value};
 
+use crate::core::size::SizeReport;
 use crate::core::time::{self, NumericDate, Seconds};
+use crate::core::token::PartSizes;
 
 /// A time claim read as a date, seen from "now".
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +40,39 @@ pub struct Inspection {
     pub lifetime: Option<Lifetime>,
     /// Things a careful reader should know.
     pub warnings: Vec<String>,
+}
+
+/// What `decode` and `mint` say about a token: its header and time claims read, and its size.
+/// One review for both, so a minted token gets exactly the warnings decoding it would give.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    /// Times, lifetime, header and time warnings.
+    pub inspection: Inspection,
+    /// Bytes per part and per claim.
+    pub size: SizeReport,
+}
+
+impl Review {
+    /// Review a token of these part sizes (claims `None` when the payload is not a claims set).
+    pub fn new(
+        header: &Map<String, Value>,
+        claims: Option<&Map<String, Value>>,
+        parts: PartSizes,
+        now: i64,
+    ) -> Self {
+        let empty = Map::new();
+        Review {
+            inspection: inspect(header, claims, now),
+            size: SizeReport::new(parts, claims.unwrap_or(&empty)),
+        }
+    }
+
+    /// Every warning: header and times first, then size budgets.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut all = self.inspection.warnings.clone();
+        all.extend(self.size.warnings());
+        all
+    }
 }
 
 /// An `exp` beyond this (year 5138) is almost certainly in milliseconds.
@@ -141,7 +176,10 @@ fn time_warnings(
             time::format_utc(exp)
         )),
         Some(exp) if exp <= now_f => warnings.push(format!("expired {}", ago(exp))),
-        None if !has_exp => warnings.push("no exp: this token never expires".to_string()),
+        None if !has_exp => warnings.push(
+            "no exp: this token never expires; anyone who copies it keeps access for good"
+                .to_string(),
+        ),
         _ => {}
     }
     if let Some(nbf) = nbf.filter(|&nbf| nbf > now_f) {

@@ -76,6 +76,11 @@ fn classify(err: serde_json::Error) -> JsonError {
 
 const DUPLICATE_MARK: &str = "\u{0}duplicate:";
 
+/// How serde_json (with `arbitrary_precision`, so that claims keep every number exactly as
+/// written: 2^64+1 stays 18446744073709551617) hands a number to a visitor: a one-member map
+/// under this name, its value the number's text.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
 /// A `DeserializeSeed` that builds a `Value` and refuses duplicate object member names.
 struct StrictValue;
 
@@ -134,7 +139,19 @@ impl<'de> Visitor<'de> for StrictValue {
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut map = Map::new();
-        while let Some(name) = access.next_key::<String>()? {
+        while let Some(key) = access.next_key_seed(KeySeed)? {
+            let name = match key {
+                // A number, handed over as its text: keep it exactly as written.
+                Key::Number if map.is_empty() => {
+                    let text = access.next_value::<String>()?;
+                    return text
+                        .parse::<Number>()
+                        .map(Value::Number)
+                        .map_err(de::Error::custom);
+                }
+                Key::Number => NUMBER_TOKEN.to_string(),
+                Key::Name(name) => name,
+            };
             if map.contains_key(&name) {
                 let shown: String = name.chars().take(64).collect();
                 return Err(de::Error::custom(format_args!("{DUPLICATE_MARK}{shown}")));
@@ -143,6 +160,45 @@ impl<'de> Visitor<'de> for StrictValue {
             map.insert(name, value);
         }
         Ok(Value::Object(map))
+    }
+}
+
+/// An object member name, or serde_json's marker for a number (recognised without
+/// allocating: `--batch` reads two numbers or more per token).
+enum Key {
+    Number,
+    Name(String),
+}
+
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+        Ok(match v {
+            NUMBER_TOKEN => Key::Number,
+            name => Key::Name(name.to_owned()),
+        })
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Key, E> {
+        Ok(match v.as_str() {
+            NUMBER_TOKEN => Key::Number,
+            _ => Key::Name(v),
+        })
     }
 }
 
@@ -201,5 +257,17 @@ mod tests {
         let map = parse_object(br#"{"exp":1e300,"n":18446744073709551616}"#).unwrap();
         assert!(map["exp"].as_f64().unwrap() > 1e299);
         assert!(map["n"].as_f64().is_some());
+    }
+
+    #[test]
+    fn numbers_keep_their_text() {
+        let text = r#"{"a":18446744073709551617,"b":1180591620717411303424,"c":-12345678901234567890123,"d":1.0,"e":1e+2,"f":0.1000000000000000000001,"g":[3],"h":{"i":-0}}"#;
+        let map = parse_object(text.as_bytes()).unwrap();
+        assert_eq!(serde_json::to_string(&map).unwrap(), text);
+        assert_eq!(map["b"].as_f64(), Some(1180591620717411303424.0));
+        assert!(matches!(
+            parse_value(b"1e999"),
+            Ok(Value::Number(_)) | Err(_)
+        ));
     }
 }

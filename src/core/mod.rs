@@ -19,6 +19,7 @@ pub mod keyinput;
 pub mod keys;
 pub mod keyset;
 pub mod mint;
+pub mod paste;
 pub mod remote;
 pub mod remote_keys;
 pub mod size;

@@ -182,6 +182,29 @@ pub fn format_utc(secs: Seconds) -> String {
     }
 }
 
+/// An epoch time in the local time zone (`TZ`, else the system's), as
+/// `2011-03-22 19:43:00 CET`; `None` when out of range or no zone can be found.
+pub fn format_local(secs: Seconds) -> Option<String> {
+    let zone = jiff::tz::TimeZone::try_system().ok()?;
+    let whole = secs.floor();
+    if !(-9_000_000_000_000.0..=9_000_000_000_000.0).contains(&whole) {
+        return None;
+    }
+    let zoned = jiff::Timestamp::from_second(whole as i64)
+        .ok()?
+        .to_zoned(zone);
+    Some(zoned.strftime("%Y-%m-%d %H:%M:%S %Z").to_string())
+}
+
+/// `2011-03-22T18:43:00Z`, with the local time beside it when `local` is asked for.
+pub fn format_at(secs: Seconds, local: bool) -> String {
+    let utc = format_utc(secs);
+    match format_local(secs).filter(|_| local) {
+        Some(here) => format!("{utc} = {here}"),
+        None => utc,
+    }
+}
+
 fn out_of_range(secs: Seconds) -> String {
     if secs > 0.0 {
         "after the year 9999".into()
@@ -276,6 +299,7 @@ mod tests {
         assert_eq!(format_utc(1e300), "after the year 9999");
         assert_eq!(format_utc(-1e300), "before the year -9999");
         assert_eq!(relative(100.0, 200), "1m 40s ago");
+        assert_eq!(format_at(1_300_819_380.0, false), "2011-03-22T18:43:00Z");
         assert!(relative(1e300, 0).starts_with("in "));
     }
 
