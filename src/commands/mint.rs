@@ -2,10 +2,14 @@
 
 use std::io::{Read, Write};
 
-use crate::cli::MintArgs;
-use crate::commands::{Status, load_keys};
+use zeroize::Zeroizing;
+
+use crate::cli::{KeyArgs, MintArgs};
+use crate::commands::{DEFAULT_KEY_VAR, Status, load_keys};
 use crate::core::error::{Error, Result};
 use crate::core::json;
+use crate::core::keys::{Key, Purpose};
+use crate::core::keyset::Keyset;
 use crate::core::mint::{self, ClaimsSpec};
 use crate::core::size::SizeReport;
 use crate::core::time;
@@ -22,10 +26,7 @@ pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
         .into());
     }
     let keys = load_keys(&args.key, console)?;
-    // A JWKS lists keys oldest first: the last one is the newest.
-    let key = keys
-        .last()
-        .ok_or_else(|| Error::key("no key found", None))?;
+    let key = &signing_key(&args.key, keys)?;
     let alg = args.alg.unwrap_or_else(|| key.default_alg());
     let signer = key.signer(alg)?;
     if let Some(weakness) = key.weakness(alg) {
@@ -55,6 +56,57 @@ pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
     check_size(&token, &claims, args.max_size, console)?;
     writeln!(console.out, "{token}")?;
     Ok(Status::Success)
+}
+
+/// The key that signs: the one `--kid` picked, else a keyset's first key — which must be able
+/// to sign (never another key of the set instead) — else the one key given.
+fn signing_key(args: &KeyArgs, keys: Vec<Key>) -> Result<Key> {
+    if args.kid.is_none()
+        && let Some(text) = key_text(args)
+        && let Ok(set) = Keyset::parse(&text, &key_origin(args))
+        && !set.keys.is_empty()
+    {
+        return match set.load(0).and_then(|key| match key.refusal(Purpose::Sign) {
+            Some(why) => Err(Error::key(why, None)),
+            None => Ok(key),
+        }) {
+            Ok(key) => Ok(key),
+            Err(err) => Err(Error::key(
+                format!(
+                    "the signing key of {} (its first key) cannot sign: {err}",
+                    set.origin
+                ),
+                Some(
+                    "promote a key that can (jwtk keyset promote SET --kid KID), or pick one with --kid"
+                        .to_string(),
+                ),
+            )),
+        };
+    }
+    keys.into_iter()
+        .next()
+        .ok_or_else(|| Error::key("no key found", None))
+}
+
+/// The raw text of the one key source, to tell a keyset from a single key (never prompts).
+fn key_text(args: &KeyArgs) -> Option<Zeroizing<Vec<u8>>> {
+    if args.key_prompt {
+        return None;
+    }
+    if let Some(path) = args.key.first() {
+        return std::fs::read(path).ok().map(Zeroizing::new);
+    }
+    let var = args.key_env.as_deref().unwrap_or(DEFAULT_KEY_VAR);
+    let value = std::env::var_os(var)?;
+    Some(Zeroizing::new(value.into_string().ok()?.into_bytes()))
+}
+
+fn key_origin(args: &KeyArgs) -> String {
+    match (args.key.first(), &args.key_env) {
+        (Some(path), _) => path.display().to_string(),
+        (None, Some(var)) => format!("${var}"),
+        (None, None) => format!("${DEFAULT_KEY_VAR}"),
+    }
 }
 
 fn read_base(args: &MintArgs) -> Result<serde_json::Map<String, serde_json::Value>> {
