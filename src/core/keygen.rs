@@ -219,8 +219,20 @@ mod tests {
         assert!(KeyType::Hmac { bits: 128 }.check().is_err());
         assert!(KeyType::Hmac { bits: 260 }.check().is_err());
         assert!(KeyType::Hmac { bits: 512 }.check().is_ok());
-        assert!(KeyType::Hmac { bits: MAX_HMAC_BITS }.check().is_ok());
-        assert!(KeyType::Hmac { bits: MAX_HMAC_BITS + 8 }.check().is_err());
+        assert!(
+            KeyType::Hmac {
+                bits: MAX_HMAC_BITS
+            }
+            .check()
+            .is_ok()
+        );
+        assert!(
+            KeyType::Hmac {
+                bits: MAX_HMAC_BITS + 8
+            }
+            .check()
+            .is_err()
+        );
         assert!(KeyType::Hmac { bits: usize::MAX }.check().is_err());
         assert!(generate(KeyType::Ec(Curve::P256), Some(Algorithm::RS256), None).is_err());
     }

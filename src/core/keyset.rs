@@ -331,7 +331,8 @@ impl Keyset {
                     use_: text("use"),
                     private: is_private(key),
                     signing,
-                    duplicate: kid.is_some_and(|kid| kids.iter().filter(|k| **k == kid).count() > 1),
+                    duplicate: kid
+                        .is_some_and(|kid| kids.iter().filter(|k| **k == kid).count() > 1),
                     unusable: loaded.err().map(|e| e.to_string()),
                 }
             })
@@ -436,7 +437,10 @@ fn public_key(key: &Map<String, Value>) -> std::result::Result<Map<String, Value
         return Err("an HMAC secret has no public half".into());
     }
     let params = public_params(kty).ok_or_else(|| format!("unknown kty {kty:?}"))?;
-    if let Some(missing) = params.iter().find(|p| !key.get(**p).is_some_and(Value::is_string)) {
+    if let Some(missing) = params
+        .iter()
+        .find(|p| !key.get(**p).is_some_and(Value::is_string))
+    {
         return Err(format!("its {missing:?} is missing or not a string"));
     }
     let mut public = Map::new();
@@ -494,7 +498,8 @@ fn written_kind(key: &Map<String, Value>) -> String {
 mod tests {
     use super::*;
 
-    const OCT_A: &str = r#"{"kty":"oct","k":"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI","kid":"a","zzz":1}"#;
+    const OCT_A: &str =
+        r#"{"kty":"oct","k":"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI","kid":"a","zzz":1}"#;
 
     fn set(keys: &[&str]) -> Keyset {
         let text = format!(r#"{{"keys":[{}],"note":"x"}}"#, keys.join(","));
@@ -510,7 +515,10 @@ mod tests {
                 String::from_utf8_lossy(bad)
             );
         }
-        let odd = set(&[r#"{"kty":"RSA","kid":"r"}"#, r#"{"kty":"EC","crv":"secp256k1","x":"AA","y":"AA","kid":"k1"}"#]);
+        let odd = set(&[
+            r#"{"kty":"RSA","kid":"r"}"#,
+            r#"{"kty":"EC","crv":"secp256k1","x":"AA","y":"AA","kid":"k1"}"#,
+        ]);
         let listed = odd.list();
         assert!(listed.iter().all(|l| l.unusable.is_some() && !l.signing));
         assert_eq!(listed[1].kind, "EC secp256k1");
@@ -534,7 +542,11 @@ mod tests {
 
     #[test]
     fn duplicate_kids_are_named_never_guessed() {
-        let mut keys = set(&[OCT_A, r#"{"kty":"oct","k":"c2VjcmV0","kid":"b"}"#, r#"{"kty":"oct","k":"c2VjcmV0","kid":"b"}"#]);
+        let mut keys = set(&[
+            OCT_A,
+            r#"{"kty":"oct","k":"c2VjcmV0","kid":"b"}"#,
+            r#"{"kty":"oct","k":"c2VjcmV0","kid":"b"}"#,
+        ]);
         let err = keys.retire("b", true).unwrap_err().to_string();
         assert!(err.contains("key #2") && err.contains("key #3"), "{err}");
         assert_eq!(keys.keys.len(), 3);
