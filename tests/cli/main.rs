@@ -7,6 +7,7 @@ mod classify;
 mod decode;
 mod generated;
 mod keygen;
+mod keyset;
 mod mint;
 mod properties;
 mod robustness;

@@ -517,11 +517,11 @@ fn secret_encodings() {
 }
 
 #[test]
-fn jwks_uses_the_last_key_unless_kid_and_writes_the_kid() {
+fn jwks_uses_the_first_key_unless_kid_and_writes_the_kid() {
     let set = key_path("keys/keyset.jwks");
     let doc = decoded(&mint(&["-k", &set]));
-    assert_eq!(doc["header"]["kid"], "ed-2026");
-    assert_eq!(doc["header"]["alg"], "EdDSA");
+    assert_eq!(doc["header"]["kid"], "old-hmac");
+    assert_eq!(doc["header"]["alg"], "HS256");
     let doc = decoded(&mint(&["-k", &set, "--kid", "ec-2025"]));
     assert_eq!(
         (doc["header"]["kid"].as_str(), doc["header"]["alg"].as_str()),
