@@ -327,7 +327,10 @@ fn public_holds_exactly_the_public_members() {
     );
     assert_eq!(keys[0]["key_ops"], json!(["verify"]));
     assert_eq!(names(&keys[1]), ["crv", "kid", "kty", "use", "x", "y"]);
-    assert_eq!(names(&keys[2]), ["crv", "key_ops", "kid", "kty", "use", "x"]);
+    assert_eq!(
+        names(&keys[2]),
+        ["crv", "key_ops", "kid", "kty", "use", "x"]
+    );
     assert_eq!(keys[2]["key_ops"], json!(["verify"]));
     for (key, rfc) in keys.iter().zip([
         "rfc7515-A.2-RS256",
@@ -627,8 +630,8 @@ fn edits_through_a_symlink_change_the_target_and_keep_mode_owner_group() {
     std::os::unix::fs::symlink(&real, &link).unwrap();
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
     // A group the service reads through: as root a real other group, else our own.
-    // SAFETY: plain getters.
-    let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
+    let me = std::fs::metadata("/proc/self").unwrap();
+    let (uid, gid) = (me.uid(), me.gid());
     let group = if uid == 0 { 4 } else { gid };
     std::os::unix::fs::chown(&real, None, Some(group)).unwrap();
     let check = |step: &str| {
@@ -698,21 +701,20 @@ fn edits_through_a_symlink_change_the_target_and_keep_mode_owner_group() {
     assert!(!dir.path().join("missing.jwks").exists());
 }
 
-/// Run one README walkthrough line by line in bash; after each line a service mints with the
-/// set (never passing --kid) and a verifier holding `verifier` checks that token and the one
-/// minted at the step before. Returns the transcript.
-fn run_walkthrough(heading: &str, set: &str, verifier: &str) -> String {
+/// The first `sh` block after `heading` in the README.
+fn readme_block(heading: &str) -> String {
     let readme =
         std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
             .unwrap();
     let section = &readme[readme.find(heading).unwrap_or_else(|| panic!("{heading}"))..];
-    let block = section
-        .split("```sh\n")
-        .nth(1)
-        .unwrap()
-        .split("```")
-        .next()
-        .unwrap();
+    let block = section.split("```sh\n").nth(1).unwrap();
+    block.split("```").next().unwrap().to_string()
+}
+
+/// Run a walkthrough line by line in bash; after each line a service mints with the set
+/// (never passing --kid) and a verifier holding `verifier` checks that token and the one
+/// minted at the step before. The transcript, or where it broke.
+fn walk(block: &str, set: &str, verifier: &str) -> Result<String, String> {
     let steps: Vec<&str> = block
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
@@ -769,15 +771,38 @@ check() {{
         .env("JWTK_NOW", super::NOW.to_string())
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    if !out.status.success() {
+        return Err(format!(
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
     let transcript = std::fs::read_to_string(dir.path().join("transcript")).unwrap();
     assert_eq!(transcript.lines().count(), steps.len());
-    transcript
+    Ok(transcript)
+}
+
+fn run_walkthrough(heading: &str, set: &str, verifier: &str) -> String {
+    walk(&readme_block(heading), set, verifier).unwrap_or_else(|broken| panic!("{broken}"))
+}
+
+/// The check can fail: promoting before publishing (what 0.1's "the last key signs" did at
+/// --add-to) breaks the verifier at once.
+#[test]
+fn the_rotation_check_catches_a_signer_that_is_not_published() {
+    let block = readme_block("#### Rotating a service's signing key");
+    let promote = "jwtk keyset promote issuer.jwks --kid \"$NEW\"\n";
+    let early = block.replace(promote, "").replace(
+        "NEW=$(jwtk keygen --type ec --add-to issuer.jwks)\n",
+        &format!("NEW=$(jwtk keygen --type ec --add-to issuer.jwks)\n{promote}"),
+    );
+    assert_ne!(early, block);
+    let broken = walk(&early, "issuer.jwks", "public.jwks").unwrap_err();
+    assert!(
+        broken.contains("BROKEN at: jwtk keyset promote"),
+        "{broken}"
+    );
 }
 
 #[test]
