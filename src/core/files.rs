@@ -360,4 +360,68 @@ mod tests {
         let path = dir.path().join("missing-dir").join("k");
         assert!(write_atomic(&path, b"x", PRIVATE_MODE, true).is_err());
     }
+
+    #[test]
+    fn a_pair_is_replaced_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        write_all_atomic(
+            &[(&a, b"a1", PRIVATE_MODE), (&b, b"b1", PUBLIC_MODE)],
+            false,
+        )
+        .unwrap();
+        assert!(write_all_atomic(&[(&a, b"a2", PRIVATE_MODE)], false).is_err());
+        // b cannot be replaced (a directory now): a is put back.
+        std::fs::remove_file(&b).unwrap();
+        std::fs::create_dir(&b).unwrap();
+        let err = write_all_atomic(&[(&a, b"a2", PRIVATE_MODE), (&b, b"b2", PUBLIC_MODE)], true)
+            .unwrap_err();
+        assert!(err.to_string().contains("b:"), "{err}");
+        assert_eq!(std::fs::read(&a).unwrap(), b"a1");
+        // A new a is removed again when b fails.
+        let c = dir.path().join("c");
+        assert!(
+            write_all_atomic(&[(&c, b"c", PRIVATE_MODE), (&b, b"b2", PUBLIC_MODE)], true).is_err()
+        );
+        assert!(!c.exists());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            2,
+            "no temporary files"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_followed_to_the_file_and_rewrite_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::write(&real, "old").unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+        std::os::unix::fs::symlink("real", dir.path().join("rel")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("rel"), dir.path().join("abs")).unwrap();
+        let target = follow_links(&dir.path().join("abs")).unwrap();
+        assert_eq!(
+            std::fs::canonicalize(&target).unwrap(),
+            std::fs::canonicalize(&real).unwrap()
+        );
+        rewrite(&target, b"new", PRIVATE_MODE).unwrap();
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        assert_eq!(
+            std::fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+        let fresh = dir.path().join("fresh");
+        assert_eq!(follow_links(&fresh).unwrap(), fresh);
+        rewrite(&fresh, b"x", PRIVATE_MODE).unwrap();
+        assert_eq!(
+            std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        std::os::unix::fs::symlink("nowhere", dir.path().join("dangling")).unwrap();
+        assert!(follow_links(&dir.path().join("dangling")).is_err());
+        std::os::unix::fs::symlink("loop", dir.path().join("loop")).unwrap();
+        assert!(follow_links(&dir.path().join("loop")).is_err());
+    }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use predicates::prelude::*;
 use serde_json::Value;
 
-use super::{json_stdout, jwtk};
+use super::{json_stdout, jwtk, reason};
 
 fn run_ok(args: &[&str]) -> String {
     let out = jwtk().args(args).output().unwrap();
@@ -25,16 +25,6 @@ fn mode(path: &Path) -> u32 {
 
 fn s(path: &Path) -> &str {
     path.to_str().unwrap()
-}
-
-fn reason(key: &Path, token: &str) -> String {
-    let doc = json_stdout(
-        &jwtk()
-            .args(["verify", "--json", "-k", s(key), token])
-            .output()
-            .unwrap(),
-    );
-    doc["reason"].as_str().unwrap_or("valid").to_string()
 }
 
 /// Generate into `dir/name`, mint with the private key, verify with the public one.

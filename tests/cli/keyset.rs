@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
-use super::{fixture, json_stdout, jwtk};
+use super::{fixture, json_stdout, jwtk, reason};
 
 fn run_ok(args: &[&str]) -> String {
     let out = jwtk().args(args).output().unwrap();
@@ -19,6 +19,19 @@ fn run_ok(args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// `keygen --type TYPE --add-to SET --kid KID`.
+fn add(set: &Path, key_type: &str, kid: &str) {
+    run_ok(&[
+        "keygen",
+        "--type",
+        key_type,
+        "--add-to",
+        s(set),
+        "--kid",
+        kid,
+    ]);
 }
 
 fn s(path: &Path) -> &str {
@@ -31,6 +44,16 @@ fn read(path: &Path) -> Value {
 
 fn write(path: &Path, value: &Value) {
     std::fs::write(path, serde_json::to_vec_pretty(value).unwrap()).unwrap();
+}
+
+/// An RFC example key (`key.jwk.json` or `key.public.jwk.json` of `rfc`) with `members`
+/// set over it.
+fn rfc_key(rfc: &str, file: &str, members: Value) -> Value {
+    let mut key = read(&fixture(&format!("rfc/{rfc}/{file}")));
+    for (name, value) in members.as_object().unwrap() {
+        key[name] = value.clone();
+    }
+    key
 }
 
 fn kids(path: &Path) -> Vec<String> {
@@ -51,16 +74,6 @@ fn minted_kid(set: &Path) -> String {
     let token = run_ok(&["mint", "-k", s(set), "--sub", "svc"]);
     let doc = json_stdout(&jwtk().args(["decode", "--json", &token]).output().unwrap());
     doc["header"]["kid"].as_str().unwrap().to_string()
-}
-
-fn reason(key: &Path, token: &str) -> String {
-    let doc = json_stdout(
-        &jwtk()
-            .args(["verify", "--json", "-k", s(key), token])
-            .output()
-            .unwrap(),
-    );
-    doc["reason"].as_str().unwrap_or("valid").to_string()
 }
 
 #[test]
@@ -122,31 +135,60 @@ fn the_first_key_signs_new_keys_wait_for_promote() {
         .stderr(predicate::str::contains(first.as_str()));
 }
 
+/// Keys that cannot sign, each with its kid and a word of why: a public key, one for
+/// encryption, one whose key_ops allow only verify, one jwtk cannot use (secp256k1).
+fn keys_that_cannot_sign() -> Vec<(Value, &'static str, &'static str)> {
+    vec![
+        (
+            rfc_key(
+                "rfc7515-A.2-RS256",
+                "key.public.jwk.json",
+                json!({"kid": "pub"}),
+            ),
+            "pub",
+            "public key",
+        ),
+        (
+            rfc_key(
+                "rfc8037-A.4-EdDSA",
+                "key.jwk.json",
+                json!({"kid": "enc", "use": "enc"}),
+            ),
+            "enc",
+            "\"enc\"",
+        ),
+        (
+            rfc_key(
+                "rfc7515-A.4-ES512",
+                "key.jwk.json",
+                json!({"kid": "ops", "key_ops": ["verify"]}),
+            ),
+            "ops",
+            "key_ops",
+        ),
+        (
+            json!({"kty": "EC", "crv": "secp256k1", "x": "AA", "y": "AA", "d": "AA", "kid": "k1"}),
+            "k1",
+            "secp256k1",
+        ),
+    ]
+}
+
 #[test]
 fn promote_refuses_a_key_that_cannot_sign() {
     let dir = tempfile::tempdir().unwrap();
     let set = dir.path().join("set.jwks");
-    let private = read(&fixture("rfc/rfc7515-A.3-ES256/key.jwk.json"));
-    let mut public = read(&fixture("rfc/rfc7515-A.2-RS256/key.public.jwk.json"));
-    public["kid"] = json!("pub");
-    let mut enc = read(&fixture("rfc/rfc8037-A.4-EdDSA/key.jwk.json"));
-    enc["kid"] = json!("enc");
-    enc["use"] = json!("enc");
-    let mut ops = read(&fixture("rfc/rfc7515-A.4-ES512/key.jwk.json"));
-    ops["kid"] = json!("ops");
-    ops["key_ops"] = json!(["verify"]);
-    let mut signer = private.clone();
-    signer["kid"] = json!("signer");
-    let unusable =
-        json!({"kty": "EC", "crv": "secp256k1", "x": "AA", "y": "AA", "d": "AA", "kid": "k1"});
-    write(&set, &json!({"keys": [signer, public, enc, ops, unusable]}));
+    let signer = rfc_key(
+        "rfc7515-A.3-ES256",
+        "key.jwk.json",
+        json!({"kid": "signer"}),
+    );
+    let cases = keys_that_cannot_sign();
+    let mut keys = vec![signer];
+    keys.extend(cases.iter().map(|(key, ..)| key.clone()));
+    write(&set, &json!({ "keys": keys }));
     let before = std::fs::read(&set).unwrap();
-    for (kid, why) in [
-        ("pub", "public key"),
-        ("enc", "\"enc\""),
-        ("ops", "key_ops"),
-        ("k1", "secp256k1"),
-    ] {
+    for (_, kid, why) in cases {
         jwtk()
             .args(["keyset", "promote", s(&set), "--kid", kid])
             .assert()
@@ -163,18 +205,7 @@ fn promote_refuses_a_key_that_cannot_sign() {
 fn mint_never_falls_through_past_a_first_key_that_cannot_sign() {
     let dir = tempfile::tempdir().unwrap();
     let good = read(&fixture("rfc/rfc7515-A.3-ES256/key.jwk.json"));
-    let mut public = read(&fixture("rfc/rfc7515-A.2-RS256/key.public.jwk.json"));
-    public["kid"] = json!("published-only");
-    let mut enc = read(&fixture("rfc/rfc8037-A.4-EdDSA/key.jwk.json"));
-    enc["kid"] = json!("for-encryption");
-    enc["use"] = json!("enc");
-    let unusable =
-        json!({"kty": "EC", "crv": "secp256k1", "x": "AA", "y": "AA", "d": "AA", "kid": "k256"});
-    for (first, named) in [
-        (public, "published-only"),
-        (enc, "for-encryption"),
-        (unusable, "k256"),
-    ] {
+    for (first, named, _) in keys_that_cannot_sign() {
         let set = dir.path().join(format!("{named}.jwks"));
         write(&set, &json!({"keys": [first, good]}));
         jwtk()
@@ -199,10 +230,8 @@ fn list_flags_duplicates_and_keys_jwtk_cannot_use_which_stay_editable() {
     let dir = tempfile::tempdir().unwrap();
     let set = dir.path().join("odd.jwks");
     let ok = read(&fixture("rfc/rfc7515-A.3-ES256/key.jwk.json"));
-    let mut twin_a = read(&fixture("rfc/rfc7515-A.4-ES512/key.jwk.json"));
-    twin_a["kid"] = json!("twin");
-    let mut twin_b = read(&fixture("rfc/rfc8037-A.4-EdDSA/key.jwk.json"));
-    twin_b["kid"] = json!("twin");
+    let twin_a = rfc_key("rfc7515-A.4-ES512", "key.jwk.json", json!({"kid": "twin"}));
+    let twin_b = rfc_key("rfc8037-A.4-EdDSA", "key.jwk.json", json!({"kid": "twin"}));
     let weird =
         json!({"kty": "EC", "crv": "secp256k1", "x": "AA", "y": "AA", "kid": "k256", "zz": [1]});
     let unknown = json!({"kty": "XYZ", "kid": "future"});
@@ -248,15 +277,7 @@ fn list_flags_duplicates_and_keys_jwtk_cannot_use_which_stay_editable() {
     // exactly as written.
     run_ok(&["keyset", "retire", s(&set), "--kid", "k256"]);
     run_ok(&["keyset", "retire", s(&set), "--kid", "future"]);
-    run_ok(&[
-        "keygen",
-        "--type",
-        "ec",
-        "--add-to",
-        s(&set),
-        "--kid",
-        "fresh",
-    ]);
+    add(&set, "ec", "fresh");
     let after = read(&set);
     assert_eq!(after["issuer"], "me");
     assert_eq!(kids(&set), ["-", "twin", "twin", "fresh"]);
@@ -287,20 +308,21 @@ fn list_flags_duplicates_and_keys_jwtk_cannot_use_which_stay_editable() {
 fn public_holds_exactly_the_public_members() {
     let dir = tempfile::tempdir().unwrap();
     let set = dir.path().join("set.jwks");
-    let mut rsa = read(&fixture("rfc/rfc7515-A.2-RS256/key.jwk.json"));
-    rsa["kid"] = json!("rsa");
-    rsa["key_ops"] = json!(["sign"]);
-    rsa["oth"] = json!([{"r": "AA", "d": "AA", "t": "AA"}]);
-    rsa["x-private-hint"] = json!("do not publish");
-    rsa["x5t#S256"] = json!("abc");
-    rsa["x5c"] = json!(["MIIB"]);
-    let mut ec = read(&fixture("rfc/rfc7515-A.3-ES256/key.jwk.json"));
-    ec["kid"] = json!("ec");
-    ec["k"] = json!("c3RyYXk");
-    ec["use"] = json!("sig");
-    let mut ed = read(&fixture("rfc/rfc8037-A.4-EdDSA/key.jwk.json"));
-    ed["kid"] = json!("ed");
-    ed["key_ops"] = json!(["sign", "verify"]);
+    let rsa = rfc_key(
+        "rfc7515-A.2-RS256",
+        "key.jwk.json",
+        json!({"kid": "rsa", "key_ops": ["sign"], "oth": [{"r": "AA", "d": "AA", "t": "AA"}], "x-private-hint": "do not publish", "x5t#S256": "abc", "x5c": ["MIIB"]}),
+    );
+    let ec = rfc_key(
+        "rfc7515-A.3-ES256",
+        "key.jwk.json",
+        json!({"kid": "ec", "k": "c3RyYXk", "use": "sig"}),
+    );
+    let ed = rfc_key(
+        "rfc8037-A.4-EdDSA",
+        "key.jwk.json",
+        json!({"kid": "ed", "key_ops": ["sign", "verify"]}),
+    );
     let oct = read(&fixture("rfc/rfc7515-A.1-HS256/key.jwk.json"));
     write(
         &set,
@@ -394,15 +416,7 @@ fn retire_rules() {
     let dir = tempfile::tempdir().unwrap();
     let set = dir.path().join("set.jwks");
     for kid in ["a", "b", "c"] {
-        run_ok(&[
-            "keygen",
-            "--type",
-            "ed25519",
-            "--add-to",
-            s(&set),
-            "--kid",
-            kid,
-        ]);
+        add(&set, "ed25519", kid);
     }
     let before = read(&set);
     jwtk()
@@ -449,15 +463,7 @@ fn retire_rules() {
 fn add_and_import_refuse_a_present_kid_and_private_keys_into_a_public_set() {
     let dir = tempfile::tempdir().unwrap();
     let set = dir.path().join("set.jwks");
-    run_ok(&[
-        "keygen",
-        "--type",
-        "ec",
-        "--add-to",
-        s(&set),
-        "--kid",
-        "one",
-    ]);
+    add(&set, "ec", "one");
     jwtk()
         .args([
             "keygen",
@@ -618,15 +624,7 @@ fn edits_through_a_symlink_change_the_target_and_keep_mode_owner_group() {
     std::fs::create_dir(&real_dir).unwrap();
     let real = real_dir.join("issuer.jwks");
     let link = dir.path().join("issuer.jwks");
-    run_ok(&[
-        "keygen",
-        "--type",
-        "ec",
-        "--add-to",
-        s(&real),
-        "--kid",
-        "one",
-    ]);
+    add(&real, "ec", "one");
     std::os::unix::fs::symlink(&real, &link).unwrap();
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
     // A group the service reads through: as root a real other group, else our own.
@@ -656,15 +654,7 @@ fn edits_through_a_symlink_change_the_target_and_keep_mode_owner_group() {
             "{step}: not at the link"
         );
     };
-    run_ok(&[
-        "keygen",
-        "--type",
-        "ec",
-        "--add-to",
-        s(&link),
-        "--kid",
-        "two",
-    ]);
+    add(&link, "ec", "two");
     check("add-to");
     run_ok(&[
         "keyset",
@@ -850,24 +840,8 @@ fn a_0_1_keyset_upgrades_with_one_promote() {
     // jwtk 0.1 appended keys and signed with the last one.
     let dir = tempfile::tempdir().unwrap();
     let set = dir.path().join("issuer.jwks");
-    run_ok(&[
-        "keygen",
-        "--type",
-        "ec",
-        "--add-to",
-        s(&set),
-        "--kid",
-        "2025",
-    ]);
-    run_ok(&[
-        "keygen",
-        "--type",
-        "ec",
-        "--add-to",
-        s(&set),
-        "--kid",
-        "2026",
-    ]);
+    add(&set, "ec", "2025");
+    add(&set, "ec", "2026");
     assert_eq!(
         minted_kid(&set),
         "2025",
