@@ -66,12 +66,14 @@ fn signing_key(args: &KeyArgs, keys: Vec<Key>) -> Result<Key> {
         && let Ok(set) = Keyset::parse(&text, &key_origin(args))
         && !set.keys.is_empty()
     {
-        return match set.load(0).and_then(|key| match key.refusal(Purpose::Sign) {
-            Some(why) => Err(Error::key(why, None)),
-            None => Ok(key),
-        }) {
-            Ok(key) => Ok(key),
-            Err(err) => Err(Error::key(
+        let first = set
+            .load(0)
+            .and_then(|key| match key.refusal(Purpose::Sign) {
+                Some(why) => Err(Error::key(why, None)),
+                None => Ok(key),
+            });
+        return first.map_err(|err| {
+            Error::key(
                 format!(
                     "the signing key of {} (its first key) cannot sign: {err}",
                     set.origin
@@ -80,8 +82,8 @@ fn signing_key(args: &KeyArgs, keys: Vec<Key>) -> Result<Key> {
                     "promote a key that can (jwtk keyset promote SET --kid KID), or pick one with --kid"
                         .to_string(),
                 ),
-            )),
-        };
+            )
+        });
     }
     keys.into_iter()
         .next()

@@ -26,7 +26,7 @@ const BATCH_LINES: usize = 256;
 
 /// Bytes per batch at most (a batch holds at least one line), so long lines still spread
 /// over the workers.
-const BATCH_BYTES: usize = 1 << 20;
+const BATCH_BYTES: usize = 4 << 20;
 
 /// Batches queued per worker, each way.
 const QUEUE_DEPTH: usize = 4;
