@@ -30,7 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('mint', 'mint', [CompletionResultType]::ParameterValue, 'Create and sign a token; print it alone on stdout.')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a token''s signature and claims.')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.')
-            [CompletionResult]::new('keyset', 'keyset', [CompletionResultType]::ParameterValue, 'List, publish, fetch and retire the keys of a JWKS file.')
+            [CompletionResult]::new('keyset', 'keyset', [CompletionResultType]::ParameterValue, 'List, publish, fetch, import, promote and retire the keys of a JWKS file.')
             [CompletionResult]::new('classify', 'classify', [CompletionResultType]::ParameterValue, 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.')
             [CompletionResult]::new('dpop', 'dpop', [CompletionResultType]::ParameterValue, 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
@@ -98,7 +98,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--require', '--require', [CompletionResultType]::ParameterName, 'Require this claim to be present and not null (repeatable)')
             [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Allowed clock skew for exp and nbf: 90s, 15m, 2h, 7d or seconds')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Judge the time claims at this instant instead of now')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for --batch (default: one per core)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for --batch, 1 to 256 (default: one per core, at most 256)')
             [CompletionResult]::new('--dpop', '--dpop', [CompletionResultType]::ParameterName, 'Check this DPoP proof (the request''s DPoP header) too, e.g. --dpop "$PROOF"')
             [CompletionResult]::new('--htm', '--htm', [CompletionResultType]::ParameterName, 'The request''s HTTP method, which the proof''s htm must equal, e.g. --htm GET')
             [CompletionResult]::new('--htu', '--htu', [CompletionResultType]::ParameterName, 'The request''s URI, which the proof''s htu must name, e.g. --htu https://api.example.com/x')
@@ -123,7 +123,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
         }
         'jwtk;keygen' {
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'The kind of key (default: the one --alg needs)')
-            [CompletionResult]::new('--bits', '--bits', [CompletionResultType]::ParameterName, 'Size in bits: hmac at least 256 (default 256); rsa 2048 (default), 3072, 4096 or 8192')
+            [CompletionResult]::new('--bits', '--bits', [CompletionResultType]::ParameterName, 'Size in bits: hmac 256 (default) to 4096; rsa 2048 (default), 3072, 4096 or 8192')
             [CompletionResult]::new('--curve', '--curve', [CompletionResultType]::ParameterName, 'The curve of an EC key (default P-256)')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The JWK''s alg; for hmac it also sizes the secret (HS384: 384 bits, HS512: 512)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (default pem; hmac has no pem, its default is jwk)')
@@ -131,7 +131,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'The key id (default: RFC 7638 thumbprint; random for hmac)')
             [CompletionResult]::new('--add-to', '--add-to', [CompletionResultType]::ParameterName, 'Append the new private key to this JWKS file (created 0600 if missing)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing files (atomically)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing files: both new files are written and synced before either replaces its old one')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -144,15 +144,18 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'One line per key: kid, type, alg, use, private or public.')
-            [CompletionResult]::new('public', 'public', [CompletionResultType]::ParameterValue, 'The public JWKS for verifiers: private members removed, HMAC keys left out.')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'One line per key: kid, type, alg, use, private or public; which key signs; duplicate kids and keys jwtk cannot use are flagged.')
+            [CompletionResult]::new('public', 'public', [CompletionResultType]::ParameterValue, 'The public JWKS for verifiers: public members only, HMAC keys left out.')
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Save an issuer''s published public keys to a file, to pin them or use them offline.')
+            [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Make one key the signing key (move it first); it must be able to sign.')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add an existing key (any format --key reads) at the end of a keyset; prints its kid.')
             [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Remove one key, keeping the others untouched.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'jwtk;keyset;list' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a JSON array: kid, kty, alg, use, private, signing per key')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -184,8 +187,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'jwtk;keyset;retire' {
-            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'The kid of the key to remove')
+        'jwtk;keyset;promote' {
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'The kid of the key that signs from now on')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -193,10 +196,33 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'jwtk;keyset;import' {
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'The key file to add: PEM, DER, a JWK, or a raw HMAC secret')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key file to add: PEM, DER, a JWK, or a raw HMAC secret')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'The kid to give a key that has none')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtk;keyset;retire' {
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'The kid of the key to remove')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Retire it even if it is the signing key or the last key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'jwtk;keyset;help' {
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'One line per key: kid, type, alg, use, private or public.')
-            [CompletionResult]::new('public', 'public', [CompletionResultType]::ParameterValue, 'The public JWKS for verifiers: private members removed, HMAC keys left out.')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'One line per key: kid, type, alg, use, private or public; which key signs; duplicate kids and keys jwtk cannot use are flagged.')
+            [CompletionResult]::new('public', 'public', [CompletionResultType]::ParameterValue, 'The public JWKS for verifiers: public members only, HMAC keys left out.')
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Save an issuer''s published public keys to a file, to pin them or use them offline.')
+            [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Make one key the signing key (move it first); it must be able to sign.')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add an existing key (any format --key reads) at the end of a keyset; prints its kid.')
             [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Remove one key, keeping the others untouched.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -208,6 +234,12 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             break
         }
         'jwtk;keyset;help;fetch' {
+            break
+        }
+        'jwtk;keyset;help;promote' {
+            break
+        }
+        'jwtk;keyset;help;import' {
             break
         }
         'jwtk;keyset;help;retire' {
@@ -260,7 +292,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('mint', 'mint', [CompletionResultType]::ParameterValue, 'Create and sign a token; print it alone on stdout.')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a token''s signature and claims.')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.')
-            [CompletionResult]::new('keyset', 'keyset', [CompletionResultType]::ParameterValue, 'List, publish, fetch and retire the keys of a JWKS file.')
+            [CompletionResult]::new('keyset', 'keyset', [CompletionResultType]::ParameterValue, 'List, publish, fetch, import, promote and retire the keys of a JWKS file.')
             [CompletionResult]::new('classify', 'classify', [CompletionResultType]::ParameterValue, 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.')
             [CompletionResult]::new('dpop', 'dpop', [CompletionResultType]::ParameterValue, 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
@@ -280,9 +312,11 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             break
         }
         'jwtk;help;keyset' {
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'One line per key: kid, type, alg, use, private or public.')
-            [CompletionResult]::new('public', 'public', [CompletionResultType]::ParameterValue, 'The public JWKS for verifiers: private members removed, HMAC keys left out.')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'One line per key: kid, type, alg, use, private or public; which key signs; duplicate kids and keys jwtk cannot use are flagged.')
+            [CompletionResult]::new('public', 'public', [CompletionResultType]::ParameterValue, 'The public JWKS for verifiers: public members only, HMAC keys left out.')
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Save an issuer''s published public keys to a file, to pin them or use them offline.')
+            [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Make one key the signing key (move it first); it must be able to sign.')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add an existing key (any format --key reads) at the end of a keyset; prints its kid.')
             [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Remove one key, keeping the others untouched.')
             break
         }
@@ -293,6 +327,12 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             break
         }
         'jwtk;help;keyset;fetch' {
+            break
+        }
+        'jwtk;help;keyset;promote' {
+            break
+        }
+        'jwtk;help;keyset;import' {
             break
         }
         'jwtk;help;keyset;retire' {

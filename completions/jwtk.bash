@@ -73,8 +73,14 @@ _jwtk() {
             jwtk__subcmd__help__subcmd__keyset,fetch)
                 cmd="jwtk__subcmd__help__subcmd__keyset__subcmd__fetch"
                 ;;
+            jwtk__subcmd__help__subcmd__keyset,import)
+                cmd="jwtk__subcmd__help__subcmd__keyset__subcmd__import"
+                ;;
             jwtk__subcmd__help__subcmd__keyset,list)
                 cmd="jwtk__subcmd__help__subcmd__keyset__subcmd__list"
+                ;;
+            jwtk__subcmd__help__subcmd__keyset,promote)
+                cmd="jwtk__subcmd__help__subcmd__keyset__subcmd__promote"
                 ;;
             jwtk__subcmd__help__subcmd__keyset,public)
                 cmd="jwtk__subcmd__help__subcmd__keyset__subcmd__public"
@@ -88,8 +94,14 @@ _jwtk() {
             jwtk__subcmd__keyset,help)
                 cmd="jwtk__subcmd__keyset__subcmd__help"
                 ;;
+            jwtk__subcmd__keyset,import)
+                cmd="jwtk__subcmd__keyset__subcmd__import"
+                ;;
             jwtk__subcmd__keyset,list)
                 cmd="jwtk__subcmd__keyset__subcmd__list"
+                ;;
+            jwtk__subcmd__keyset,promote)
+                cmd="jwtk__subcmd__keyset__subcmd__promote"
                 ;;
             jwtk__subcmd__keyset,public)
                 cmd="jwtk__subcmd__keyset__subcmd__public"
@@ -103,8 +115,14 @@ _jwtk() {
             jwtk__subcmd__keyset__subcmd__help,help)
                 cmd="jwtk__subcmd__keyset__subcmd__help__subcmd__help"
                 ;;
+            jwtk__subcmd__keyset__subcmd__help,import)
+                cmd="jwtk__subcmd__keyset__subcmd__help__subcmd__import"
+                ;;
             jwtk__subcmd__keyset__subcmd__help,list)
                 cmd="jwtk__subcmd__keyset__subcmd__help__subcmd__list"
+                ;;
+            jwtk__subcmd__keyset__subcmd__help,promote)
+                cmd="jwtk__subcmd__keyset__subcmd__help__subcmd__promote"
                 ;;
             jwtk__subcmd__keyset__subcmd__help,public)
                 cmd="jwtk__subcmd__keyset__subcmd__help__subcmd__public"
@@ -377,7 +395,7 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__help__subcmd__keyset)
-            opts="list public fetch retire"
+            opts="list public fetch promote import retire"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -404,7 +422,35 @@ _jwtk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jwtk__subcmd__help__subcmd__keyset__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jwtk__subcmd__help__subcmd__keyset__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtk__subcmd__help__subcmd__keyset__subcmd__promote)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -547,7 +593,7 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__keyset)
-            opts="-h -V --color --help --version list public fetch retire help"
+            opts="-h -V --color --help --version list public fetch promote import retire help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -621,7 +667,7 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__keyset__subcmd__help)
-            opts="list public fetch retire help"
+            opts="list public fetch promote import retire help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -662,7 +708,35 @@ _jwtk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jwtk__subcmd__keyset__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jwtk__subcmd__keyset__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtk__subcmd__keyset__subcmd__help__subcmd__promote)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -704,13 +778,87 @@ _jwtk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        jwtk__subcmd__keyset__subcmd__list)
-            opts="-h -V --color --help --version"
+        jwtk__subcmd__keyset__subcmd__import)
+            opts="-k -h -V --key --kid --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                -k)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --kid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtk__subcmd__keyset__subcmd__list)
+            opts="-h -V --json --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtk__subcmd__keyset__subcmd__promote)
+            opts="-h -V --kid --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -756,7 +904,7 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__keyset__subcmd__retire)
-            opts="-h -V --kid --color --help --version"
+            opts="-h -V --kid --force --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -27,7 +27,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand mint 'Create and sign a token; print it alone on stdout.'
             cand verify 'Check a token''s signature and claims.'
             cand keygen 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
-            cand keyset 'List, publish, fetch and retire the keys of a JWKS file.'
+            cand keyset 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
             cand classify 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
             cand dpop 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
             cand completions 'Print a shell completion script.'
@@ -92,7 +92,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --require 'Require this claim to be present and not null (repeatable)'
             cand --leeway 'Allowed clock skew for exp and nbf: 90s, 15m, 2h, 7d or seconds'
             cand --now 'Judge the time claims at this instant instead of now'
-            cand --jobs 'Worker threads for --batch (default: one per core)'
+            cand --jobs 'Worker threads for --batch, 1 to 256 (default: one per core, at most 256)'
             cand --dpop 'Check this DPoP proof (the request''s DPoP header) too, e.g. --dpop "$PROOF"'
             cand --htm 'The request''s HTTP method, which the proof''s htm must equal, e.g. --htm GET'
             cand --htu 'The request''s URI, which the proof''s htu must name, e.g. --htu https://api.example.com/x'
@@ -116,7 +116,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         }
         &'jwtk;keygen'= {
             cand --type 'The kind of key (default: the one --alg needs)'
-            cand --bits 'Size in bits: hmac at least 256 (default 256); rsa 2048 (default), 3072, 4096 or 8192'
+            cand --bits 'Size in bits: hmac 256 (default) to 4096; rsa 2048 (default), 3072, 4096 or 8192'
             cand --curve 'The curve of an EC key (default P-256)'
             cand --alg 'The JWK''s alg; for hmac it also sizes the secret (HS384: 384 bits, HS512: 512)'
             cand --format 'Output format (default pem; hmac has no pem, its default is jwk)'
@@ -124,7 +124,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --kid 'The key id (default: RFC 7638 thumbprint; random for hmac)'
             cand --add-to 'Append the new private key to this JWKS file (created 0600 if missing)'
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
-            cand --force 'Replace existing files (atomically)'
+            cand --force 'Replace existing files: both new files are written and synced before either replaces its old one'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -136,14 +136,17 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand list 'One line per key: kid, type, alg, use, private or public.'
-            cand public 'The public JWKS for verifiers: private members removed, HMAC keys left out.'
+            cand list 'One line per key: kid, type, alg, use, private or public; which key signs; duplicate kids and keys jwtk cannot use are flagged.'
+            cand public 'The public JWKS for verifiers: public members only, HMAC keys left out.'
             cand fetch 'Save an issuer''s published public keys to a file, to pin them or use them offline.'
+            cand promote 'Make one key the signing key (move it first); it must be able to sign.'
+            cand import 'Add an existing key (any format --key reads) at the end of a keyset; prints its kid.'
             cand retire 'Remove one key, keeping the others untouched.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jwtk;keyset;list'= {
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --json 'Print a JSON array: kid, kty, alg, use, private, signing per key'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -172,18 +175,39 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'jwtk;keyset;retire'= {
-            cand --kid 'The kid of the key to remove'
+        &'jwtk;keyset;promote'= {
+            cand --kid 'The kid of the key that signs from now on'
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'jwtk;keyset;import'= {
+            cand -k 'The key file to add: PEM, DER, a JWK, or a raw HMAC secret'
+            cand --key 'The key file to add: PEM, DER, a JWK, or a raw HMAC secret'
+            cand --kid 'The kid to give a key that has none'
+            cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtk;keyset;retire'= {
+            cand --kid 'The kid of the key to remove'
+            cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --force 'Retire it even if it is the signing key or the last key'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'jwtk;keyset;help'= {
-            cand list 'One line per key: kid, type, alg, use, private or public.'
-            cand public 'The public JWKS for verifiers: private members removed, HMAC keys left out.'
+            cand list 'One line per key: kid, type, alg, use, private or public; which key signs; duplicate kids and keys jwtk cannot use are flagged.'
+            cand public 'The public JWKS for verifiers: public members only, HMAC keys left out.'
             cand fetch 'Save an issuer''s published public keys to a file, to pin them or use them offline.'
+            cand promote 'Make one key the signing key (move it first); it must be able to sign.'
+            cand import 'Add an existing key (any format --key reads) at the end of a keyset; prints its kid.'
             cand retire 'Remove one key, keeping the others untouched.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -192,6 +216,10 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         &'jwtk;keyset;help;public'= {
         }
         &'jwtk;keyset;help;fetch'= {
+        }
+        &'jwtk;keyset;help;promote'= {
+        }
+        &'jwtk;keyset;help;import'= {
         }
         &'jwtk;keyset;help;retire'= {
         }
@@ -238,7 +266,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand mint 'Create and sign a token; print it alone on stdout.'
             cand verify 'Check a token''s signature and claims.'
             cand keygen 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
-            cand keyset 'List, publish, fetch and retire the keys of a JWKS file.'
+            cand keyset 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
             cand classify 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
             cand dpop 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
             cand completions 'Print a shell completion script.'
@@ -253,9 +281,11 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         &'jwtk;help;keygen'= {
         }
         &'jwtk;help;keyset'= {
-            cand list 'One line per key: kid, type, alg, use, private or public.'
-            cand public 'The public JWKS for verifiers: private members removed, HMAC keys left out.'
+            cand list 'One line per key: kid, type, alg, use, private or public; which key signs; duplicate kids and keys jwtk cannot use are flagged.'
+            cand public 'The public JWKS for verifiers: public members only, HMAC keys left out.'
             cand fetch 'Save an issuer''s published public keys to a file, to pin them or use them offline.'
+            cand promote 'Make one key the signing key (move it first); it must be able to sign.'
+            cand import 'Add an existing key (any format --key reads) at the end of a keyset; prints its kid.'
             cand retire 'Remove one key, keeping the others untouched.'
         }
         &'jwtk;help;keyset;list'= {
@@ -263,6 +293,10 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         &'jwtk;help;keyset;public'= {
         }
         &'jwtk;help;keyset;fetch'= {
+        }
+        &'jwtk;help;keyset;promote'= {
+        }
+        &'jwtk;help;keyset;import'= {
         }
         &'jwtk;help;keyset;retire'= {
         }

@@ -33,7 +33,7 @@ complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "decode" -d 'Show a token\
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "mint" -d 'Create and sign a token; print it alone on stdout.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "verify" -d 'Check a token\'s signature and claims.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "keygen" -d 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
-complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "keyset" -d 'List, publish, fetch and retire the keys of a JWKS file.'
+complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "keyset" -d 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "classify" -d 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "dpop" -d 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "completions" -d 'Print a shell completion script.'
@@ -121,7 +121,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l typ -d 'Require thi
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l require -d 'Require this claim to be present and not null (repeatable)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l leeway -d 'Allowed clock skew for exp and nbf: 90s, 15m, 2h, 7d or seconds' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l now -d 'Judge the time claims at this instant instead of now' -r
-complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l jobs -d 'Worker threads for --batch (default: one per core)' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l jobs -d 'Worker threads for --batch, 1 to 256 (default: one per core, at most 256)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l dpop -d 'Check this DPoP proof (the request\'s DPoP header) too, e.g. --dpop "$PROOF"' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l htm -d 'The request\'s HTTP method, which the proof\'s htm must equal, e.g. --htm GET' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l htu -d 'The request\'s URI, which the proof\'s htu must name, e.g. --htu https://api.example.com/x' -r -f
@@ -158,7 +158,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l type -d 'The kind o
 rsa\t'An RSA key for RS* and PS*'
 ec\t'An ECDSA key for ES256/384/512'
 ed25519\t'An Ed25519 key for EdDSA'"
-complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l bits -d 'Size in bits: hmac at least 256 (default 256); rsa 2048 (default), 3072, 4096 or 8192' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l bits -d 'Size in bits: hmac 256 (default) to 4096; rsa 2048 (default), 3072, 4096 or 8192' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l curve -d 'The curve of an EC key (default P-256)' -r -f -a "P-256\t'NIST P-256, for ES256'
 P-384\t'NIST P-384, for ES384'
 P-521\t'NIST P-521, for ES512'"
@@ -185,22 +185,25 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l add-to -d 'Append t
 complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l force -d 'Replace existing files (atomically)'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l force -d 'Replace existing files: both new files are written and synced before either replaces its old one'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -s V -l version -d 'Print version'
-complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch retire help" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch promote import retire help" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch retire help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch retire help" -s V -l version -d 'Print version'
-complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch retire help" -f -a "list" -d 'One line per key: kid, type, alg, use, private or public.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch retire help" -f -a "public" -d 'The public JWKS for verifiers: private members removed, HMAC keys left out.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch retire help" -f -a "fetch" -d 'Save an issuer\'s published public keys to a file, to pin them or use them offline.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch retire help" -f -a "retire" -d 'Remove one key, keeping the others untouched.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch retire help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch promote import retire help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch promote import retire help" -s V -l version -d 'Print version'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch promote import retire help" -f -a "list" -d 'One line per key: kid, type, alg, use, private or public; which key signs; duplicate kids and keys jwtk cannot use are flagged.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch promote import retire help" -f -a "public" -d 'The public JWKS for verifiers: public members only, HMAC keys left out.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch promote import retire help" -f -a "fetch" -d 'Save an issuer\'s published public keys to a file, to pin them or use them offline.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch promote import retire help" -f -a "promote" -d 'Make one key the signing key (move it first); it must be able to sign.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch promote import retire help" -f -a "import" -d 'Add an existing key (any format --key reads) at the end of a keyset; prints its kid.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch promote import retire help" -f -a "retire" -d 'Remove one key, keeping the others untouched.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and not __fish_seen_subcommand_from list public fetch promote import retire help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from list" -l json -d 'Print a JSON array: kid, kty, alg, use, private, signing per key'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from public" -l out -d 'Write to PATH (mode 0644) instead of stdout' -r -F
@@ -222,15 +225,31 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcom
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l refresh -d 'Ask the server even when the cached copy is fresh'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -s V -l version -d 'Print version'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from promote" -l kid -d 'The kid of the key that signs from now on' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from promote" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from promote" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from promote" -s V -l version -d 'Print version'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from import" -s k -l key -d 'The key file to add: PEM, DER, a JWK, or a raw HMAC secret' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from import" -l kid -d 'The kid to give a key that has none' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from import" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from retire" -l kid -d 'The kid of the key to remove' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from retire" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from retire" -l force -d 'Retire it even if it is the signing key or the last key'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from retire" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from retire" -s V -l version -d 'Print version'
-complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "list" -d 'One line per key: kid, type, alg, use, private or public.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "public" -d 'The public JWKS for verifiers: private members removed, HMAC keys left out.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "list" -d 'One line per key: kid, type, alg, use, private or public; which key signs; duplicate kids and keys jwtk cannot use are flagged.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "public" -d 'The public JWKS for verifiers: public members only, HMAC keys left out.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "fetch" -d 'Save an issuer\'s published public keys to a file, to pin them or use them offline.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "promote" -d 'Make one key the signing key (move it first); it must be able to sign.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "import" -d 'Add an existing key (any format --key reads) at the end of a keyset; prints its kid.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "retire" -d 'Remove one key, keeping the others untouched.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token' -r
@@ -282,12 +301,14 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subc
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "mint" -d 'Create and sign a token; print it alone on stdout.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "verify" -d 'Check a token\'s signature and claims.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "keygen" -d 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "keyset" -d 'List, publish, fetch and retire the keys of a JWKS file.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "keyset" -d 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "classify" -d 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "dpop" -d 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "completions" -d 'Print a shell completion script.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "list" -d 'One line per key: kid, type, alg, use, private or public.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "public" -d 'The public JWKS for verifiers: private members removed, HMAC keys left out.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "list" -d 'One line per key: kid, type, alg, use, private or public; which key signs; duplicate kids and keys jwtk cannot use are flagged.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "public" -d 'The public JWKS for verifiers: public members only, HMAC keys left out.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "fetch" -d 'Save an issuer\'s published public keys to a file, to pin them or use them offline.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "promote" -d 'Make one key the signing key (move it first); it must be able to sign.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "import" -d 'Add an existing key (any format --key reads) at the end of a keyset; prints its kid.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "retire" -d 'Remove one key, keeping the others untouched.'

@@ -121,11 +121,16 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Keygen(KeygenArgs),
 
-    /// List, publish, fetch and retire the keys of a JWKS file.
+    /// List, publish, fetch, import, promote and retire the keys of a JWKS file.
+    ///
+    /// The first key of a set signs; new keys are added at the end, so a key is published
+    /// before it signs. Edits are made under a lock, where a symlinked set points, keeping
+    /// its mode, owner and group.
     ///
     /// Examples:
     ///   jwtk keyset list keys.jwks
     ///   jwtk keyset public keys.jwks --out public.jwks
+    ///   jwtk keyset promote keys.jwks --kid 2026-q1
     ///   jwtk keyset retire keys.jwks --kid 2025-q4
     #[command(verbatim_doc_comment)]
     Keyset(KeysetArgs),
@@ -430,8 +435,8 @@ pub struct VerifyArgs {
     #[arg(long, conflicts_with_all = ["token", "field"])]
     pub batch: bool,
 
-    /// Worker threads for --batch (default: one per core).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads for --batch, 1 to 256 (default: one per core, at most 256).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: Option<u16>,
 
     /// Print one JSON object: valid, reason, message, alg, kid, key, header, claims.
@@ -548,7 +553,7 @@ pub struct KeygenArgs {
     )]
     pub key_type: Option<KeyTypeArg>,
 
-    /// Size in bits: hmac at least 256 (default 256); rsa 2048 (default), 3072, 4096 or 8192.
+    /// Size in bits: hmac 256 (default) to 4096; rsa 2048 (default), 3072, 4096 or 8192.
     #[arg(long, value_name = "BITS")]
     pub bits: Option<usize>,
 
@@ -568,7 +573,8 @@ pub struct KeygenArgs {
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub out: Option<PathBuf>,
 
-    /// Replace existing files (atomically).
+    /// Replace existing files: both new files are written and synced before either replaces
+    /// its old one.
     #[arg(long)]
     pub force: bool,
 
@@ -577,6 +583,11 @@ pub struct KeygenArgs {
     pub kid: Option<String>,
 
     /// Append the new private key to this JWKS file (created 0600 if missing).
+    ///
+    /// The key is added at the end and does not sign until `jwtk keyset promote` (unless the
+    /// set was empty); a kid already there, or a set holding only public keys, is refused.
+    ///
+    /// Example: --add-to issuer.jwks
     #[arg(long, value_name = "JWKS", value_hint = ValueHint::FilePath, conflicts_with_all = ["out", "format"])]
     pub add_to: Option<PathBuf>,
 }
@@ -630,29 +641,45 @@ pub struct KeysetArgs {
 /// The keyset subcommands.
 #[derive(Debug, Clone, Subcommand)]
 pub enum KeysetCommand {
-    /// One line per key: kid, type, alg, use, private or public.
+    /// One line per key: kid, type, alg, use, private or public; which key signs; duplicate
+    /// kids and keys jwtk cannot use are flagged.
     ///
-    /// Example:
+    /// Examples:
     ///   jwtk keyset list keys.jwks
+    ///   jwtk keyset list keys.jwks --json | jq -r '.[] | select(.signing) | .kid'
     #[command(verbatim_doc_comment)]
     List {
         /// The JWKS file.
         #[arg(value_name = "JWKS", value_hint = ValueHint::FilePath)]
         jwks: PathBuf,
+        /// Print a JSON array: kid, kty, alg, use, private, signing per key.
+        ///
+        /// Example: jwtk keyset list keys.jwks --json
+        #[arg(long)]
+        json: bool,
     },
-    /// The public JWKS for verifiers: private members removed, HMAC keys left out.
+    /// The public JWKS for verifiers: public members only, HMAC keys left out.
     ///
-    /// Example:
-    ///   jwtk keyset public keys.jwks --out public.jwks
+    /// Per key exactly kty, kid, use, key_ops (as verify/encrypt), alg, x5u, x5c, x5t,
+    /// x5t#S256 where present, and the public parameters (n, e; crv, x, y); no set-level
+    /// members. A set with nothing public is exit 3, never an empty file.
+    ///
+    /// Examples:
+    ///   jwtk keyset public keys.jwks
+    ///   jwtk keyset public keys.jwks --out public.jwks --force
     #[command(verbatim_doc_comment)]
     Public {
         /// The JWKS file.
         #[arg(value_name = "JWKS", value_hint = ValueHint::FilePath)]
         jwks: PathBuf,
         /// Write to PATH (mode 0644) instead of stdout.
+        ///
+        /// Example: --out public.jwks
         #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
         out: Option<PathBuf>,
         /// Replace PATH if it exists (atomically).
+        ///
+        /// Example: --out public.jwks --force
         #[arg(long, requires = "out")]
         force: bool,
     },
@@ -667,18 +694,71 @@ pub enum KeysetCommand {
     ///   jwtk keyset fetch --issuer https://token.actions.githubusercontent.com --out gha.jwks
     #[command(verbatim_doc_comment)]
     Fetch(KeysetFetchArgs),
+    /// Make one key the signing key (move it first); it must be able to sign.
+    ///
+    /// Promote a new key only once every verifier has the set that holds it.
+    ///
+    /// Examples:
+    ///   jwtk keyset promote issuer.jwks --kid "$NEW"
+    ///   jwtk keyset promote issuer.jwks --kid "$(jwtk keyset list issuer.jwks --json | jq -r '.[-1].kid')"
+    #[command(verbatim_doc_comment)]
+    Promote {
+        /// The JWKS file.
+        #[arg(value_name = "JWKS", value_hint = ValueHint::FilePath)]
+        jwks: PathBuf,
+        /// The kid of the key that signs from now on.
+        ///
+        /// Example: --kid 2026-q1
+        #[arg(long, value_name = "KID")]
+        kid: String,
+    },
+    /// Add an existing key (any format --key reads) at the end of a keyset; prints its kid.
+    ///
+    /// The kid is the key's own (a JWK's), else --kid, else the RFC 7638 thumbprint (a random
+    /// id for HMAC secrets). The set is created 0600 when missing; the new key signs only
+    /// when it is the first, or once promoted.
+    ///
+    /// Examples:
+    ///   jwtk keyset import issuer.jwks --key issuer.pem
+    ///   jwtk keyset import billing-psk.jwks --key old-secret.txt --kid psk-2025
+    #[command(verbatim_doc_comment)]
+    Import {
+        /// The JWKS file.
+        #[arg(value_name = "JWKS", value_hint = ValueHint::FilePath)]
+        jwks: PathBuf,
+        /// The key file to add: PEM, DER, a JWK, or a raw HMAC secret.
+        ///
+        /// Example: --key issuer.pem
+        #[arg(short, long, value_name = "PATH", value_hint = ValueHint::FilePath)]
+        key: PathBuf,
+        /// The kid to give a key that has none.
+        ///
+        /// Example: --kid 2025-q4
+        #[arg(long, value_name = "KID")]
+        kid: Option<String>,
+    },
     /// Remove one key, keeping the others untouched.
     ///
-    /// Example:
+    /// The signing key or the last key only with --force; a kid two keys carry is refused.
+    ///
+    /// Examples:
     ///   jwtk keyset retire keys.jwks --kid 2025-q4
+    ///   jwtk keyset retire keys.jwks --kid compromised --force
     #[command(verbatim_doc_comment)]
     Retire {
         /// The JWKS file.
         #[arg(value_name = "JWKS", value_hint = ValueHint::FilePath)]
         jwks: PathBuf,
         /// The kid of the key to remove.
+        ///
+        /// Example: --kid 2025-q4
         #[arg(long, value_name = "KID")]
         kid: String,
+        /// Retire it even if it is the signing key or the last key.
+        ///
+        /// Example: --kid compromised --force
+        #[arg(long)]
+        force: bool,
     },
 }
 

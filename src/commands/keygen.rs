@@ -14,7 +14,7 @@ use crate::core::alg::{Algorithm, Curve, Family};
 use crate::core::error::{Error, Result};
 use crate::core::files::{self, PRIVATE_MODE, PUBLIC_MODE};
 use crate::core::keygen::{self, Generated, KeyType};
-use crate::core::keyset::Keyset;
+use crate::core::keyset;
 use crate::output::Console;
 
 /// Generate one key and put it where the flags say.
@@ -56,7 +56,9 @@ pub fn run(args: &KeygenArgs, console: &mut Console) -> anyhow::Result<Status> {
     }
     let kid = generated.jwk.kid.clone().unwrap_or_default();
     if let Some(set) = &args.add_to {
-        add_to(set, &generated)?;
+        if add_to(set, &generated)? {
+            console.note(&keyset::not_signing_yet(set, &kid))?;
+        }
         writeln!(console.out, "{kid}")?;
         return Ok(Status::Success);
     }
@@ -182,27 +184,26 @@ fn as_value(jwk: &crate::core::jwk::Jwk) -> Result<serde_json::Value> {
     serde_json::to_value(jwk).map_err(|e| Error::key(e.to_string(), None))
 }
 
-/// Write PATH and PATH.pub; if the second fails, the first is removed again (unless it
-/// replaced an older file, which is then already gone, so it stays).
+/// Write PATH and PATH.pub as one step: both are written and synced before either replaces
+/// an old file, and a failure leaves the old pair (or nothing) in place.
 fn write_pair(out: &Path, private: &[u8], public: Option<&[u8]>, force: bool) -> Result<()> {
-    files::write_atomic(out, private, PRIVATE_MODE, force)?;
-    if let Some(public) = public
-        && let Err(err) = files::write_atomic(&public_path(out), public, PUBLIC_MODE, force)
-    {
-        if !force {
-            let _ = std::fs::remove_file(out);
-        }
-        return Err(err);
+    let public_path = public_path(out);
+    let mut files = vec![(out, private, PRIVATE_MODE)];
+    if let Some(public) = public {
+        files.push((public_path.as_path(), public, PUBLIC_MODE));
     }
-    Ok(())
+    files::write_all_atomic(&files, force)
 }
 
-/// Append under the keyset's lock, then replace the file atomically (mode 0600).
-fn add_to(set: &Path, generated: &Generated) -> Result<()> {
-    let _lock = files::lock(set)?;
-    let mut keyset = Keyset::read(set)?.unwrap_or_default();
-    keyset.add(&generated.jwk)?;
-    files::write_atomic(set, &keyset.to_json(), PRIVATE_MODE, true)
+/// Append under the keyset's lock (taken where its symlinks point), then replace the file
+/// atomically, keeping its mode, owner and group (0600 when new). Whether the set had other
+/// keys (then the new one does not sign yet).
+fn add_to(set: &Path, generated: &Generated) -> Result<bool> {
+    keyset::edit(set, true, |keyset| {
+        let had_keys = !keyset.keys.is_empty();
+        keyset.add(&generated.jwk)?;
+        Ok(had_keys)
+    })
 }
 
 /// Run `work` on another thread; on a terminal, show a spinner on stderr once it takes more

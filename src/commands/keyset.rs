@@ -1,35 +1,50 @@
-//! `jwtk keyset list | public | retire`: read and edit a JWKS file safely.
+//! `jwtk keyset list | public | promote | import | retire`: read and edit a JWKS file safely.
 
 use std::io::Write;
 use std::path::Path;
 
+use serde_json::json;
+
 use crate::cli::{KeysetArgs, KeysetCommand};
 use crate::commands::Status;
 use crate::core::error::{Error, Result};
-use crate::core::files::{self, PRIVATE_MODE, PUBLIC_MODE};
-use crate::core::keyset::{self, Keyset};
+use crate::core::files::{self, PUBLIC_MODE};
+use crate::core::keys::{self, Reading, Source};
+use crate::core::keyset::{self, Keyset, Listing, Retired};
 use crate::output::{self, Console};
 
 /// Run one keyset subcommand.
 pub fn run(args: &KeysetArgs, console: &mut Console) -> anyhow::Result<Status> {
     match &args.command {
-        KeysetCommand::List { jwks } => list(jwks, console)?,
+        KeysetCommand::List { jwks, json } => list(jwks, *json, console)?,
         KeysetCommand::Fetch(fetch) => return super::keyset_fetch::run(fetch, console),
         KeysetCommand::Public { jwks, out, force } => {
-            let public = existing(jwks)?.public()?.to_json();
+            let (public, notes) = existing(jwks)?.public()?;
+            for note in notes {
+                console.note(&note)?;
+            }
             match out {
-                Some(out) => files::write_atomic(out, &public, PUBLIC_MODE, *force)?,
-                None => console.out.write_all(&public)?,
+                Some(out) => files::write_atomic(out, &public.to_json(), PUBLIC_MODE, *force)?,
+                None => console.out.write_all(&public.to_json())?,
             }
         }
-        KeysetCommand::Retire { jwks, kid } => {
-            let _lock = files::lock(jwks)?;
-            let mut set = existing(jwks)?;
-            set.retire(kid)?;
-            if set.keys.is_empty() {
-                console.warn(&format!("{} now holds no keys", jwks.display()))?;
+        KeysetCommand::Promote { jwks, kid } => {
+            if !keyset::edit(jwks, false, |set| set.promote(kid))? {
+                console.note(&format!("{kid} already signs"))?;
             }
-            files::write_atomic(jwks, &set.to_json(), PRIVATE_MODE, true)?;
+        }
+        KeysetCommand::Import { jwks, key, kid } => import(jwks, key, kid.clone(), console)?,
+        KeysetCommand::Retire { jwks, kid, force } => {
+            match keyset::edit(jwks, false, |set| set.retire(kid, *force))? {
+                Retired::Key => {}
+                Retired::SigningKey => console.warn(&format!(
+                    "{kid} was the signing key: the next key of {} signs now",
+                    jwks.display()
+                ))?,
+                Retired::LastKey => {
+                    console.warn(&format!("{} now holds no keys", jwks.display()))?;
+                }
+            }
         }
     }
     Ok(Status::Success)
@@ -42,29 +57,97 @@ fn existing(path: &Path) -> Result<Keyset> {
     })
 }
 
-fn list(path: &Path, console: &mut Console) -> anyhow::Result<()> {
-    let text = std::fs::read(path).map_err(|io| Error::File {
-        path: path.to_path_buf(),
-        io,
+/// Load one key from `key` and append it; print its kid.
+fn import(
+    set: &Path,
+    key: &Path,
+    kid: Option<String>,
+    console: &mut Console,
+) -> anyhow::Result<()> {
+    let mut loaded = keys::load(
+        &Source::File(key.to_path_buf()),
+        &Reading::with_raw_secrets(),
+    )?;
+    for note in &loaded.notes {
+        console.note(note)?;
+    }
+    for warning in &loaded.warnings {
+        console.warn(warning)?;
+    }
+    if loaded.keys.len() != 1 {
+        return Err(Error::key(
+            format!(
+                "{} holds {} keys; import takes one at a time",
+                key.display(),
+                loaded.keys.len()
+            ),
+            Some("put the key you want in a file of its own".to_string()),
+        )
+        .into());
+    }
+    let jwk = keyset::importable(&loaded.keys.remove(0), kid)?;
+    let new_kid = jwk.kid.clone().unwrap_or_default();
+    let had_keys = keyset::edit(set, true, |keys| {
+        let had_keys = !keys.keys.is_empty();
+        keys.add(&jwk)?;
+        Ok(had_keys)
     })?;
-    let rows = keyset::list(&text, &path.display().to_string())?;
-    console.out.fit(true);
+    if had_keys {
+        console.note(&keyset::not_signing_yet(set, &new_kid))?;
+    }
+    writeln!(console.out, "{}", output::one_line(&new_kid))?;
+    Ok(())
+}
+
+fn list(path: &Path, json: bool, console: &mut Console) -> anyhow::Result<()> {
+    let rows = existing(path)?.list();
+    for row in &rows {
+        if let Some(why) = &row.unusable {
+            console.note(&format!("jwtk cannot use this key: {why}"))?;
+        }
+    }
+    if json {
+        let array: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                json!({"kid": r.kid, "kty": r.kty, "alg": r.alg, "use": r.use_,
+                       "private": r.private, "signing": r.signing})
+            })
+            .collect();
+        return Ok(console.json(&array)?);
+    }
     let width = rows
         .iter()
-        .map(|r| r.kid.chars().count())
+        .map(|r| r.kid.as_deref().unwrap_or("-").chars().count())
         .max()
         .unwrap_or(3)
         .max(3);
-    for row in rows {
-        let private = if row.private { "private" } else { "public" };
-        writeln!(
-            console.out,
-            "{:width$}  {:<13}  {:<6}  {:<3}  {private}",
-            output::one_line(&row.kid),
-            row.kind,
-            output::one_line(&row.alg),
-            output::one_line(&row.use_),
-        )?;
+    for row in &rows {
+        writeln!(console.out, "{}", line(row, width).trim_end())?;
     }
     Ok(())
+}
+
+/// `kid  kind  alg  use  private|public  [signs] [duplicate kid] [unusable]`.
+fn line(row: &Listing, width: usize) -> String {
+    let dash = |v: &Option<String>| output::one_line(v.as_deref().unwrap_or("-")).into_owned();
+    let mut flags = Vec::new();
+    if row.signing {
+        flags.push("signs");
+    }
+    if row.duplicate {
+        flags.push("duplicate-kid");
+    }
+    if row.unusable.is_some() {
+        flags.push("unusable");
+    }
+    format!(
+        "{:width$}  {:<13}  {:<6}  {:<3}  {:<7}  {}",
+        dash(&row.kid),
+        output::one_line(&row.kind),
+        dash(&row.alg),
+        dash(&row.use_),
+        if row.private { "private" } else { "public" },
+        flags.join(" "),
+    )
 }

@@ -35,7 +35,10 @@ pub fn run(args: &KeysetFetchArgs, console: &mut Console) -> anyhow::Result<Stat
     for note in loaded.notes.iter().chain(&loaded.warnings) {
         console.note(note)?;
     }
-    let public = Keyset::parse(&set.bytes, &set.url)?.public()?;
+    let (public, notes) = Keyset::parse(&set.bytes, &set.url)?.public()?;
+    for note in &notes {
+        console.note(note)?;
+    }
     files::write_atomic(&args.out, &public.to_json(), PUBLIC_MODE, args.force)?;
     console.note(&format!(
         "saved {} public key(s) from {url} to {}",

@@ -458,7 +458,8 @@ fn run_batch(
     let jobs = args
         .jobs
         .map(usize::from)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .min(batch::MAX_JOBS);
     let render = |verdict: &Verdict, line: u64| {
         let text = serde_json::to_string(&VerdictJson::new(verdict, policy, judge, Some(line)))
             .unwrap_or_default();
@@ -496,6 +497,12 @@ fn run_batch(
         .iter()
     {
         console.warn(problem)?;
+    }
+    if summary.workers < jobs {
+        console.note(&match summary.workers {
+            0 => "the system would start no worker thread: verified on one thread".to_string(),
+            n => format!("the system would start only {n} of {jobs} worker threads"),
+        })?;
     }
     console.note(&summary.line())?;
     Ok(if summary.valid == summary.total {

@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use zeroize::Zeroize;
 
+use crate::core::alg::{Curve, Family};
+use crate::core::crypto::PrivateKey;
+use crate::core::key::{Key, Material, PublicKey};
+
 /// One JSON Web Key.
 #[derive(Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct Jwk {
@@ -174,6 +178,102 @@ impl Drop for Jwk {
             member.zeroize();
         }
     }
+}
+
+/// The JWK of a loaded key, whatever format it was read from: its private members when it
+/// has them, and the kid, alg, use and key_ops it came with.
+pub fn from_key(key: &Key) -> Option<Jwk> {
+    let mut jwk = match &key.material {
+        Material::Secret(secret) => {
+            let mut jwk = Jwk::of_type("oct");
+            jwk.k = Some(URL_SAFE_NO_PAD.encode(secret.0.as_slice()));
+            jwk
+        }
+        Material::Private(private, _) => private_jwk(private)?,
+        Material::Public(public) => public_jwk(public)?,
+    };
+    jwk.kid.clone_from(&key.kid);
+    jwk.alg.clone_from(&key.alg);
+    jwk.use_.clone_from(&key.use_);
+    jwk.key_ops.clone_from(&key.key_ops);
+    Some(jwk)
+}
+
+fn private_jwk(private: &PrivateKey) -> Option<Jwk> {
+    use aws_lc_rs::encoding::{AsBigEndian, AsDer, Pkcs8V1Der};
+    use aws_lc_rs::signature::KeyPair;
+    let b64 = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
+    match private {
+        PrivateKey::Rsa(pair) => {
+            let pkcs8: Pkcs8V1Der = pair.as_der().ok()?;
+            rsa_from_pkcs8(pkcs8.as_ref())
+        }
+        PrivateKey::Ec(curve, pair) => {
+            let mut jwk = ec_public(*curve, pair.public_key().as_ref())?;
+            jwk.d = Some(b64(pair.private_key().as_be_bytes().ok()?.as_ref()));
+            Some(jwk)
+        }
+        PrivateKey::Ed25519(pair) => {
+            let mut jwk = Jwk::of_type("OKP");
+            jwk.crv = Some("Ed25519".into());
+            jwk.x = Some(b64(pair.public_key().as_ref()));
+            jwk.d = Some(b64(pair.seed().ok()?.as_be_bytes().ok()?.as_ref()));
+            Some(jwk)
+        }
+    }
+}
+
+fn public_jwk(public: &PublicKey) -> Option<Jwk> {
+    use pkcs8::der::Decode;
+    match public.family {
+        Family::Rsa => {
+            let key = pkcs1::RsaPublicKey::<pkcs1::UintRef>::from_der(&public.bytes).ok()?;
+            let mut jwk = Jwk::of_type("RSA");
+            jwk.n = Some(URL_SAFE_NO_PAD.encode(key.modulus.as_bytes()));
+            jwk.e = Some(URL_SAFE_NO_PAD.encode(key.public_exponent.as_bytes()));
+            Some(jwk)
+        }
+        Family::Ec(curve) => ec_public(curve, &public.bytes),
+        Family::Ed25519 => {
+            let mut jwk = Jwk::of_type("OKP");
+            jwk.crv = Some("Ed25519".into());
+            jwk.x = Some(URL_SAFE_NO_PAD.encode(&public.bytes));
+            Some(jwk)
+        }
+        Family::Hmac => None,
+    }
+}
+
+/// An EC public JWK from an uncompressed point (`04 ‖ x ‖ y`).
+fn ec_public(curve: Curve, point: &[u8]) -> Option<Jwk> {
+    let len = curve.coordinate_len();
+    if point.len() != 1 + 2 * len || point.first() != Some(&4) {
+        return None;
+    }
+    let mut jwk = Jwk::of_type("EC");
+    jwk.crv = Some(curve.name().into());
+    jwk.x = Some(URL_SAFE_NO_PAD.encode(&point[1..1 + len]));
+    jwk.y = Some(URL_SAFE_NO_PAD.encode(&point[1 + len..]));
+    Some(jwk)
+}
+
+/// An RSA private JWK from PKCS#8 DER (aws-lc-rs does not expose the private components; the
+/// PKCS#1 structure inside holds them).
+pub fn rsa_from_pkcs8(pkcs8_der: &[u8]) -> Option<Jwk> {
+    use pkcs8::der::Decode;
+    let b64 = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
+    let info = pkcs8::PrivateKeyInfoRef::from_der(pkcs8_der).ok()?;
+    let key = pkcs1::RsaPrivateKey::<pkcs1::UintRef>::from_der(info.private_key.as_bytes()).ok()?;
+    let mut jwk = Jwk::of_type("RSA");
+    jwk.n = Some(b64(key.modulus.as_bytes()));
+    jwk.e = Some(b64(key.public_exponent.as_bytes()));
+    jwk.d = Some(b64(key.private_exponent.as_bytes()));
+    jwk.p = Some(b64(key.prime1.as_bytes()));
+    jwk.q = Some(b64(key.prime2.as_bytes()));
+    jwk.dp = Some(b64(key.exponent1.as_bytes()));
+    jwk.dq = Some(b64(key.exponent2.as_bytes()));
+    jwk.qi = Some(b64(key.coefficient.as_bytes()));
+    Some(jwk)
 }
 
 /// A JWK Set (RFC 7517 §5): the keys in order, and any other members of the set kept.

@@ -6,7 +6,6 @@ use aws_lc_rs::rsa::{KeyPair as RsaKeyPair, KeySize};
 use aws_lc_rs::signature::{EcdsaKeyPair, Ed25519KeyPair, KeyPair};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use pkcs8::der::Decode;
 use zeroize::Zeroizing;
 
 use crate::core::alg::{Algorithm, Curve, Family};
@@ -34,6 +33,11 @@ pub const RSA_SIZES: [usize; 4] = [2048, 3072, 4096, 8192];
 /// The smallest HMAC secret generated, in bits (RFC 7518 §3.2 for HS256).
 pub const MIN_HMAC_BITS: usize = 256;
 
+/// The largest HMAC secret generated, in bits. HMAC hashes a key longer than its block (512
+/// bits for SHA-256, 1024 for SHA-384/512) down to one hash (RFC 2104 §2), so more adds
+/// nothing; this leaves room and stays far inside the key files jwtk reads.
+pub const MAX_HMAC_BITS: usize = 4096;
+
 impl KeyType {
     /// The key family.
     pub fn family(self) -> Family {
@@ -52,12 +56,17 @@ impl KeyType {
                 format!("RSA keys are 2048, 3072, 4096 or 8192 bits, not {bits}"),
                 None,
             )),
-            KeyType::Hmac { bits } if bits < MIN_HMAC_BITS || bits % 8 != 0 => Err(Error::usage(
-                format!(
-                    "an HMAC secret is a whole number of bytes, at least {MIN_HMAC_BITS} bits; not {bits}"
-                ),
-                Some("--bits 256, 384 or 512 (or --alg HS384 / HS512)".to_string()),
-            )),
+            KeyType::Hmac { bits }
+                if !(MIN_HMAC_BITS..=MAX_HMAC_BITS).contains(&bits) || bits % 8 != 0 =>
+            {
+                Err(Error::usage(
+                    format!(
+                        "an HMAC secret is a whole number of bytes, {MIN_HMAC_BITS} to \
+                         {MAX_HMAC_BITS} bits; not {bits}"
+                    ),
+                    Some("--bits 256, 384 or 512 (or --alg HS384 / HS512)".to_string()),
+                ))
+            }
             ok => Ok(ok),
         }
     }
@@ -168,18 +177,7 @@ fn rsa(bits: usize) -> Option<(Jwk, Pems)> {
     let pair = RsaKeyPair::generate(size).ok()?;
     let pkcs8: Pkcs8V1Der = pair.as_der().ok()?;
     let spki: PublicKeyX509Der = pair.public_key().as_der().ok()?;
-    // aws-lc-rs does not expose the private components; read them from the PKCS#1 structure.
-    let info = pkcs8::PrivateKeyInfoRef::from_der(pkcs8.as_ref()).ok()?;
-    let key = pkcs1::RsaPrivateKey::<pkcs1::UintRef>::from_der(info.private_key.as_bytes()).ok()?;
-    let mut jwk = Jwk::of_type("RSA");
-    jwk.n = Some(b64(key.modulus.as_bytes()));
-    jwk.e = Some(b64(key.public_exponent.as_bytes()));
-    jwk.d = Some(b64(key.private_exponent.as_bytes()));
-    jwk.p = Some(b64(key.prime1.as_bytes()));
-    jwk.q = Some(b64(key.prime2.as_bytes()));
-    jwk.dp = Some(b64(key.exponent1.as_bytes()));
-    jwk.dq = Some(b64(key.exponent2.as_bytes()));
-    jwk.qi = Some(b64(key.coefficient.as_bytes()));
+    let jwk = crate::core::jwk::rsa_from_pkcs8(pkcs8.as_ref())?;
     Some((jwk, pems(pkcs8.as_ref(), spki.as_ref())))
 }
 
@@ -221,6 +219,21 @@ mod tests {
         assert!(KeyType::Hmac { bits: 128 }.check().is_err());
         assert!(KeyType::Hmac { bits: 260 }.check().is_err());
         assert!(KeyType::Hmac { bits: 512 }.check().is_ok());
+        assert!(
+            KeyType::Hmac {
+                bits: MAX_HMAC_BITS
+            }
+            .check()
+            .is_ok()
+        );
+        assert!(
+            KeyType::Hmac {
+                bits: MAX_HMAC_BITS + 8
+            }
+            .check()
+            .is_err()
+        );
+        assert!(KeyType::Hmac { bits: usize::MAX }.check().is_err());
         assert!(generate(KeyType::Ec(Curve::P256), Some(Algorithm::RS256), None).is_err());
     }
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use zeroize::Zeroizing;
 
 use crate::core::error::{Error, KeyProblem, Result};
-use crate::core::key::{Key, Material};
+use crate::core::key::{Key, Material, Purpose};
 use crate::core::keyformat::{self, Loaded};
 use crate::core::keyinput::SecretEncoding;
 
@@ -238,9 +238,24 @@ pub fn signing_key(loaded: Loaded, kid: Option<&str>) -> Result<Key> {
             problem: first.problem.clone(),
         });
     }
-    loaded
+    let origin = loaded.origin.clone();
+    let key = loaded
         .keys
         .into_iter()
         .next()
-        .ok_or_else(|| Error::key("no key found", None))
+        .ok_or_else(|| Error::key("no key found", None))?;
+    // A set's first key is its signing key: say so when it cannot sign. A single key is
+    // judged by the signer, whose message fits the algorithm asked for.
+    if key.format == "JWKS"
+        && let Some(why) = key.refusal(Purpose::Sign)
+    {
+        return Err(Error::key(
+            format!("the signing key of {origin} (its first key) cannot sign: {why}"),
+            Some(
+                "promote a key that can (jwtk keyset promote SET --kid KID), or pick one with --kid"
+                    .to_string(),
+            ),
+        ));
+    }
+    Ok(key)
 }

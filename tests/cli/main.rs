@@ -10,6 +10,7 @@ mod dpop;
 mod generated;
 mod keygen;
 mod keymaterial;
+mod keyset;
 mod mint;
 mod mint_checks;
 mod numbers;
@@ -105,4 +106,17 @@ pub fn b64(bytes: impl AsRef<[u8]>) -> String {
 /// A token from literal header and payload text and signature bytes.
 pub fn token(header: &str, payload: &str, signature: &[u8]) -> String {
     format!("{}.{}.{}", b64(header), b64(payload), b64(signature))
+}
+
+/// The reason `verify --json -k KEY TOKEN` gives, or "valid".
+pub fn reason(key: &std::path::Path, token: &str) -> String {
+    let doc = json_stdout(
+        &jwtk()
+            .args(["verify", "--json", "-k"])
+            .arg(key)
+            .arg(token)
+            .output()
+            .unwrap(),
+    );
+    doc["reason"].as_str().unwrap_or("valid").to_string()
 }
