@@ -7,6 +7,7 @@ pub mod crypto;
 pub mod error;
 pub mod files;
 pub mod inspect;
+pub mod jwe;
 pub mod json;
 pub mod jwk;
 pub mod key;

@@ -25,6 +25,11 @@ pub enum Reason {
     /// Uses something jwtk refuses to interpret (`crit`, `b64: false`, `zip`, nested JWT, an
     /// unknown algorithm).
     Unsupported,
+    /// A JWE that does not decrypt with the keys given, whatever the cause (one reason, one
+    /// message: no oracle).
+    DecryptionFailed,
+    /// A JWE whose compressed plaintext inflates past the cap.
+    TooLarge,
     /// The algorithm is not one the keys (or `--alg`) allow; `none` never is.
     AlgNotAllowed,
     /// The token's `kid` names no key given.
@@ -53,6 +58,8 @@ impl Reason {
         match self {
             Reason::Malformed => "malformed",
             Reason::Unsupported => "unsupported",
+            Reason::DecryptionFailed => "decryption_failed",
+            Reason::TooLarge => "too_large",
             Reason::AlgNotAllowed => "alg_not_allowed",
             Reason::NoMatchingKey => "no_matching_key",
             Reason::BadSignature => "bad_signature",
