@@ -8,8 +8,9 @@ use colored::Color;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::cli::VerifyArgs;
-use crate::commands::{Status, load_keys, read_token_input};
+use crate::cli::{KeyArgs, VerifyArgs};
+use crate::commands::{Status, decrypt, load_keys, read_token_input};
+use crate::core::jwe::keyring::Allowed;
 use crate::core::alg::Family;
 use crate::core::batch;
 use crate::core::error::Error;
@@ -42,12 +43,29 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
         }
     }
     let ring = KeyRing::new(keys, &args.alg)?;
+    let decryptor = match args.decrypt_key.as_slice() {
+        [] => None,
+        paths => {
+            let sources = paths.iter().cloned().map(keys::Source::File).collect();
+            let key_args = KeyArgs {
+                key: Vec::new(),
+                key_env: None,
+                key_prompt: false,
+                secret_encoding: None,
+                kid: None,
+            };
+            Some(decrypt::decryptor(&key_args, sources, Allowed::default(), console)?)
+        }
+    };
+    if decryptor.is_some() && args.batch {
+        return Err(Error::usage("--decrypt-key applies to one token, not --batch", None).into());
+    }
     let policy = policy(args);
     if args.batch {
         return run_batch(args, &ring, &policy, console);
     }
     let verdict = match read_token_input(&args.input, std::io::stdin().lock()) {
-        Ok(input) => ring.verify(&input, &policy),
+        Ok(input) => ring.verify_nested(&input, decryptor.as_ref(), &policy),
         Err(err @ Error::TooLarge { .. }) => Verdict {
             failures: vec![Failure {
                 reason: Reason::Malformed,

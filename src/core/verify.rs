@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use crate::core::alg::{Algorithm, Family};
 use crate::core::crypto::Verifier;
 use crate::core::error::{Error, Malformed, Result};
+use crate::core::jwe::decrypt::Decryptor;
 use crate::core::key::{Key, Purpose};
 use crate::core::keyformat::cut;
 use crate::core::time::{self, NumericDate, Seconds};
@@ -243,6 +244,12 @@ impl KeyRing {
             }
             Err(err) => return Verdict::default().fail(Reason::Malformed, err.to_string()),
         };
+        if crate::core::jwe::is_jwe(token) {
+            return Verdict::default().fail(
+                Reason::Unsupported,
+                "an encrypted token (JWE): give --decrypt-key to decrypt it and verify the token inside",
+            );
+        }
         let jws = match Jws::parse(token) {
             Ok(jws) => jws,
             Err(err) => return Verdict::default().fail(Reason::Malformed, fault(&err)),
@@ -280,6 +287,36 @@ impl KeyRing {
                 )
             }
         }
+    }
+
+    /// Judge a token that may be encrypted: a JWE is decrypted with `decryptor` (without one
+    /// it is `unsupported`), and the JWS inside is verified as any other token.
+    pub fn verify_nested(
+        &self,
+        input: &[u8],
+        decryptor: Option<&Decryptor>,
+        policy: &Policy,
+    ) -> Verdict {
+        let Some(decryptor) = decryptor else {
+            return self.verify(input, policy);
+        };
+        match token::extract(input) {
+            Ok(token) if crate::core::jwe::is_jwe(token) => {}
+            _ => return self.verify(input, policy),
+        }
+        let decrypted = match decryptor.open(input) {
+            Ok(decrypted) => decrypted,
+            Err(failure) => return Verdict::default().fail(failure.reason, failure.message),
+        };
+        let inner = decrypted.plaintext.as_slice();
+        let dots = inner.iter().filter(|&&b| b == b'.').count();
+        if dots != 2 || token::extract(inner).ok() != Some(inner) {
+            return Verdict::default().fail(
+                Reason::Malformed,
+                "the decrypted payload is not a JWS (a nested JWT holds a signed token, cty JWT)",
+            );
+        }
+        self.verify(inner, policy)
     }
 
     /// Header rules: a known, allowed algorithm; no `crit`, `b64: false`, `zip` or nested JWT.
