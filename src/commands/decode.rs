@@ -94,7 +94,11 @@ fn show_jwe(jwe: &Jwe, json: bool, console: &mut Console) -> std::io::Result<()>
         output::pretty_object(&jwe.header, p, |_| None)
     )?;
     if jwe.is_nested() {
-        writeln!(out, "\n{}", p.dim("cty JWT: the plaintext is a signed token (a nested JWT)"))?;
+        writeln!(
+            out,
+            "\n{}",
+            p.dim("cty JWT: the plaintext is a signed token (a nested JWT)")
+        )?;
     }
     writeln!(
         out,

@@ -83,7 +83,13 @@ pub fn load_keys(
     raw_secret: bool,
     console: &mut Console,
 ) -> anyhow::Result<Vec<Loaded>> {
-    load_keys_for(key_sources(args)?, args, raw_secret, Purpose::Verify, console)
+    load_keys_for(
+        key_sources(args)?,
+        args,
+        raw_secret,
+        Purpose::Verify,
+        console,
+    )
 }
 
 /// [`load_keys`] from the given `sources`, for `purpose` (a JWK Set keeps the keys that may

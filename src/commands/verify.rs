@@ -10,10 +10,10 @@ use serde_json::{Map, Value};
 
 use crate::cli::{KeyArgs, VerifyArgs};
 use crate::commands::{Status, decrypt, load_keys, read_token_input};
-use crate::core::jwe::keyring::Allowed;
 use crate::core::alg::Family;
 use crate::core::batch;
 use crate::core::error::Error;
+use crate::core::jwe::keyring::Allowed;
 use crate::core::key::Purpose;
 use crate::core::keys;
 use crate::core::time;
@@ -54,7 +54,12 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
                 secret_encoding: None,
                 kid: None,
             };
-            Some(decrypt::decryptor(&key_args, sources, Allowed::default(), console)?)
+            Some(decrypt::decryptor(
+                &key_args,
+                sources,
+                Allowed::default(),
+                console,
+            )?)
         }
     };
     if decryptor.is_some() && args.batch {

@@ -242,9 +242,10 @@ pub fn jwe_warnings(header: &Map<String, Value>) -> Vec<String> {
     use crate::core::jwe::alg::{self, ContentAlg, KeyAlg};
     let mut warnings = Vec::new();
     match header.get("alg") {
-        Some(Value::String(name)) if name.parse::<KeyAlg>().is_err() => {
-            warnings.push(format!("{}; `jwtk decrypt` will refuse it", alg::refusal(name)))
-        }
+        Some(Value::String(name)) if name.parse::<KeyAlg>().is_err() => warnings.push(format!(
+            "{}; `jwtk decrypt` will refuse it",
+            alg::refusal(name)
+        )),
         Some(Value::String(_)) => {}
         _ => warnings.push("the header has no alg string".to_string()),
     }

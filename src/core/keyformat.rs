@@ -18,7 +18,7 @@ use crate::core::alg::{Algorithm, Curve, Family};
 use crate::core::crypto::{PrivateKey, ecdsa_signing_alg};
 use crate::core::error::{Error, KeyProblem, MemberFault, Result};
 use crate::core::jwe::alg::{ContentAlg, KeyAlg};
-use crate::core::key::{DECRYPT_OPS, Key, Material, Purpose, PublicKey, Secret};
+use crate::core::key::{DECRYPT_OPS, Key, Material, PublicKey, Purpose, Secret};
 use crate::core::keyinput::{self, Found, SecretEncoding};
 
 const RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -153,8 +153,7 @@ pub fn load_for(
         Found::Secret(secret) => Some(Part::new(Material::Secret(Secret(secret)), RAW_SECRET)),
     };
     if let Some(part) = part {
-        if purpose != Purpose::Decrypt
-            && part.public().is_some_and(|p| p.family == Family::X25519)
+        if purpose != Purpose::Decrypt && part.public().is_some_and(|p| p.family == Family::X25519)
         {
             return Err(fail(KeyProblem::AgreementOnly));
         }
@@ -555,11 +554,9 @@ fn x25519_public(x: &[u8]) -> Loading<PublicKey> {
 }
 
 fn x25519_private(scalar: &[u8]) -> Loading<Material> {
-    let key = aws_lc_rs::agreement::PrivateKey::from_private_key(
-        &aws_lc_rs::agreement::X25519,
-        scalar,
-    )
-    .map_err(|_| invalid("X25519 private key"))?;
+    let key =
+        aws_lc_rs::agreement::PrivateKey::from_private_key(&aws_lc_rs::agreement::X25519, scalar)
+            .map_err(|_| invalid("X25519 private key"))?;
     let private = PrivateKey::X25519(key.into());
     let public = public_half(&private, Family::X25519, 256);
     Ok(Material::Private(private, public))

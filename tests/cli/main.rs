@@ -6,6 +6,7 @@ mod batch;
 mod classify;
 mod decode;
 mod generated;
+mod jwe;
 mod keygen;
 mod keymaterial;
 mod mint;

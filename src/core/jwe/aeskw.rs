@@ -146,7 +146,10 @@ mod tests {
             let (kek, data, wrapped) = (hex(kek), hex(data), hex(wrapped));
             let aes = Aes::from_key_len(kek.len()).unwrap();
             assert_eq!(rfc3394_wrap(aes, &kek, &data).unwrap(), wrapped);
-            assert_eq!(rfc3394_unwrap(aes, &kek, &wrapped).unwrap().as_slice(), data);
+            assert_eq!(
+                rfc3394_unwrap(aes, &kek, &wrapped).unwrap().as_slice(),
+                data
+            );
             assert_eq!(unwrap(aes, &kek, &wrapped).unwrap().as_slice(), data);
             let mut bad = wrapped.clone();
             bad[9] ^= 1;

@@ -48,7 +48,10 @@ fn fail(reason: Reason, message: impl Into<String>) -> Failure {
 }
 
 fn malformed(err: &Malformed) -> Failure {
-    fail(Reason::Malformed, format!("{}: {}", err.part.name(), err.fault))
+    fail(
+        Reason::Malformed,
+        format!("{}: {}", err.part.name(), err.fault),
+    )
 }
 
 impl Decryptor {
@@ -84,8 +87,8 @@ impl Decryptor {
         let candidates = self.candidates(jwe, alg, enc)?;
         let aad = jwe.encoded_header.as_bytes();
         for entry in candidates {
-            let cek = content_key(entry, jwe, alg, enc)
-                .unwrap_or_else(|| random_key(enc.key_len()));
+            let cek =
+                content_key(entry, jwe, alg, enc).unwrap_or_else(|| random_key(enc.key_len()));
             if let Some(plain) =
                 content::decrypt(enc, &cek, &jwe.iv, &jwe.ciphertext, &jwe.tag, aad)
             {
@@ -165,7 +168,10 @@ fn algorithms(jwe: &Jwe) -> std::result::Result<(KeyAlg, ContentAlg), Failure> {
         )),
         Some(other) => Err(fail(
             Reason::Malformed,
-            format!("header: {name} is {}, not a string", crate::core::json::kind_of(other)),
+            format!(
+                "header: {name} is {}, not a string",
+                crate::core::json::kind_of(other)
+            ),
         )),
     };
     let (alg_name, enc_name) = (named("alg")?, named("enc")?);

@@ -53,11 +53,8 @@ pub fn from_ec_pair(curve: Curve, pair: &EcdsaKeyPair) -> Option<agreement::Priv
 /// point for EC, 32 bytes for X25519. `None` unless it names our curve, exactly encoded.
 fn epk_bytes(curve: AgreementCurve, epk: &Value) -> Option<Vec<u8>> {
     let epk = epk.as_object()?;
-    let member = |name: &str| -> Option<Vec<u8>> {
-        URL_SAFE_NO_PAD
-            .decode(epk.get(name)?.as_str()?)
-            .ok()
-    };
+    let member =
+        |name: &str| -> Option<Vec<u8>> { URL_SAFE_NO_PAD.decode(epk.get(name)?.as_str()?).ok() };
     if epk.get("crv")?.as_str()? != curve.name() {
         return None;
     }
@@ -138,7 +135,10 @@ mod tests {
         let curve = AgreementCurve::Ec(Curve::P256);
         let enc = ContentAlg::Gcm(Aes::A128);
         let key = derive(&bob, curve, header, KeyAlg::EcdhEs, enc).unwrap();
-        assert_eq!(URL_SAFE_NO_PAD.encode(key.as_slice()), "VqqN6vgjbSBcIijNcacQGg");
+        assert_eq!(
+            URL_SAFE_NO_PAD.encode(key.as_slice()),
+            "VqqN6vgjbSBcIijNcacQGg"
+        );
 
         // The same point with y changed is off the curve: refused, no key derived.
         let mut off = header.clone();
@@ -158,15 +158,15 @@ mod tests {
 
     #[test]
     fn x25519_low_order_points_are_refused() {
-        let ours =
-            agreement::PrivateKey::from_private_key(&agreement::X25519, &[7u8; 32]).unwrap();
+        let ours = agreement::PrivateKey::from_private_key(&agreement::X25519, &[7u8; 32]).unwrap();
         let enc = ContentAlg::Gcm(Aes::A128);
         for x in [[0u8; 32], {
             let mut one = [0u8; 32];
             one[0] = 1;
             one
         }] {
-            let header = json!({"epk": {"kty": "OKP", "crv": "X25519", "x": URL_SAFE_NO_PAD.encode(x)}});
+            let header =
+                json!({"epk": {"kty": "OKP", "crv": "X25519", "x": URL_SAFE_NO_PAD.encode(x)}});
             let header = header.as_object().unwrap();
             assert!(derive(&ours, AgreementCurve::X25519, header, KeyAlg::EcdhEs, enc).is_none());
         }

@@ -42,7 +42,10 @@ mod tests {
             110, 163, 218, 128, 106, 72, 246, 218, 167, 121, 140, 254, 144, 196,
         ];
         let key = concat_kdf(&z, "A128GCM", b"Alice", b"Bob", 128);
-        assert_eq!(URL_SAFE_NO_PAD.encode(key.as_slice()), "VqqN6vgjbSBcIijNcacQGg");
+        assert_eq!(
+            URL_SAFE_NO_PAD.encode(key.as_slice()),
+            "VqqN6vgjbSBcIijNcacQGg"
+        );
         // Longer outputs run the counter past one block.
         assert_eq!(concat_kdf(&z, "A256CBC-HS512", b"", b"", 512).len(), 64);
     }

@@ -97,12 +97,17 @@ fn fitting(key: &Key, recipient: &Recipient) -> std::result::Result<Entry, Strin
         Some(own) => {
             if let Ok(alg) = own.parse::<KeyAlg>() {
                 if !algs.contains(&alg) {
-                    return Err(format!("{}, which cannot serve {alg} (its JWK alg)", describe()));
+                    return Err(format!(
+                        "{}, which cannot serve {alg} (its JWK alg)",
+                        describe()
+                    ));
                 }
                 (vec![alg], None)
             } else if let Ok(enc) = own.parse::<ContentAlg>() {
                 match recipient {
-                    Recipient::Secret(s) if s.len() == enc.key_len() => (vec![KeyAlg::Dir], Some(enc)),
+                    Recipient::Secret(s) if s.len() == enc.key_len() => {
+                        (vec![KeyAlg::Dir], Some(enc))
+                    }
                     _ => {
                         return Err(format!(
                             "{}, which cannot be a {enc} key for dir (its JWK alg): {enc} needs exactly {} bytes",

@@ -128,7 +128,8 @@ impl<'a> Jwe<'a> {
 
     /// Whether the content is itself a JWT (`cty: JWT`, any case): a nested token.
     pub fn is_nested(&self) -> bool {
-        self.text("cty").is_some_and(|c| c.eq_ignore_ascii_case("JWT"))
+        self.text("cty")
+            .is_some_and(|c| c.eq_ignore_ascii_case("JWT"))
     }
 }
 
@@ -144,7 +145,10 @@ mod tests {
         assert!(is_jwe(A3.as_bytes()));
         let jwe = Jwe::parse(A3.as_bytes()).unwrap();
         assert_eq!(jwe.text("alg"), Some("A128KW"));
-        assert_eq!((jwe.encrypted_key.len(), jwe.iv.len(), jwe.tag.len()), (40, 16, 16));
+        assert_eq!(
+            (jwe.encrypted_key.len(), jwe.iv.len(), jwe.tag.len()),
+            (40, 16, 16)
+        );
         let s = jwe.sizes();
         assert_eq!(
             s.header + s.encrypted_key + s.iv + s.ciphertext + s.tag + 4,
@@ -153,7 +157,10 @@ mod tests {
         let bad = A3.replacen(".AxY8", ".A=Y8", 1);
         assert_eq!(Jwe::parse(bad.as_bytes()).unwrap_err().part, Part::Iv);
         let empty_tag = &A3[..A3.rfind('.').unwrap() + 1];
-        assert_eq!(Jwe::parse(empty_tag.as_bytes()).unwrap_err().part, Part::Tag);
+        assert_eq!(
+            Jwe::parse(empty_tag.as_bytes()).unwrap_err().part,
+            Part::Tag
+        );
         assert!(!is_jwe(b"a.b.c"));
     }
 }

@@ -1,10 +1,10 @@
 //! RSA-OAEP and RSA-OAEP-256 key decryption (RFC 7518 §4.3) with aws-lc-rs. RSA1_5 is never
 //! offered: its padding oracle is the reason it is refused.
 
+use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rsa::{
     OAEP_SHA1_MGF1SHA1, OAEP_SHA256_MGF1SHA256, OaepPrivateDecryptingKey, PrivateDecryptingKey,
 };
-use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::signature::RsaKeyPair;
 use zeroize::Zeroizing;
 
