@@ -26,6 +26,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand decode 'Show a token''s header and claims without verifying anything.'
             cand mint 'Create and sign a token; print it alone on stdout.'
             cand verify 'Check a token''s signature and claims.'
+            cand decrypt 'Decrypt an encrypted token (JWE) and print its plaintext, byte for byte.'
             cand keygen 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
             cand keyset 'List, publish and retire the keys of a JWKS file.'
             cand classify 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
@@ -84,6 +85,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --leeway 'Allowed clock skew for exp and nbf: 90s, 15m, 2h, 7d or seconds'
             cand --now 'Judge the time claims at this instant instead of now'
             cand --jobs 'Worker threads for --batch (default: one per core)'
+            cand --decrypt-key 'Decrypt a JWE with this key first, then verify the nested JWT inside (repeatable)'
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
             cand --key-prompt 'Type an HMAC secret at the terminal (not echoed)'
             cand --allow-no-exp 'Accept a token without exp'
@@ -91,6 +93,22 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --quiet 'Print nothing; the exit code says it all'
             cand --batch 'Verify one token per line of stdin; print one JSON object per line, in order, with "line": N; counts on stderr. Exit 0 when all are valid, 1 when any is not'
             cand --json 'Print one JSON object: valid, reason, message, alg, kid, header, claims'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtk;decrypt'= {
+            cand -k 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
+            cand --key 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
+            cand --key-env 'Read the key material from environment variable VAR'
+            cand --secret-encoding 'How a raw secret''s text becomes bytes (default: the bytes as they are)'
+            cand --kid 'Pick the key with this kid out of a JWKS'
+            cand --alg 'Allow this key-management algorithm (repeatable); default: those the keys fit'
+            cand --enc 'Allow this content-encryption algorithm (repeatable); default: all six'
+            cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --key-prompt 'Type an HMAC secret at the terminal (not echoed)'
+            cand --json 'Print one JSON object: decrypted, header, plaintext (or plaintext_b64), nested'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -181,6 +199,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand decode 'Show a token''s header and claims without verifying anything.'
             cand mint 'Create and sign a token; print it alone on stdout.'
             cand verify 'Check a token''s signature and claims.'
+            cand decrypt 'Decrypt an encrypted token (JWE) and print its plaintext, byte for byte.'
             cand keygen 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
             cand keyset 'List, publish and retire the keys of a JWKS file.'
             cand classify 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
@@ -192,6 +211,8 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         &'jwtk;help;mint'= {
         }
         &'jwtk;help;verify'= {
+        }
+        &'jwtk;help;decrypt'= {
         }
         &'jwtk;help;keygen'= {
         }

@@ -278,3 +278,57 @@ fn finish(
         key: entry.matched.clone(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::key::{Material, Secret};
+    use proptest::prelude::*;
+
+    /// RFC 7516 Appendix A.3 and its key.
+    const A3: &str = "eyJhbGciOiJBMTI4S1ciLCJlbmMiOiJBMTI4Q0JDLUhTMjU2In0.6KB707dM9YTIgHtLvtgWQ8mKwboJW3of9locizkDTHzBC2IlrT1oOQ.AxY8DCtDaGlsbGljb3RoZQ.KDlTtXchhZTGufMYmOYGS4HffxPSUrfmqCHXaI9wOGY.U0m_YmjN04DJvceFICbCVQ";
+    const A3_KEY: [u8; 16] = [
+        25, 172, 32, 130, 225, 114, 26, 181, 138, 106, 254, 192, 95, 133, 74, 82,
+    ];
+
+    fn decryptor() -> Decryptor {
+        let secret = Material::Secret(Secret(Zeroizing::new(A3_KEY.to_vec())));
+        Decryptor::new(&[Key::new(secret, "test", "JWK")], Allowed::default()).unwrap()
+    }
+
+    #[test]
+    fn rfc7516_a3_opens() {
+        let done = decryptor().open(A3.as_bytes()).unwrap();
+        assert_eq!(done.plaintext.as_slice(), b"Live long and prosper.");
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_input_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = decryptor().open(&bytes);
+        }
+
+        #[test]
+        fn a_changed_segment_never_decrypts(part in 0usize..5, text in "[A-Za-z0-9_-]{0,60}") {
+            let mut parts: Vec<&str> = A3.split('.').collect();
+            prop_assume!(parts[part] != text);
+            parts[part] = &text;
+            let token = parts.join(".");
+            prop_assert!(decryptor().open(token.as_bytes()).is_err());
+        }
+
+        #[test]
+        fn a_flipped_bit_is_decryption_failed(part in 1usize..5, bit in 0usize..128) {
+            use base64::Engine;
+            let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+            let mut parts: Vec<String> = A3.split('.').map(str::to_string).collect();
+            let mut bytes = engine.decode(&parts[part]).unwrap();
+            let at = bit % (bytes.len() * 8);
+            bytes[at / 8] ^= 1 << (at % 8);
+            parts[part] = engine.encode(bytes);
+            let failure = decryptor().open(parts.join(".").as_bytes()).unwrap_err();
+            prop_assert_eq!(failure.reason, Reason::DecryptionFailed);
+            prop_assert_eq!(failure.message, DECRYPTION_FAILED);
+        }
+    }
+}
