@@ -14,7 +14,7 @@ const IV: [u8; 8] = [0xA6; 8];
 /// Unwrap `wrapped` with the key-encryption key `kek` (exactly `aes`'s length). `None` for
 /// every failure: a wrong length, a wrong key, a tampered input.
 pub fn unwrap(aes: Aes, kek: &[u8], wrapped: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-    if kek.len() != aes.key_len() || wrapped.len() < 24 || wrapped.len() % 8 != 0 {
+    if kek.len() != aes.key_len() || wrapped.len() < 24 || !wrapped.len().is_multiple_of(8) {
         return None;
     }
     let library = match aes {
@@ -44,7 +44,7 @@ fn block_cipher(aes: Aes) -> &'static cipher::Algorithm {
 
 /// RFC 3394 §2.2.2, the index-based unwrap, with a constant-time check of the IV.
 pub fn rfc3394_unwrap(aes: Aes, kek: &[u8], wrapped: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-    if kek.len() != aes.key_len() || wrapped.len() < 24 || wrapped.len() % 8 != 0 {
+    if kek.len() != aes.key_len() || wrapped.len() < 24 || !wrapped.len().is_multiple_of(8) {
         return None;
     }
     let key = DecryptingKey::ecb(UnboundCipherKey::new(block_cipher(aes), kek).ok()?).ok()?;
@@ -72,7 +72,7 @@ pub fn rfc3394_unwrap(aes: Aes, kek: &[u8], wrapped: &[u8]) -> Option<Zeroizing<
 /// RFC 3394 §2.2.1, the index-based wrap: the inverse of [`rfc3394_unwrap`], for tests and
 /// for tokens jwtk will make.
 pub fn rfc3394_wrap(aes: Aes, kek: &[u8], plain: &[u8]) -> Option<Vec<u8>> {
-    if kek.len() != aes.key_len() || plain.len() < 16 || plain.len() % 8 != 0 {
+    if kek.len() != aes.key_len() || plain.len() < 16 || !plain.len().is_multiple_of(8) {
         return None;
     }
     let key = EncryptingKey::ecb(UnboundCipherKey::new(block_cipher(aes), kek).ok()?).ok()?;
