@@ -29,6 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Show a token''s header and claims without verifying anything.')
             [CompletionResult]::new('mint', 'mint', [CompletionResultType]::ParameterValue, 'Create and sign a token; print it alone on stdout.')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a token''s signature and claims.')
+            [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt an encrypted token (JWE) and print its plaintext, byte for byte.')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.')
             [CompletionResult]::new('keyset', 'keyset', [CompletionResultType]::ParameterValue, 'List, publish, fetch, import, promote and retire the keys of a JWKS file.')
             [CompletionResult]::new('classify', 'classify', [CompletionResultType]::ParameterValue, 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.')
@@ -99,6 +100,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Allowed clock skew for exp and nbf: 90s, 15m, 2h, 7d or seconds')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Judge the time claims at this instant instead of now')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for --batch, 1 to 256 (default: one per core, at most 256)')
+            [CompletionResult]::new('--decrypt-key', '--decrypt-key', [CompletionResultType]::ParameterName, 'Decrypt a JWE with this key first, then verify the nested JWT inside (repeatable)')
             [CompletionResult]::new('--dpop', '--dpop', [CompletionResultType]::ParameterName, 'Check this DPoP proof (the request''s DPoP header) too, e.g. --dpop "$PROOF"')
             [CompletionResult]::new('--htm', '--htm', [CompletionResultType]::ParameterName, 'The request''s HTTP method, which the proof''s htm must equal, e.g. --htm GET')
             [CompletionResult]::new('--htu', '--htu', [CompletionResultType]::ParameterName, 'The request''s URI, which the proof''s htu must name, e.g. --htu https://api.example.com/x')
@@ -115,6 +117,24 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Verify one token per line of stdin; print one JSON object per line, in order, with "line": N; counts on stderr. Exit 0 when all are valid, 1 when any is not')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object: valid, reason, message, alg, kid, key, header, claims')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Show times in the local time zone too, beside UTC (from TZ, else the system''s zone). Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtk;decrypt' {
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content')
+            [CompletionResult]::new('--key-env', '--key-env', [CompletionResultType]::ParameterName, 'Read the key material from environment variable VAR')
+            [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret''s text becomes bytes (default: the bytes as they are)')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'Pick the key with this kid out of a JWKS')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Allow this key-management algorithm (repeatable); default: those the keys fit')
+            [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'Allow this content-encryption algorithm (repeatable); default: all six')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--key-prompt', '--key-prompt', [CompletionResultType]::ParameterName, 'Type an HMAC secret at the terminal (not echoed)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object: decrypted, header, plaintext (or plaintext_b64), nested')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -291,6 +311,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Show a token''s header and claims without verifying anything.')
             [CompletionResult]::new('mint', 'mint', [CompletionResultType]::ParameterValue, 'Create and sign a token; print it alone on stdout.')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a token''s signature and claims.')
+            [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt an encrypted token (JWE) and print its plaintext, byte for byte.')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.')
             [CompletionResult]::new('keyset', 'keyset', [CompletionResultType]::ParameterValue, 'List, publish, fetch, import, promote and retire the keys of a JWKS file.')
             [CompletionResult]::new('classify', 'classify', [CompletionResultType]::ParameterValue, 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.')
@@ -306,6 +327,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             break
         }
         'jwtk;help;verify' {
+            break
+        }
+        'jwtk;help;decrypt' {
             break
         }
         'jwtk;help;keygen' {

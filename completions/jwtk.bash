@@ -25,6 +25,9 @@ _jwtk() {
             jwtk,decode)
                 cmd="jwtk__subcmd__decode"
                 ;;
+            jwtk,decrypt)
+                cmd="jwtk__subcmd__decrypt"
+                ;;
             jwtk,dpop)
                 cmd="jwtk__subcmd__dpop"
                 ;;
@@ -51,6 +54,9 @@ _jwtk() {
                 ;;
             jwtk__subcmd__help,decode)
                 cmd="jwtk__subcmd__help__subcmd__decode"
+                ;;
+            jwtk__subcmd__help,decrypt)
+                cmd="jwtk__subcmd__help__subcmd__decrypt"
                 ;;
             jwtk__subcmd__help,dpop)
                 cmd="jwtk__subcmd__help__subcmd__dpop"
@@ -137,7 +143,7 @@ _jwtk() {
 
     case "${cmd}" in
         jwtk)
-            opts="-h -V --color --help --version decode mint verify keygen keyset classify dpop completions help"
+            opts="-h -V --color --help --version decode mint verify decrypt keygen keyset classify dpop completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -203,6 +209,78 @@ _jwtk() {
             case "${prev}" in
                 --field)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtk__subcmd__decrypt)
+            opts="-k -h -V --field --key --key-env --key-prompt --secret-encoding --kid --alg --enc --json --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                -k)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --key-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-encoding)
+                    COMPREPLY=($(compgen -W "utf8 base64 base64url hex" -- "${cur}"))
+                    return 0
+                    ;;
+                --kid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alg)
+                    COMPREPLY=($(compgen -W "RSA-OAEP RSA-OAEP-256 ECDH-ES ECDH-ES+A128KW ECDH-ES+A192KW ECDH-ES+A256KW A128KW A192KW A256KW A128GCMKW A192GCMKW A256GCMKW dir" -- "${cur}"))
+                    return 0
+                    ;;
+                --enc)
+                    COMPREPLY=($(compgen -W "A128GCM A192GCM A256GCM A128CBC-HS256 A192CBC-HS384 A256CBC-HS512" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -297,7 +375,7 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__help)
-            opts="decode mint verify keygen keyset classify dpop completions help"
+            opts="decode mint verify decrypt keygen keyset classify dpop completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -339,6 +417,20 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__help__subcmd__decode)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtk__subcmd__help__subcmd__decrypt)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1053,7 +1145,7 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__verify)
-            opts="-k -q -h -V --field --key --key-env --key-prompt --secret-encoding --kid --jwks --issuer --cacert --timeout --offline --refresh --alg --iss --aud --sub --typ --require --leeway --now --allow-no-exp --quiet --batch --jobs --json --local --dpop --htm --htu --dpop-alg --dpop-max-age --dpop-nonce --color --help --version"
+            opts="-k -q -h -V --field --key --key-env --key-prompt --secret-encoding --kid --jwks --issuer --cacert --timeout --offline --refresh --alg --iss --aud --sub --typ --require --leeway --now --allow-no-exp --quiet --batch --jobs --decrypt-key --json --local --dpop --htm --htu --dpop-alg --dpop-max-age --dpop-nonce --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1166,6 +1258,21 @@ _jwtk() {
                     ;;
                 --jobs)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decrypt-key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --dpop)

@@ -26,6 +26,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand decode 'Show a token''s header and claims without verifying anything.'
             cand mint 'Create and sign a token; print it alone on stdout.'
             cand verify 'Check a token''s signature and claims.'
+            cand decrypt 'Decrypt an encrypted token (JWE) and print its plaintext, byte for byte.'
             cand keygen 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
             cand keyset 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
             cand classify 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
@@ -93,6 +94,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --leeway 'Allowed clock skew for exp and nbf: 90s, 15m, 2h, 7d or seconds'
             cand --now 'Judge the time claims at this instant instead of now'
             cand --jobs 'Worker threads for --batch, 1 to 256 (default: one per core, at most 256)'
+            cand --decrypt-key 'Decrypt a JWE with this key first, then verify the nested JWT inside (repeatable)'
             cand --dpop 'Check this DPoP proof (the request''s DPoP header) too, e.g. --dpop "$PROOF"'
             cand --htm 'The request''s HTTP method, which the proof''s htm must equal, e.g. --htm GET'
             cand --htu 'The request''s URI, which the proof''s htu must name, e.g. --htu https://api.example.com/x'
@@ -109,6 +111,23 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --batch 'Verify one token per line of stdin; print one JSON object per line, in order, with "line": N; counts on stderr. Exit 0 when all are valid, 1 when any is not'
             cand --json 'Print one JSON object: valid, reason, message, alg, kid, key, header, claims'
             cand --local 'Show times in the local time zone too, beside UTC (from TZ, else the system''s zone). Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtk;decrypt'= {
+            cand --field 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token'
+            cand -k 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
+            cand --key 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
+            cand --key-env 'Read the key material from environment variable VAR'
+            cand --secret-encoding 'How a raw secret''s text becomes bytes (default: the bytes as they are)'
+            cand --kid 'Pick the key with this kid out of a JWKS'
+            cand --alg 'Allow this key-management algorithm (repeatable); default: those the keys fit'
+            cand --enc 'Allow this content-encryption algorithm (repeatable); default: all six'
+            cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --key-prompt 'Type an HMAC secret at the terminal (not echoed)'
+            cand --json 'Print one JSON object: decrypted, header, plaintext (or plaintext_b64), nested'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -265,6 +284,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand decode 'Show a token''s header and claims without verifying anything.'
             cand mint 'Create and sign a token; print it alone on stdout.'
             cand verify 'Check a token''s signature and claims.'
+            cand decrypt 'Decrypt an encrypted token (JWE) and print its plaintext, byte for byte.'
             cand keygen 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
             cand keyset 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
             cand classify 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
@@ -277,6 +297,8 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         &'jwtk;help;mint'= {
         }
         &'jwtk;help;verify'= {
+        }
+        &'jwtk;help;decrypt'= {
         }
         &'jwtk;help;keygen'= {
         }

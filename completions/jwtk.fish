@@ -32,6 +32,7 @@ complete -c jwtk -n "__fish_jwtk_needs_command" -s V -l version -d 'Print versio
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "decode" -d 'Show a token\'s header and claims without verifying anything.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "mint" -d 'Create and sign a token; print it alone on stdout.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "verify" -d 'Check a token\'s signature and claims.'
+complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "decrypt" -d 'Decrypt an encrypted token (JWE) and print its plaintext, byte for byte.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "keygen" -d 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "keyset" -d 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "classify" -d 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
@@ -122,6 +123,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l require -d 'Require
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l leeway -d 'Allowed clock skew for exp and nbf: 90s, 15m, 2h, 7d or seconds' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l now -d 'Judge the time claims at this instant instead of now' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l jobs -d 'Worker threads for --batch, 1 to 256 (default: one per core, at most 256)' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l decrypt-key -d 'Decrypt a JWE with this key first, then verify the nested JWT inside (repeatable)' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l dpop -d 'Check this DPoP proof (the request\'s DPoP header) too, e.g. --dpop "$PROOF"' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l htm -d 'The request\'s HTTP method, which the proof\'s htm must equal, e.g. --htm GET' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l htu -d 'The request\'s URI, which the proof\'s htu must name, e.g. --htu https://api.example.com/x' -r -f
@@ -154,6 +156,40 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l json -d 'Print one 
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l local -d 'Show times in the local time zone too, beside UTC (from TZ, else the system\'s zone). Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l key-env -d 'Read the key material from environment variable VAR' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l secret-encoding -d 'How a raw secret\'s text becomes bytes (default: the bytes as they are)' -r -f -a "utf8\t'The bytes, which must be UTF-8 text'
+base64\t'Standard base64 (padding optional, line breaks allowed)'
+base64url\t'base64url (padding optional, line breaks allowed)'
+hex\t'Hexadecimal (line breaks allowed)'"
+complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l kid -d 'Pick the key with this kid out of a JWKS' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l alg -d 'Allow this key-management algorithm (repeatable); default: those the keys fit' -r -f -a "RSA-OAEP\t''
+RSA-OAEP-256\t''
+ECDH-ES\t''
+ECDH-ES+A128KW\t''
+ECDH-ES+A192KW\t''
+ECDH-ES+A256KW\t''
+A128KW\t''
+A192KW\t''
+A256KW\t''
+A128GCMKW\t''
+A192GCMKW\t''
+A256GCMKW\t''
+dir\t''"
+complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l enc -d 'Allow this content-encryption algorithm (repeatable); default: all six' -r -f -a "A128GCM\t''
+A192GCM\t''
+A256GCM\t''
+A128CBC-HS256\t''
+A192CBC-HS384\t''
+A256CBC-HS512\t''"
+complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l key-prompt -d 'Type an HMAC secret at the terminal (not echoed)'
+complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l json -d 'Print one JSON object: decrypted, header, plaintext (or plaintext_b64), nested'
+complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -s V -l version -d 'Print version'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l type -d 'The kind of key (default: the one --alg needs)' -r -f -a "hmac\t'A shared secret for HS256/384/512'
 rsa\t'An RSA key for RS* and PS*'
 ec\t'An ECDSA key for ES256/384/512'
@@ -297,15 +333,16 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c jwtk -n "__fish_jwtk_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "decode" -d 'Show a token\'s header and claims without verifying anything.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "mint" -d 'Create and sign a token; print it alone on stdout.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "verify" -d 'Check a token\'s signature and claims.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "keygen" -d 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "keyset" -d 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "classify" -d 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "dpop" -d 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "completions" -d 'Print a shell completion script.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify keygen keyset classify dpop completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "decode" -d 'Show a token\'s header and claims without verifying anything.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "mint" -d 'Create and sign a token; print it alone on stdout.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "verify" -d 'Check a token\'s signature and claims.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "decrypt" -d 'Decrypt an encrypted token (JWE) and print its plaintext, byte for byte.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "keygen" -d 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "keyset" -d 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "classify" -d 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "dpop" -d 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "completions" -d 'Print a shell completion script.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "list" -d 'One line per key: kid, type, alg, use, private or public; which key signs; duplicate kids and keys jwtk cannot use are flagged.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "public" -d 'The public JWKS for verifiers: public members only, HMAC keys left out.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "fetch" -d 'Save an issuer\'s published public keys to a file, to pin them or use them offline.'

@@ -36,6 +36,7 @@ pub fn run(cli: &Cli, console: &mut Console) -> anyhow::Result<Status> {
         Command::Decode(args) => commands::decode::run(args, console),
         Command::Mint(args) => commands::mint::run(args, console),
         Command::Verify(args) => commands::verify::run(args, console),
+        Command::Decrypt(args) => commands::decrypt::run(args, console),
         Command::Keygen(args) => commands::keygen::run(args, console),
         Command::Dpop(args) => commands::dpop::run(args, console),
         Command::Keyset(args) => commands::keyset::run(args, console),

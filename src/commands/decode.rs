@@ -9,14 +9,22 @@ use crate::cli::DecodeArgs;
 use crate::commands::{Status, read_token_input};
 use crate::core::dpop;
 use crate::core::error::Malformed;
-use crate::core::inspect::{Lifetime, Review};
+use crate::core::inspect::{Lifetime, Review, jwe_warnings};
+use crate::core::jwe::{self, Jwe};
+use crate::core::size::SizeReport;
 use crate::core::time;
+use crate::core::token;
 use crate::core::token::Jws;
 use crate::output::{self, Console, Palette};
 
 /// Decode one token and print it, as a human view or as one JSON object.
 pub fn run(args: &DecodeArgs, console: &mut Console) -> anyhow::Result<Status> {
     let token = read_token_input(&args.input, console)?;
+    if jwe::is_jwe(&token) {
+        let jwe = Jwe::parse(&token)?;
+        show_jwe(&jwe, args.json, console)?;
+        return Ok(Status::Success);
+    }
     let jws = Jws::parse(&token)?;
     let claims = jws.claims();
     let view = View {
@@ -37,6 +45,75 @@ pub fn run(args: &DecodeArgs, console: &mut Console) -> anyhow::Result<Status> {
     claims
         .map(|_| Status::Success)
         .map_err(|err: Malformed| err.into())
+}
+
+/// An encrypted token: the protected header and the part sizes; the claims need the key.
+fn show_jwe(jwe: &Jwe, json: bool, console: &mut Console) -> std::io::Result<()> {
+    let sizes = jwe.sizes();
+    let mut warnings = jwe_warnings(&jwe.header);
+    let parts = token::PartSizes {
+        total: sizes.total,
+        header: sizes.header,
+        claims: sizes.ciphertext,
+        signature: sizes.tag,
+    };
+    warnings.extend(SizeReport::new(parts, &Map::new()).warnings());
+    if json {
+        return console.json(&serde_json::json!({
+            "encrypted": true,
+            "header": jwe.header,
+            "size": sizes,
+            "warnings": warnings,
+        }));
+    }
+    let p = console.out_style;
+    let algs = format!(
+        "{} + {}",
+        jwe.text("alg").unwrap_or("no alg"),
+        jwe.text("enc").unwrap_or("no enc")
+    );
+    let out = &mut console.out;
+    writeln!(
+        out,
+        "{} {}",
+        p.bold(&format!(
+            "Encrypted token (JWE), {}, {} bytes",
+            output::one_line(&algs),
+            sizes.total
+        )),
+        p.paint(
+            "— the claims need the recipient's key: `jwtk decrypt --key …`",
+            Color::Yellow
+        )
+    )?;
+    writeln!(
+        out,
+        "\n{}\n{}",
+        p.bold("Header"),
+        output::pretty_object(&jwe.header, p, |_| None)
+    )?;
+    if jwe.is_nested() {
+        writeln!(
+            out,
+            "\n{}",
+            p.dim("cty JWT: the plaintext is a signed token (a nested JWT)")
+        )?;
+    }
+    writeln!(
+        out,
+        "\n{}       {} bytes: header {} · encrypted key {} · iv {} · ciphertext {} · tag {} · dots 4",
+        p.bold("Size"),
+        sizes.total,
+        sizes.header,
+        sizes.encrypted_key,
+        sizes.iv,
+        sizes.ciphertext,
+        sizes.tag
+    )?;
+    for warning in warnings {
+        console.warn(&warning)?;
+    }
+    Ok(())
 }
 
 enum Payload<'a> {

@@ -102,6 +102,7 @@ fn key_type(args: &KeygenArgs) -> Result<KeyType> {
         Family::Rsa => "RSA keys",
         Family::Ec(_) => "EC keys",
         Family::Ed25519 => "Ed25519 keys",
+        Family::X25519 => "X25519 keys",
     };
     let misuse = |what: &str| {
         Err(Error::usage(
@@ -137,6 +138,8 @@ fn key_type(args: &KeygenArgs) -> Result<KeyType> {
         Family::Ec(from_alg) => Ok(KeyType::Ec(curve.unwrap_or(from_alg))),
         Family::Ed25519 if curve.is_some() => misuse("--curve"),
         Family::Ed25519 => Ok(KeyType::Ed25519),
+        // No --type or JWS --alg names X25519: it is not a signing key.
+        Family::X25519 => misuse("a signing algorithm"),
     }
 }
 

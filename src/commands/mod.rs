@@ -3,6 +3,7 @@
 pub mod classify;
 pub mod completions;
 pub mod decode;
+pub mod decrypt;
 pub mod dpop;
 pub mod keygen;
 pub mod keyset;
@@ -16,6 +17,7 @@ use zeroize::Zeroizing;
 
 use crate::cli::{KeyArgs, TokenInput};
 use crate::core::error::{Error, Result};
+use crate::core::key::Purpose;
 use crate::core::keyformat::Loaded;
 use crate::core::keys::{self, Reading, Source};
 use crate::core::{paste, time, token};
@@ -127,13 +129,32 @@ pub fn load_keys(
     raw_secret: bool,
     console: &mut Console,
 ) -> anyhow::Result<Vec<Loaded>> {
+    load_keys_for(
+        key_sources(args)?,
+        args,
+        raw_secret,
+        Purpose::Verify,
+        console,
+    )
+}
+
+/// [`load_keys`] from the given `sources`, for `purpose` (a JWK Set keeps the keys that may
+/// serve it).
+pub fn load_keys_for(
+    sources: Vec<Source>,
+    args: &KeyArgs,
+    raw_secret: bool,
+    purpose: Purpose,
+    console: &mut Console,
+) -> anyhow::Result<Vec<Loaded>> {
     let reading = Reading {
         encoding: args.secret_encoding,
         raw_secret: raw_secret || args.secret_encoding.is_some(),
         now: time::now(),
+        purpose,
     };
     let mut all = Vec::new();
-    for source in key_sources(args)? {
+    for source in sources {
         let loaded = keys::load(&source, &reading)?;
         for note in &loaded.notes {
             console.note(note)?;

@@ -9,13 +9,15 @@ use colored::Color;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::cli::{DpopCheckArgs, RemoteArgs, VerifyArgs};
-use crate::commands::{Status, load_keys, read_token_input};
+use crate::cli::{DpopCheckArgs, KeyArgs, RemoteArgs, VerifyArgs};
+use crate::commands::{Status, decrypt, load_keys, read_token_input};
 use crate::core::alg::{Algorithm, Family};
 use crate::core::batch;
 use crate::core::dpop;
 use crate::core::error::Error;
 use crate::core::fetch::{Fetcher, Settings};
+use crate::core::jwe::decrypt::Decryptor;
+use crate::core::jwe::keyring::Allowed;
 use crate::core::key::{Key, Purpose};
 use crate::core::keyformat;
 use crate::core::keys;
@@ -33,11 +35,35 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
     }
     let policy = policy(args)?;
     let judge = Judge::new(args, console)?;
+    let decryptor = match args.decrypt_key.as_slice() {
+        [] => None,
+        paths => {
+            let sources = paths.iter().cloned().map(keys::Source::File).collect();
+            let key_args = KeyArgs {
+                key: Vec::new(),
+                key_env: None,
+                key_prompt: false,
+                secret_encoding: None,
+                kid: None,
+            };
+            Some(decrypt::decryptor(
+                &key_args,
+                sources,
+                Allowed::default(),
+                console,
+            )?)
+        }
+    };
+    if decryptor.is_some() && args.batch {
+        return Err(Error::usage("--decrypt-key applies to one token, not --batch", None).into());
+    }
     if args.batch {
         return run_batch(args, &judge, &policy, console);
     }
     let verdict = match read_token_input(&args.input, console) {
-        Ok(token) => judge.verify(&token, &policy).map_err(anyhow::Error::from),
+        Ok(token) => judge
+            .verify_nested(&token, decryptor.as_ref(), &policy)
+            .map_err(anyhow::Error::from),
         Err(err) => unreadable_token(err),
     };
     judge.print_notes(console)?;
@@ -192,6 +218,19 @@ impl Judge {
             }
         }
         Ok(self.ring().verify(input, policy))
+    }
+
+    /// [`Judge::verify`], decrypting a nested JWT first when a decryption key is given.
+    fn verify_nested(
+        &self,
+        input: &[u8],
+        decryptor: Option<&Decryptor>,
+        policy: &Policy,
+    ) -> crate::core::error::Result<Verdict> {
+        match decryptor {
+            Some(decryptor) => Ok(self.ring().verify_nested(input, Some(decryptor), policy)),
+            None => self.verify(input, policy),
+        }
     }
 
     /// [`Judge::verify`] for `--batch`: a failed refetch is remembered and the token judged

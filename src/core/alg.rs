@@ -122,6 +122,8 @@ pub enum Family {
     Ec(Curve),
     /// An Ed25519 key (EdDSA, Ed25519).
     Ed25519,
+    /// An X25519 key: key agreement (ECDH-ES) only, no JWS algorithm.
+    X25519,
 }
 
 impl fmt::Display for Family {
@@ -131,6 +133,7 @@ impl fmt::Display for Family {
             Family::Rsa => f.write_str("RSA"),
             Family::Ec(curve) => write!(f, "EC {}", curve.name()),
             Family::Ed25519 => f.write_str("Ed25519"),
+            Family::X25519 => f.write_str("X25519"),
         }
     }
 }
@@ -268,13 +271,15 @@ impl Algorithm {
             .filter(move |alg| alg.family() == family)
     }
 
-    /// The algorithm a key of `family` signs with unless told otherwise.
+    /// The algorithm a key of `family` signs with unless told otherwise. An X25519 key signs
+    /// with nothing: its signer is refused before any algorithm is used, so the name given
+    /// here (that of its Edwards sibling) only ever appears in that refusal.
     pub fn default_for(family: Family) -> Algorithm {
         match family {
             Family::Hmac => Self::HS256,
             Family::Rsa => Self::RS256,
             Family::Ec(curve) => curve.alg(),
-            Family::Ed25519 => Self::EdDSA,
+            Family::Ed25519 | Family::X25519 => Self::EdDSA,
         }
     }
 }

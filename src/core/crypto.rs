@@ -28,6 +28,8 @@ pub enum PrivateKey {
     Ec(Curve, Arc<EcdsaKeyPair>),
     /// Ed25519, for EdDSA.
     Ed25519(Arc<Ed25519KeyPair>),
+    /// X25519, for ECDH-ES key agreement only: it never signs.
+    X25519(Arc<aws_lc_rs::agreement::PrivateKey>),
 }
 
 /// Something that signs with one algorithm.
@@ -81,6 +83,7 @@ impl Signer {
                 .as_ref()
                 .to_vec()),
             SignKey::Private(PrivateKey::Ed25519(pair)) => Ok(pair.sign(message).as_ref().to_vec()),
+            SignKey::Private(PrivateKey::X25519(_)) => Err(SignError(self.alg)),
         }
     }
 }
@@ -177,5 +180,9 @@ pub fn public_bytes(key: &PrivateKey) -> Vec<u8> {
         PrivateKey::Rsa(pair) => pair.public_key().as_ref().to_vec(),
         PrivateKey::Ec(_, pair) => pair.public_key().as_ref().to_vec(),
         PrivateKey::Ed25519(pair) => pair.public_key().as_ref().to_vec(),
+        PrivateKey::X25519(key) => key
+            .compute_public_key()
+            .map(|public| public.as_ref().to_vec())
+            .unwrap_or_default(),
     }
 }

@@ -13,6 +13,14 @@ pub enum Part {
     Claims,
     /// The signature, the third segment.
     Signature,
+    /// A JWE's encrypted key, its second segment.
+    EncryptedKey,
+    /// A JWE's initialization vector, its third segment.
+    Iv,
+    /// A JWE's ciphertext, its fourth segment.
+    Ciphertext,
+    /// A JWE's authentication tag, its fifth segment.
+    Tag,
 }
 
 impl Part {
@@ -23,6 +31,10 @@ impl Part {
             Part::Header => "header",
             Part::Claims => "claims",
             Part::Signature => "signature",
+            Part::EncryptedKey => "encrypted key",
+            Part::Iv => "iv",
+            Part::Ciphertext => "ciphertext",
+            Part::Tag => "tag",
         }
     }
 }
@@ -274,6 +286,15 @@ pub enum KeyProblem {
     /// A key meant only for encryption.
     #[error("is meant for encryption only ({0})")]
     EncryptionOnly(String),
+    /// A key meant only for signatures, in a set read for decryption.
+    #[error("is meant for signatures only ({0})")]
+    SigningOnly(String),
+    /// A public key where a private key is needed to decrypt.
+    #[error("is a public key, which cannot decrypt")]
+    PublicOnly,
+    /// An X25519 key where a signing or verifying key is needed.
+    #[error("the key is for X25519, a key-agreement key (ECDH-ES), which cannot sign or verify")]
+    AgreementOnly,
     /// A JWKS without keys.
     #[error("the JWKS holds no keys")]
     EmptySet,

@@ -208,6 +208,37 @@ fn time_warnings(
     warnings
 }
 
+/// What a careful reader of an encrypted token's header should know: an algorithm jwtk will
+/// not decrypt, a missing `enc`, key URLs.
+pub fn jwe_warnings(header: &Map<String, Value>) -> Vec<String> {
+    use crate::core::jwe::alg::{self, ContentAlg, KeyAlg};
+    let mut warnings = Vec::new();
+    match header.get("alg") {
+        Some(Value::String(name)) if name.parse::<KeyAlg>().is_err() => warnings.push(format!(
+            "{}; `jwtk decrypt` will refuse it",
+            alg::refusal(name)
+        )),
+        Some(Value::String(_)) => {}
+        _ => warnings.push("the header has no alg string".to_string()),
+    }
+    match header.get("enc") {
+        Some(Value::String(name)) if name.parse::<ContentAlg>().is_err() => warnings.push(format!(
+            "unknown content encryption {:?}",
+            crate::core::keyformat::cut(name)
+        )),
+        Some(Value::String(_)) => {}
+        _ => warnings.push("the header has no enc string".to_string()),
+    }
+    for name in ["jku", "x5u", "jwk"] {
+        if header.contains_key(name) {
+            warnings.push(format!(
+                "the header carries {name}: a recipient decrypts with its own keys, never ones the token names"
+            ));
+        }
+    }
+    warnings
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -220,6 +220,8 @@ fn private_jwk(private: &PrivateKey) -> Option<Jwk> {
             jwk.d = Some(b64(pair.seed().ok()?.as_be_bytes().ok()?.as_ref()));
             Some(jwk)
         }
+        // Encryption keys are not written as JWKs yet (keygen --use enc is still to come).
+        PrivateKey::X25519(_) => None,
     }
 }
 
@@ -237,6 +239,12 @@ fn public_jwk(public: &PublicKey) -> Option<Jwk> {
         Family::Ed25519 => {
             let mut jwk = Jwk::of_type("OKP");
             jwk.crv = Some("Ed25519".into());
+            jwk.x = Some(URL_SAFE_NO_PAD.encode(&public.bytes));
+            Some(jwk)
+        }
+        Family::X25519 => {
+            let mut jwk = Jwk::of_type("OKP");
+            jwk.crv = Some("X25519".into());
             jwk.x = Some(URL_SAFE_NO_PAD.encode(&public.bytes));
             Some(jwk)
         }

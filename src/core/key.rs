@@ -83,7 +83,12 @@ pub enum Purpose {
     Sign,
     /// Verifying.
     Verify,
+    /// Decrypting a JWE (key unwrap, key agreement or direct use).
+    Decrypt,
 }
+
+/// The JWK `key_ops` that allow decrypting in one of its forms (RFC 7517 §4.3).
+pub const DECRYPT_OPS: [&str; 4] = ["decrypt", "unwrapKey", "deriveKey", "deriveBits"];
 
 impl Key {
     /// A key with no JWK parameters, from `origin` (a path, `$VAR`, "the prompt").
@@ -137,10 +142,19 @@ impl Key {
 
     /// Why this key may not be used for `purpose` at all, if it may not.
     pub fn refusal(&self, purpose: Purpose) -> Option<String> {
+        if purpose == Purpose::Decrypt {
+            return self.decrypt_refusal();
+        }
         if purpose == Purpose::Sign && matches!(self.material, Material::Public(_)) {
             return Some(format!(
                 "{} is a public key, which cannot sign",
                 self.origin
+            ));
+        }
+        if self.family() == Family::X25519 {
+            return Some(format!(
+                "{} is an X25519 key, for key agreement (ECDH-ES) only: it cannot sign or verify",
+                self.label()
             ));
         }
         if let Some(use_) = self.use_.as_deref().filter(|u| *u != "sig") {
@@ -151,12 +165,37 @@ impl Key {
         }
         let op = match purpose {
             Purpose::Sign => "sign",
-            Purpose::Verify => "verify",
+            _ => "verify",
         };
         match &self.key_ops {
             Some(ops) if !ops.iter().any(|o| o == op) => {
                 Some(format!("{}'s key_ops do not include {op:?}", self.label()))
             }
+            _ => None,
+        }
+    }
+
+    /// Why this key may not decrypt: a public key, `use` other than `enc`, `key_ops` without
+    /// any decrypting operation.
+    fn decrypt_refusal(&self) -> Option<String> {
+        if matches!(self.material, Material::Public(_)) {
+            return Some(format!(
+                "{} is a public key, which cannot decrypt (give the recipient's private key)",
+                self.label()
+            ));
+        }
+        if let Some(use_) = self.use_.as_deref().filter(|u| *u != "enc") {
+            return Some(format!(
+                "{} has \"use\": {use_:?}, not \"enc\"",
+                self.label()
+            ));
+        }
+        match &self.key_ops {
+            Some(ops) if !ops.iter().any(|o| DECRYPT_OPS.contains(&o.as_str())) => Some(format!(
+                "{}'s key_ops include none of {}",
+                self.label(),
+                DECRYPT_OPS.join(", ")
+            )),
             _ => None,
         }
     }
@@ -312,6 +351,11 @@ impl Key {
                 ("kty", text("OKP")),
                 ("x", b64(&public.bytes)),
             ],
+            Family::X25519 => vec![
+                ("crv", text("X25519")),
+                ("kty", text("OKP")),
+                ("x", b64(&public.bytes)),
+            ],
         };
         Some(
             members
@@ -349,6 +393,7 @@ mod tests {
                 Family::Rsa => KeyType::Rsa { bits: 2048 },
                 Family::Ec(curve) => KeyType::Ec(curve),
                 Family::Ed25519 => KeyType::Ed25519,
+                Family::X25519 => unreachable!("no signature algorithm uses X25519"),
             };
             let load = || {
                 let generated = keygen::generate(key_type, Some(alg), None).unwrap();

@@ -17,7 +17,8 @@ use zeroize::Zeroizing;
 use crate::core::alg::{Algorithm, Curve, Family};
 use crate::core::crypto::{PrivateKey, ecdsa_signing_alg};
 use crate::core::error::{Error, KeyProblem, MemberFault, Result};
-use crate::core::key::{Key, Material, PublicKey, Secret};
+use crate::core::jwe::alg::{ContentAlg, KeyAlg};
+use crate::core::key::{DECRYPT_OPS, Key, Material, PublicKey, Purpose, Secret};
 use crate::core::keyinput::{self, Found, SecretEncoding};
 
 const RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -112,13 +113,25 @@ pub struct Loaded {
     pub warnings: Vec<String>,
 }
 
-/// Detect and load key material; `origin` names it in messages, `encoding` is the
-/// `--secret-encoding` the user gave, `now` judges certificate validity.
+/// Detect and load key material for signing and verifying; `origin` names it in messages,
+/// `encoding` is the `--secret-encoding` the user gave, `now` judges certificate validity.
 pub fn load(
     bytes: &[u8],
     origin: &str,
     encoding: Option<SecretEncoding>,
     now: i64,
+) -> Result<Loaded> {
+    load_for(bytes, origin, encoding, now, Purpose::Verify)
+}
+
+/// Detect and load key material for `purpose`: X25519 keys load for decryption only, and a
+/// JWK Set keeps the keys that may serve `purpose` (RFC 7517 §5: the others are skipped).
+pub fn load_for(
+    bytes: &[u8],
+    origin: &str,
+    encoding: Option<SecretEncoding>,
+    now: i64,
+    purpose: Purpose,
 ) -> Result<Loaded> {
     let fail = |problem| Error::KeyMaterial {
         origin: origin.to_string(),
@@ -134,12 +147,16 @@ pub fn load(
         Found::Pem(blocks) => Some(pem_key(&blocks, &mut loaded.notes).map_err(fail)?),
         Found::Der(der) => Some(der_key(&der).map_err(fail)?),
         Found::Json(map) => {
-            json_keys(map, origin, &mut loaded)?;
+            json_keys(map, origin, &mut loaded, purpose)?;
             None
         }
         Found::Secret(secret) => Some(Part::new(Material::Secret(Secret(secret)), RAW_SECRET)),
     };
     if let Some(part) = part {
+        if purpose != Purpose::Decrypt && part.public().is_some_and(|p| p.family == Family::X25519)
+        {
+            return Err(fail(KeyProblem::AgreementOnly));
+        }
         if let Some(cert) = &part.cert {
             loaded.warnings.extend(cert_warnings(cert, now));
         }
@@ -294,6 +311,14 @@ fn pkcs8(der: &[u8], format: &'static str) -> Loading<Part> {
             .map_err(|_| invalid(format!("{} private key", curve.name())))?;
         return Ok(ec_private(curve, pair, format));
     }
+    if oid == X25519 {
+        // RFC 8410 §7: the private key is an OCTET STRING inside the OCTET STRING.
+        let inner = info.private_key.as_bytes();
+        let scalar = inner
+            .strip_prefix(&[0x04, 0x20][..])
+            .ok_or_else(|| invalid("X25519 private key"))?;
+        return x25519_private(scalar).map(|m| Part::new(m, format));
+    }
     if oid == ED25519 {
         let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der)
             .map_err(|_| invalid("Ed25519 private key"))?;
@@ -306,7 +331,6 @@ fn pkcs8(der: &[u8], format: &'static str) -> Loading<Part> {
 
 fn unsupported(oid: ObjectIdentifier) -> KeyProblem {
     KeyProblem::Unsupported(match oid {
-        o if o == X25519 => "the key is for X25519, a key-agreement key, which cannot sign".into(),
         o if o == ED448 => "the key is for Ed448, which jwtk does not support".into(),
         o if o == RSA_PSS => {
             "the key is RSASSA-PSS-restricted RSA; use a plain rsaEncryption key for PS256/384/512"
@@ -411,6 +435,8 @@ fn spki(der: &[u8], format: &'static str) -> Loading<Part> {
         ec_point(curve(info.algorithm.parameters_oid().ok())?, bits)?
     } else if oid == ED25519 {
         ed25519_public(bits)?
+    } else if oid == X25519 {
+        x25519_public(bits)?
     } else {
         return Err(unsupported(oid));
     };
@@ -510,6 +536,32 @@ fn ed25519_public(x: &[u8]) -> Loading<PublicKey> {
     })
 }
 
+fn x25519_public(x: &[u8]) -> Loading<PublicKey> {
+    if x.len() != 32 {
+        return Err(KeyProblem::Member {
+            member: "x".into(),
+            fault: MemberFault::Length {
+                expected: 32,
+                got: x.len(),
+            },
+        });
+    }
+    Ok(PublicKey {
+        family: Family::X25519,
+        bytes: x.to_vec(),
+        bits: 256,
+    })
+}
+
+fn x25519_private(scalar: &[u8]) -> Loading<Material> {
+    let key =
+        aws_lc_rs::agreement::PrivateKey::from_private_key(&aws_lc_rs::agreement::X25519, scalar)
+            .map_err(|_| invalid("X25519 private key"))?;
+    let private = PrivateKey::X25519(key.into());
+    let public = public_half(&private, Family::X25519, 256);
+    Ok(Material::Private(private, public))
+}
+
 /// The public half of a private key, as [`crypto`](crate::core::crypto) gives it.
 pub fn public_half(private: &PrivateKey, family: Family, bits: usize) -> PublicKey {
     PublicKey {
@@ -521,7 +573,12 @@ pub fn public_half(private: &PrivateKey, family: Family, bits: usize) -> PublicK
 
 /// A JWK, or the keys of a JWKS: unusable keys of a set are skipped with a note each; a set
 /// with no usable key left is an error naming why each was skipped.
-fn json_keys(mut map: Map<String, Value>, origin: &str, loaded: &mut Loaded) -> Result<()> {
+fn json_keys(
+    mut map: Map<String, Value>,
+    origin: &str,
+    loaded: &mut Loaded,
+    purpose: Purpose,
+) -> Result<()> {
     let Some(keys) = map.remove("keys") else {
         let (material, jwk) = jwk_material(&map).map_err(|problem| Error::KeyMaterial {
             origin: format!("{origin}, JWK"),
@@ -546,6 +603,7 @@ fn json_keys(mut map: Map<String, Value>, origin: &str, loaded: &mut Loaded) -> 
     for (position, item) in items.iter().enumerate() {
         let kid = item.get("kid").and_then(Value::as_str).map(str::to_string);
         let usable = match item {
+            Value::Object(jwk) if purpose == Purpose::Decrypt => decryption_member(jwk),
             Value::Object(jwk) => set_member(jwk),
             _ => Err(KeyProblem::Member {
                 member: "keys".into(),
@@ -597,6 +655,9 @@ pub fn public_jwk_key(jwk: &Map<String, Value>, origin: &str) -> Loading<Key> {
 /// A key of a set, unless it is meant only for encryption.
 fn set_member(jwk: &Map<String, Value>) -> Loading<(Material, JwkParams)> {
     let (material, params) = jwk_material(jwk)?;
+    if family(&material) == Some(Family::X25519) {
+        return Err(KeyProblem::UnknownCurve("X25519".into()));
+    }
     if params.use_.as_deref() == Some("enc") {
         return Err(KeyProblem::EncryptionOnly("\"use\": \"enc\"".into()));
     }
@@ -616,6 +677,45 @@ fn set_member(jwk: &Map<String, Value>) -> Loading<(Material, JwkParams)> {
         )));
     }
     Ok((material, params))
+}
+
+/// A key of a set loaded for decryption, unless it is meant only for signatures or holds
+/// no private key.
+fn decryption_member(jwk: &Map<String, Value>) -> Loading<(Material, JwkParams)> {
+    let (material, params) = jwk_material(jwk)?;
+    if params.use_.as_deref() == Some("sig") {
+        return Err(KeyProblem::SigningOnly("\"use\": \"sig\"".into()));
+    }
+    if let Some(ops) = &params.key_ops
+        && !ops.iter().any(|op| DECRYPT_OPS.contains(&op.as_str()))
+    {
+        return Err(KeyProblem::SigningOnly(
+            "its key_ops allow no decryption".into(),
+        ));
+    }
+    if let Some(alg) = &params.alg
+        && alg.parse::<KeyAlg>().is_err()
+        && alg.parse::<ContentAlg>().is_err()
+    {
+        return Err(KeyProblem::SigningOnly(format!(
+            "its alg {:?} is no JWE algorithm jwtk knows",
+            cut(alg)
+        )));
+    }
+    if family(&material) == Some(Family::Ed25519) {
+        return Err(KeyProblem::SigningOnly("an Ed25519 key".into()));
+    }
+    if matches!(material, Material::Public(_)) {
+        return Err(KeyProblem::PublicOnly);
+    }
+    Ok((material, params))
+}
+
+fn family(material: &Material) -> Option<Family> {
+    match material {
+        Material::Private(_, public) | Material::Public(public) => Some(public.family),
+        Material::Secret(_) => None,
+    }
 }
 
 /// The JWK parameters that restrict a key.
@@ -769,6 +869,18 @@ fn ec_jwk(jwk: &Map<String, Value>) -> Loading<Material> {
 
 fn okp_jwk(jwk: &Map<String, Value>) -> Loading<Material> {
     let crv = text(jwk, "crv")?.ok_or_else(|| missing("crv"))?;
+    if crv == "X25519" {
+        let x = sized(jwk, "x", 32)?;
+        let public = x25519_public(&x)?;
+        if !jwk.contains_key("d") {
+            return Ok(Material::Public(public));
+        }
+        let material = x25519_private(&sized(jwk, "d", 32)?)?;
+        return match &material {
+            Material::Private(_, own) if own.bytes == public.bytes => Ok(material),
+            _ => Err(KeyProblem::Mismatch),
+        };
+    }
     if crv != "Ed25519" {
         return Err(KeyProblem::UnknownCurve(ident(crv)));
     }

@@ -42,6 +42,8 @@ pub struct Reading {
     pub raw_secret: bool,
     /// The instant certificates are judged at.
     pub now: i64,
+    /// What the keys are for: a JWK Set keeps the keys that may serve it.
+    pub purpose: Purpose,
 }
 
 impl Default for Reading {
@@ -51,6 +53,7 @@ impl Default for Reading {
             encoding: None,
             raw_secret: false,
             now: crate::core::time::now(),
+            purpose: Purpose::Verify,
         }
     }
 }
@@ -73,7 +76,13 @@ pub fn load(source: &Source, reading: &Reading) -> Result<Loaded> {
         Source::Prompt(bytes) => (bytes.clone(), "the prompt".to_string()),
         Source::Given { bytes, origin } => (bytes.clone(), origin.clone()),
     };
-    let mut loaded = keyformat::load(&bytes, &origin, reading.encoding, reading.now)?;
+    let mut loaded = keyformat::load_for(
+        &bytes,
+        &origin,
+        reading.encoding,
+        reading.now,
+        reading.purpose,
+    )?;
     let told = reading.raw_secret || matches!(source, Source::Prompt(_));
     if !told
         && loaded

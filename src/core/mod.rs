@@ -11,6 +11,7 @@ pub mod fetch;
 pub mod files;
 pub mod inspect;
 pub mod json;
+pub mod jwe;
 pub mod jwk;
 pub mod key;
 pub mod keyformat;

@@ -94,7 +94,7 @@ impl<'a> Segments<'a> {
                 "this is the JSON serialization of a JWS; jwtk reads the compact form only",
             ));
         }
-        check_characters(token)?;
+        check_characters(token, &[Part::Header, Part::Claims, Part::Signature])?;
         // All ASCII now, so this cannot fail.
         let text = std::str::from_utf8(token)
             .map_err(|_| Malformed::new(Part::Token, "not ASCII text"))?;
@@ -120,22 +120,21 @@ impl<'a> Segments<'a> {
 
 fn segment_count_fault(count: usize) -> String {
     match count {
-        5 => "5 segments: this is an encrypted token (JWE), which jwtk does not decrypt".into(),
+        5 => "5 segments: this is an encrypted token (JWE); `jwtk decrypt` opens it".into(),
         1 => "no dots: a JWT has three base64url segments, header.claims.signature".into(),
         n => format!("{n} segments where a JWT has 3 (header.claims.signature)"),
     }
 }
 
-fn check_characters(token: &[u8]) -> Result<(), Malformed> {
+/// Only base64url characters and dots; a fault names the part (`parts`, in order) it is in.
+pub fn check_characters(token: &[u8], parts: &[Part]) -> Result<(), Malformed> {
     let mut part = 0;
     for (offset, &byte) in token.iter().enumerate() {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => {}
             b'.' => part += 1,
             _ => {
-                let part = [Part::Header, Part::Claims, Part::Signature]
-                    .get(part)
-                    .copied();
+                let part = parts.get(part).copied();
                 return Err(Malformed::new(
                     part.unwrap_or(Part::Token),
                     format!("{} at offset {offset}; {}", describe_byte(byte), CHARSET),

@@ -12,6 +12,7 @@ use crate::core::alg::{Algorithm, Family};
 use crate::core::crypto::Verifier;
 use crate::core::dpop;
 use crate::core::error::{Error, Malformed, Result};
+use crate::core::jwe::decrypt::Decryptor;
 use crate::core::key::{Key, Purpose};
 use crate::core::keyformat::cut;
 use crate::core::time::{self, NumericDate, Seconds};
@@ -26,6 +27,11 @@ pub enum Reason {
     /// Uses something jwtk refuses to interpret (`crit`, `b64: false`, `zip`, nested JWT, an
     /// unknown algorithm).
     Unsupported,
+    /// A JWE that does not decrypt with the keys given, whatever the cause (one reason, one
+    /// message: no oracle).
+    DecryptionFailed,
+    /// A JWE whose compressed plaintext inflates past the cap.
+    TooLarge,
     /// The algorithm is not one the keys (or `--alg`) allow; `none` never is.
     AlgNotAllowed,
     /// The token's `kid` names no key given.
@@ -58,6 +64,8 @@ impl Reason {
         match self {
             Reason::Malformed => "malformed",
             Reason::Unsupported => "unsupported",
+            Reason::DecryptionFailed => "decryption_failed",
+            Reason::TooLarge => "too_large",
             Reason::AlgNotAllowed => "alg_not_allowed",
             Reason::NoMatchingKey => "no_matching_key",
             Reason::BadSignature => "bad_signature",
@@ -247,6 +255,12 @@ impl KeyRing {
             }
             Err(err) => return Verdict::default().fail(Reason::Malformed, err.to_string()),
         };
+        if crate::core::jwe::is_jwe(token) {
+            return Verdict::default().fail(
+                Reason::Unsupported,
+                "an encrypted token (JWE): give --decrypt-key to decrypt it and verify the token inside",
+            );
+        }
         let jws = match Jws::parse(token) {
             Ok(jws) => jws,
             Err(err) => return Verdict::default().fail(Reason::Malformed, fault(&err)),
@@ -296,6 +310,36 @@ impl KeyRing {
                 )
             }
         }
+    }
+
+    /// Judge a token that may be encrypted: a JWE is decrypted with `decryptor` (without one
+    /// it is `unsupported`), and the JWS inside is verified as any other token.
+    pub fn verify_nested(
+        &self,
+        input: &[u8],
+        decryptor: Option<&Decryptor>,
+        policy: &Policy,
+    ) -> Verdict {
+        let Some(decryptor) = decryptor else {
+            return self.verify(input, policy);
+        };
+        match token::extract(input) {
+            Ok(token) if crate::core::jwe::is_jwe(token) => {}
+            _ => return self.verify(input, policy),
+        }
+        let decrypted = match decryptor.open(input) {
+            Ok(decrypted) => decrypted,
+            Err(failure) => return Verdict::default().fail(failure.reason, failure.message),
+        };
+        let inner = decrypted.plaintext.as_slice();
+        let dots = inner.iter().filter(|&&b| b == b'.').count();
+        if dots != 2 || token::extract(inner).ok() != Some(inner) {
+            return Verdict::default().fail(
+                Reason::Malformed,
+                "the decrypted payload is not a JWS (a nested JWT holds a signed token, cty JWT)",
+            );
+        }
+        self.verify(inner, policy)
     }
 
     /// Header rules: a known, allowed algorithm; no `crit`, `b64: false`, `zip` or nested JWT.

@@ -8,6 +8,7 @@ mod decode;
 mod display;
 mod dpop;
 mod generated;
+mod jwe;
 mod keygen;
 mod keymaterial;
 mod keyset;
