@@ -11,11 +11,11 @@ pub mod commands;
 pub mod core;
 pub mod generate;
 pub mod output;
+pub mod report;
 
-use std::io::{self, Write};
+use std::io::Write;
 
 use cli::{Cli, Command};
-use colored::Color;
 use commands::Status;
 use output::Console;
 
@@ -50,37 +50,4 @@ pub fn run(cli: &Cli, console: &mut Console) -> anyhow::Result<Status> {
     Ok(status)
 }
 
-/// Print `err` as `jwtk: error: …` (plus `hint: …`) on stderr and return the exit code the
-/// contract gives it. A closed stdout pipe is not an error worth a word: it exits 0 quietly.
-pub fn report(err: &anyhow::Error, console: &mut Console) -> u8 {
-    if is_broken_pipe(err) {
-        return 0;
-    }
-    let (code, hint) = match err.downcast_ref::<core::error::Error>() {
-        Some(core) => (core.exit_code(), core.hint()),
-        None => match err.downcast_ref::<core::error::Malformed>() {
-            Some(_) => (1, None),
-            None => (3, None),
-        },
-    };
-    let label = console.err_style.paint("error:", Color::Red);
-    let message = format!("{err:#}");
-    let mut line = format!("jwtk: {label} {}\n", output::one_line(&message));
-    if let Some(hint) = hint {
-        line.push_str(&format!(
-            "{} {}\n",
-            console.err_style.paint("hint:", Color::Cyan),
-            output::one_line(hint)
-        ));
-    }
-    let _ = console.err.write_all(line.as_bytes());
-    code
-}
-
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-    })
-}
+pub use report::report;

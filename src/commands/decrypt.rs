@@ -47,9 +47,9 @@ pub fn run(args: &DecryptArgs, console: &mut Console) -> anyhow::Result<Status> 
             return Ok(Status::Rejected);
         }
         (Err(failure), false) => {
-            return Err(Error::Rejected {
-                message: format!("{}: {}", failure.reason.code(), failure.message),
-                hint: None,
+            return Err(Error::NotDecrypted {
+                reason: failure.reason,
+                message: failure.message,
             }
             .into());
         }

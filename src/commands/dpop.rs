@@ -5,7 +5,7 @@ use std::io::Write;
 use crate::cli::DpopArgs;
 use crate::commands::{Status, load_keys, read_token_input};
 use crate::core::dpop::{self, ProofSpec};
-use crate::core::error::Error;
+use crate::core::error::{Error, KeyUse, Usage};
 use crate::core::{keys, time};
 use crate::output::Console;
 
@@ -16,10 +16,9 @@ pub fn run(args: &DpopArgs, console: &mut Console) -> anyhow::Result<Status> {
         + usize::from(key_args.key_env.is_some())
         + usize::from(key_args.key_prompt);
     if sources > 1 {
-        return Err(Error::usage(
-            "a proof is signed with one key: give one of --key, --key-env and --key-prompt, once",
-            None,
-        )
+        return Err(Error::from(Usage::OneKeySource {
+            what: "a DPoP proof",
+        })
         .into());
     }
     let access_token = match &args.ath {
@@ -35,9 +34,7 @@ pub fn run(args: &DpopArgs, console: &mut Console) -> anyhow::Result<Status> {
     // Raw bytes load as a secret here only so that the refusal can say what a proof needs.
     let mut loaded = load_keys(key_args, true, console)?;
     let key = keys::signing_key(
-        loaded
-            .pop()
-            .ok_or_else(|| Error::key("no key found", None))?,
+        loaded.pop().ok_or(KeyUse::NoKeyFound)?,
         key_args.kid.as_deref(),
     )?;
     let alg = args.alg.unwrap_or_else(|| key.default_alg());

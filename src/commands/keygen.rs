@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::cli::{CurveArg, KeyFormatArg, KeyTypeArg, KeygenArgs};
 use crate::commands::Status;
 use crate::core::alg::{Algorithm, Curve, Family};
-use crate::core::error::{Error, Result};
+use crate::core::error::{Error, KeysetProblem, Result, Usage};
 use crate::core::files::{self, PRIVATE_MODE, PUBLIC_MODE};
 use crate::core::keygen::{self, Generated, KeyType};
 use crate::core::keyset;
@@ -22,11 +22,7 @@ pub fn run(args: &KeygenArgs, console: &mut Console) -> anyhow::Result<Status> {
     let key_type = key_type(args)?;
     let format = match (args.format, key_type.family()) {
         (Some(KeyFormatArg::Pem), Family::Hmac) => {
-            return Err(Error::usage(
-                "an HMAC secret has no PEM form",
-                Some("use --format jwk or jwks".into()),
-            )
-            .into());
+            return Err(Error::from(Usage::HmacNoPem).into());
         }
         (Some(format), _) => format,
         (None, Family::Hmac) => KeyFormatArg::Jwk,
@@ -90,7 +86,7 @@ fn key_type(args: &KeygenArgs) -> Result<KeyType> {
         (Some(KeyTypeArg::Ec), Some(alg)) if matches!(alg.family(), Family::Ec(_)) => alg.family(),
         (Some(KeyTypeArg::Ec), _) => Family::Ec(Curve::P256),
         (None, Some(alg)) => alg.family(),
-        (None, None) => return Err(Error::usage("give --type or --alg", None)),
+        (None, None) => return Err(Usage::NeedTypeOrAlg.into()),
     };
     let curve = args.curve.map(|c| match c {
         CurveArg::P256 => Curve::P256,
@@ -104,11 +100,11 @@ fn key_type(args: &KeygenArgs) -> Result<KeyType> {
         Family::Ed25519 => "Ed25519 keys",
         Family::X25519 => "X25519 keys",
     };
-    let misuse = |what: &str| {
-        Err(Error::usage(
-            format!("{what} does not apply to {kind}"),
-            None,
-        ))
+    let misuse = |what: &'static str| {
+        Err(Error::from(Usage::NotApplicable {
+            what,
+            kind: kind.to_string(),
+        }))
     };
     match family {
         Family::Hmac if curve.is_some() => misuse("--curve"),
@@ -118,13 +114,11 @@ fn key_type(args: &KeygenArgs) -> Result<KeyType> {
                 .and_then(Algorithm::min_secret_len)
                 .map(|bytes| bytes * 8);
             match (args.bits, from_alg) {
-                (Some(bits), Some(min)) if bits < min => Err(Error::usage(
-                    format!(
-                        "{} needs at least {min} bits",
-                        args.alg.map_or("", |a| a.name())
-                    ),
-                    None,
-                )),
+                (Some(bits), Some(min)) if bits < min => Err(Usage::TooFewBits {
+                    alg: args.alg.map_or("", |a| a.name()).to_string(),
+                    min,
+                }
+                .into()),
                 (bits, from_alg) => Ok(KeyType::Hmac {
                     bits: bits.or(from_alg).unwrap_or(keygen::MIN_HMAC_BITS),
                 }),
@@ -184,7 +178,12 @@ fn render(generated: &Generated, format: KeyFormatArg) -> Result<(Vec<u8>, Optio
 }
 
 fn as_value(jwk: &crate::core::jwk::Jwk) -> Result<serde_json::Value> {
-    serde_json::to_value(jwk).map_err(|e| Error::key(e.to_string(), None))
+    serde_json::to_value(jwk).map_err(|_| {
+        KeysetProblem::NotAJwk {
+            origin: "the new key".into(),
+        }
+        .into()
+    })
 }
 
 /// Write PATH and PATH.pub as one step: both are written and synced before either replaces

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::cli::{KeysetArgs, KeysetCommand};
 use crate::commands::Status;
-use crate::core::error::{Error, Result};
+use crate::core::error::{Error, KeysetProblem, Result};
 use crate::core::files::{self, PUBLIC_MODE};
 use crate::core::keys::{self, Reading, Source};
 use crate::core::keyset::{self, Keyset, Listing, Retired};
@@ -75,14 +75,10 @@ fn import(
         console.warn(warning)?;
     }
     if loaded.keys.len() != 1 {
-        return Err(Error::key(
-            format!(
-                "{} holds {} keys; import takes one at a time",
-                key.display(),
-                loaded.keys.len()
-            ),
-            Some("put the key you want in a file of its own".to_string()),
-        )
+        return Err(Error::from(KeysetProblem::ImportSeveral {
+            origin: key.display().to_string(),
+            count: loaded.keys.len(),
+        })
         .into());
     }
     let jwk = keyset::importable(&loaded.keys.remove(0), kid)?;

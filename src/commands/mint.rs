@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::cli::MintArgs;
 use crate::commands::{Status, load_keys};
-use crate::core::error::{Error, Result};
+use crate::core::error::{Error, KeyUse, Result, Usage};
 use crate::core::inspect::Review;
 use crate::core::json;
 use crate::core::keys;
@@ -22,17 +22,11 @@ pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
         + usize::from(key_args.key_env.is_some())
         + usize::from(key_args.key_prompt);
     if sources > 1 {
-        return Err(Error::usage(
-            "mint signs with one key: give one of --key, --key-env and --key-prompt, once",
-            None,
-        )
-        .into());
+        return Err(Error::from(Usage::OneKeySource { what: "mint" }).into());
     }
     let mut loaded = load_keys(key_args, true, console)?;
     let key = keys::signing_key(
-        loaded
-            .pop()
-            .ok_or_else(|| Error::key("no key found", None))?,
+        loaded.pop().ok_or(KeyUse::NoKeyFound)?,
         key_args.kid.as_deref(),
     )?;
     let alg = args.alg.unwrap_or_else(|| key.default_alg());
@@ -88,11 +82,12 @@ fn read_base(args: &MintArgs) -> Result<Map<String, Value>> {
     } else {
         text = std::fs::read(path).map_err(file_error)?;
     }
-    json::parse_object(&text).map_err(|e| {
-        Error::usage(
-            format!("--claims {}: {e}", path.display()),
-            Some("give a JSON object".to_string()),
-        )
+    json::parse_object(&text).map_err(|why| {
+        Usage::ClaimsFile {
+            path: path.clone(),
+            why,
+        }
+        .into()
     })
 }
 
@@ -122,16 +117,17 @@ fn check(
     if let Some(max) = max_size
         && token.len() > max
     {
-        let largest: Vec<String> = review
+        let largest = review
             .size
             .claims
             .iter()
             .take(3)
-            .map(|c| format!("{} ({} B)", c.name, c.bytes))
+            .map(|c| (c.name.clone(), c.bytes))
             .collect();
-        return Err(Error::Rejected {
-            message: format!("the token is {} bytes, over --max-size {max}", token.len()),
-            hint: Some(format!("the largest claims: {}", largest.join(", "))),
+        return Err(Error::OverMaxSize {
+            size: token.len(),
+            max,
+            largest,
         }
         .into());
     }

@@ -16,7 +16,7 @@ use std::io::IsTerminal;
 use zeroize::Zeroizing;
 
 use crate::cli::{KeyArgs, TokenInput};
-use crate::core::error::{Error, Result};
+use crate::core::error::{EnvProblem, Error, Result};
 use crate::core::key::Purpose;
 use crate::core::keyformat::Loaded;
 use crate::core::keys::{self, Reading, Source};
@@ -106,12 +106,7 @@ pub fn key_sources(args: &KeyArgs) -> Result<Vec<Source>> {
     }
     if sources.is_empty() {
         if std::env::var_os(DEFAULT_KEY_VAR).is_none() {
-            return Err(Error::key(
-                "no key given",
-                Some(format!(
-                    "give --key FILE, --key-env VAR or --key-prompt, or set {DEFAULT_KEY_VAR}"
-                )),
-            ));
+            return Err(EnvProblem::NoKeyGiven.into());
         }
         sources.push(Source::Env(DEFAULT_KEY_VAR.to_string()));
     }
@@ -169,11 +164,9 @@ pub fn load_keys_for(
 
 /// Ask for an HMAC secret at the terminal, without echo. No terminal is a key error.
 fn prompt_secret() -> Result<Source> {
-    let secret = rpassword::prompt_password("HMAC secret: ").map_err(|err| {
-        Error::key(
-            format!("--key-prompt needs a terminal to read the secret from ({err})"),
-            Some("in scripts use --key FILE, --key-env VAR or JWTK_KEY".to_string()),
-        )
-    })?;
+    let secret =
+        rpassword::prompt_password("HMAC secret: ").map_err(|err| EnvProblem::NoTerminal {
+            why: err.to_string(),
+        })?;
     Ok(Source::Prompt(Zeroizing::new(secret.into_bytes())))
 }

@@ -14,7 +14,7 @@ use crate::commands::{Status, decrypt, load_keys, read_token_input};
 use crate::core::alg::{Algorithm, Family};
 use crate::core::batch;
 use crate::core::dpop;
-use crate::core::error::Error;
+use crate::core::error::{Error, KeyUse, Usage};
 use crate::core::fetch::{Fetcher, Settings};
 use crate::core::jwe::decrypt::Decryptor;
 use crate::core::jwe::keyring::Allowed;
@@ -31,7 +31,11 @@ use crate::output::{self, Console};
 pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
     console.quiet = args.quiet;
     if args.jobs.is_some() && !args.batch {
-        return Err(Error::usage("--jobs applies to --batch only", None).into());
+        return Err(Error::from(Usage::Batch {
+            flag: "--jobs",
+            relation: "applies only to",
+        })
+        .into());
     }
     let policy = policy(args)?;
     let judge = Judge::new(args, console)?;
@@ -55,7 +59,11 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
         }
     };
     if decryptor.is_some() && args.batch {
-        return Err(Error::usage("--decrypt-key applies to one token, not --batch", None).into());
+        return Err(Error::from(Usage::Batch {
+            flag: "--decrypt-key",
+            relation: "does not apply to",
+        })
+        .into());
     }
     if args.batch {
         return run_batch(args, &judge, &policy, console);
@@ -102,10 +110,10 @@ pub fn policy(args: &VerifyArgs) -> crate::core::error::Result<Policy> {
     let mut iss = args.iss.clone();
     if let Some(issuer) = &args.issuer {
         if iss.iter().any(|i| i != issuer) {
-            return Err(Error::usage(
-                format!("--iss differs from --issuer {issuer:?}, which sets the expected iss"),
-                Some("leave out --iss: --issuer requires iss to be the issuer".to_string()),
-            ));
+            return Err(Usage::IssMismatch {
+                issuer: issuer.clone(),
+            }
+            .into());
         }
         iss = vec![issuer.clone()];
     }
@@ -171,13 +179,11 @@ impl Judge {
         if let (Some(kid), Some(_)) = (&args.key.kid, &remote)
             && keys.is_empty()
         {
-            return Err(Error::key(
-                format!(
-                    "no key with kid {:?} in the keys given",
-                    crate::core::keyformat::cut(kid)
-                ),
-                None,
-            )
+            return Err(Error::from(KeyUse::NoSuchKid {
+                kid: crate::core::keyformat::cut(kid),
+                origin: "the keys given".into(),
+                known: Vec::new(),
+            })
             .into());
         }
         let ring = KeyRing::new(keys, &args.alg)?;
@@ -302,7 +308,7 @@ pub fn fetch_settings(args: &RemoteArgs) -> anyhow::Result<Settings> {
     let mut http = remote::Options::default();
     if let Some(timeout) = args.timeout {
         if timeout.0 <= 0 {
-            return Err(Error::usage("--timeout must be at least 1s", None).into());
+            return Err(Error::from(Usage::TimeoutTooShort).into());
         }
         http.total = std::time::Duration::from_secs(timeout.0.unsigned_abs());
         http.connect = http.connect.min(http.total);
@@ -327,10 +333,7 @@ fn dpop_expect(args: &DpopCheckArgs) -> Result<Option<dpop::Expect>, Error> {
         return Ok(None);
     };
     if let Some(hmac) = args.dpop_alg.iter().find(|a| a.family() == Family::Hmac) {
-        return Err(Error::usage(
-            format!("--dpop-alg {hmac}: DPoP proofs are signed with asymmetric algorithms only"),
-            None,
-        ));
+        return Err(Usage::DpopHmac { alg: *hmac }.into());
     }
     let algs = if args.dpop_alg.is_empty() {
         dpop::DEFAULT_ALGS.to_vec()

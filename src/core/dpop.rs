@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 pub use htu::{Htu, HtuError};
 
 use crate::core::alg::{Algorithm, Family};
-use crate::core::error::{Error, KeyProblem, Result};
+use crate::core::error::{Error, KeyProblem, KeyUse, Result, Usage};
 use crate::core::json::kind_of;
 use crate::core::key::Key;
 use crate::core::keyformat::{self, cut};
@@ -101,15 +101,10 @@ pub fn build(key: &Key, alg: Algorithm, spec: &ProofSpec) -> Result<String> {
     let jwk = key
         .public_jwk()
         .filter(|_| alg.family() != Family::Hmac)
-        .ok_or_else(|| {
-            Error::key(
-                format!(
-                    "a DPoP proof is signed with an asymmetric key and shows its public half; {} holds {} and {alg} is asked for",
-                    key.origin,
-                    key.describe()
-                ),
-                Some("make one: jwtk keygen --type ec --out dpop".to_string()),
-            )
+        .ok_or_else(|| KeyUse::ProofNeedsAsymmetric {
+            origin: key.origin.clone(),
+            holds: key.describe(),
+            alg,
         })?;
     let signer = key.signer(alg)?;
     let mut header = Map::new();
@@ -502,8 +497,9 @@ pub fn binding(claims: &Map<String, Value>) -> Option<Bound> {
 /// The access token a proof is made for, as the user gave it: surrounding whitespace and an
 /// `Authorization:` header name with its `Bearer` or `DPoP` scheme are not part of it.
 pub fn access_token(input: &[u8]) -> Result<String> {
-    let text = std::str::from_utf8(input.trim_ascii())
-        .map_err(|_| Error::usage("the access token is not ASCII text", None))?;
+    let text = std::str::from_utf8(input.trim_ascii()).map_err(|_| Usage::AccessToken {
+        why: "is not ASCII text",
+    })?;
     let mut rest = text;
     if rest.len() > 14 && rest[..14].eq_ignore_ascii_case("authorization:") {
         rest = rest[14..].trim_start();
@@ -516,10 +512,10 @@ pub fn access_token(input: &[u8]) -> Result<String> {
     // RFC 9110 §11.2 token68: what an access token in an Authorization header can be.
     let token68 = |b: u8| b.is_ascii_alphanumeric() || b"-._~+/=".contains(&b);
     if rest.is_empty() || !rest.bytes().all(token68) {
-        return Err(Error::usage(
-            "--ath: the access token holds characters no Authorization header token has",
-            Some("give the token alone (or -, to read it from stdin)".to_string()),
-        ));
+        return Err(Usage::AccessToken {
+            why: "holds characters no Authorization header token has",
+        }
+        .into());
     }
     if rest.len() as u64 > token::MAX_TOKEN_BYTES {
         return Err(Error::TooLarge {

@@ -61,7 +61,9 @@ impl Malformed {
     }
 }
 
-/// Everything the core can fail with. Each variant maps to one exit code of the contract.
+/// Everything the core can fail with: one variant (or one variant of a domain enum) per
+/// failure, with typed fields. Each maps to one exit code of the contract; hints and flag
+/// names are rendered at the edge (`report`), never here.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The token cannot be read (exit 1).
@@ -77,31 +79,24 @@ pub enum Error {
         limit: u64,
     },
 
-    /// The token was read but refused: by a size limit or a policy (exit 1).
-    #[error("{message}")]
-    Rejected {
-        /// What was refused and why.
-        message: String,
-        /// What to do about it.
-        hint: Option<String>,
+    /// A minted token over the size asked for (exit 1).
+    #[error("the token is {size} bytes, over --max-size {max}")]
+    OverMaxSize {
+        /// The token's size.
+        size: usize,
+        /// The limit.
+        max: usize,
+        /// The largest claims: name and encoded size.
+        largest: Vec<(String, usize)>,
     },
 
-    /// A key, file or environment problem (exit 3).
-    #[error("{message}")]
-    Key {
-        /// What is wrong, never quoting secret bytes.
+    /// A token that could not be decrypted (exit 1): the reason code and its one message.
+    #[error("{}: {message}", reason.code())]
+    NotDecrypted {
+        /// The reason code.
+        reason: crate::core::verify::Reason,
+        /// The message (one for every decryption failure).
         message: String,
-        /// What to do about it.
-        hint: Option<String>,
-    },
-
-    /// A file could not be read or written (exit 3).
-    #[error("{}: {io}", path.display())]
-    File {
-        /// The file concerned.
-        path: PathBuf,
-        /// The operating system's reason (not a `source`: the message already shows it).
-        io: std::io::Error,
     },
 
     /// Key material refused (exit 3): where it came from and why, never its bytes.
@@ -113,59 +108,585 @@ pub enum Error {
         problem: KeyProblem,
     },
 
-    /// A flag value that clap could not judge on its own (exit 2).
-    #[error("{message}")]
-    Usage {
-        /// What is wrong with the value.
-        message: String,
-        /// What to write instead.
-        hint: Option<String>,
+    /// A key that cannot serve what is asked of it (exit 3).
+    #[error(transparent)]
+    KeyUse(#[from] KeyUse),
+
+    /// A keyset that cannot be edited as asked (exit 3).
+    #[error(transparent)]
+    Keyset(#[from] KeysetProblem),
+
+    /// Remote keys that could not be had (exit 3).
+    #[error(transparent)]
+    Remote(#[from] RemoteProblem),
+
+    /// A file could not be read or written (exit 3).
+    #[error("{}: {io}", path.display())]
+    File {
+        /// The file concerned.
+        path: PathBuf,
+        /// The operating system's reason (not a `source`: the message already shows it).
+        io: std::io::Error,
     },
+
+    /// A file jwtk refuses to write (exit 3).
+    #[error(transparent)]
+    Refused(#[from] FileProblem),
+
+    /// An environment problem (exit 3).
+    #[error(transparent)]
+    Environment(#[from] EnvProblem),
+
+    /// A flag value or combination that clap could not judge on its own (exit 2).
+    #[error(transparent)]
+    Usage(#[from] Usage),
 }
 
 impl Error {
-    /// A key/file/environment error with a hint.
-    pub fn key(message: impl Into<String>, hint: impl Into<Option<String>>) -> Self {
-        Error::Key {
-            message: message.into(),
-            hint: hint.into(),
-        }
-    }
-
-    /// A usage error with a hint.
-    pub fn usage(message: impl Into<String>, hint: impl Into<Option<String>>) -> Self {
-        Error::Usage {
-            message: message.into(),
-            hint: hint.into(),
-        }
-    }
-
     /// The process exit code `CLI.md` gives this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Malformed(_) | Error::TooLarge { .. } | Error::Rejected { .. } => 1,
-            Error::Usage { .. } => 2,
-            Error::Key { .. } | Error::File { .. } | Error::KeyMaterial { .. } => 3,
-        }
-    }
-
-    /// A second line telling the user what to do, where one helps.
-    pub fn hint(&self) -> Option<&str> {
-        match self {
-            Error::Key { hint, .. } | Error::Usage { hint, .. } | Error::Rejected { hint, .. } => {
-                hint.as_deref()
-            }
-            Error::TooLarge { .. } => {
-                Some("a JWT this large will not fit any HTTP header; check what produced it")
-            }
-            Error::KeyMaterial { problem, .. } => problem.hint(),
-            Error::Malformed(_) | Error::File { .. } => None,
+            Error::Malformed(_)
+            | Error::TooLarge { .. }
+            | Error::OverMaxSize { .. }
+            | Error::NotDecrypted { .. } => 1,
+            Error::Usage(_) => 2,
+            Error::KeyMaterial { .. }
+            | Error::KeyUse(_)
+            | Error::Keyset(_)
+            | Error::Remote(_)
+            | Error::File { .. }
+            | Error::Refused(_)
+            | Error::Environment(_) => 3,
         }
     }
 }
 
 /// The core's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A list of names for messages: `"a", "b"`.
+pub fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("{n:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why a key may not be used for a purpose at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// A public key asked to sign.
+    #[error("{origin} is a public key, which cannot sign")]
+    PublicCannotSign {
+        /// Where the key came from.
+        origin: String,
+    },
+    /// A public key asked to decrypt.
+    #[error("{label} is a public key, which cannot decrypt (give the recipient's private key)")]
+    PublicCannotDecrypt {
+        /// How messages name the key.
+        label: String,
+    },
+    /// A JWK `use` other than the purpose's.
+    #[error("{label} has \"use\": {use_:?}, not {wanted:?}")]
+    Use {
+        /// How messages name the key.
+        label: String,
+        /// Its `use`.
+        use_: String,
+        /// The `use` the purpose needs.
+        wanted: &'static str,
+    },
+    /// `key_ops` without the operation.
+    #[error("{label}'s key_ops do not include {op:?}")]
+    KeyOps {
+        /// How messages name the key.
+        label: String,
+        /// The operation asked for.
+        op: &'static str,
+    },
+    /// `key_ops` without any decrypting operation.
+    #[error("{label}'s key_ops include none of decrypt, unwrapKey, deriveKey, deriveBits")]
+    NoDecryptOps {
+        /// How messages name the key.
+        label: String,
+    },
+    /// A key-agreement key (X25519) asked to sign or verify.
+    #[error("{label} is an X25519 key, for key agreement (ECDH-ES) only: it cannot sign or verify")]
+    AgreementOnly {
+        /// How messages name the key.
+        label: String,
+    },
+}
+
+/// Why a key cannot serve an algorithm or an operation.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyUse {
+    /// Public-key material asked to serve HMAC: the key-confusion attack.
+    #[error(
+        "{origin} holds {holds}, and {alg} needs a shared secret: public-key material is never used as an HMAC secret (that is the key-confusion attack)"
+    )]
+    Confusion {
+        /// Where the key came from.
+        origin: String,
+        /// What it holds ("an RSA 2048-bit public key").
+        holds: String,
+        /// The algorithm asked for.
+        alg: crate::core::alg::Algorithm,
+        /// The algorithms the key does fit.
+        fits: Vec<crate::core::alg::Algorithm>,
+    },
+    /// A key of another family.
+    #[error("{origin} holds {holds}, which cannot serve {alg}")]
+    WrongFamily {
+        /// Where the key came from.
+        origin: String,
+        /// What it holds.
+        holds: String,
+        /// The algorithm asked for.
+        alg: crate::core::alg::Algorithm,
+        /// The algorithms the key does fit.
+        fits: Vec<crate::core::alg::Algorithm>,
+    },
+    /// A key whose JWK `alg` pins another algorithm.
+    #[error("{label} is for {own:?} only (its JWK alg), not {alg}")]
+    Pinned {
+        /// How messages name the key.
+        label: String,
+        /// Its JWK `alg`.
+        own: String,
+        /// The algorithm asked for.
+        alg: crate::core::alg::Algorithm,
+        /// The algorithms the key does fit.
+        fits: Vec<crate::core::alg::Algorithm>,
+    },
+    /// The key may not be used for this purpose at all.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// Key bytes the crypto library refuses for the algorithm.
+    #[error("{origin} is not a valid {alg} key")]
+    Invalid {
+        /// Where the key came from.
+        origin: String,
+        /// The algorithm asked for.
+        alg: crate::core::alg::Algorithm,
+    },
+    /// An `--alg` that no key given can serve.
+    #[error("no key given can {op} {alg}: {why}")]
+    NoKeyFor {
+        /// "verify", "decrypt".
+        op: &'static str,
+        /// The algorithm asked for.
+        alg: String,
+        /// Why the first key cannot.
+        why: String,
+    },
+    /// A set's signing key (its first) that cannot sign.
+    #[error("the signing key of {origin} (its first key) cannot sign: {why}")]
+    SigningKeyCannotSign {
+        /// The set.
+        origin: String,
+        /// Why.
+        why: Refusal,
+    },
+    /// `--kid` naming no key.
+    #[error("no key with kid {kid:?} in {origin}")]
+    NoSuchKid {
+        /// The kid asked for (cut short).
+        kid: String,
+        /// Where the keys came from.
+        origin: String,
+        /// The kids there are.
+        known: Vec<String>,
+    },
+    /// Nothing loaded at all.
+    #[error("no key found")]
+    NoKeyFound,
+    /// A DPoP proof asked of an HMAC secret.
+    #[error(
+        "a DPoP proof is signed with an asymmetric key and shows its public half; {origin} holds {holds} and {alg} is asked for"
+    )]
+    ProofNeedsAsymmetric {
+        /// Where the key came from.
+        origin: String,
+        /// What it holds.
+        holds: String,
+        /// The algorithm asked for.
+        alg: crate::core::alg::Algorithm,
+    },
+    /// A key that cannot decrypt anything (JWE).
+    #[error("{label} holds {holds}, which cannot decrypt")]
+    CannotDecrypt {
+        /// How messages name the key.
+        label: String,
+        /// What it holds.
+        holds: String,
+    },
+    /// A key that does not fit a JWE algorithm.
+    #[error("{0}")]
+    JweMismatch(String),
+    /// A signature or key generation the crypto library could not make.
+    #[error("{what} failed")]
+    CryptoFailed {
+        /// What was being done ("signing with ES256", "generating the RSA key").
+        what: String,
+    },
+}
+
+/// Why a keyset edit was refused; the file is left as it was.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeysetProblem {
+    /// Not a JWKS jwtk can edit.
+    #[error("{origin} is not a JWKS jwtk can edit: {why}")]
+    NotEditable {
+        /// The set.
+        origin: String,
+        /// Why.
+        why: String,
+    },
+    /// No key with that kid.
+    #[error("no key with kid {kid:?} in {origin}")]
+    NoSuchKid {
+        /// The kid.
+        kid: String,
+        /// The set.
+        origin: String,
+        /// The kids there are.
+        kids: Vec<String>,
+    },
+    /// Several keys carry the kid.
+    #[error("{count} keys in {origin} carry kid {kid:?}: {labels}")]
+    DuplicateKid {
+        /// The kid.
+        kid: String,
+        /// The set.
+        origin: String,
+        /// How many.
+        count: usize,
+        /// Their places.
+        labels: String,
+    },
+    /// The kid is taken.
+    #[error("{origin} already has a key with kid {kid:?}")]
+    KidTaken {
+        /// The kid.
+        kid: String,
+        /// The set.
+        origin: String,
+    },
+    /// A private key into a set of public keys.
+    #[error(
+        "{origin} holds only public keys (a published set?): refusing to add a private key to it"
+    )]
+    PrivateIntoPublic {
+        /// The set.
+        origin: String,
+    },
+    /// Retiring the signing key or the last key without force.
+    #[error("kid {kid:?} is {what} of {origin}")]
+    RetireNeedsForce {
+        /// The kid.
+        kid: String,
+        /// "the signing key", "the last key".
+        what: &'static str,
+        /// The set.
+        origin: String,
+    },
+    /// A key that cannot be the signing key.
+    #[error("{name} cannot be the signing key: {why}")]
+    CannotPromote {
+        /// The key's place.
+        name: String,
+        /// Why.
+        why: String,
+    },
+    /// A new key that cannot be serialised.
+    #[error("cannot serialize the new key")]
+    Unserializable,
+    /// A key without an RFC 7638 thumbprint to name it.
+    #[error("{origin} has no RFC 7638 thumbprint")]
+    NoThumbprint {
+        /// Where the key came from.
+        origin: String,
+    },
+    /// A set entry that is not one key.
+    #[error("{name} is not one key")]
+    NotOneKey {
+        /// The key's place.
+        name: String,
+    },
+    /// Nothing public to publish.
+    #[error("{origin} has no public key to publish{why}")]
+    NothingPublic {
+        /// The set.
+        origin: String,
+        /// Why each key was left out (" (…)"), or nothing.
+        why: String,
+    },
+    /// A key that cannot be written as a JWK.
+    #[error("{origin} cannot be written as a JWK")]
+    NotAJwk {
+        /// Where the key came from.
+        origin: String,
+    },
+    /// A key file holding several keys, for import.
+    #[error("{origin} holds {count} keys; import takes one at a time")]
+    ImportSeveral {
+        /// The file.
+        origin: String,
+        /// How many keys.
+        count: usize,
+    },
+}
+
+/// Why remote keys could not be had; the token was not judged.
+#[derive(Debug, thiserror::Error)]
+pub enum RemoteProblem {
+    /// A fetch that failed.
+    #[error("fetching {url} failed: {err}; the token was not judged")]
+    Fetch {
+        /// The URL.
+        url: String,
+        /// What failed.
+        err: crate::core::remote::FetchError,
+    },
+    /// A stale cached copy whose revalidation failed.
+    #[error("could not revalidate the cached copy of {url}: {err}")]
+    Revalidate {
+        /// The URL.
+        url: String,
+        /// What failed.
+        err: crate::core::remote::FetchError,
+    },
+    /// Offline with nothing cached.
+    #[error("no cached copy of {url} (offline, nothing is fetched)")]
+    NotCached {
+        /// The URL.
+        url: String,
+    },
+    /// A body that is not what the URL should serve.
+    #[error("{url}: {why}")]
+    BadBody {
+        /// The URL.
+        url: String,
+        /// What is wrong.
+        why: String,
+    },
+    /// Discovery naming another issuer.
+    #[error(
+        "the discovery document at {url} names {named}, not {issuer:?} (they must be equal exactly)"
+    )]
+    IssuerMismatch {
+        /// The document's URL.
+        url: String,
+        /// What it names (already quoted or described).
+        named: String,
+        /// The issuer asked for.
+        issuer: String,
+    },
+    /// Discovery without `jwks_uri`.
+    #[error("the discovery document at {url} has no jwks_uri")]
+    NoJwksUri {
+        /// The document's URL.
+        url: String,
+    },
+    /// A `jwks_uri` that is not HTTPS.
+    #[error("the discovery document at {url} gives a jwks_uri that is not HTTPS ({uri:?})")]
+    JwksUriNotHttps {
+        /// The document's URL.
+        url: String,
+        /// The `jwks_uri`.
+        uri: String,
+    },
+    /// A set with no public key jwtk can use.
+    #[error("{url} holds no usable public key")]
+    NoUsableKey {
+        /// The set's URL.
+        url: String,
+    },
+}
+
+/// A file jwtk refuses to write.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileProblem {
+    /// It exists and no force was given.
+    #[error("refusing to overwrite {}", path.display())]
+    Exists {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A symlink to nothing.
+    #[error("{} is a symlink to {}, which does not exist", path.display(), target.display())]
+    DanglingLink {
+        /// The link.
+        path: PathBuf,
+        /// Where it points.
+        target: PathBuf,
+    },
+    /// Too many links.
+    #[error("{}: too many levels of symbolic links", path.display())]
+    LinkLoop {
+        /// The link.
+        path: PathBuf,
+    },
+}
+
+/// An environment problem.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EnvProblem {
+    /// A variable that is not set.
+    #[error("environment variable {var} is not set")]
+    VarUnset {
+        /// Its name.
+        var: String,
+    },
+    /// The clock variable holding something else than epoch seconds.
+    #[error("{var} is set but is not epoch seconds")]
+    BadClock {
+        /// Its name.
+        var: &'static str,
+    },
+    /// No key source at all.
+    #[error("no key given")]
+    NoKeyGiven,
+    /// A prompt without a terminal.
+    #[error("the secret prompt needs a terminal to read the secret from ({why})")]
+    NoTerminal {
+        /// The system's reason.
+        why: String,
+    },
+}
+
+/// A flag value or combination refused (exit 2). Flags are named at the edge.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Usage {
+    /// Two key sources where one is taken.
+    #[error("{what} takes exactly one key source")]
+    OneKeySource {
+        /// "mint", "a DPoP proof".
+        what: &'static str,
+    },
+    /// A flag that applies to batch runs only, or never to them.
+    #[error("{flag} {relation} --batch")]
+    Batch {
+        /// The flag.
+        flag: &'static str,
+        /// "applies only to", "does not apply to".
+        relation: &'static str,
+    },
+    /// An expected issuer that differs from the discovery issuer.
+    #[error("the expected iss differs from the discovery issuer {issuer:?}, which sets it")]
+    IssMismatch {
+        /// The discovery issuer.
+        issuer: String,
+    },
+    /// An issuer that is not an absolute URL without query or fragment.
+    #[error("the issuer {issuer:?} {why}")]
+    BadIssuer {
+        /// The issuer given.
+        issuer: String,
+        /// What is wrong ("is not a URL").
+        why: &'static str,
+    },
+    /// A timeout under a second.
+    #[error("the timeout must be at least 1s")]
+    TimeoutTooShort,
+    /// A DPoP algorithm that is not asymmetric.
+    #[error("DPoP proofs are signed with asymmetric algorithms only, not {alg}")]
+    DpopHmac {
+        /// The algorithm.
+        alg: crate::core::alg::Algorithm,
+    },
+    /// A header parameter jwtk sets itself.
+    #[error("--header cannot set alg")]
+    HeaderAlg,
+    /// A claims file that is not a JSON object.
+    #[error("the claims file {}: {why}", path.display())]
+    ClaimsFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        why: crate::core::json::JsonError,
+    },
+    /// A field asked of a bare token.
+    #[error("--field {name}: the input is a bare token, with no named fields")]
+    FieldOnBareToken {
+        /// The field.
+        name: String,
+    },
+    /// A field that names no token.
+    #[error("--field {name}: no token under that name; found {found}")]
+    NoSuchField {
+        /// The field.
+        name: String,
+        /// Where tokens were found.
+        found: String,
+    },
+    /// Several distinct tokens and no field to pick one.
+    #[error("the input holds {count} different tokens: {found}")]
+    SeveralTokens {
+        /// How many.
+        count: usize,
+        /// Where each was found.
+        found: String,
+        /// A field name that picks one, if any was found under a name.
+        example: Option<String>,
+    },
+    /// An access token for `ath` that is no token.
+    #[error("the access token {why}")]
+    AccessToken {
+        /// What is wrong.
+        why: &'static str,
+    },
+    /// An RSA size jwtk does not generate.
+    #[error("RSA keys are 2048, 3072, 4096 or 8192 bits, not {bits}")]
+    RsaBits {
+        /// The size asked for.
+        bits: usize,
+    },
+    /// An HMAC size out of range.
+    #[error("an HMAC secret is a whole number of bytes, {min} to {max} bits; not {bits}")]
+    HmacBits {
+        /// The size asked for.
+        bits: usize,
+        /// The smallest.
+        min: usize,
+        /// The largest.
+        max: usize,
+    },
+    /// An algorithm that does not fit the key type.
+    #[error("{alg} does not fit a {family} key")]
+    AlgDoesNotFit {
+        /// The algorithm.
+        alg: String,
+        /// The key family.
+        family: String,
+    },
+    /// An HMAC key asked for in PEM.
+    #[error("an HMAC secret has no PEM form")]
+    HmacNoPem,
+    /// keygen without a type.
+    #[error("the key type is needed: give a type or an algorithm")]
+    NeedTypeOrAlg,
+    /// A flag that does not apply to the key type.
+    #[error("{what} does not apply to {kind}")]
+    NotApplicable {
+        /// The flag.
+        what: &'static str,
+        /// The key type.
+        kind: String,
+    },
+    /// A secret size under what the algorithm needs.
+    #[error("{alg} needs at least {min} bits")]
+    TooFewBits {
+        /// The algorithm.
+        alg: String,
+        /// The minimum.
+        min: usize,
+    },
+}
 
 /// Why key material was refused. Messages name members, positions and kinds, never values:
 /// nothing here ever holds key bytes.
@@ -345,45 +866,4 @@ pub enum MemberFault {
     /// Empty.
     #[error("is empty")]
     Empty,
-}
-
-impl KeyProblem {
-    /// What to do about it, where something helps.
-    pub fn hint(&self) -> Option<&'static str> {
-        Some(match self {
-            KeyProblem::Utf16NotText => "save the key file as UTF-8",
-            KeyProblem::PemDamaged { quoted: true } => {
-                "the PEM kept quotes or \\n escapes (an env file or a JSON string?): give the PEM text itself"
-            }
-            KeyProblem::PemDamaged { quoted: false } => {
-                "each -----BEGIN line needs its base64 body and a matching -----END line"
-            }
-            KeyProblem::PemEncrypted => {
-                "decrypt it first: openssl pkcs8 -in key.pem -out plain.pem (and keep plain.pem 0600)"
-            }
-            KeyProblem::PemSeveral { .. } => "put one key in each file; repeat --key for several",
-            KeyProblem::OpenSsh => {
-                "convert it to PEM: ssh-keygen -e -m PKCS8 -f key.pub > key.pem (a private key: ssh-keygen -p -m PKCS8 -f key)"
-            }
-            KeyProblem::JsonArray => "wrap the keys: {\"keys\": [ ... ]}",
-            KeyProblem::TextAroundJson => "save only the JSON body (curl without -i)",
-            KeyProblem::SecretNotText { .. } | KeyProblem::SecretNotEncoded { .. } => {
-                "leave out --secret-encoding to use the bytes as they are"
-            }
-            KeyProblem::EncodedKeyMaterial { .. } | KeyProblem::DerTrailing { .. } => {
-                "give the key file itself (PEM, DER, JWK or JWKS)"
-            }
-            KeyProblem::RsaSize { .. } => "generate a new one: jwtk keygen --type rsa",
-            KeyProblem::EmptySecret => {
-                "an HMAC key needs at least 32 random bytes: jwtk keygen --type hmac"
-            }
-            KeyProblem::RawSecretNotAllowed => {
-                "if it is an HMAC secret, say so: --alg HS256 (or --secret-encoding, or --key-prompt)"
-            }
-            KeyProblem::NoSuchFile { .. } => {
-                "a secret belongs in a file or an environment variable: --key-env VAR, or --key-prompt"
-            }
-            _ => return None,
-        })
-    }
 }

@@ -7,7 +7,7 @@ use std::cell::OnceCell;
 use serde_json::{Map, Value};
 
 use crate::core::cache::{Cache, Entry, Lookup};
-use crate::core::error::{Error, Result};
+use crate::core::error::{Error, RemoteProblem, Result, Usage};
 use crate::core::key::{Key, Material};
 use crate::core::keyformat;
 use crate::core::keyformat::Loaded;
@@ -74,18 +74,9 @@ impl From<Fail> for Error {
                 url,
                 err,
                 stale: true,
-            } => Error::key(
-                format!("could not revalidate the cached copy of {url}: {err}"),
-                Some("--offline uses the cached copy as it is".to_string()),
-            ),
-            Fail::Fetch { url, err, .. } => Error::key(
-                format!("fetching {url} failed: {err}; the token was not judged"),
-                None,
-            ),
-            Fail::NotCached(url) => Error::key(
-                format!("no cached copy of {url} (--offline fetches nothing)"),
-                Some("run once without --offline to fill the cache".to_string()),
-            ),
+            } => RemoteProblem::Revalidate { url, err }.into(),
+            Fail::Fetch { url, err, .. } => RemoteProblem::Fetch { url, err }.into(),
+            Fail::NotCached(url) => RemoteProblem::NotCached { url }.into(),
             Fail::Other(err) => err,
         }
     }
@@ -204,9 +195,15 @@ impl Fetcher {
             (None, Some(old)) => (old.renewed(fetched.max_age, fetched.validators), true),
             (None, None) => return Err(fail(FetchError::Status(304), false)),
             (Some(body), _) => {
-                let text = kind
-                    .check(&body)
-                    .map_err(|why| Fail::Other(Error::key(format!("{url}: {why}"), None)))?;
+                let text = kind.check(&body).map_err(|why| {
+                    Fail::Other(
+                        RemoteProblem::BadBody {
+                            url: url.to_string(),
+                            why: why.to_string(),
+                        }
+                        .into(),
+                    )
+                })?;
                 (
                     Entry::new(url, text, fetched.max_age, fetched.validators),
                     false,
@@ -250,17 +247,14 @@ impl Fetcher {
 fn discovery_urls(issuer: &str) -> Result<[String; 2]> {
     let uri: ureq::http::Uri = issuer
         .parse()
-        .map_err(|_| Error::usage(format!("--issuer {issuer:?} is not a URL"), None))?;
+        .map_err(|_| bad_issuer(issuer, "is not a URL"))?;
     let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
-        return Err(Error::usage(
-            format!("--issuer {issuer:?} is not an absolute URL"),
-            Some("e.g. --issuer https://accounts.google.com".to_string()),
-        ));
+        return Err(bad_issuer(issuer, "is not an absolute URL"));
     };
     if uri.query().is_some() || issuer.contains('#') {
-        return Err(Error::usage(
-            format!("--issuer {issuer:?} has a query or fragment, which an issuer never has"),
-            None,
+        return Err(bad_issuer(
+            issuer,
+            "has a query or fragment, which an issuer never has",
         ));
     }
     let base = issuer.strip_suffix('/').unwrap_or(issuer);
@@ -272,6 +266,14 @@ fn discovery_urls(issuer: &str) -> Result<[String; 2]> {
     ])
 }
 
+fn bad_issuer(issuer: &str, why: &'static str) -> Error {
+    Usage::BadIssuer {
+        issuer: issuer.to_string(),
+        why,
+    }
+    .into()
+}
+
 /// The `jwks_uri` of a discovery document, after the issuer and scheme checks.
 fn jwks_uri(entry: &Entry, issuer: &str) -> Result<String> {
     let doc: Map<String, Value> = serde_json::from_str(&entry.body).unwrap_or_default();
@@ -280,31 +282,27 @@ fn jwks_uri(entry: &Entry, issuer: &str) -> Result<String> {
         let named = named.map_or("no issuer".to_string(), |n| {
             format!("issuer {:?}", cut(n, 80))
         });
-        return Err(Error::key(
-            format!(
-                "the discovery document at {} names {named}, not {issuer:?} (they must be equal exactly)",
-                entry.url
-            ),
-            Some("give --issuer exactly as the issuer writes it (a trailing / matters)".into()),
-        ));
+        return Err(RemoteProblem::IssuerMismatch {
+            url: entry.url.clone(),
+            named,
+            issuer: issuer.to_string(),
+        }
+        .into());
     }
-    let uri = doc.get("jwks_uri").and_then(Value::as_str).ok_or_else(|| {
-        Error::key(
-            format!("the discovery document at {} has no jwks_uri", entry.url),
-            None,
-        )
-    })?;
+    let uri =
+        doc.get("jwks_uri")
+            .and_then(Value::as_str)
+            .ok_or_else(|| RemoteProblem::NoJwksUri {
+                url: entry.url.clone(),
+            })?;
     let plain_ok = remote::url_is_loopback(issuer) && remote::url_is_loopback(uri);
     let https = uri.starts_with("https://");
     if !(https || plain_ok && uri.starts_with("http://")) {
-        return Err(Error::key(
-            format!(
-                "the discovery document at {} gives a jwks_uri that is not HTTPS ({:?})",
-                entry.url,
-                cut(uri, 80)
-            ),
-            None,
-        ));
+        return Err(RemoteProblem::JwksUriNotHttps {
+            url: entry.url.clone(),
+            uri: cut(uri, 80).to_string(),
+        }
+        .into());
     }
     Ok(uri.to_string())
 }
@@ -341,10 +339,10 @@ pub fn keys_of(set: &RemoteSet) -> Result<Loaded> {
         }
     }
     if keys.is_empty() {
-        return Err(Error::key(
-            format!("{} holds no usable public key", set.url),
-            None,
-        ));
+        return Err(RemoteProblem::NoUsableKey {
+            url: set.url.clone(),
+        }
+        .into());
     }
     loaded.keys = keys;
     Ok(loaded)

@@ -8,7 +8,7 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::core::error::{Error, Result};
+use crate::core::error::{Error, FileProblem, Result};
 
 /// Mode for private keys and keysets: owner read/write only.
 pub const PRIVATE_MODE: u32 = 0o600;
@@ -21,10 +21,10 @@ pub const PUBLIC_MODE: u32 = 0o644;
 pub fn check_writable(paths: &[&Path], force: bool) -> Result<()> {
     for path in paths {
         if !force && path.symlink_metadata().is_ok() {
-            return Err(Error::key(
-                format!("refusing to overwrite {}", path.display()),
-                Some("choose another path, or give --force to replace it".to_string()),
-            ));
+            return Err(FileProblem::Exists {
+                path: path.to_path_buf(),
+            }
+            .into());
         }
     }
     Ok(())
@@ -191,23 +191,20 @@ pub fn follow_links(path: &Path) -> Result<PathBuf> {
             }
             Ok(_) => return Ok(current),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound && current != path => {
-                return Err(Error::key(
-                    format!(
-                        "{} is a symlink to {}, which does not exist",
-                        path.display(),
-                        current.display()
-                    ),
-                    Some("point the link at the keyset, or remove it".to_string()),
-                ));
+                return Err(FileProblem::DanglingLink {
+                    path: path.to_path_buf(),
+                    target: current,
+                }
+                .into());
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(current),
             Err(err) => return Err(file_error(err)),
         }
     }
-    Err(Error::key(
-        format!("{}: too many levels of symbolic links", path.display()),
-        None,
-    ))
+    Err(FileProblem::LinkLoop {
+        path: path.to_path_buf(),
+    }
+    .into())
 }
 
 /// A synced temporary file beside `path`, created with `mode`, filled by `fill`.
@@ -236,10 +233,10 @@ fn persist(temp: tempfile::NamedTempFile, path: &Path, replace: bool) -> Result<
         temp.persist_noclobber(path)
     };
     persisted.map_err(|err| match err.error.kind() {
-        std::io::ErrorKind::AlreadyExists => Error::key(
-            format!("refusing to overwrite {}", path.display()),
-            Some("choose another path, or give --force to replace it".to_string()),
-        ),
+        std::io::ErrorKind::AlreadyExists => FileProblem::Exists {
+            path: path.to_path_buf(),
+        }
+        .into(),
         _ => Error::File {
             path: path.to_path_buf(),
             io: err.error,

@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use crate::core::alg::{Algorithm, Family};
 use crate::core::crypto::{PrivateKey, Signer, Verifier};
-use crate::core::error::{Error, Result};
+use crate::core::error::{KeyUse, Refusal, Result};
 
 /// An HMAC secret. Its bytes never appear in `Debug` and are wiped on drop.
 #[derive(Clone)]
@@ -141,61 +141,61 @@ impl Key {
     }
 
     /// Why this key may not be used for `purpose` at all, if it may not.
-    pub fn refusal(&self, purpose: Purpose) -> Option<String> {
+    pub fn refusal(&self, purpose: Purpose) -> Option<Refusal> {
         if purpose == Purpose::Decrypt {
             return self.decrypt_refusal();
         }
         if purpose == Purpose::Sign && matches!(self.material, Material::Public(_)) {
-            return Some(format!(
-                "{} is a public key, which cannot sign",
-                self.origin
-            ));
+            return Some(Refusal::PublicCannotSign {
+                origin: self.origin.clone(),
+            });
         }
         if self.family() == Family::X25519 {
-            return Some(format!(
-                "{} is an X25519 key, for key agreement (ECDH-ES) only: it cannot sign or verify",
-                self.label()
-            ));
+            return Some(Refusal::AgreementOnly {
+                label: self.label(),
+            });
         }
         if let Some(use_) = self.use_.as_deref().filter(|u| *u != "sig") {
-            return Some(format!(
-                "{} has \"use\": {use_:?}, not \"sig\"",
-                self.label()
-            ));
+            return Some(Refusal::Use {
+                label: self.label(),
+                use_: use_.to_string(),
+                wanted: "sig",
+            });
         }
         let op = match purpose {
             Purpose::Sign => "sign",
             _ => "verify",
         };
         match &self.key_ops {
-            Some(ops) if !ops.iter().any(|o| o == op) => {
-                Some(format!("{}'s key_ops do not include {op:?}", self.label()))
-            }
+            Some(ops) if !ops.iter().any(|o| o == op) => Some(Refusal::KeyOps {
+                label: self.label(),
+                op,
+            }),
             _ => None,
         }
     }
 
     /// Why this key may not decrypt: a public key, `use` other than `enc`, `key_ops` without
     /// any decrypting operation.
-    fn decrypt_refusal(&self) -> Option<String> {
+    fn decrypt_refusal(&self) -> Option<Refusal> {
         if matches!(self.material, Material::Public(_)) {
-            return Some(format!(
-                "{} is a public key, which cannot decrypt (give the recipient's private key)",
-                self.label()
-            ));
+            return Some(Refusal::PublicCannotDecrypt {
+                label: self.label(),
+            });
         }
         if let Some(use_) = self.use_.as_deref().filter(|u| *u != "enc") {
-            return Some(format!(
-                "{} has \"use\": {use_:?}, not \"enc\"",
-                self.label()
-            ));
+            return Some(Refusal::Use {
+                label: self.label(),
+                use_: use_.to_string(),
+                wanted: "enc",
+            });
         }
         match &self.key_ops {
-            Some(ops) if !ops.iter().any(|o| DECRYPT_OPS.contains(&o.as_str())) => Some(format!(
-                "{}'s key_ops include none of {}",
-                self.label(),
-                DECRYPT_OPS.join(", ")
-            )),
+            Some(ops) if !ops.iter().any(|o| DECRYPT_OPS.contains(&o.as_str())) => {
+                Some(Refusal::NoDecryptOps {
+                    label: self.label(),
+                })
+            }
             _ => None,
         }
     }
@@ -212,71 +212,71 @@ impl Key {
     }
 
     /// Why this key cannot serve `alg` for `purpose`, or `None` when it can.
-    pub fn mismatch(&self, alg: Algorithm, purpose: Purpose) -> Option<String> {
+    pub fn mismatch(&self, alg: Algorithm, purpose: Purpose) -> Option<KeyUse> {
+        let fits = || self.algorithms(purpose);
         if alg.family() == Family::Hmac && self.family() != Family::Hmac {
-            return Some(format!(
-                "{} holds {}, and {alg} needs a shared secret: public-key material is never \
-                 used as an HMAC secret (that is the key-confusion attack)",
-                self.origin,
-                article(&self.describe())
-            ));
+            return Some(KeyUse::Confusion {
+                origin: self.origin.clone(),
+                holds: article(&self.describe()),
+                alg,
+                fits: fits(),
+            });
         }
         if let Some(refusal) = self.refusal(purpose) {
-            return Some(refusal);
+            return Some(KeyUse::Refused(refusal));
         }
         if alg.family() != self.family() {
-            return Some(format!(
-                "{} holds {}, which cannot serve {alg}",
-                self.origin,
-                article(&self.describe())
-            ));
+            return Some(KeyUse::WrongFamily {
+                origin: self.origin.clone(),
+                holds: article(&self.describe()),
+                alg,
+                fits: fits(),
+            });
         }
         match self.alg.as_deref() {
-            Some(own) if own != alg.name() => Some(format!(
-                "{} is for {own:?} only (its JWK alg), not {alg}",
-                self.label()
-            )),
+            Some(own) if own != alg.name() => Some(KeyUse::Pinned {
+                label: self.label(),
+                own: own.to_string(),
+                alg,
+                fits: fits(),
+            }),
             _ => None,
         }
     }
 
-    /// A signer for `alg`, or a key error saying why this key cannot sign with it.
+    /// A signer for `alg`, or why this key cannot sign with it.
     pub fn signer(&self, alg: Algorithm) -> Result<Signer> {
         if let Some(why) = self.mismatch(alg, Purpose::Sign) {
-            return Err(Error::key(why, fitting_hint(self, Purpose::Sign)));
+            return Err(why.into());
         }
+        let unfit = || KeyUse::Invalid {
+            origin: self.origin.clone(),
+            alg,
+        };
         match (&self.material, alg) {
             (Material::Secret(secret), Algorithm::Hs(sha)) => Ok(Signer::hmac(sha, &secret.0)),
-            (Material::Secret(_), _) => Err(Error::key(
-                format!("{} is an HMAC secret", self.origin),
-                None,
-            )),
             (Material::Private(private, _), _) => Ok(Signer::private(alg, private.clone())),
-            (Material::Public(_), _) => {
-                Err(Error::key(format!("{} cannot sign", self.origin), None))
-            }
+            (Material::Secret(_) | Material::Public(_), _) => Err(unfit().into()),
         }
     }
 
-    /// A verifier for `alg`, or a key error saying why this key cannot verify it.
+    /// A verifier for `alg`, or why this key cannot verify it.
     pub fn verifier(&self, alg: Algorithm) -> Result<Verifier> {
         if let Some(why) = self.mismatch(alg, Purpose::Verify) {
-            return Err(Error::key(why, fitting_hint(self, Purpose::Verify)));
+            return Err(why.into());
         }
+        let unfit = || KeyUse::Invalid {
+            origin: self.origin.clone(),
+            alg,
+        };
         let public = match (&self.material, alg) {
             (Material::Secret(secret), Algorithm::Hs(sha)) => {
                 return Ok(Verifier::hmac(sha, &secret.0));
             }
-            (Material::Secret(_), _) => {
-                return Err(Error::key(
-                    format!("{} is an HMAC secret", self.origin),
-                    None,
-                ));
-            }
+            (Material::Secret(_), _) => return Err(unfit().into()),
             (Material::Private(_, public) | Material::Public(public), _) => public,
         };
-        Verifier::public(alg, &public.bytes)
-            .ok_or_else(|| Error::key(format!("{} is not a valid {alg} key", self.origin), None))
+        Verifier::public(alg, &public.bytes).ok_or_else(|| unfit().into())
     }
 
     /// A warning when an HMAC secret is shorter than the hash (RFC 7518 §3.2).
@@ -305,14 +305,6 @@ fn sized(public: &PublicKey) -> String {
 fn article(text: &str) -> String {
     let vowel = text.starts_with(['A', 'E', 'I', 'O', 'U', 'R', 'H']);
     format!("{} {text}", if vowel { "an" } else { "a" })
-}
-
-fn fitting_hint(key: &Key, purpose: Purpose) -> Option<String> {
-    let fits = key.algorithms(purpose);
-    (!fits.is_empty()).then(|| {
-        let names: Vec<&str> = fits.iter().map(|a| a.name()).collect();
-        format!("this key fits {}", names.join(", "))
-    })
 }
 
 impl Key {

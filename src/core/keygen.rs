@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 
 use crate::core::alg::{Algorithm, Curve, Family};
 use crate::core::crypto::ecdsa_signing_alg;
-use crate::core::error::{Error, Result};
+use crate::core::error::{KeyUse, Result, Usage};
 use crate::core::jwk::Jwk;
 use crate::core::mint::random_id;
 
@@ -52,20 +52,18 @@ impl KeyType {
     /// Check sizes: RSA among [`RSA_SIZES`], HMAC at least 256 bits in whole bytes.
     pub fn check(self) -> Result<Self> {
         match self {
-            KeyType::Rsa { bits } if !RSA_SIZES.contains(&bits) => Err(Error::usage(
-                format!("RSA keys are 2048, 3072, 4096 or 8192 bits, not {bits}"),
-                None,
-            )),
+            KeyType::Rsa { bits } if !RSA_SIZES.contains(&bits) => {
+                Err(Usage::RsaBits { bits }.into())
+            }
             KeyType::Hmac { bits }
                 if !(MIN_HMAC_BITS..=MAX_HMAC_BITS).contains(&bits) || bits % 8 != 0 =>
             {
-                Err(Error::usage(
-                    format!(
-                        "an HMAC secret is a whole number of bytes, {MIN_HMAC_BITS} to \
-                         {MAX_HMAC_BITS} bits; not {bits}"
-                    ),
-                    Some("--bits 256, 384 or 512 (or --alg HS384 / HS512)".to_string()),
-                ))
+                Err(Usage::HmacBits {
+                    bits,
+                    min: MIN_HMAC_BITS,
+                    max: MAX_HMAC_BITS,
+                }
+                .into())
             }
             ok => Ok(ok),
         }
@@ -101,12 +99,15 @@ pub fn generate(
     if let Some(alg) = alg
         && alg.family() != key_type.family()
     {
-        return Err(Error::usage(
-            format!("{alg} does not fit a {} key", key_type.family()),
-            None,
-        ));
+        return Err(Usage::AlgDoesNotFit {
+            alg: alg.to_string(),
+            family: key_type.family().to_string(),
+        }
+        .into());
     }
-    let failed = |what: &str| Error::key(format!("generating the {what} key failed"), None);
+    let failed = |what: &str| KeyUse::CryptoFailed {
+        what: format!("generating the {what} key"),
+    };
     let (mut jwk, pems) = match key_type {
         KeyType::Hmac { bits } => (hmac(bits), None),
         KeyType::Rsa { bits } => rsa(bits).ok_or_else(|| failed("RSA"))?,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use zeroize::Zeroizing;
 
-use crate::core::error::{Error, KeyProblem, Result};
+use crate::core::error::{EnvProblem, Error, KeyProblem, KeyUse, Result};
 use crate::core::key::{Key, Material, Purpose};
 use crate::core::keyformat::{self, Loaded};
 use crate::core::keyinput::SecretEncoding;
@@ -109,13 +109,8 @@ pub fn load(source: &Source, reading: &Reading) -> Result<Loaded> {
 }
 
 fn read_env(var: &str) -> Result<Zeroizing<Vec<u8>>> {
-    let value = std::env::var_os(var).ok_or_else(|| {
-        Error::key(
-            format!("environment variable {var} is not set"),
-            Some(format!(
-                "export {var}=\"$(cat key.pem)\", or give --key FILE"
-            )),
-        )
+    let value = std::env::var_os(var).ok_or_else(|| EnvProblem::VarUnset {
+        var: var.to_string(),
     })?;
     Ok(Zeroizing::new(os_bytes(value)))
 }
@@ -203,26 +198,19 @@ pub fn select_kid(loaded: Vec<Loaded>, kid: &str) -> Result<Vec<Key>> {
     let keys: Vec<Key> = loaded.into_iter().flat_map(|l| l.keys).collect();
     let known: Vec<String> = keys
         .iter()
-        .filter_map(|k| {
-            k.kid
-                .as_deref()
-                .map(|kid| format!("{:?}", keyformat::cut(kid)))
-        })
+        .filter_map(|k| k.kid.as_deref().map(keyformat::cut))
         .collect();
     let chosen: Vec<Key> = keys
         .into_iter()
         .filter(|k| k.kid.as_deref() == Some(kid))
         .collect();
     if chosen.is_empty() {
-        let hint = if known.is_empty() {
-            "the keys given carry no kid".to_string()
-        } else {
-            format!("kids there: {}", known.join(", "))
-        };
-        return Err(Error::key(
-            format!("no key with kid {:?} in {origin}", keyformat::cut(kid)),
-            Some(hint),
-        ));
+        return Err(KeyUse::NoSuchKid {
+            kid: keyformat::cut(kid),
+            origin,
+            known,
+        }
+        .into());
     }
     Ok(chosen)
 }
@@ -235,7 +223,7 @@ pub fn signing_key(loaded: Loaded, kid: Option<&str>) -> Result<Key> {
         return select_kid(vec![loaded], kid)?
             .into_iter()
             .next()
-            .ok_or_else(|| Error::key("no key found", None));
+            .ok_or_else(|| KeyUse::NoKeyFound.into());
     }
     if let Some(first) = loaded.skipped.iter().find(|s| s.position == 0) {
         return Err(Error::KeyMaterial {
@@ -248,23 +236,13 @@ pub fn signing_key(loaded: Loaded, kid: Option<&str>) -> Result<Key> {
         });
     }
     let origin = loaded.origin.clone();
-    let key = loaded
-        .keys
-        .into_iter()
-        .next()
-        .ok_or_else(|| Error::key("no key found", None))?;
+    let key = loaded.keys.into_iter().next().ok_or(KeyUse::NoKeyFound)?;
     // A set's first key is its signing key: say so when it cannot sign. A single key is
     // judged by the signer, whose message fits the algorithm asked for.
     if key.format == "JWKS"
         && let Some(why) = key.refusal(Purpose::Sign)
     {
-        return Err(Error::key(
-            format!("the signing key of {origin} (its first key) cannot sign: {why}"),
-            Some(
-                "promote a key that can (jwtk keyset promote SET --kid KID), or pick one with --kid"
-                    .to_string(),
-            ),
-        ));
+        return Err(KeyUse::SigningKeyCannotSign { origin, why }.into());
     }
     Ok(key)
 }

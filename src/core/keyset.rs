@@ -11,7 +11,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
-use crate::core::error::{Error, Result};
+use crate::core::error::{Error, KeysetProblem, Result};
 use crate::core::files::{self, PRIVATE_MODE};
 use crate::core::jwk::{self, Jwk};
 use crate::core::key::{Key, Material, Purpose};
@@ -101,11 +101,12 @@ impl Keyset {
     /// Parse keyset text (`origin` names it in messages): a JSON object with a `keys` array
     /// of objects. The keys themselves are not judged here.
     pub fn parse(text: &[u8], origin: &str) -> Result<Self> {
-        let refuse = |why: String| {
-            Error::key(
-                format!("{origin} is not a JWKS jwtk can edit: {why}"),
-                Some("it was left untouched; fix or move it first".to_string()),
-            )
+        let refuse = |why: String| -> Error {
+            KeysetProblem::NotEditable {
+                origin: origin.to_string(),
+                why,
+            }
+            .into()
         };
         let mut map = crate::core::json::parse_object(text).map_err(|e| refuse(e.to_string()))?;
         let Some(Value::Array(items)) = map.remove("keys") else {
@@ -137,22 +138,23 @@ impl Keyset {
             .collect();
         match found.as_slice() {
             [one] => Ok(*one),
-            [] => Err(Error::key(
-                format!("no key with kid {kid:?} in {}", self.origin),
-                Some(format!("kids there: {}", quoted(&self.kids()))),
-            )),
-            many => Err(Error::key(
-                format!(
-                    "{} keys in {} carry kid {kid:?}: {}",
-                    many.len(),
-                    self.origin,
-                    many.iter()
-                        .map(|&i| self.name(i))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                Some("a kid must name one key: edit the file to tell them apart".to_string()),
-            )),
+            [] => Err(KeysetProblem::NoSuchKid {
+                kid: kid.to_string(),
+                origin: self.origin.clone(),
+                kids: self.kids().iter().map(|k| k.to_string()).collect(),
+            }
+            .into()),
+            many => Err(KeysetProblem::DuplicateKid {
+                kid: kid.to_string(),
+                origin: self.origin.clone(),
+                count: many.len(),
+                labels: many
+                    .iter()
+                    .map(|&i| self.name(i))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }
+            .into()),
         }
     }
 
@@ -172,26 +174,21 @@ impl Keyset {
         if let Some(kid) = jwk.kid.as_deref()
             && self.kids().contains(&kid)
         {
-            return Err(Error::key(
-                format!("{} already has a key with kid {kid:?}", self.origin),
-                Some("give another --kid, or retire the old key first".to_string()),
-            ));
+            return Err(KeysetProblem::KidTaken {
+                kid: kid.to_string(),
+                origin: self.origin.clone(),
+            }
+            .into());
         }
         if jwk.is_private() && !self.keys.is_empty() && !self.keys.iter().any(is_private) {
-            return Err(Error::key(
-                format!(
-                    "{} holds only public keys (a published set?): refusing to add a private key to it",
-                    self.origin
-                ),
-                Some(
-                    "add the key to the private keyset, then publish with `jwtk keyset public`"
-                        .to_string(),
-                ),
-            ));
+            return Err(KeysetProblem::PrivateIntoPublic {
+                origin: self.origin.clone(),
+            }
+            .into());
         }
         match serde_json::to_value(jwk) {
             Ok(Value::Object(key)) => self.keys.push(key),
-            _ => return Err(Error::key("cannot serialize the new key", None)),
+            _ => return Err(KeysetProblem::Unserializable.into()),
         }
         Ok(())
     }
@@ -205,28 +202,17 @@ impl Keyset {
             _ => Retired::Key,
         };
         if !force {
-            let refuse = |what: &str, hint: String| {
-                Err(Error::key(
-                    format!("kid {kid:?} is {what} of {}", self.origin),
-                    Some(hint),
-                ))
+            let refuse = |what: &'static str| {
+                Err(KeysetProblem::RetireNeedsForce {
+                    kid: kid.to_string(),
+                    what,
+                    origin: self.origin.clone(),
+                }
+                .into())
             };
             match retired {
-                Retired::LastKey => {
-                    return refuse(
-                        "the last key",
-                        "an empty set verifies nothing; give --force to retire it anyway".into(),
-                    );
-                }
-                Retired::SigningKey => {
-                    return refuse(
-                        "the signing key",
-                        format!(
-                            "promote its successor first (jwtk keyset promote {} --kid …), or give --force",
-                            self.origin
-                        ),
-                    );
-                }
+                Retired::LastKey => return refuse("the last key"),
+                Retired::SigningKey => return refuse("the signing key"),
                 Retired::Key => {}
             }
         }
@@ -239,10 +225,11 @@ impl Keyset {
     pub fn promote(&mut self, kid: &str) -> Result<bool> {
         let at = self.position(kid)?;
         if let Some(why) = self.cannot_sign(at) {
-            return Err(Error::key(
-                format!("{} cannot be the signing key: {why}", self.name(at)),
-                None,
-            ));
+            return Err(KeysetProblem::CannotPromote {
+                name: self.name(at),
+                why,
+            }
+            .into());
         }
         if at == 0 {
             return Ok(false);
@@ -259,10 +246,10 @@ impl Keyset {
         let mut loaded = keyformat::load(&bytes, &origin, None, crate::core::time::now())?;
         match loaded.keys.len() {
             1 => Ok(loaded.keys.remove(0)),
-            _ => Err(Error::key(
-                format!("{} is not one key", self.name(index)),
-                None,
-            )),
+            _ => Err(KeysetProblem::NotOneKey {
+                name: self.name(index),
+            }
+            .into()),
         }
     }
 
@@ -270,7 +257,7 @@ impl Keyset {
     pub fn cannot_sign(&self, index: usize) -> Option<String> {
         match self.load(index) {
             Err(err) => Some(err.to_string()),
-            Ok(key) => key.refusal(Purpose::Sign),
+            Ok(key) => key.refusal(Purpose::Sign).map(|r| r.to_string()),
         }
     }
 
@@ -288,14 +275,16 @@ impl Keyset {
             }
         }
         if keys.is_empty() {
-            let mut message = format!("{} has no public key to publish", self.origin);
-            if !notes.is_empty() {
-                message = format!("{message} ({})", notes.join("; "));
+            let why = if notes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", notes.join("; "))
+            };
+            return Err(KeysetProblem::NothingPublic {
+                origin: self.origin.clone(),
+                why,
             }
-            return Err(Error::key(
-                message,
-                Some("HMAC keys have no public half: hand the secret set to its verifiers over a secret channel".to_string()),
-            ));
+            .into());
         }
         let set = Keyset {
             keys,
@@ -387,16 +376,20 @@ pub fn edit<T>(
 /// else the RFC 7638 thumbprint (asymmetric) or a random id (HMAC: a hash of a secret is not
 /// published).
 pub fn importable(key: &Key, kid: Option<String>) -> Result<Jwk> {
-    let mut jwk = jwk::from_key(key)
-        .ok_or_else(|| Error::key(format!("{} cannot be written as a JWK", key.origin), None))?;
+    let mut jwk = jwk::from_key(key).ok_or_else(|| KeysetProblem::NotAJwk {
+        origin: key.origin.clone(),
+    })?;
     jwk.kid = match (kid, jwk.kid.take()) {
         (Some(kid), _) | (None, Some(kid)) => Some(kid),
         (None, None) if matches!(key.material, Material::Secret(_)) => {
             Some(crate::core::mint::random_id())
         }
-        (None, None) => Some(jwk.thumbprint().ok_or_else(|| {
-            Error::key(format!("{} has no RFC 7638 thumbprint", key.origin), None)
-        })?),
+        (None, None) => Some(
+            jwk.thumbprint()
+                .ok_or_else(|| KeysetProblem::NoThumbprint {
+                    origin: key.origin.clone(),
+                })?,
+        ),
     };
     Ok(jwk)
 }
@@ -416,16 +409,6 @@ fn kid_of(key: &Map<String, Value>) -> Option<&str> {
 
 fn is_private(key: &Map<String, Value>) -> bool {
     PRIVATE_MEMBERS.iter().any(|m| key.contains_key(*m))
-}
-
-fn quoted(kids: &[&str]) -> String {
-    if kids.is_empty() {
-        return "none".into();
-    }
-    kids.iter()
-        .map(|k| format!("{k:?}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The public form of one key, or why it has none.

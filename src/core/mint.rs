@@ -6,7 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
 use crate::core::crypto::Signer;
-use crate::core::error::{Error, Result};
+use crate::core::error::{KeyUse, Result, Usage};
 use crate::core::json;
 use crate::core::time::When;
 
@@ -154,10 +154,7 @@ pub fn build_header(
     }
     for (name, value) in extra {
         if name == "alg" {
-            return Err(Error::usage(
-                "--header cannot set alg",
-                Some("use --alg".to_string()),
-            ));
+            return Err(Usage::HeaderAlg.into());
         }
         header.insert(name.clone(), value.clone());
     }
@@ -173,14 +170,18 @@ pub fn sign(
     let encode = |map: &Map<String, Value>| {
         serde_json::to_vec(map)
             .map(|json| URL_SAFE_NO_PAD.encode(json))
-            .map_err(|e| Error::key(e.to_string(), None))
+            .map_err(|_| KeyUse::CryptoFailed {
+                what: "serialising the token".into(),
+            })
     };
     let mut token = encode(header)?;
     token.push('.');
     token.push_str(&encode(claims)?);
     let signature = signer
         .sign(token.as_bytes())
-        .map_err(|e| Error::key(e.to_string(), None))?;
+        .map_err(|e| KeyUse::CryptoFailed {
+            what: format!("signing with {}", e.0),
+        })?;
     token.push('.');
     token.push_str(&URL_SAFE_NO_PAD.encode(signature));
     Ok(token)

@@ -11,7 +11,7 @@ use base64::Engine;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
-use crate::core::error::{Error, Malformed, Part, Result};
+use crate::core::error::{Error, Malformed, Part, Result, Usage};
 use crate::core::token::MAX_TOKEN_BYTES;
 
 /// The token found in a pasted text, and what was stripped to find it.
@@ -151,10 +151,10 @@ fn strip_prefix_ignore_case<'a>(input: &'a [u8], prefix: &[u8]) -> Option<&'a [u
 /// stays a fault.
 fn bare(rest: &[u8], header_line: bool, field: Option<&str>) -> Result<Pasted> {
     if let Some(name) = field {
-        return Err(Error::usage(
-            format!("--field {name}: the input is a bare token, with no named fields"),
-            Some("leave out --field".to_string()),
-        ));
+        return Err(Usage::FieldOnBareToken {
+            name: name.to_string(),
+        }
+        .into());
     }
     let lines: Vec<&[u8]> = rest
         .split(|&b| b == b'\n')
@@ -315,13 +315,11 @@ fn choose(candidates: Vec<Candidate>, field: Option<&str>) -> Result<Pasted> {
             token: one.text.clone(),
             note: Some(note(one)),
         }),
-        ([], Some(name)) => Err(Error::usage(
-            format!(
-                "--field {name}: no token under that name; found {}",
-                places(&all)
-            ),
-            None,
-        )),
+        ([], Some(name)) => Err(Usage::NoSuchField {
+            name: name.to_string(),
+            found: places(&all),
+        }
+        .into()),
         (many, _) => Err(several(many)),
     }
 }
@@ -344,18 +342,15 @@ fn places(candidates: &[Candidate]) -> String {
 
 fn several(many: &[&Candidate]) -> Error {
     let owned: Vec<Candidate> = many.iter().map(|c| (*c).clone()).collect();
-    let hint = match owned.iter().find_map(|c| c.origin.field()) {
-        Some(name) => format!("pick one with --field NAME, e.g. --field {name}"),
-        None => "give one token at a time".to_string(),
-    };
-    Error::usage(
-        format!(
-            "the input holds {} different tokens: {}",
-            owned.len(),
-            places(&owned)
-        ),
-        Some(hint),
-    )
+    Usage::SeveralTokens {
+        count: owned.len(),
+        found: places(&owned),
+        example: owned
+            .iter()
+            .find_map(|c| c.origin.field())
+            .map(|name| name.to_string()),
+    }
+    .into()
 }
 
 fn note(found: &Candidate) -> String {
@@ -506,7 +501,7 @@ mod tests {
         assert_eq!(token(&format!("{}\n   {}", &T[..30], &T[30..])), T);
         assert!(matches!(
             find(format!("{T}\n{U}").as_bytes(), None),
-            Err(Error::Usage { .. })
+            Err(Error::Usage(Usage::SeveralTokens { .. }))
         ));
         assert_eq!(token(&format!("{T}\n{T}\n")), T);
     }

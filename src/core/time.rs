@@ -36,12 +36,7 @@ pub fn pinned() -> crate::core::error::Result<Option<i64>> {
             .to_str()
             .and_then(|v| v.trim().parse::<i64>().ok())
             .map(Some)
-            .ok_or_else(|| {
-                crate::core::error::Error::key(
-                    format!("{PIN_VAR} is set but is not epoch seconds"),
-                    Some(format!("unset {PIN_VAR} to use the real clock")),
-                )
-            }),
+            .ok_or_else(|| crate::core::error::EnvProblem::BadClock { var: PIN_VAR }.into()),
     }
 }
 

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use crate::core::alg::{Algorithm, Family};
 use crate::core::crypto::Verifier;
 use crate::core::dpop;
-use crate::core::error::{Error, Malformed, Result};
+use crate::core::error::{Error, KeyUse, Malformed, Result};
 use crate::core::jwe::decrypt::Decryptor;
 use crate::core::key::{Key, Purpose};
 use crate::core::keyformat::cut;
@@ -204,11 +204,13 @@ impl KeyRing {
                 let why = keys
                     .iter()
                     .find_map(|k| k.mismatch(alg, Purpose::Verify))
-                    .unwrap_or_default();
-                return Err(Error::key(
-                    format!("no key given can verify {alg}: {why}"),
-                    Some("give a key of the right kind, or leave out --alg to take the algorithms from the keys".into()),
-                ));
+                    .map_or_else(|| "no key given".to_string(), |why| why.to_string());
+                return Err(KeyUse::NoKeyFor {
+                    op: "verify",
+                    alg: alg.to_string(),
+                    why,
+                }
+                .into());
             }
         }
         let mut entries = Vec::with_capacity(keys.len());
@@ -417,7 +419,7 @@ impl KeyRing {
                     .find_map(|e| e.key.refusal(Purpose::Verify));
                 format!(
                     "no key given may verify ({})",
-                    why.unwrap_or_else(|| "none fits".into())
+                    why.map_or_else(|| "none fits".to_string(), |why| why.to_string())
                 )
             } else {
                 format!("the keys allow {}", allowed.join(", "))

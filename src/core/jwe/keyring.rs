@@ -10,7 +10,7 @@ use aws_lc_rs::rsa::OaepPrivateDecryptingKey;
 use zeroize::Zeroizing;
 
 use crate::core::crypto::PrivateKey;
-use crate::core::error::{Error, Result};
+use crate::core::error::{KeyUse, Result};
 use crate::core::jwe::alg::{Aes, ContentAlg, KeyAlg};
 use crate::core::jwe::ecdh::{self, AgreementCurve};
 use crate::core::jwe::rsa;
@@ -166,15 +166,13 @@ pub fn entries(keys: &[Key], allowed: &Allowed) -> Result<Vec<Entry>> {
     let mut entries = Vec::with_capacity(keys.len());
     for key in keys {
         if let Some(why) = key.refusal(Purpose::Decrypt) {
-            return Err(Error::key(why, Some("decryption needs the recipient's private or shared key, marked \"use\": \"enc\" or unmarked".into())));
+            return Err(KeyUse::Refused(why).into());
         }
-        let recipient = recipient(key).ok_or_else(|| {
-            Error::key(
-                format!("{} holds {}, which cannot decrypt", key.label(), describe(key)),
-                Some("JWE keys are RSA, EC (P-256, P-384, P-521) or X25519 private keys, or oct secrets".into()),
-            )
+        let recipient = recipient(key).ok_or_else(|| KeyUse::CannotDecrypt {
+            label: key.label(),
+            holds: describe(key),
         })?;
-        let mut entry = fitting(key, &recipient).map_err(|why| Error::key(why, None))?;
+        let mut entry = fitting(key, &recipient).map_err(KeyUse::JweMismatch)?;
         if !allowed.algs.is_empty() {
             entry.algs.retain(|a| allowed.algs.contains(a));
         }
@@ -182,10 +180,12 @@ pub fn entries(keys: &[Key], allowed: &Allowed) -> Result<Vec<Entry>> {
     }
     for alg in &allowed.algs {
         if !entries.iter().any(|e| e.algs.contains(alg)) {
-            return Err(Error::key(
-                format!("no key given can decrypt {alg}"),
-                Some("give a key of the right kind and size, or leave out --alg to take the algorithms from the keys".into()),
-            ));
+            return Err(KeyUse::NoKeyFor {
+                op: "decrypt",
+                alg: alg.to_string(),
+                why: "none fits it".into(),
+            }
+            .into());
         }
     }
     Ok(entries)
