@@ -225,7 +225,8 @@ fn private_jwk(private: &PrivateKey) -> Option<Jwk> {
     }
 }
 
-fn public_jwk(public: &PublicKey) -> Option<Jwk> {
+/// The public JWK of a public key: `kty` and the key type's public parameters only.
+pub fn public_jwk(public: &PublicKey) -> Option<Jwk> {
     use pkcs8::der::Decode;
     match public.family {
         Family::Rsa => {

@@ -4,9 +4,6 @@
 
 use std::fmt;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use pkcs8::der::Decode;
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
@@ -308,62 +305,32 @@ fn article(text: &str) -> String {
 }
 
 impl Key {
-    /// The public JWK of this key: exactly the members RFC 7638 §3.2 requires (`kty` and the
-    /// key type's public parameters: `e`, `n`; `crv`, `x`, `y`; `crv`, `x`), in lexicographic
-    /// order, so that its compact JSON is the thumbprint input. No `kid`, `alg` or `use`.
-    /// `None` for an HMAC secret, which has no public half.
+    /// The public JWK of this key: `kty` and the key type's public parameters (`e`, `n`;
+    /// `crv`, `x`, `y`; `crv`, `x`) in lexicographic order (RFC 7638's), with no `kid`, `alg`
+    /// or `use`. `None` for an HMAC secret, which has no public half.
     pub fn public_jwk(&self) -> Option<Map<String, Value>> {
-        let public = match &self.material {
-            Material::Secret(_) => return None,
-            Material::Private(_, public) | Material::Public(public) => public,
-        };
-        let b64 = |bytes: &[u8]| Value::String(URL_SAFE_NO_PAD.encode(bytes));
-        let text = |s: &str| Value::String(s.to_string());
-        let members: Vec<(&str, Value)> = match public.family {
-            Family::Hmac => return None,
-            Family::Rsa => {
-                let key = pkcs1::RsaPublicKeyRef::from_der(&public.bytes).ok()?;
-                vec![
-                    ("e", b64(key.public_exponent.as_bytes())),
-                    ("kty", text("RSA")),
-                    ("n", b64(key.modulus.as_bytes())),
-                ]
+        match serde_json::to_value(self.public_as_jwk()?).ok()? {
+            Value::Object(map) => {
+                let sorted: std::collections::BTreeMap<String, Value> = map.into_iter().collect();
+                Some(sorted.into_iter().collect())
             }
-            Family::Ec(curve) => {
-                let (x, y) = public.bytes.get(1..)?.split_at(curve.coordinate_len());
-                vec![
-                    ("crv", text(curve.name())),
-                    ("kty", text("EC")),
-                    ("x", b64(x)),
-                    ("y", b64(y)),
-                ]
-            }
-            Family::Ed25519 => vec![
-                ("crv", text("Ed25519")),
-                ("kty", text("OKP")),
-                ("x", b64(&public.bytes)),
-            ],
-            Family::X25519 => vec![
-                ("crv", text("X25519")),
-                ("kty", text("OKP")),
-                ("x", b64(&public.bytes)),
-            ],
-        };
-        Some(
-            members
-                .into_iter()
-                .map(|(name, value)| (name.to_string(), value))
-                .collect(),
-        )
+            _ => None,
+        }
     }
 
     /// The RFC 7638 SHA-256 thumbprint of the public key, base64url; `None` for an HMAC secret
     /// (a hash of a secret is never published).
     pub fn thumbprint(&self) -> Option<String> {
-        // The required members in lexicographic order, no whitespace (RFC 7638 §3.2).
-        let canonical = serde_json::to_string(&self.public_jwk()?).ok()?;
-        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, canonical.as_bytes());
-        Some(URL_SAFE_NO_PAD.encode(digest.as_ref()))
+        self.public_as_jwk()?.thumbprint()
+    }
+
+    fn public_as_jwk(&self) -> Option<crate::core::jwk::Jwk> {
+        match &self.material {
+            Material::Secret(_) => None,
+            Material::Private(_, public) | Material::Public(public) => {
+                crate::core::jwk::public_jwk(public)
+            }
+        }
     }
 }
 
