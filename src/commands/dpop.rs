@@ -5,22 +5,14 @@ use std::io::Write;
 use crate::cli::DpopArgs;
 use crate::commands::{Status, load_keys, read_token_input};
 use crate::core::dpop::{self, ProofSpec};
-use crate::core::error::{Error, KeyUse, Usage};
+use crate::core::error::KeyUse;
 use crate::core::{keys, time};
 use crate::output::Console;
 
 /// Build one proof and print it with a newline on stdout.
 pub fn run(args: &DpopArgs, console: &mut Console) -> anyhow::Result<Status> {
     let key_args = &args.key;
-    let sources = key_args.key.len()
-        + usize::from(key_args.key_env.is_some())
-        + usize::from(key_args.key_prompt);
-    if sources > 1 {
-        return Err(Error::from(Usage::OneKeySource {
-            what: "a DPoP proof",
-        })
-        .into());
-    }
+    super::one_key_source(key_args, "a DPoP proof")?;
     let access_token = match &args.ath {
         None => None,
         Some(given) => {

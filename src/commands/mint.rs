@@ -18,12 +18,7 @@ use crate::output::Console;
 /// Mint one token and print it with a newline on stdout.
 pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
     let key_args = &args.key;
-    let sources = key_args.key.len()
-        + usize::from(key_args.key_env.is_some())
-        + usize::from(key_args.key_prompt);
-    if sources > 1 {
-        return Err(Error::from(Usage::OneKeySource { what: "mint" }).into());
-    }
+    super::one_key_source(key_args, "mint")?;
     let mut loaded = load_keys(key_args, true, console)?;
     let key = keys::signing_key(
         loaded.pop().ok_or(KeyUse::NoKeyFound)?,

@@ -113,6 +113,17 @@ pub fn key_sources(args: &KeyArgs) -> Result<Vec<Source>> {
     Ok(sources)
 }
 
+/// Refuse two key sources where one key signs (`mint`, `dpop`): a usage error, never a
+/// silent choice between them.
+pub fn one_key_source(args: &KeyArgs, what: &'static str) -> Result<()> {
+    let sources =
+        args.key.len() + usize::from(args.key_env.is_some()) + usize::from(args.key_prompt);
+    if sources > 1 {
+        return Err(crate::core::error::Usage::OneKeySource { what }.into());
+    }
+    Ok(())
+}
+
 /// The environment variable read when no key flag is given.
 pub const DEFAULT_KEY_VAR: &str = "JWTK_KEY";
 

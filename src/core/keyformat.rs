@@ -516,7 +516,8 @@ fn ec_point(curve: Curve, point: &[u8]) -> Loading<PublicKey> {
     })
 }
 
-fn ed25519_public(x: &[u8]) -> Loading<PublicKey> {
+/// An OKP public key (`x`) is 32 bytes for Ed25519 and X25519 alike.
+fn okp_length(x: &[u8]) -> Loading<()> {
     if x.len() != 32 {
         return Err(KeyProblem::Member {
             member: "x".into(),
@@ -526,6 +527,11 @@ fn ed25519_public(x: &[u8]) -> Loading<PublicKey> {
             },
         });
     }
+    Ok(())
+}
+
+fn ed25519_public(x: &[u8]) -> Loading<PublicKey> {
+    okp_length(x)?;
     if is_weak_ed25519(x) {
         return Err(KeyProblem::WeakEd25519);
     }
@@ -537,15 +543,7 @@ fn ed25519_public(x: &[u8]) -> Loading<PublicKey> {
 }
 
 fn x25519_public(x: &[u8]) -> Loading<PublicKey> {
-    if x.len() != 32 {
-        return Err(KeyProblem::Member {
-            member: "x".into(),
-            fault: MemberFault::Length {
-                expected: 32,
-                got: x.len(),
-            },
-        });
-    }
+    okp_length(x)?;
     Ok(PublicKey {
         family: Family::X25519,
         bytes: x.to_vec(),
