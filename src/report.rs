@@ -100,6 +100,8 @@ fn key_problem(problem: &KeyProblem) -> Option<&'static str> {
         KeyProblem::EncodedKeyMaterial { .. } | KeyProblem::DerTrailing { .. } => {
             "give the key file itself (PEM, DER, JWK or JWKS)"
         }
+        KeyProblem::EncodedPem => "decode it first (base64 -d) and give the PEM itself",
+        KeyProblem::OctIsKeyMaterial => "give the key file itself (PEM, DER, JWK or JWKS)",
         KeyProblem::RsaSize { .. } => "generate a new one: jwtk keygen --type rsa",
         KeyProblem::EmptySecret => {
             "an HMAC key needs at least 32 random bytes: jwtk keygen --type hmac"

@@ -751,6 +751,12 @@ pub enum KeyProblem {
         /// The encoding used.
         encoding: crate::core::keyinput::SecretEncoding,
     },
+    /// Base64 of a PEM (a Kubernetes secret's data, say).
+    #[error("is base64 of a PEM key or certificate")]
+    EncodedPem,
+    /// An `oct` JWK whose `k` is key material, not a secret.
+    #[error("the oct key's k is key material (DER or PEM), not an HMAC secret")]
+    OctIsKeyMaterial,
     /// An empty secret.
     #[error("the secret is empty")]
     EmptySecret,

@@ -755,7 +755,13 @@ fn jwk_material(jwk: &Map<String, Value>) -> Loading<(Material, JwkParams)> {
     };
     let kty = text(jwk, "kty")?.ok_or_else(|| missing("kty"))?;
     let material = match kty {
-        "oct" => Material::Secret(Secret(bytes(jwk, "k")?)),
+        "oct" => {
+            let k = bytes(jwk, "k")?;
+            if keyinput::is_key_material(&k) {
+                return Err(KeyProblem::OctIsKeyMaterial);
+            }
+            Material::Secret(Secret(k))
+        }
         "RSA" => rsa_jwk(jwk)?,
         "EC" => ec_jwk(jwk)?,
         "OKP" => okp_jwk(jwk)?,

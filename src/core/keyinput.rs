@@ -60,18 +60,44 @@ pub struct Detected {
     pub notes: Vec<String>,
 }
 
-/// The armour line that makes any text PEM.
-const ARMOUR: &str = "-----BEGIN ";
-
 /// Classify key material. `encoding` is the `--secret-encoding` the user gave, if any.
+///
+/// The order is the fail-closed one: armour anywhere (whatever bytes surround it), then what
+/// valid UTF-8 can hold (OpenSSH keys, JSON, base64/hex of key material), then DER by shape;
+/// only what is none of these is a secret.
 pub fn detect(raw: &[u8], encoding: Option<SecretEncoding>) -> Result<Detected, KeyProblem> {
     let mut notes = Vec::new();
     let bytes = unwrap_text(raw, &mut notes)?;
+    if has_armour(&bytes) {
+        return Ok(Detected {
+            found: Found::Pem(pem_blocks(&bytes)?),
+            notes,
+        });
+    }
     let found = match std::str::from_utf8(&bytes) {
-        Ok(text) if is_text(text) => classify_text(text, encoding, &mut notes)?,
-        _ => classify_binary(&bytes, encoding)?,
+        Ok(text) => classify_utf8(text, encoding, &mut notes)?,
+        Err(_) => classify_binary(&bytes, encoding)?,
     };
     Ok(Detected { found, notes })
+}
+
+/// Whether bytes are key material in any form jwtk recognises: PEM armour, DER (exactly, or
+/// a key structure followed by stray bytes), base64 or hex text of either. The one answer to
+/// "may these bytes be an HMAC secret?" — no.
+pub fn is_key_material(bytes: &[u8]) -> bool {
+    has_armour(bytes)
+        || der_span(bytes).is_some()
+        || der_key_prefix(bytes).is_some()
+        || std::str::from_utf8(bytes)
+            .is_ok_and(|text| matches!(encoded_key(text), Ok(Some(_)) | Err(_)))
+}
+
+/// A PEM armour line, loosely: `BEGIN` after four or more dashes, in any case. A loose match
+/// that is not well-formed PEM is refused, never a secret.
+fn has_armour(bytes: &[u8]) -> bool {
+    bytes.windows(6).enumerate().any(|(i, w)| {
+        w.eq_ignore_ascii_case(b"begin ") && i >= 4 && bytes[i - 4..i].iter().all(|&b| b == b'-')
+    })
 }
 
 /// A UTF-8 byte-order mark is skipped; a UTF-16 one means UTF-16 text, decoded to UTF-8 (or
@@ -121,31 +147,37 @@ fn is_text(text: &str) -> bool {
         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
 }
 
-fn classify_text(
+fn classify_utf8(
     text: &str,
     encoding: Option<SecretEncoding>,
     notes: &mut Vec<String>,
 ) -> Result<Found, KeyProblem> {
-    if text.contains(ARMOUR) {
-        return pem_blocks(text).map(Found::Pem);
-    }
     if is_openssh(text) {
         return Err(KeyProblem::OpenSsh);
     }
     if let Some(json) = json_key(text)? {
         return Ok(Found::Json(json));
     }
-    if encoding.is_none()
-        && let Some(der) = encoded_der(text)
-    {
-        return Ok(Found::Der(der));
+    if let Some(der) = encoded_key(text)? {
+        return match encoding {
+            None => Ok(Found::Der(der)),
+            Some(encoding) => Err(KeyProblem::EncodedKeyMaterial { encoding }),
+        };
     }
-    secret_from_text(text, encoding, notes).map(Found::Secret)
+    if is_text(text) {
+        return secret_from_text(text, encoding, notes).map(Found::Secret);
+    }
+    classify_binary(text.as_bytes(), encoding)
 }
 
 fn classify_binary(bytes: &[u8], encoding: Option<SecretEncoding>) -> Result<Found, KeyProblem> {
     if der_span(bytes).is_some() {
         return Ok(Found::Der(Zeroizing::new(bytes.to_vec())));
+    }
+    if let Some(span) = der_key_prefix(bytes) {
+        return Err(KeyProblem::DerTrailing {
+            extra: bytes.len() - span,
+        });
     }
     match encoding {
         None => Ok(Found::Secret(Zeroizing::new(bytes.to_vec()))),
@@ -153,17 +185,20 @@ fn classify_binary(bytes: &[u8], encoding: Option<SecretEncoding>) -> Result<Fou
     }
 }
 
-/// Every PEM block in the text; text around the blocks is skipped. A `-----BEGIN ` that does
-/// not open a well-formed block makes the whole input an error.
-fn pem_blocks(text: &str) -> Result<Vec<pem::Pem>, KeyProblem> {
-    let armour_lines = text.matches(ARMOUR).count();
-    let blocks = pem::parse_many(text).map_err(|_| KeyProblem::PemDamaged {
-        quoted: looks_quoted(text),
-    })?;
-    if blocks.len() != armour_lines {
-        return Err(KeyProblem::PemDamaged {
-            quoted: looks_quoted(text),
-        });
+/// Every PEM block in the input; bytes around the blocks are skipped. An armour line that
+/// does not open a well-formed block makes the whole input an error.
+fn pem_blocks(bytes: &[u8]) -> Result<Vec<pem::Pem>, KeyProblem> {
+    let text = String::from_utf8_lossy(bytes);
+    let damaged = || KeyProblem::PemDamaged {
+        quoted: looks_quoted(&text),
+    };
+    let armour_lines = bytes
+        .windows(6)
+        .filter(|w| w.eq_ignore_ascii_case(b"begin "))
+        .count();
+    let blocks = pem::parse_many(bytes).map_err(|_| damaged())?;
+    if blocks.is_empty() || blocks.len() != armour_lines {
+        return Err(damaged());
     }
     Ok(blocks)
 }
@@ -221,20 +256,54 @@ fn json_key(text: &str) -> Result<Option<serde_json::Map<String, Value>>, KeyPro
     }
 }
 
-/// Text that is base64 (either alphabet, line breaks allowed) or hex of DER-shaped bytes.
-fn encoded_der(text: &str) -> Option<Zeroizing<Vec<u8>>> {
+/// Text that is base64 (either alphabet) or hex of key material: the whole text (line breaks,
+/// quotes and `:` separators aside), or one word of it (a comment beside it). DER-shaped bytes
+/// are returned to be loaded as DER; base64 of a PEM is refused (decode it first).
+fn encoded_key(text: &str) -> Result<Option<Zeroizing<Vec<u8>>>, KeyProblem> {
     let compact: Zeroizing<String> =
         Zeroizing::new(text.chars().filter(|c| !c.is_ascii_whitespace()).collect());
-    let candidates = [
-        decode_hex(&compact),
-        STANDARD_NO_PAD.decode(compact.trim_end_matches('=')).ok(),
-        URL_SAFE_NO_PAD.decode(compact.trim_end_matches('=')).ok(),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .map(Zeroizing::new)
-        .find(|bytes| der_span(bytes).is_some())
+    let words = text.split_ascii_whitespace().filter(|w| w.len() >= 40);
+    for candidate in std::iter::once(compact.as_str()).chain(words) {
+        let candidate = candidate.trim_matches(|c| matches!(c, '"' | '\'' | ',' | ';'));
+        for decoded in decodings(candidate) {
+            if der_span(&decoded).is_some() || der_key_prefix(&decoded).is_some() {
+                return Ok(Some(decoded));
+            }
+            if has_armour(&decoded) {
+                return Err(KeyProblem::EncodedPem);
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// What a word could decode to: hex (`:` separators allowed, either case), base64, base64url.
+fn decodings(word: &str) -> impl Iterator<Item = Zeroizing<Vec<u8>>> {
+    let unpadded = word.trim_end_matches('=');
+    let hex: String = word.chars().filter(|&c| c != ':').collect();
+    [
+        decode_hex(&hex.to_ascii_lowercase()),
+        STANDARD_NO_PAD.decode(unpadded).ok(),
+        URL_SAFE_NO_PAD.decode(unpadded).ok(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(Zeroizing::new)
+}
+
+/// A key structure (SPKI, PKCS#8, PKCS#1, SEC1, a certificate) at the start of `bytes`,
+/// followed by anything: the length of the structure.
+pub fn der_key_prefix(bytes: &[u8]) -> Option<usize> {
+    use pkcs8::der::Decode;
+    let total = declared_len(bytes)?;
+    let der = bytes.get(..total)?;
+    let is_key = spki::SubjectPublicKeyInfoRef::from_der(der).is_ok()
+        || pkcs8::PrivateKeyInfoRef::from_der(der).is_ok()
+        || pkcs1::RsaPublicKeyRef::from_der(der).is_ok()
+        || pkcs1::RsaPrivateKey::<pkcs1::UintRef>::from_der(der).is_ok()
+        || sec1::EcPrivateKey::from_der(der).is_ok()
+        || x509_cert::Certificate::from_der(der).is_ok();
+    is_key.then_some(total)
 }
 
 /// The secret a text stands for: one trailing newline removed (with a note), then decoded as
@@ -271,8 +340,7 @@ fn secret_from_text(
         });
     };
     if let Some(encoding) = encoding
-        && (der_span(&bytes).is_some()
-            || bytes.windows(ARMOUR.len()).any(|w| w == ARMOUR.as_bytes()))
+        && is_key_material(&bytes)
     {
         return Err(KeyProblem::EncodedKeyMaterial { encoding });
     }
@@ -285,6 +353,12 @@ fn secret_from_text(
 /// How DER-shaped bytes end: the length a leading SEQUENCE declares (header included), when it
 /// spans the input to within 16 bytes. `None` for bytes that are no DER at all.
 pub fn der_span(bytes: &[u8]) -> Option<usize> {
+    let total = declared_len(bytes)?;
+    (total.abs_diff(bytes.len()) <= 16).then_some(total)
+}
+
+/// The length a leading SEQUENCE declares, header included.
+fn declared_len(bytes: &[u8]) -> Option<usize> {
     let (&tag, rest) = bytes.split_first()?;
     if tag != 0x30 {
         return None;
@@ -302,8 +376,7 @@ pub fn der_span(bytes: &[u8]) -> Option<usize> {
             .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
         (len, 2 + count)
     };
-    let total = header + len;
-    (total.abs_diff(bytes.len()) <= 16 && len > 0).then_some(total)
+    (len > 0).then_some(header + len)
 }
 
 /// Strict hexadecimal: an even number of hex digits, nothing else.

@@ -675,3 +675,108 @@ fn a_pinned_clock_is_always_said() {
             "JWTK_NOW is set but is not epoch seconds",
         ));
 }
+
+/// Wrappers found by an attacker's review: control bytes and other encodings around a public
+/// key, the same key under an explicit `--secret-encoding`, and an `oct` JWK holding it.
+#[test]
+fn review_wrappers_never_become_secrets() {
+    let pem = std::fs::read(fixture("keys/rsa-2048-spki.pem")).unwrap();
+    let der = std::fs::read(fixture("keys/rsa-2048-spki.der")).unwrap();
+    let spki_b64 = std::fs::read_to_string(fixture("wrapped/spki.b64")).unwrap();
+    let hex_upper: String = der.iter().map(|b| format!("{b:02X}")).collect();
+    let hex_colons: String = der
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(":");
+    let cat = |parts: &[&[u8]]| parts.concat();
+    let variants: Vec<(&str, Vec<u8>)> = vec![
+        ("PEM + ^Z", cat(&[&pem, b"\x1a"])),
+        ("form feed + PEM", cat(&[b"\x0c", &pem])),
+        ("PEM + NUL", cat(&[&pem, b"\0"])),
+        ("Latin-1 comment + PEM", cat(&[b"Subject: Caf\xe9\n", &pem])),
+        ("NEL comment + PEM", cat(&["# \u{85}\n".as_bytes(), &pem])),
+        (
+            "4-dash armour",
+            String::from_utf8_lossy(&pem)
+                .replace("-----", "----")
+                .into_bytes(),
+        ),
+        (
+            "lowercase armour",
+            String::from_utf8_lossy(&pem).to_lowercase().into_bytes(),
+        ),
+        (
+            "quoted base64 SPKI",
+            format!("\"{}\"", spki_b64.trim()).into_bytes(),
+        ),
+        (
+            "base64 SPKI + comment",
+            format!("{} # realm key", spki_b64.trim()).into_bytes(),
+        ),
+        ("uppercase hex DER", hex_upper.clone().into_bytes()),
+        ("hex DER with colons", hex_colons.into_bytes()),
+        ("base64 of a PEM", b64_std(&pem).into_bytes()),
+        ("DER + 17 bytes", cat(&[&der, &[0u8; 17]])),
+        ("JWK + NUL", {
+            let jwk = std::fs::read(fixture("rfc/rfc7515-A.2-RS256/key.public.jwk.json")).unwrap();
+            cat(&[&jwk, b"\0"])
+        }),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in &variants {
+        let file = dir.path().join("k");
+        std::fs::write(&file, bytes).unwrap();
+        let path = file.to_str().unwrap();
+        for secret in attempts(bytes) {
+            let token = forged(&secret);
+            for args in [
+                vec!["-k", path, "--alg", "HS256"],
+                vec!["-k", path, "--secret-encoding", "utf8"],
+                vec!["-k", path],
+            ] {
+                let out = verify(&args, &[], &token);
+                assert_ne!(out.status.code(), Some(0), "{name} {args:?}: {out:?}");
+            }
+        }
+        let out = jwtk()
+            .args(["mint", "-k", path, "--alg", "HS256"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3), "mint {name}: {out:?}");
+    }
+    // The same texts in the explicit encodings a user might try.
+    for (encoding, text) in [
+        ("utf8", spki_b64.trim()),
+        ("utf8", hex_upper.as_str()),
+        ("base64", hex_upper.as_str()),
+    ] {
+        let out = verify(
+            &["--key-env", "K", "--secret-encoding", encoding],
+            &[("K", text.as_bytes())],
+            &forged(text.as_bytes()),
+        );
+        assert_eq!(out.status.code(), Some(3), "{encoding}: {out:?}");
+    }
+    // An oct JWK whose k is the public key's DER or PEM is not a secret either.
+    for k in [&der[..], &pem[..]] {
+        let file = dir.path().join("oct.jwk");
+        std::fs::write(&file, json!({"kty": "oct", "k": b64(k)}).to_string()).unwrap();
+        let out = verify(&["-k", file.to_str().unwrap()], &[], &forged(k));
+        assert_eq!(out.status.code(), Some(3), "{out:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("k is key material"));
+    }
+    // Text around a PEM, whatever its bytes, is skipped: the key loads and verifies.
+    let token = rs256_token();
+    for (name, bytes) in &variants[..5] {
+        let file = dir.path().join("wrapped.pem");
+        std::fs::write(&file, bytes).unwrap();
+        let out = verify(&["-k", file.to_str().unwrap()], &[], &token);
+        assert_eq!(out.status.code(), Some(0), "{name}: {out:?}");
+    }
+}
+
+fn b64_std(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
