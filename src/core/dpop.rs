@@ -134,6 +134,9 @@ pub enum Problem {
     /// The header `typ` is not `dpop+jwt`.
     #[error("the proof's typ is {0}, not \"dpop+jwt\"")]
     Typ(String),
+    /// A header parameter a proof never carries (`b64: false`, `cty`, `zip`).
+    #[error("the proof's header has {0}, which a DPoP proof never carries")]
+    Extension(&'static str),
     /// `crit` in the proof's header.
     #[error("the proof's header has crit: jwtk understands no JWS extensions")]
     Crit,
@@ -307,6 +310,14 @@ impl Expect {
         if header.contains_key("crit") {
             problems.push(Problem::Crit);
         }
+        if header.get("b64") == Some(&Value::Bool(false)) {
+            problems.push(Problem::Extension("b64: false"));
+        }
+        for name in ["cty", "zip"] {
+            if header.contains_key(name) {
+                problems.push(Problem::Extension(name));
+            }
+        }
         let alg = self.check_alg(header.get("alg"), problems);
         let key = match header.get("jwk") {
             None => Err(Problem::NoJwk),
@@ -395,7 +406,7 @@ impl Expect {
         let htu = claims.get("htu").and_then(Value::as_str);
         let htu_matches = htu
             .and_then(|text| text.parse::<Htu>().ok())
-            .is_some_and(|htu| htu.same_target(&self.htu));
+            .is_some_and(|htu| !htu.had_query_or_fragment() && htu.same_target(&self.htu));
         if !htu_matches {
             problems.push(request("htu", claims.get("htu"), self.htu.as_str()));
         }

@@ -161,14 +161,24 @@ fn bare(rest: &[u8], header_line: bool, field: Option<&str>) -> Result<Pasted> {
         .map(|line| line.trim_ascii())
         .filter(|line| !line.is_empty())
         .collect();
-    if lines.len() > 1 && lines.iter().all(|line| is_whole(line)) {
-        let candidates = lines
+    // Whole tokens side by side (on separate lines, or on one line between spaces) are
+    // separate tokens; anything else is one token, perhaps wrapped, perhaps broken.
+    let pieces: Vec<(usize, &[u8])> = lines
+        .iter()
+        .enumerate()
+        .flat_map(|(i, line)| {
+            line.split(|b| b.is_ascii_whitespace())
+                .filter(|piece| !piece.is_empty())
+                .map(move |piece| (i + 1, piece))
+        })
+        .collect();
+    if pieces.len() > 1 && pieces.iter().all(|(_, piece)| is_whole(piece)) {
+        let candidates = pieces
             .iter()
-            .enumerate()
-            .map(|(i, line)| Candidate {
-                text: line.to_vec(),
+            .map(|(line, piece)| Candidate {
+                text: piece.to_vec(),
                 origin: Origin::Text,
-                line: i + 1,
+                line: *line,
                 lines: 1,
             })
             .collect();
@@ -504,6 +514,10 @@ mod tests {
             Err(Error::Usage(Usage::SeveralTokens { .. }))
         ));
         assert_eq!(token(&format!("{T}\n{T}\n")), T);
+        assert!(matches!(
+            find(format!("Authorization: Bearer {T} {U}").as_bytes(), None),
+            Err(Error::Usage(Usage::SeveralTokens { .. }))
+        ));
     }
 
     #[test]

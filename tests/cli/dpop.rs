@@ -170,6 +170,18 @@ fn a_sound_proof_is_valid_and_each_check_fails_alone() {
             "crit",
         ),
         (
+            "b64 false",
+            with(json!({"b64": false}), json!({})),
+            "dpop_invalid",
+            "b64: false",
+        ),
+        (
+            "cty",
+            with(json!({"cty": "JWT"}), json!({})),
+            "dpop_invalid",
+            "cty",
+        ),
+        (
             "jwk absent",
             with(json!({"jwk": null}), json!({})),
             "dpop_invalid",
@@ -226,6 +238,18 @@ fn a_sound_proof_is_valid_and_each_check_fails_alone() {
         (
             "htu",
             with(json!({}), json!({"htu": "https://api.example.com/other"})),
+            "dpop_mismatch",
+            "htu",
+        ),
+        (
+            "htu with a query",
+            with(json!({}), json!({"htu": format!("{URL}?page=2")})),
+            "dpop_mismatch",
+            "htu",
+        ),
+        (
+            "htu with a fragment",
+            with(json!({}), json!({"htu": format!("{URL}#top")})),
             "dpop_mismatch",
             "htu",
         ),

@@ -99,6 +99,9 @@ fn normal_authority(authority: &str, default_port: u16) -> Result<String, HtuErr
     if authority.contains('@') {
         return Err(HtuError::Userinfo);
     }
+    if authority.starts_with('[') && !authority.contains(']') {
+        return Err(HtuError::NoHost);
+    }
     let split = match authority.rfind(']') {
         Some(close) => authority[close..].find(':').map(|i| close + i),
         None => authority.rfind(':'),
@@ -214,6 +217,7 @@ mod tests {
     fn refuses_what_is_no_http_target() {
         let err = |text: &str| text.parse::<Htu>().unwrap_err();
         assert_eq!(err("/token"), HtuError::NotAbsolute);
+        assert_eq!(err("https://[::1/r"), HtuError::NoHost);
         assert_eq!(err("://h/x"), HtuError::NotAbsolute);
         assert_eq!(err("ftp://h/x"), HtuError::Scheme("ftp".into()));
         assert_eq!(err("https:///x"), HtuError::NoHost);
