@@ -6,6 +6,7 @@
 //! `serde_json::Value`s, in the original member order, and refuses duplicates. Depth stays
 //! bounded by serde_json's recursion limit (128).
 
+use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -20,6 +21,9 @@ pub enum JsonError {
     /// Valid JSON, but not an object.
     #[error("not a JSON object but {0}")]
     NotObject(&'static str),
+    /// Arrays and objects nested deeper than jwtk reads.
+    #[error("not valid JSON (nested more than {0} levels deep)")]
+    TooDeep(usize),
     /// An object has the same member name twice.
     #[error("duplicate member name {0:?}")]
     Duplicate(String),
@@ -41,9 +45,16 @@ pub fn parse_value(bytes: &[u8]) -> Result<Value, JsonError> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         return Err(JsonError::Bom);
     }
+    let fault = Cell::new(None);
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = StrictValue.deserialize(&mut de).map_err(classify)?;
-    de.end().map_err(classify)?;
+    let strict = StrictValue {
+        depth: 0,
+        fault: &fault,
+    };
+    let value = strict
+        .deserialize(&mut de)
+        .map_err(|err| fault.take().unwrap_or_else(|| syntax(&err)))?;
+    de.end().map_err(|err| syntax(&err))?;
     Ok(value)
 }
 
@@ -59,32 +70,47 @@ pub fn kind_of(value: &Value) -> &'static str {
     }
 }
 
-fn classify(err: serde_json::Error) -> JsonError {
-    let text = err.to_string();
-    // Our own duplicate error travels through serde as a custom message; take it back out.
-    match text.strip_prefix(DUPLICATE_MARK) {
-        Some(rest) => {
-            let name = rest.rsplit_once(" at line ").map_or(rest, |(name, _)| name);
-            JsonError::Duplicate(name.to_string())
-        }
-        None if text.starts_with("recursion limit exceeded") => {
-            JsonError::Syntax(format!("nested more than 128 levels deep: {text}"))
-        }
-        None => JsonError::Syntax(text),
-    }
+/// serde_json's own message (a position, never the input's text).
+fn syntax(err: &serde_json::Error) -> JsonError {
+    JsonError::Syntax(err.to_string())
 }
 
-const DUPLICATE_MARK: &str = "\u{0}duplicate:";
+/// The deepest nesting of arrays and objects read: real JOSE headers and claims are far
+/// shallower, and the limit sits below serde_json's own (128), so this one always speaks.
+const MAX_DEPTH: usize = 100;
 
 /// How serde_json (with `arbitrary_precision`, so that claims keep every number exactly as
 /// written: 2^64+1 stays 18446744073709551617) hands a number to a visitor: a one-member map
 /// under this name, its value the number's text.
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
-/// A `DeserializeSeed` that builds a `Value` and refuses duplicate object member names.
-struct StrictValue;
+/// A `DeserializeSeed` that builds a `Value` and refuses duplicate object member names. What
+/// it refuses goes into `fault` as a typed error, and serde carries only a stand-in message.
+#[derive(Clone, Copy)]
+struct StrictValue<'a> {
+    depth: usize,
+    fault: &'a Cell<Option<JsonError>>,
+}
 
-impl<'de> DeserializeSeed<'de> for StrictValue {
+impl StrictValue<'_> {
+    /// The seed for the values inside a container, or the refusal when it is too deep.
+    fn inner<E: de::Error>(self) -> Result<Self, E> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.refuse(JsonError::TooDeep(MAX_DEPTH)));
+        }
+        Ok(StrictValue {
+            depth: self.depth + 1,
+            ..self
+        })
+    }
+
+    fn refuse<E: de::Error>(self, fault: JsonError) -> E {
+        self.fault.set(Some(fault));
+        E::custom("refused")
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for StrictValue<'_> {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
@@ -92,7 +118,7 @@ impl<'de> DeserializeSeed<'de> for StrictValue {
     }
 }
 
-impl<'de> Visitor<'de> for StrictValue {
+impl<'de> Visitor<'de> for StrictValue<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -130,14 +156,16 @@ impl<'de> Visitor<'de> for StrictValue {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let inner = self.inner()?;
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-        while let Some(item) = seq.next_element_seed(StrictValue)? {
+        while let Some(item) = seq.next_element_seed(inner)? {
             items.push(item);
         }
         Ok(Value::Array(items))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let inner = self.inner()?;
         let mut map = Map::new();
         while let Some(key) = access.next_key_seed(KeySeed)? {
             let name = match key {
@@ -154,9 +182,9 @@ impl<'de> Visitor<'de> for StrictValue {
             };
             if map.contains_key(&name) {
                 let shown: String = name.chars().take(64).collect();
-                return Err(de::Error::custom(format_args!("{DUPLICATE_MARK}{shown}")));
+                return Err(self.refuse(JsonError::Duplicate(shown)));
             }
-            let value = access.next_value_seed(StrictValue)?;
+            let value = access.next_value_seed(inner)?;
             map.insert(name, value);
         }
         Ok(Value::Object(map))
@@ -246,10 +274,25 @@ mod tests {
     #[test]
     fn depth_is_bounded() {
         let deep = "[".repeat(100_000);
-        assert!(matches!(
+        assert_eq!(
             parse_value(deep.as_bytes()),
-            Err(JsonError::Syntax(_))
-        ));
+            Err(JsonError::TooDeep(MAX_DEPTH))
+        );
+        let fine = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse_value(fine.as_bytes()).is_ok());
+        let deep_object = format!(
+            "{}1{}",
+            r#"{"a":"#.repeat(MAX_DEPTH + 1),
+            "}".repeat(MAX_DEPTH + 1)
+        );
+        assert_eq!(
+            parse_value(deep_object.as_bytes()),
+            Err(JsonError::TooDeep(MAX_DEPTH))
+        );
+        assert_eq!(
+            parse_value(br#"{"a":{"b":1,"b":2}}"#),
+            Err(JsonError::Duplicate("b".into()))
+        );
     }
 
     #[test]
