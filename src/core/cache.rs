@@ -139,15 +139,24 @@ impl Cache {
         let Some(path) = self.path(url) else {
             return Lookup::Missing;
         };
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        // Open without following a link, then judge the file that was opened (not the path,
+        // which could be swapped between a check and a read).
+        let Ok(mut file) = open_no_follow(&path) else {
+            return match std::fs::symlink_metadata(&path) {
+                Ok(_) => Lookup::Distrusted(format!("{} is a symlink", path.display())),
+                Err(_) => Lookup::Missing,
+            };
+        };
+        let Ok(meta) = file.metadata() else {
             return Lookup::Missing;
         };
         if let Some(why) = distrust(&meta) {
             return Lookup::Distrusted(format!("{} {why}", path.display()));
         }
-        let parsed = std::fs::read(&path)
+        let mut bytes = Vec::new();
+        let parsed = std::io::Read::read_to_end(&mut file, &mut bytes)
             .ok()
-            .and_then(|bytes| serde_json::from_slice::<Entry>(&bytes).ok())
+            .and_then(|_| serde_json::from_slice::<Entry>(&bytes).ok())
             .filter(|entry| entry.url == url);
         match parsed {
             Some(entry) => Lookup::Found(entry),
@@ -164,6 +173,20 @@ impl Cache {
         let text = serde_json::to_vec(entry).unwrap_or_default();
         files::write_atomic(&path, &text, 0o600, true)
     }
+}
+
+#[cfg(unix)]
+fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 fn create_private_dir(dir: &Path) -> Result<()> {
@@ -252,5 +275,21 @@ mod tests {
         assert_eq!(mode(&path), 0o600);
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
         assert!(matches!(cache.read(url), Lookup::Distrusted(why) if why.contains("writable")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_is_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::at(dir.path().join("jwtk"));
+        let url = "https://a.example/k";
+        cache
+            .write(&Entry::new(url, "{}".into(), None, Validators::default()))
+            .unwrap();
+        let path = cache.path(url).unwrap();
+        let elsewhere = dir.path().join("planted.json");
+        std::fs::rename(&path, &elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
+        assert!(matches!(cache.read(url), Lookup::Distrusted(why) if why.contains("symlink")));
     }
 }
