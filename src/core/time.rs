@@ -199,7 +199,8 @@ pub fn format_local(secs: Seconds) -> Option<String> {
 /// `2011-03-22T18:43:00Z`, with the local time beside it when `local` is asked for.
 pub fn format_at(secs: Seconds, local: bool) -> String {
     let utc = format_utc(secs);
-    match format_local(secs).filter(|_| local) {
+    // The zone is looked up only when asked for: `--batch` formats a date per token.
+    match local.then(|| format_local(secs)).flatten() {
         Some(here) => format!("{utc} = {here}"),
         None => utc,
     }
