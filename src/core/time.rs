@@ -306,7 +306,15 @@ mod tests {
     #[test]
     fn fast_dates_match_jiff() {
         let jiff = |secs: i64| jiff::Timestamp::from_second(secs).unwrap().to_string();
-        let edges = [0, 1, 59, 86_399, 951_782_400, 4_107_542_400, 253_402_207_200];
+        let edges = [
+            0,
+            1,
+            59,
+            86_399,
+            951_782_400,
+            4_107_542_400,
+            253_402_207_200,
+        ];
         let days = (0..2_932_896).step_by(7).map(|d| d * 86_400 + d % 86_400);
         let days = days.filter(|&secs| secs as Seconds <= LATEST);
         for secs in edges.into_iter().chain(days) {
