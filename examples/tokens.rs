@@ -1,5 +1,7 @@
 //! Mint many tokens quickly through the library, one per line, for batch benchmarks:
-//! `cargo run --release --example tokens -- KEY ALG COUNT > tokens.txt`.
+//! `cargo run --release --example tokens -- KEY ALG COUNT > tokens.txt`. Every token carries
+//! `iss: "https://issuer.example"`, `aud: "ws-api"` and an `exp` a day ahead, as the reference
+//! loops of `benches/compare.sh` expect.
 
 use std::io::{BufWriter, Write};
 
@@ -20,8 +22,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for i in 0..count.parse::<u64>()? {
         let spec = ClaimsSpec {
             sub: Some(format!("user-{i}")),
-            iss: Some("https://auth.example.com".into()),
-            aud: vec!["api".into()],
+            iss: Some("https://issuer.example".into()),
+            aud: vec!["ws-api".into()],
             exp: Some(jwtk::core::time::When::Offset(86_400)),
             ..ClaimsSpec::default()
         };

@@ -106,7 +106,7 @@ pub fn terminal_width(stream: &(impl IsTerminal + std::os::fd::AsFd)) -> Option<
 /// An output stream that can cut every line to a width with `…`, so nothing wraps on a
 /// terminal. Colour sequences take no room, wide characters two columns; `\r` starts over.
 pub struct Fitted {
-    inner: Box<dyn Write>,
+    inner: Box<dyn Write + Send>,
     /// The terminal's width, when the stream is one.
     terminal: Option<usize>,
     /// Whether lines are cut now.
@@ -118,7 +118,7 @@ pub struct Fitted {
 impl Fitted {
     /// Wrap `inner`, a terminal `terminal` columns wide (`None`: not a terminal). Lines are
     /// not cut until [`Fitted::fit`] says so.
-    pub fn new(inner: Box<dyn Write>, terminal: Option<usize>) -> Self {
+    pub fn new(inner: Box<dyn Write + Send>, terminal: Option<usize>) -> Self {
         Fitted {
             inner,
             terminal,

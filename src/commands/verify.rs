@@ -502,12 +502,14 @@ fn run_batch(
         .map(usize::from)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .min(batch::MAX_JOBS);
-    let render = |verdict: &Verdict, line: u64| {
-        let text = serde_json::to_string(&VerdictJson::new(verdict, policy, judge, Some(line)))
-            .unwrap_or_default();
-        let mut bytes = output::json_safe(&text).into_owned().into_bytes();
-        bytes.push(b'\n');
-        bytes
+    let render = |verdict: &Verdict, line: u64, out: &mut Vec<u8>| {
+        let start = out.len();
+        let json = VerdictJson::new(verdict, policy, judge, Some(line));
+        if serde_json::to_writer(&mut *out, &json).is_err() {
+            out.truncate(start);
+        }
+        make_json_safe(out, start);
+        out.push(b'\n');
     };
     let (show_progress, err) = (console.err_is_terminal, &mut console.err);
     let started = Instant::now();
@@ -542,7 +544,7 @@ fn run_batch(
     }
     if summary.workers < jobs {
         console.note(&match summary.workers {
-            0 => "the system would start no worker thread: verified on one thread".to_string(),
+            1 => "the system would start no other thread: verified on one thread".to_string(),
             n => format!("the system would start only {n} of {jobs} worker threads"),
         })?;
     }
@@ -552,4 +554,14 @@ fn run_batch(
     } else {
         Status::Rejected
     })
+}
+
+/// [`output::json_safe`] on the JSON text `out` holds from `start` on, in place.
+fn make_json_safe(out: &mut Vec<u8>, start: usize) {
+    let suspect = |b: &u8| *b >= 0x7f || *b < 0x20;
+    if !out[start..].iter().any(suspect) {
+        return;
+    }
+    let text = String::from_utf8(out.split_off(start)).unwrap_or_default();
+    out.extend_from_slice(output::json_safe(&text).as_bytes());
 }

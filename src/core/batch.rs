@@ -1,35 +1,40 @@
 //! Verifying a stream of tokens, one per line, on every core, in input order, in bounded
 //! memory.
 //!
-//! A pipeline: one reader thread cuts the input into small batches of lines and deals them
-//! round-robin to the workers over bounded channels; each worker verifies and renders its
-//! batch; the writer (the calling thread) takes the results back from the workers in the same
-//! round-robin order. Order is kept without a reorder buffer.
+//! No thread only reads or only writes: on a 2-core machine such a thread would take a core
+//! from the verifiers whenever it wakes. Each worker (the calling thread is one) takes the
+//! next batch of lines from the input under a lock — one buffer for the batch, no allocation
+//! per line — verifies and renders it into its own output buffer, and hands the result to
+//! the writer state under a second lock: the batch next in order is written at once, by
+//! whichever worker delivers it (with any batches behind it that were waiting); a batch that
+//! is early waits there. Order is kept by sequence numbers.
 //!
 //! Memory is bounded by bytes, not lines: every line read and every verdict rendered is
-//! charged to one [`Budget`] shared by reader, workers and writer, and released when the
-//! writer has written it. The reader waits while the budget is spent, so at most
-//! [`BUDGET_BYTES`] of work (plus the line being read, and one line over the budget when
-//! nothing else is in flight) is held however long the lines and however many there are.
+//! charged to one [`Budget`], and released when the verdicts are written. A worker waits for
+//! the budget only with no lines in hand, so the batch next in order is always being verified
+//! or written: at most [`BUDGET_BYTES`] of work (plus one line over the budget when nothing
+//! else is in flight, and the batch each worker holds) is held however long the lines and
+//! however many there are.
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read, Write};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Condvar, Mutex, PoisonError};
+use std::ops::Range;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use crate::core::token::MAX_TOKEN_BYTES;
 use crate::core::verify::{Failure, Reason, Verdict};
 
-/// Lines per batch at most: large enough to make channel traffic negligible, small enough to
-/// keep all workers busy near the end of the input.
+/// Lines per batch at most: large enough to make locking negligible, small enough to keep
+/// all workers busy near the end of the input.
 const BATCH_LINES: usize = 256;
 
-/// Bytes per batch at most (a batch holds at least one line), so long lines still spread
-/// over the workers.
+/// Bytes of counted work per batch at most (a batch holds at least one line), so long lines
+/// still spread over the workers.
 const BATCH_BYTES: usize = 4 << 20;
 
-/// Batches queued per worker, each way.
-const QUEUE_DEPTH: usize = 4;
+/// A worker keeps its input and output buffers for the next batch up to this size; larger
+/// ones (a batch of long lines) go back to the allocator.
+const KEEP_BYTES: usize = 1 << 20;
 
 /// Bytes of work in flight at once: lines (see [`WORK_PER_BYTE`]) and rendered verdicts.
 pub const BUDGET_BYTES: usize = 128 << 20;
@@ -51,7 +56,7 @@ pub struct Summary {
     pub valid: u64,
     /// Rejections by reason.
     pub by_reason: BTreeMap<Reason, u64>,
-    /// Worker threads that ran (0: the system started none, and one thread did everything).
+    /// Threads that verified, the calling thread included (1: the system started no other).
     pub workers: usize,
 }
 
@@ -89,37 +94,56 @@ impl Summary {
 enum Line {
     /// Nothing but whitespace: skipped, but it keeps its number.
     Empty,
-    Token(Vec<u8>),
+    /// Where the line is in its batch's bytes.
+    Token(Range<usize>),
     /// Over the cap: how large it was.
     TooLarge(u64),
 }
 
-impl Line {
-    /// What it is charged to the budget: its buffer and the work on it, plus bookkeeping.
-    fn cost(&self) -> usize {
-        64 + match self {
-            Line::Token(bytes) => bytes.capacity() + (WORK_PER_BYTE - 1) * bytes.len(),
-            Line::Empty | Line::TooLarge(_) => 0,
-        }
-    }
+/// What a line of `len` bytes is charged to the budget: its bytes and the work on them, plus
+/// bookkeeping.
+fn line_cost(len: usize) -> usize {
+    64 + WORK_PER_BYTE * len
 }
 
+/// Lines taken from the input together, their bytes in one buffer.
+#[derive(Default)]
 struct Batch {
+    /// Its place in the output order.
+    seq: u64,
     first_line: u64,
+    bytes: Vec<u8>,
     lines: Vec<Line>,
     /// Bytes charged to the budget for its lines.
     cost: usize,
 }
 
+impl Batch {
+    fn clear(&mut self) {
+        if self.bytes.capacity() > KEEP_BYTES {
+            self.bytes = Vec::new();
+        }
+        self.bytes.clear();
+        self.lines.clear();
+        self.cost = 0;
+    }
+
+    fn full(&self) -> bool {
+        self.lines.len() >= BATCH_LINES || self.cost >= BATCH_BYTES
+    }
+}
+
+/// A batch's verdicts, rendered.
 struct Rendered {
+    seq: u64,
     text: Vec<u8>,
     summary: Summary,
     /// Bytes charged for the batch and its text, released once written.
     cost: usize,
 }
 
-/// Bytes in flight, shared by reader, workers and writer. Only the reader ever waits for it
-/// (workers and writer never block on it), so it cannot deadlock the pipeline.
+/// Bytes in flight, shared by the workers. A worker waits for it only with no lines in hand,
+/// so it cannot deadlock the run.
 struct Budget {
     state: Mutex<(usize, bool)>,
     freed: Condvar,
@@ -174,76 +198,111 @@ impl Budget {
     }
 }
 
-/// Verify every line of `input` with up to `jobs` workers (at most [`MAX_JOBS`]), writing
-/// `render(verdict, line number)` for each non-empty line to `out` in input order.
-/// `progress` is called with the count so far after each batch is written. Threads the
-/// system refuses to start mean fewer workers, or none: then the calling thread does it all.
+/// The input side, behind its lock.
+struct Input<R> {
+    input: R,
+    /// The number of the next line.
+    line: u64,
+    /// The sequence number of the next batch.
+    seq: u64,
+    /// A line read but not yet charged (it did not fit beside the batch it was read with),
+    /// and its bytes.
+    held: Option<(Line, Vec<u8>)>,
+    done: bool,
+    error: Option<io::Error>,
+}
+
+/// The output side, behind its lock.
+struct Output<'o> {
+    out: &'o mut (dyn Write + Send),
+    progress: &'o mut (dyn FnMut(u64) + Send),
+    /// The sequence number of the batch to write next.
+    seq: u64,
+    /// Batches rendered ahead of their turn.
+    early: BTreeMap<u64, Rendered>,
+    summary: Summary,
+    error: Option<io::Error>,
+}
+
+struct Shared<'o, R> {
+    input: Mutex<Input<R>>,
+    output: Mutex<Output<'o>>,
+    budget: Budget,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Verify every line of `input` with up to `jobs` threads (at most [`MAX_JOBS`]; the calling
+/// thread is one), writing each non-empty line's verdict — `render` appends it to a buffer,
+/// given the line's number — to `out` in input order. `progress` is called with the count so
+/// far after each batch is written. Threads the system refuses to start mean fewer workers:
+/// at worst the calling thread does it all.
 pub fn run<R, V, F>(
     input: R,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     verify: &V,
     jobs: usize,
     render: F,
-    progress: &mut dyn FnMut(u64),
+    progress: &mut (dyn FnMut(u64) + Send),
 ) -> io::Result<Summary>
 where
     R: BufRead + Send,
     V: Fn(&[u8]) -> Verdict + Sync,
-    F: Fn(&Verdict, u64) -> Vec<u8> + Sync,
+    F: Fn(&Verdict, u64, &mut Vec<u8>) + Sync,
 {
     let jobs = jobs.clamp(1, MAX_JOBS);
     return_large_buffers();
-    let budget = Budget::new();
-    // Lent to the reader thread; taken back if that thread cannot start.
-    let input = Mutex::new(Some(input));
-    let take_input = || input.lock().unwrap_or_else(PoisonError::into_inner).take();
-    std::thread::scope(|scope| {
-        let (budget, render, take_input) = (&budget, &render, &take_input);
-        let mut to_workers = Vec::with_capacity(jobs);
-        let mut from_workers = Vec::with_capacity(jobs);
-        for i in 0..jobs {
-            let (batch_tx, batch_rx) = sync_channel::<Batch>(QUEUE_DEPTH);
-            let (result_tx, result_rx) = sync_channel::<Rendered>(QUEUE_DEPTH);
-            let worker = move || work(batch_rx, result_tx, verify, render, budget);
+    let shared = Shared {
+        input: Mutex::new(Input {
+            input,
+            line: 1,
+            seq: 0,
+            held: None,
+            done: false,
+            error: None,
+        }),
+        output: Mutex::new(Output {
+            out,
+            progress,
+            seq: 0,
+            early: BTreeMap::new(),
+            summary: Summary::default(),
+            error: None,
+        }),
+        budget: Budget::new(),
+    };
+    let workers = std::thread::scope(|scope| {
+        let (shared, render) = (&shared, &render);
+        let mut workers = 1;
+        for i in 1..jobs {
             let spawned = std::thread::Builder::new()
                 .name(format!("jwtk-verify-{i}"))
-                .spawn_scoped(scope, worker);
+                .spawn_scoped(scope, move || work(shared, verify, render));
             if spawned.is_err() {
                 break;
             }
-            to_workers.push(batch_tx);
-            from_workers.push(result_rx);
+            workers += 1;
         }
-        let workers = from_workers.len();
-        let reader = (workers > 0)
-            .then(|| {
-                std::thread::Builder::new()
-                    .name("jwtk-read".into())
-                    .spawn_scoped(scope, move || match take_input() {
-                        Some(input) => read(input, to_workers, budget),
-                        None => Ok(()),
-                    })
-                    .ok()
-            })
-            .flatten();
-        let Some(reader) = reader else {
-            // The workers end as their channels close; one thread does the work instead.
-            drop(from_workers);
-            let input = take_input().ok_or_else(|| io::Error::other("the input was lost"))?;
-            return alone(input, out, verify, render, progress);
-        };
-        let mut summary = Summary {
-            workers,
-            ..Summary::default()
-        };
-        let written = write_in_order(&from_workers, out, &mut summary, budget, progress);
-        // If writing failed (a closed pipe), the reader stops and the workers follow.
-        budget.close();
-        drop(from_workers);
-        let read = reader
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        written.and(read).map(|()| summary)
+        work(shared, verify, render);
+        workers
+    });
+    let input = shared
+        .input
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    let output = shared
+        .output
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(err) = output.error.or(input.error) {
+        return Err(err);
+    }
+    output.out.flush()?;
+    Ok(Summary {
+        workers,
+        ..output.summary
     })
 }
 
@@ -264,94 +323,160 @@ fn return_large_buffers() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn return_large_buffers() {}
 
-/// The whole run on the calling thread, when no worker thread could start.
-fn alone<R: BufRead, V: Fn(&[u8]) -> Verdict, F: Fn(&Verdict, u64) -> Vec<u8>>(
-    mut input: R,
-    out: &mut dyn Write,
-    verify: &V,
-    render: &F,
-    progress: &mut dyn FnMut(u64),
-) -> io::Result<Summary> {
-    let mut summary = Summary::default();
-    let mut number = 0;
-    while let Some(line) = read_line(&mut input)? {
-        number += 1;
-        if let Some(verdict) = judge(&line, verify) {
-            summary.count(&verdict);
-            out.write_all(&render(&verdict, number))?;
+/// Take batches, verify and render them, and deliver them in order, until the input ends or
+/// the run stops.
+fn work<R, V, F>(shared: &Shared<'_, R>, verify: &V, render: &F)
+where
+    R: BufRead,
+    V: Fn(&[u8]) -> Verdict,
+    F: Fn(&Verdict, u64, &mut Vec<u8>),
+{
+    let mut batch = Batch::default();
+    let mut text = Vec::new();
+    while next_batch(shared, &mut batch) {
+        let mut summary = Summary::default();
+        for (i, line) in batch.lines.iter().enumerate() {
+            if let Some(verdict) = judge(line, &batch.bytes, verify) {
+                summary.count(&verdict);
+                render(&verdict, batch.first_line + i as u64, &mut text);
+            }
         }
-        if number % BATCH_LINES as u64 == 0 {
-            progress(summary.total);
+        shared.budget.charge(text.capacity());
+        let rendered = Rendered {
+            seq: batch.seq,
+            cost: batch.cost + text.capacity(),
+            text,
+            summary,
+        };
+        text = deliver(shared, rendered);
+        // Its budget is released: large buffers go now, not after waiting for the input.
+        if text.capacity() > KEEP_BYTES {
+            text = Vec::new();
         }
+        text.clear();
+        batch.clear();
     }
-    progress(summary.total);
-    out.flush()?;
-    Ok(summary)
 }
 
-fn read<R: BufRead>(
-    mut input: R,
-    workers: Vec<SyncSender<Batch>>,
-    budget: &Budget,
-) -> io::Result<()> {
-    let mut workers = workers.iter().cycle();
-    let mut batch = Batch {
-        first_line: 1,
-        lines: Vec::new(),
-        cost: 0,
-    };
-    // Hand the batch to the next worker and start the next one; `false` once the writer
-    // stopped.
-    let mut send = |batch: &mut Batch| {
-        let next = Batch {
-            first_line: batch.first_line + batch.lines.len() as u64,
-            lines: Vec::new(),
-            cost: 0,
+/// Fill `batch` with the next lines of the input; `false` once the input is done or the run
+/// stopped.
+fn next_batch<R: BufRead>(shared: &Shared<'_, R>, batch: &mut Batch) -> bool {
+    let mut input = lock(&shared.input);
+    batch.clear();
+    if input.done {
+        return false;
+    }
+    batch.first_line = input.line;
+    if let Err(err) = fill(&mut input, batch, &shared.budget) {
+        input.error = Some(err);
+        input.done = true;
+    }
+    if batch.lines.is_empty() {
+        input.done = true;
+        return false;
+    }
+    batch.seq = input.seq;
+    input.seq += 1;
+    input.line += batch.lines.len() as u64;
+    true
+}
+
+/// Read lines into `batch` until it is full, the input ends, or the next line does not fit
+/// the budget beside it (that line is held for the next batch).
+fn fill<R: BufRead>(input: &mut Input<R>, batch: &mut Batch, budget: &Budget) -> io::Result<()> {
+    if let Some((line, bytes)) = input.held.take() {
+        let cost = line_cost(bytes.len());
+        if !budget.take(cost) {
+            input.done = true;
+            return Ok(());
+        }
+        batch.cost += cost;
+        batch.lines.push(match line {
+            Line::Token(_) => Line::Token(0..bytes.len()),
+            other => other,
+        });
+        batch.bytes.extend_from_slice(&bytes);
+    }
+    while !batch.full() {
+        let start = batch.bytes.len();
+        let Some(line) = read_line(&mut input.input, &mut batch.bytes)? else {
+            input.done = true;
+            return Ok(());
         };
-        let full = std::mem::replace(batch, next);
-        workers.next().is_some_and(|w| w.send(full).is_ok())
-    };
-    while let Some(line) = read_line(&mut input)? {
-        let cost = line.cost();
+        let cost = line_cost(batch.bytes.len() - start);
         if !budget.try_take(cost) {
-            // Everything charged must be on its way before waiting for the writer to free it.
-            if !batch.lines.is_empty() && !send(&mut batch) {
+            if !batch.lines.is_empty() {
+                // Everything charged must be on its way before waiting for the budget.
+                input.held = Some((line, batch.bytes.split_off(start)));
                 return Ok(());
             }
             if !budget.take(cost) {
+                input.done = true;
                 return Ok(());
             }
         }
         batch.cost += cost;
         batch.lines.push(line);
-        if (batch.lines.len() >= BATCH_LINES || batch.cost >= BATCH_BYTES) && !send(&mut batch) {
-            return Ok(());
-        }
-    }
-    if !batch.lines.is_empty() {
-        send(&mut batch);
     }
     Ok(())
 }
 
-/// One line without its terminator; past the cap, the rest of the line is drained and counted.
-fn read_line<R: BufRead>(input: &mut R) -> io::Result<Option<Line>> {
-    let mut line = Vec::new();
-    let read = Read::take(&mut *input, MAX_TOKEN_BYTES + 2).read_until(b'\n', &mut line)?;
+/// Write `rendered` if its turn has come (and every early batch behind it), else keep it for
+/// later; a buffer to render the next batch into.
+fn deliver<R>(shared: &Shared<'_, R>, rendered: Rendered) -> Vec<u8> {
+    let mut output = lock(&shared.output);
+    if output.error.is_some() {
+        shared.budget.release(rendered.cost);
+        return Vec::new();
+    }
+    if rendered.seq != output.seq {
+        output.early.insert(rendered.seq, rendered);
+        return Vec::new();
+    }
+    let mut current = rendered;
+    loop {
+        let written = output.out.write_all(&current.text);
+        shared.budget.release(current.cost);
+        output.seq += 1;
+        output.summary.merge(std::mem::take(&mut current.summary));
+        let total = output.summary.total;
+        (output.progress)(total);
+        if let Err(err) = written {
+            // A closed pipe: every worker stops at its next batch.
+            output.error = Some(err);
+            shared.budget.close();
+            lock(&shared.input).done = true;
+            return Vec::new();
+        }
+        let next = output.seq;
+        match output.early.remove(&next) {
+            Some(early) => current = early,
+            None => return current.text,
+        }
+    }
+}
+
+/// Append one line without its terminator to `bytes`; past the cap, the rest of the line is
+/// drained and counted, and nothing is appended.
+fn read_line<R: BufRead>(input: &mut R, bytes: &mut Vec<u8>) -> io::Result<Option<Line>> {
+    let start = bytes.len();
+    let read = Read::take(&mut *input, MAX_TOKEN_BYTES + 2).read_until(b'\n', bytes)?;
     if read == 0 {
         return Ok(None);
     }
-    if line.last() != Some(&b'\n') && line.len() as u64 > MAX_TOKEN_BYTES {
-        drop(line);
+    let ended = bytes.last() == Some(&b'\n');
+    if !ended && read as u64 > MAX_TOKEN_BYTES {
+        bytes.truncate(start);
         return drain(input, MAX_TOKEN_BYTES + 2).map(|size| Some(Line::TooLarge(size)));
     }
-    if line.last() == Some(&b'\n') {
-        line.pop();
+    if ended {
+        bytes.pop();
     }
-    if line.iter().all(u8::is_ascii_whitespace) {
+    if bytes[start..].iter().all(u8::is_ascii_whitespace) {
+        bytes.truncate(start);
         return Ok(Some(Line::Empty));
     }
-    Ok(Some(Line::Token(line)))
+    Ok(Some(Line::Token(start..bytes.len())))
 }
 
 /// Skip the rest of an over-long line; its whole size (`seen` bytes already read).
@@ -375,10 +500,10 @@ fn drain<R: BufRead>(input: &mut R, seen: u64) -> io::Result<u64> {
 }
 
 /// The verdict for one line; `None` for an empty line.
-fn judge(line: &Line, verify: &impl Fn(&[u8]) -> Verdict) -> Option<Verdict> {
+fn judge(line: &Line, bytes: &[u8], verify: &impl Fn(&[u8]) -> Verdict) -> Option<Verdict> {
     match line {
         Line::Empty => None,
-        Line::Token(bytes) => Some(verify(bytes)),
+        Line::Token(range) => Some(verify(&bytes[range.clone()])),
         Line::TooLarge(size) => Some(Verdict {
             failures: vec![Failure {
                 reason: Reason::Malformed,
@@ -391,73 +516,75 @@ fn judge(line: &Line, verify: &impl Fn(&[u8]) -> Verdict) -> Option<Verdict> {
     }
 }
 
-fn work<V, F>(
-    batches: Receiver<Batch>,
-    results: SyncSender<Rendered>,
-    verify: &V,
-    render: &F,
-    budget: &Budget,
-) where
-    V: Fn(&[u8]) -> Verdict,
-    F: Fn(&Verdict, u64) -> Vec<u8>,
-{
-    for batch in batches {
-        let mut rendered = Rendered {
-            text: Vec::new(),
-            summary: Summary::default(),
-            cost: batch.cost,
-        };
-        for (i, line) in batch.lines.into_iter().enumerate() {
-            if let Some(verdict) = judge(&line, verify) {
-                rendered.summary.count(&verdict);
-                rendered
-                    .text
-                    .extend(render(&verdict, batch.first_line + i as u64));
-            }
-        }
-        budget.charge(rendered.text.capacity());
-        rendered.cost += rendered.text.capacity();
-        if results.send(rendered).is_err() {
-            return;
-        }
-    }
-}
-
-fn write_in_order(
-    workers: &[Receiver<Rendered>],
-    out: &mut dyn Write,
-    summary: &mut Summary,
-    budget: &Budget,
-    progress: &mut dyn FnMut(u64),
-) -> io::Result<()> {
-    // The reader dealt batches round-robin, so taking them back round-robin restores order.
-    // A worker's channel closes when the reader is done with it: then every later one is too.
-    for worker in workers.iter().cycle() {
-        let Ok(rendered) = worker.recv() else { break };
-        out.write_all(&rendered.text)?;
-        budget.release(rendered.cost);
-        summary.merge(rendered.summary);
-        progress(summary.total);
-    }
-    out.flush()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn token(line: Option<Line>, bytes: &[u8]) -> Option<Vec<u8>> {
+        match line {
+            Some(Line::Token(range)) => Some(bytes[range].to_vec()),
+            _ => None,
+        }
+    }
 
     #[test]
     fn lines_over_the_cap_are_drained_and_sized() {
         let mut input = Vec::new();
         input.extend(b"a.b.c\n");
         input.extend(vec![b'x'; MAX_TOKEN_BYTES as usize + 10]);
-        input.extend(b"\nd.e.f");
+        input.extend(b"\n  \nd.e.f");
         let mut reader = io::BufReader::new(input.as_slice());
-        assert!(matches!(read_line(&mut reader).unwrap(), Some(Line::Token(t)) if t == b"a.b.c"));
+        let mut bytes = Vec::new();
+        let line = read_line(&mut reader, &mut bytes).unwrap();
+        assert_eq!(token(line, &bytes).as_deref(), Some(&b"a.b.c"[..]));
         assert!(
-            matches!(read_line(&mut reader).unwrap(), Some(Line::TooLarge(n)) if n == MAX_TOKEN_BYTES + 10)
+            matches!(read_line(&mut reader, &mut bytes).unwrap(), Some(Line::TooLarge(n)) if n == MAX_TOKEN_BYTES + 10)
         );
-        assert!(matches!(read_line(&mut reader).unwrap(), Some(Line::Token(t)) if t == b"d.e.f"));
-        assert!(read_line(&mut reader).unwrap().is_none());
+        assert!(matches!(
+            read_line(&mut reader, &mut bytes).unwrap(),
+            Some(Line::Empty)
+        ));
+        let line = read_line(&mut reader, &mut bytes).unwrap();
+        assert_eq!(token(line, &bytes).as_deref(), Some(&b"d.e.f"[..]));
+        assert_eq!(bytes, b"a.b.cd.e.f");
+        assert!(read_line(&mut reader, &mut bytes).unwrap().is_none());
+    }
+
+    /// Many batches over many threads, a budget small enough to hold lines back: every line
+    /// once, in order.
+    #[test]
+    fn order_is_kept_across_workers() {
+        let input: String = (0..5000)
+            .map(|i| {
+                if i % 7 == 0 {
+                    "\n".to_string()
+                } else {
+                    format!("t{i}\n")
+                }
+            })
+            .collect();
+        let verify = |_: &[u8]| Verdict::default();
+        let render = |_: &Verdict, line: u64, out: &mut Vec<u8>| {
+            out.extend(format!("{line}\n").as_bytes());
+        };
+        for jobs in [1, 2, 7] {
+            let mut out = Vec::new();
+            let summary = run(
+                input.as_bytes(),
+                &mut out,
+                &verify,
+                jobs,
+                render,
+                &mut |_| {},
+            )
+            .unwrap();
+            let expected: String = (1..=5000)
+                .filter(|i| (i - 1) % 7 != 0)
+                .map(|i| format!("{i}\n"))
+                .collect();
+            assert_eq!(String::from_utf8(out).unwrap(), expected, "--jobs {jobs}");
+            assert_eq!(summary.total, 5000 - 715);
+            assert_eq!(summary.workers, jobs);
+        }
     }
 }

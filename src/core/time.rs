@@ -1,7 +1,7 @@
 //! Time: the clock, NumericDate claims (RFC 7519 §2), the `WHEN` and `DURATION` syntaxes of
 //! the command line, and human renderings ("2011-03-22T18:43:00Z", "expired 3h ago").
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::str::FromStr;
 
 use serde_json::Value;
@@ -170,11 +170,47 @@ pub fn format_utc(secs: Seconds) -> String {
     if !(-9_000_000_000_000.0..=9_000_000_000_000.0).contains(&whole) {
         return out_of_range(secs);
     }
+    if (0.0..=LATEST).contains(&whole) {
+        return format_utc_fast(whole as i64);
+    }
     // RFC 3339 in UTC, through jiff's Display (cheaper than a strftime per call).
     match jiff::Timestamp::from_second(whole as i64) {
         Ok(ts) => ts.to_string(),
         Err(_) => out_of_range(secs),
     }
+}
+
+/// The latest instant jiff represents (9999-12-30T22:00:00Z); later ones are out of range.
+const LATEST: Seconds = 253_402_207_200.0;
+
+/// `format_utc` for 1970 to 9999 without a calendar library (`--batch` formats a date per
+/// token): the proleptic Gregorian date of a day count (H. Hinnant's `civil_from_days`).
+fn format_utc_fast(secs: i64) -> String {
+    let (days, time) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let (era, doe) = (z.div_euclid(146_097), z.rem_euclid(146_097));
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let mut text = *b"0000-00-00T00:00:00Z";
+    let fields = [
+        (0, 4, year),
+        (5, 2, month),
+        (8, 2, day),
+        (11, 2, time / 3600),
+        (14, 2, time / 60 % 60),
+        (17, 2, time % 60),
+    ];
+    for (at, width, mut value) in fields {
+        for slot in text[at..at + width].iter_mut().rev() {
+            *slot = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    }
+    text.iter().map(|&b| char::from(b)).collect()
 }
 
 /// An epoch time in the local time zone (`TZ`, else the system's), as
@@ -194,7 +230,8 @@ pub fn format_local(secs: Seconds) -> Option<String> {
 /// `2011-03-22T18:43:00Z`, with the local time beside it when `local` is asked for.
 pub fn format_at(secs: Seconds, local: bool) -> String {
     let utc = format_utc(secs);
-    match format_local(secs).filter(|_| local) {
+    // The zone is looked up only when asked for: `--batch` formats a date per token.
+    match local.then(|| format_local(secs)).flatten() {
         Some(here) => format!("{utc} = {here}"),
         None => utc,
     }
@@ -222,20 +259,25 @@ pub fn format_span(secs: Seconds) -> String {
         (60, "m"),
         (1, "s"),
     ];
-    let mut parts = Vec::with_capacity(2);
+    let mut text = String::with_capacity(16);
+    let mut parts = 0;
     let mut rest = total;
     for (size, name) in UNITS {
-        if rest >= size || (parts.is_empty() && size == 1) {
-            parts.push(format!("{}{name}", rest / size));
+        if rest >= size || (parts == 0 && size == 1) {
+            if parts > 0 {
+                text.push(' ');
+            }
+            let _ = write!(text, "{}{name}", rest / size);
             rest %= size;
-        } else if !parts.is_empty() {
+            parts += 1;
+        } else if parts > 0 {
             break;
         }
-        if parts.len() == 2 {
+        if parts == 2 {
             break;
         }
     }
-    parts.join(" ")
+    text
 }
 
 /// "in 14m" or "3h ago", for `at` seen from `now`.
@@ -253,6 +295,30 @@ pub fn relative(at: Seconds, now: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The calendar arithmetic agrees with jiff's, second by second around the edges and
+    /// day by day across the range.
+    #[test]
+    fn fast_dates_match_jiff() {
+        let jiff = |secs: i64| jiff::Timestamp::from_second(secs).unwrap().to_string();
+        let edges = [
+            0,
+            1,
+            59,
+            86_399,
+            951_782_400,
+            4_107_542_400,
+            253_402_207_200,
+        ];
+        let days = (0..2_932_896).step_by(7).map(|d| d * 86_400 + d % 86_400);
+        let days = days.filter(|&secs| secs as Seconds <= LATEST);
+        for secs in edges.into_iter().chain(days) {
+            assert_eq!(format_utc_fast(secs), jiff(secs), "{secs}");
+        }
+        assert_eq!(format_utc(253_402_207_200.5), "9999-12-30T22:00:00Z");
+        assert_eq!(format_utc(253_402_207_201.0), "after the year 9999");
+        assert_eq!(format_utc(-1.0), "1969-12-31T23:59:59Z");
+    }
 
     #[test]
     fn when_accepts_the_contract_forms() {
