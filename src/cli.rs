@@ -382,6 +382,35 @@ pub struct MintArgs {
     #[arg(long, value_name = "BYTES")]
     pub max_size: Option<usize>,
 
+    /// Encrypt the signed token to this recipient key: a nested JWT (JWE, cty JWT).
+    ///
+    /// A public or private key file (PEM, DER, JWK), or a JWKS (its first encryption key;
+    /// --encrypt-kid picks another). Defaults by key: RSA RSA-OAEP-256, EC and X25519
+    /// ECDH-ES+A256KW, an oct key the A…KW of its length; content A256GCM. A key marked
+    /// "use": "sig" is refused (exit 3).
+    ///
+    /// Example: jwtk mint --key issuer.pem --sub alice --encrypt-to service.pub.pem
+    #[arg(long, value_name = "KEY", value_hint = ValueHint::FilePath)]
+    pub encrypt_to: Option<PathBuf>,
+
+    /// The key-management algorithm of --encrypt-to (default: by the recipient key).
+    ///
+    /// Example: --encrypt-to service.pub.pem --key-alg RSA-OAEP
+    #[arg(long, value_name = "ALG", value_enum, requires = "encrypt_to")]
+    pub key_alg: Option<KeyAlg>,
+
+    /// The content-encryption algorithm of --encrypt-to (default A256GCM).
+    ///
+    /// Example: --encrypt-to service.pub.pem --enc A128CBC-HS256
+    #[arg(long, value_name = "ENC", value_enum, requires = "encrypt_to")]
+    pub enc: Option<ContentAlg>,
+
+    /// Pick the recipient key of an --encrypt-to JWKS by its kid (--kid picks the signing key).
+    ///
+    /// Example: --encrypt-to service.jwks --encrypt-kid enc-2026
+    #[arg(long, value_name = "KID", requires = "encrypt_to")]
+    pub encrypt_kid: Option<String>,
+
     /// Print one JSON object instead of the bare token: token, header, claims, exp, kid.
     /// Example: jwtk mint --key k.pem --json | jq -r .token
     #[arg(long)]

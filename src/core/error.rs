@@ -113,6 +113,10 @@ pub enum Error {
         problem: KeyProblem,
     },
 
+    /// A key that cannot be encrypted to, or encrypting failed (exit 3).
+    #[error(transparent)]
+    Encrypt(#[from] crate::core::jwe::encrypt::EncryptError),
+
     /// A flag value that clap could not judge on its own (exit 2).
     #[error("{message}")]
     Usage {
@@ -145,7 +149,10 @@ impl Error {
         match self {
             Error::Malformed(_) | Error::TooLarge { .. } | Error::Rejected { .. } => 1,
             Error::Usage { .. } => 2,
-            Error::Key { .. } | Error::File { .. } | Error::KeyMaterial { .. } => 3,
+            Error::Key { .. }
+            | Error::File { .. }
+            | Error::KeyMaterial { .. }
+            | Error::Encrypt(_) => 3,
         }
     }
 
@@ -159,6 +166,7 @@ impl Error {
                 Some("a JWT this large will not fit any HTTP header; check what produced it")
             }
             Error::KeyMaterial { problem, .. } => problem.hint(),
+            Error::Encrypt(err) => err.hint(),
             Error::Malformed(_) | Error::File { .. } => None,
         }
     }

@@ -85,10 +85,23 @@ pub enum Purpose {
     Verify,
     /// Decrypting a JWE (key unwrap, key agreement or direct use).
     Decrypt,
+    /// Encrypting a JWE to the key's holder (key wrap, key agreement or direct use).
+    Encrypt,
 }
 
 /// The JWK `key_ops` that allow decrypting in one of its forms (RFC 7517 §4.3).
 pub const DECRYPT_OPS: [&str; 4] = ["decrypt", "unwrapKey", "deriveKey", "deriveBits"];
+
+/// The JWK `key_ops` that allow encrypting to a key in one of its forms (RFC 7517 §4.3), and
+/// their private counterparts (a private key names what its holder does).
+pub const ENCRYPT_OPS: [&str; 6] = [
+    "encrypt",
+    "wrapKey",
+    "deriveKey",
+    "deriveBits",
+    "decrypt",
+    "unwrapKey",
+];
 
 impl Key {
     /// A key with no JWK parameters, from `origin` (a path, `$VAR`, "the prompt").
@@ -142,8 +155,10 @@ impl Key {
 
     /// Why this key may not be used for `purpose` at all, if it may not.
     pub fn refusal(&self, purpose: Purpose) -> Option<String> {
-        if purpose == Purpose::Decrypt {
-            return self.decrypt_refusal();
+        match purpose {
+            Purpose::Decrypt => return self.decrypt_refusal(),
+            Purpose::Encrypt => return self.encrypt_refusal(),
+            Purpose::Sign | Purpose::Verify => {}
         }
         if purpose == Purpose::Sign && matches!(self.material, Material::Public(_)) {
             return Some(format!(
@@ -198,6 +213,31 @@ impl Key {
             )),
             _ => None,
         }
+    }
+
+    /// Why nothing may be encrypted to this key: `use` other than `enc`, `key_ops` without any
+    /// encrypting operation, an Ed25519 key (signatures only).
+    fn encrypt_refusal(&self) -> Option<String> {
+        if let Some(use_) = self.use_.as_deref().filter(|u| *u != "enc") {
+            return Some(format!(
+                "{} has \"use\": {use_:?}, not \"enc\": it is not meant for encryption",
+                self.label()
+            ));
+        }
+        if let Some(ops) = &self.key_ops
+            && !ops.iter().any(|o| ENCRYPT_OPS.contains(&o.as_str()))
+        {
+            return Some(format!(
+                "{}'s key_ops include none of encrypt, wrapKey, deriveKey, deriveBits",
+                self.label()
+            ));
+        }
+        (self.family() == Family::Ed25519).then(|| {
+            format!(
+                "{} is an Ed25519 key, for signatures only (encrypt to X25519 instead)",
+                self.label()
+            )
+        })
     }
 
     /// The algorithm a key implies: a JWK's own `alg`, else its family's default

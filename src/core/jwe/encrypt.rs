@@ -1,0 +1,337 @@
+//! Encrypting to a recipient's key: the algorithms chosen (given, the key's own JWK `alg`, or
+//! the default for its kind), checked against the key, then one compact JWE per call with a
+//! fresh content key, IV and ephemeral key from the OS CSPRNG through aws-lc-rs.
+
+use std::sync::Arc;
+
+use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+use aws_lc_rs::rsa::OaepPublicEncryptingKey;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Map, Value};
+use zeroize::Zeroizing;
+
+use crate::core::alg::Family;
+use crate::core::jwe::alg::{ContentAlg, KeyAlg, KeyShape};
+use crate::core::jwe::ecdh::AgreementCurve;
+use crate::core::jwe::{aeskw, content, ecdh, rsa};
+use crate::core::key::{Key, Material, Purpose};
+
+/// Why a key cannot be encrypted to, or encrypting failed. Never quotes key material.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EncryptError {
+    /// The key's `use`, `key_ops` or kind forbid encrypting to it.
+    #[error("{0}")]
+    Refused(String),
+    /// The key is an HMAC-only kind of thing jwtk cannot encrypt to.
+    #[error("{key} holds {what}, which no JWE algorithm encrypts to")]
+    NotJweKey {
+        /// How the key is named.
+        key: String,
+        /// What it holds.
+        what: String,
+    },
+    /// The key-management algorithm does not fit the key.
+    #[error("{key} holds {what}, which cannot serve {alg}")]
+    Unfit {
+        /// How the key is named.
+        key: String,
+        /// What it holds.
+        what: String,
+        /// The algorithm asked for.
+        alg: KeyAlg,
+    },
+    /// The key's JWK `alg` pins another algorithm than the one asked for.
+    #[error("{key} is for {own} only (its JWK alg), not {asked}")]
+    Pinned {
+        /// How the key is named.
+        key: String,
+        /// Its own `alg`.
+        own: String,
+        /// The algorithm asked for.
+        asked: String,
+    },
+    /// A shared key whose length no key wrap has, and no `--key-alg`.
+    #[error("{key} is a {len}-byte shared key: no AES key wrap has that length")]
+    NoDefault {
+        /// How the key is named.
+        key: String,
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// A `dir` key whose length is not the content key's.
+    #[error("{key} is a {len}-byte key, and dir with {enc} needs exactly {need} bytes")]
+    DirLength {
+        /// How the key is named.
+        key: String,
+        /// Its length.
+        len: usize,
+        /// The content algorithm.
+        enc: ContentAlg,
+        /// The length it needs.
+        need: usize,
+    },
+    /// The crypto library failed (no entropy, a recipient key it refuses).
+    #[error("encrypting to {0} failed (the recipient's public key was refused)")]
+    Failed(String),
+}
+
+impl EncryptError {
+    /// What to do about it.
+    pub fn hint(&self) -> Option<&'static str> {
+        Some(match self {
+            EncryptError::Refused(_) => {
+                "encrypt to the recipient's encryption key (\"use\": \"enc\"): jwtk keygen --use enc makes one"
+            }
+            EncryptError::NotJweKey { .. } => {
+                "JWE recipients are RSA, EC (P-256, P-384, P-521) or X25519 keys, or oct JWKs"
+            }
+            EncryptError::Unfit { .. } => {
+                "RSA keys take RSA-OAEP(-256); EC and X25519 ECDH-ES(+A…KW); oct keys A…KW, A…GCMKW of their length, or dir"
+            }
+            EncryptError::NoDefault { .. } | EncryptError::DirLength { .. } => {
+                "dir takes a key of the content key's length: 32 bytes --enc A256GCM or A128CBC-HS256, 48 A192CBC-HS384, 64 A256CBC-HS512"
+            }
+            EncryptError::Pinned { .. } | EncryptError::Failed(_) => return None,
+        })
+    }
+}
+
+/// What encrypts: the recipient's public key, or the shared key.
+enum Sender {
+    Rsa(Arc<OaepPublicEncryptingKey>),
+    Ecdh(AgreementCurve, Vec<u8>),
+    Secret(Zeroizing<Vec<u8>>),
+}
+
+impl Sender {
+    fn shape(&self) -> KeyShape {
+        match self {
+            Sender::Rsa(_) => KeyShape::Rsa,
+            Sender::Ecdh(..) => KeyShape::Agreement,
+            Sender::Secret(secret) => KeyShape::Secret(secret.len()),
+        }
+    }
+}
+
+/// One recipient and the algorithms chosen for it, ready to encrypt any number of tokens.
+pub struct Encryptor {
+    sender: Sender,
+    alg: KeyAlg,
+    enc: ContentAlg,
+    kid: Option<String>,
+    label: String,
+}
+
+/// A compact JWE and its protected header.
+#[derive(Debug, Clone)]
+pub struct Encrypted {
+    /// The compact serialization.
+    pub token: String,
+    /// The protected header.
+    pub header: Map<String, Value>,
+}
+
+impl Encryptor {
+    /// Prepare `key` (public or private) for `alg` and `enc`; `None` takes the key's own JWK
+    /// `alg`, else the default for its kind (RSA `RSA-OAEP-256`, EC and X25519
+    /// `ECDH-ES+A256KW`, a shared key the `A…KW` of its length) and `A256GCM`.
+    pub fn new(
+        key: &Key,
+        alg: Option<KeyAlg>,
+        enc: Option<ContentAlg>,
+    ) -> Result<Self, EncryptError> {
+        if let Some(why) = key.refusal(Purpose::Encrypt) {
+            return Err(EncryptError::Refused(why));
+        }
+        let sender = sender(key)?;
+        let (alg, enc) = choose(key, &sender, alg, enc)?;
+        Ok(Encryptor {
+            sender,
+            alg,
+            enc,
+            kid: key.kid.clone(),
+            label: key.label(),
+        })
+    }
+
+    /// The key-management algorithm.
+    pub fn alg(&self) -> KeyAlg {
+        self.alg
+    }
+
+    /// The content-encryption algorithm.
+    pub fn enc(&self) -> ContentAlg {
+        self.enc
+    }
+
+    /// Encrypt `plaintext`; `cty` goes into the header (`JWT` for a nested token), with the
+    /// recipient key's kid when it has one.
+    pub fn seal(&self, plaintext: &[u8], cty: Option<&str>) -> Result<Encrypted, EncryptError> {
+        let failed = || EncryptError::Failed(self.label.clone());
+        let mut header = Map::new();
+        header.insert("alg".into(), self.alg.name().into());
+        header.insert("enc".into(), self.enc.name().into());
+        if let Some(cty) = cty {
+            header.insert("cty".into(), cty.into());
+        }
+        if let Some(kid) = &self.kid {
+            header.insert("kid".into(), kid.as_str().into());
+        }
+        let (cek, encrypted_key) = self.content_key(&mut header).ok_or_else(failed)?;
+        let encoded = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&header).map_err(|_| failed())?);
+        let sealed =
+            content::encrypt(self.enc, &cek, plaintext, encoded.as_bytes()).ok_or_else(failed)?;
+        let token = [
+            encoded.as_str(),
+            &b64(&encrypted_key),
+            &b64(&sealed.iv),
+            &b64(&sealed.ciphertext),
+            &b64(&sealed.tag),
+        ]
+        .join(".");
+        Ok(Encrypted { token, header })
+    }
+
+    /// A fresh content key and its encrypted form (empty for ECDH-ES and dir), adding what
+    /// the algorithm puts in the header (`epk`; `iv` and `tag` for A…GCMKW).
+    fn content_key(
+        &self,
+        header: &mut Map<String, Value>,
+    ) -> Option<(Zeroizing<Vec<u8>>, Vec<u8>)> {
+        let (alg, enc) = (self.alg, self.enc);
+        match (&self.sender, alg) {
+            (Sender::Secret(secret), KeyAlg::Dir) => Some((secret.clone(), Vec::new())),
+            (Sender::Ecdh(curve, public), KeyAlg::EcdhEs) => {
+                let (epk, cek) = ecdh::agree_ephemeral(*curve, public, alg, enc)?;
+                header.insert("epk".into(), Value::Object(epk));
+                Some((cek, Vec::new()))
+            }
+            (Sender::Ecdh(curve, public), KeyAlg::EcdhEsKw(aes)) => {
+                let (epk, kek) = ecdh::agree_ephemeral(*curve, public, alg, enc)?;
+                header.insert("epk".into(), Value::Object(epk));
+                let cek = random_key(enc.key_len())?;
+                let wrapped = aeskw::wrap(aes, &kek, &cek)?;
+                Some((cek, wrapped))
+            }
+            (Sender::Rsa(public), KeyAlg::RsaOaep | KeyAlg::RsaOaep256) => {
+                let cek = random_key(enc.key_len())?;
+                let wrapped = rsa::wrap(public, alg, &cek)?;
+                Some((cek, wrapped))
+            }
+            (Sender::Secret(kek), KeyAlg::AesKw(aes)) => {
+                let cek = random_key(enc.key_len())?;
+                let wrapped = aeskw::wrap(aes, kek, &cek)?;
+                Some((cek, wrapped))
+            }
+            (Sender::Secret(kek), KeyAlg::AesGcmKw(aes)) => {
+                let cek = random_key(enc.key_len())?;
+                let sealed = content::gcm_seal(aes, kek, &cek, b"")?;
+                header.insert("iv".into(), b64(&sealed.iv).into());
+                header.insert("tag".into(), b64(&sealed.tag).into());
+                Some((cek, sealed.ciphertext))
+            }
+            _ => None,
+        }
+    }
+}
+
+fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn random_key(len: usize) -> Option<Zeroizing<Vec<u8>>> {
+    let mut key = Zeroizing::new(vec![0u8; len]);
+    SystemRandom::new().fill(&mut key).ok()?;
+    Some(key)
+}
+
+/// What encrypts to this key: its public half, or the shared key itself.
+fn sender(key: &Key) -> Result<Sender, EncryptError> {
+    let public = match &key.material {
+        Material::Secret(secret) => return Ok(Sender::Secret(secret.0.clone())),
+        Material::Private(_, public) | Material::Public(public) => public,
+    };
+    let refused = || EncryptError::Failed(key.label());
+    match public.family {
+        Family::Rsa => Ok(Sender::Rsa(Arc::new(
+            rsa::encrypting_key(&public.bytes).ok_or_else(refused)?,
+        ))),
+        Family::Ec(curve) => Ok(Sender::Ecdh(
+            AgreementCurve::Ec(curve),
+            public.bytes.clone(),
+        )),
+        Family::X25519 => Ok(Sender::Ecdh(AgreementCurve::X25519, public.bytes.clone())),
+        Family::Ed25519 | Family::Hmac => Err(EncryptError::NotJweKey {
+            key: key.label(),
+            what: describe(key),
+        }),
+    }
+}
+
+fn describe(key: &Key) -> String {
+    match &key.material {
+        Material::Secret(secret) => format!("a {}-byte shared key", secret.0.len()),
+        _ => format!("an {}", key.describe()),
+    }
+}
+
+/// The algorithms: asked for, else the key's own JWK `alg` (a content algorithm there pins a
+/// `dir` key, RFC 7520 §5.6), else the defaults; each checked against the key.
+fn choose(
+    key: &Key,
+    sender: &Sender,
+    alg: Option<KeyAlg>,
+    enc: Option<ContentAlg>,
+) -> Result<(KeyAlg, ContentAlg), EncryptError> {
+    let own = key.alg.as_deref();
+    let own_alg = own.and_then(|a| a.parse::<KeyAlg>().ok());
+    let own_enc = own.and_then(|a| a.parse::<ContentAlg>().ok());
+    let pinned = |asked: &str| EncryptError::Pinned {
+        key: key.label(),
+        own: own.unwrap_or_default().to_string(),
+        asked: asked.to_string(),
+    };
+    let alg = match (alg, own_alg, own_enc) {
+        (Some(asked), Some(own), _) if asked != own => return Err(pinned(asked.name())),
+        (Some(asked), None, Some(_)) if asked != KeyAlg::Dir => return Err(pinned(asked.name())),
+        (Some(asked), ..) => asked,
+        (None, Some(own), _) => own,
+        (None, None, Some(_)) => KeyAlg::Dir,
+        (None, None, None) => {
+            KeyAlg::default_for(sender.shape()).ok_or_else(|| EncryptError::NoDefault {
+                key: key.label(),
+                len: secret_len(sender),
+            })?
+        }
+    };
+    let enc = match (enc, own_enc) {
+        (Some(asked), Some(own)) if asked != own => return Err(pinned(asked.name())),
+        (Some(asked), _) => asked,
+        (None, Some(own)) => own,
+        (None, None) => ContentAlg::DEFAULT,
+    };
+    if !alg.fits(sender.shape()) {
+        return Err(EncryptError::Unfit {
+            key: key.label(),
+            what: describe(key),
+            alg,
+        });
+    }
+    if alg == KeyAlg::Dir && secret_len(sender) != enc.key_len() {
+        return Err(EncryptError::DirLength {
+            key: key.label(),
+            len: secret_len(sender),
+            enc,
+            need: enc.key_len(),
+        });
+    }
+    Ok((alg, enc))
+}
+
+fn secret_len(sender: &Sender) -> usize {
+    match sender {
+        Sender::Secret(secret) => secret.len(),
+        _ => 0,
+    }
+}
