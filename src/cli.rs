@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::core::alg::Algorithm;
 use crate::core::dpop::{Htu, parse_method};
 use crate::core::jwe::alg::{ContentAlg, KeyAlg};
+use crate::core::keygen::JwkAlg;
 use crate::core::keyinput::SecretEncoding;
 use crate::core::mint::{Jti, parse_assignment};
 use crate::core::time::{Duration, When};
@@ -141,6 +142,7 @@ pub enum Command {
     ///   jwtk keygen --type ec --out issuer            # issuer (private) and issuer.pub
     ///   jwtk keygen --type hmac --alg HS512 --out billing.jwk
     ///   jwtk keygen --type ed25519 --add-to keys.jwks
+    ///   jwtk keygen --use enc --type x25519 --out service-enc
     #[command(verbatim_doc_comment)]
     Keygen(KeygenArgs),
 
@@ -661,9 +663,20 @@ pub struct KeygenArgs {
     #[arg(long, value_enum, value_name = "CURVE")]
     pub curve: Option<CurveArg>,
 
-    /// The JWK's alg; for hmac it also sizes the secret (HS384: 384 bits, HS512: 512).
+    /// The JWK's alg: a JWS algorithm, or with --use enc a JWE key-management algorithm;
+    /// for hmac it also sizes the secret (HS384: 384 bits, HS512: 512; A128KW: 128).
+    ///
+    /// Example: --use enc --type rsa --alg RSA-OAEP-256
     #[arg(long, value_name = "ALG", value_enum)]
-    pub alg: Option<Algorithm>,
+    pub alg: Option<JwkAlg>,
+
+    /// What the key is for: sig (signatures, the default) or enc (encrypted tokens, JWE).
+    ///
+    /// Written as the JWK's use. Signing commands refuse an enc key and decryption a sig key.
+    ///
+    /// Example: jwtk keygen --use enc --type x25519 --out service-enc
+    #[arg(long = "use", value_enum, value_name = "USE", default_value = "sig")]
+    pub use_: UseArg,
 
     /// Output format (default pem; hmac has no pem, its default is jwk).
     #[arg(long, value_enum, value_name = "FORMAT")]
@@ -703,6 +716,28 @@ pub enum KeyTypeArg {
     Ec,
     /// An Ed25519 key for EdDSA.
     Ed25519,
+    /// An X25519 key for ECDH-ES (only with --use enc).
+    X25519,
+}
+
+/// `keygen --use`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UseArg {
+    /// Signatures (JWS).
+    Sig,
+    /// Encryption (JWE).
+    Enc,
+}
+
+/// `keygen --alg` values: the JWS algorithms, then the JWE key-management ones.
+impl ValueEnum for JwkAlg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &JwkAlg::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
 }
 
 /// `--curve`.

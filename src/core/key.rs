@@ -436,7 +436,8 @@ mod tests {
                 Family::X25519 => unreachable!("no signature algorithm uses X25519"),
             };
             let load = || {
-                let generated = keygen::generate(key_type, Some(alg), None).unwrap();
+                let alg = Some(keygen::JwkAlg::Sig(alg));
+                let generated = keygen::generate(key_type, alg, keygen::Use::Sig, None).unwrap();
                 let text = serde_json::to_vec(&generated.jwk).unwrap();
                 let mut loaded = crate::core::keyformat::load(&text, "k", None, 0).unwrap();
                 loaded.keys.remove(0)
