@@ -149,7 +149,9 @@ fn hmac_type(args: &KeygenArgs) -> Result<KeyType> {
         Some(JwkAlg::Sig(alg)) => Some(alg),
         _ => None,
     };
-    let from_alg = alg.and_then(Algorithm::min_secret_len).map(|bytes| bytes * 8);
+    let from_alg = alg
+        .and_then(Algorithm::min_secret_len)
+        .map(|bytes| bytes * 8);
     match (args.bits, from_alg) {
         (Some(bits), Some(min)) if bits < min => Err(Error::usage(
             format!("{} needs at least {min} bits", alg.map_or("", |a| a.name())),

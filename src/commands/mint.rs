@@ -69,7 +69,14 @@ pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
         None => None,
     };
     let token = encrypted.as_ref().map_or(&signed, |e| &e.token);
-    check(&signed, token.len(), &header, &claims, args.max_size, console)?;
+    check(
+        &signed,
+        token.len(),
+        &header,
+        &claims,
+        args.max_size,
+        console,
+    )?;
     if args.json {
         let mut out = serde_json::json!({
             "token": token,

@@ -334,16 +334,19 @@ mod tests {
         assert!(jwk.public().is_none());
     }
 
-    /// RFC 8037 Appendix A.6: Bob's X25519 private key loads from PKCS#8 PEM and comes back as
+    /// RFC 7748 §6.1 (Bob, whose public key RFC 8037 A.6 encrypts to): an X25519 private key loads from PKCS#8 PEM and comes back as
     /// the same JWK, private scalar and public key alike.
     #[test]
     fn x25519_private_keys_become_jwks() {
         use crate::core::key::Purpose;
         let d = URL_SAFE_NO_PAD
-            .decode("XasIfmJKikt54X-Lg4AO5m87sSkmGLb9HC_LJ_-I4Os")
+            .decode("XasIfmJKikt54X-Lg4AO5m87sSkmGLb9HC-LJ_-I4Os")
             .unwrap();
         let pkcs8 = [
-            &[0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20][..],
+            &[
+                0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22,
+                0x04, 0x20,
+            ][..],
             &d,
         ]
         .concat();
@@ -353,11 +356,14 @@ mod tests {
                 .unwrap();
         let jwk = from_key(&loaded.keys[0]).unwrap();
         assert_eq!(jwk.crv.as_deref(), Some("X25519"));
-        assert_eq!(jwk.d.as_deref(), Some("XasIfmJKikt54X-Lg4AO5m87sSkmGLb9HC_LJ_-I4Os"));
+        assert_eq!(
+            jwk.d.as_deref(),
+            Some("XasIfmJKikt54X-Lg4AO5m87sSkmGLb9HC-LJ_-I4Os")
+        );
         assert_eq!(
             jwk.x.as_deref(),
             Some("3p7bfXt9wbTTW2HC7OQ1Nz-DQ8hbeGdNrfx-FG-IK08"),
-            "RFC 8037 A.6's public key"
+            "RFC 7748 §6.1: Bob's public key"
         );
     }
 }

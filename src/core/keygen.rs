@@ -420,7 +420,10 @@ mod tests {
             (KeyType::Ec(Curve::P384), enc(KeyAlg::EcdhEs)),
             (KeyType::X25519, enc(KeyAlg::EcdhEsKw(Aes::A128))),
             (KeyType::X25519, None),
-            (KeyType::Shared { bits: 192 }, enc(KeyAlg::AesGcmKw(Aes::A192))),
+            (
+                KeyType::Shared { bits: 192 },
+                enc(KeyAlg::AesGcmKw(Aes::A192)),
+            ),
             (KeyType::Shared { bits: 512 }, enc(KeyAlg::Dir)),
         ];
         for (key_type, alg) in ok {
@@ -437,12 +440,23 @@ mod tests {
             (KeyType::Ed25519, None, Use::Enc),
             (KeyType::Hmac { bits: 256 }, None, Use::Enc),
             (KeyType::Rsa { bits: 2048 }, enc(KeyAlg::EcdhEs), Use::Enc),
-            (KeyType::Shared { bits: 128 }, enc(KeyAlg::AesKw(Aes::A256)), Use::Enc),
+            (
+                KeyType::Shared { bits: 128 },
+                enc(KeyAlg::AesKw(Aes::A256)),
+                Use::Enc,
+            ),
             (KeyType::Ec(Curve::P256), enc(KeyAlg::EcdhEs), Use::Sig),
-            (KeyType::Ec(Curve::P256), Some(JwkAlg::Sig(Algorithm::ES256)), Use::Enc),
+            (
+                KeyType::Ec(Curve::P256),
+                Some(JwkAlg::Sig(Algorithm::ES256)),
+                Use::Enc,
+            ),
         ];
         for (key_type, alg, use_) in bad {
-            assert!(generate(key_type, alg, use_, None).is_err(), "{key_type:?} {alg:?}");
+            assert!(
+                generate(key_type, alg, use_, None).is_err(),
+                "{key_type:?} {alg:?}"
+            );
         }
     }
 
@@ -457,7 +471,10 @@ mod tests {
         };
         let private = g.private_pem.as_ref().unwrap();
         assert_eq!(load(private.as_bytes()), g.jwk.thumbprint());
-        assert_eq!(load(g.public_pem.as_ref().unwrap().as_bytes()), g.jwk.thumbprint());
+        assert_eq!(
+            load(g.public_pem.as_ref().unwrap().as_bytes()),
+            g.jwk.thumbprint()
+        );
         assert_eq!(g.jwk.kid, g.jwk.thumbprint());
     }
 }

@@ -314,7 +314,11 @@ mod tests {
     fn shapes_and_defaults() {
         assert_eq!(
             KeyAlg::for_shape(KeyShape::Secret(24)),
-            [KeyAlg::AesKw(Aes::A192), KeyAlg::AesGcmKw(Aes::A192), KeyAlg::Dir]
+            [
+                KeyAlg::AesKw(Aes::A192),
+                KeyAlg::AesGcmKw(Aes::A192),
+                KeyAlg::Dir
+            ]
         );
         assert_eq!(KeyAlg::for_shape(KeyShape::Secret(64)), [KeyAlg::Dir]);
         assert!(KeyAlg::for_shape(KeyShape::Secret(20)).is_empty());

@@ -4,8 +4,7 @@
 
 use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
 use aws_lc_rs::cipher::{
-    self, DecryptionContext, PaddedBlockDecryptingKey, PaddedBlockEncryptingKey,
-    UnboundCipherKey,
+    self, DecryptionContext, PaddedBlockDecryptingKey, PaddedBlockEncryptingKey, UnboundCipherKey,
 };
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use aws_lc_rs::{constant_time, hmac};
@@ -79,10 +78,9 @@ pub fn gcm_seal(aes: Aes, key: &[u8], plaintext: &[u8], aad: &[u8]) -> Option<Se
 /// aws-lc-rs), the first half authenticates AAD ‖ IV ‖ ciphertext ‖ AL.
 fn cbc_hmac_seal(aes: Aes, cek: &[u8], plaintext: &[u8], aad: &[u8]) -> Option<Sealed> {
     let (mac_key, enc_key) = cek.split_at(aes.key_len());
-    let key = PaddedBlockEncryptingKey::cbc_pkcs7(
-        UnboundCipherKey::new(cbc_alg(aes), enc_key).ok()?,
-    )
-    .ok()?;
+    let key =
+        PaddedBlockEncryptingKey::cbc_pkcs7(UnboundCipherKey::new(cbc_alg(aes), enc_key).ok()?)
+            .ok()?;
     let mut ciphertext = plaintext.to_vec();
     let context = key.encrypt(&mut ciphertext).ok()?;
     let iv: &[u8] = (&context).try_into().ok()?;

@@ -227,7 +227,12 @@ mod tests {
             }
         }
         let low_order = [0u8; 32];
-        let refused = agree_ephemeral(AgreementCurve::X25519, &low_order, KeyAlg::EcdhEs, ContentAlg::DEFAULT);
+        let refused = agree_ephemeral(
+            AgreementCurve::X25519,
+            &low_order,
+            KeyAlg::EcdhEs,
+            ContentAlg::DEFAULT,
+        );
         assert!(refused.is_none());
     }
 

@@ -335,3 +335,115 @@ fn secret_len(sender: &Sender) -> usize {
         _ => 0,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::jwe::alg::Aes;
+    use crate::core::jwe::decrypt::Decryptor;
+    use crate::core::jwe::keyring::Allowed;
+    use crate::core::keyformat;
+
+    fn key(json: &str, purpose: Purpose) -> Key {
+        keyformat::load_for(json.as_bytes(), "k", None, 0, purpose)
+            .unwrap()
+            .keys
+            .remove(0)
+    }
+
+    const OCT32: &str = r#"{"k":"qPam-AEKOLDTTjoywFym1sv0Z9zHgS0eOXd6PePDm-E","kty":"oct"}"#;
+    const OCT64: &str = r#"{"k":"KlDKEFVj3stqXaGzY1bbnzvXwL9QNvVtxc53LE6OOQEIjuwL--WCxyJPEMD74ymQBJSGnqetOCwNkCgZK3X7ag","kty":"oct"}"#;
+    const P256: &str = r#"{"crv":"P-256","d":"bzJaEpXgKyIUFry3-Jw1RzG94Mp0_PzEN4DQeA9vYkw","kty":"EC","x":"DydC3h4S3exB_ZagOZM6vH2LCGcr2NXDFWrc9od5BUY","y":"r_gOCWU6f0QYH6aZYTdgvPRFbHaCbZuxvvtqThpDPtw"}"#;
+
+    fn with(json: &str, extra: &str) -> String {
+        json.replacen('{', &format!("{{{extra},"), 1)
+    }
+
+    #[test]
+    fn defaults_follow_the_key() {
+        let chosen = |json: &str| {
+            let e = Encryptor::new(&key(json, Purpose::Encrypt), None, None).unwrap();
+            (e.alg(), e.enc())
+        };
+        assert_eq!(
+            chosen(OCT32),
+            (KeyAlg::AesKw(Aes::A256), ContentAlg::DEFAULT)
+        );
+        assert_eq!(
+            chosen(P256),
+            (KeyAlg::EcdhEsKw(Aes::A256), ContentAlg::DEFAULT)
+        );
+        let dir = with(OCT64, r#""alg":"A256CBC-HS512""#);
+        assert_eq!(chosen(&dir), (KeyAlg::Dir, ContentAlg::CbcHs(Aes::A256)));
+        let pinned = with(P256, r#""alg":"ECDH-ES""#);
+        assert_eq!(chosen(&pinned).0, KeyAlg::EcdhEs);
+    }
+
+    #[test]
+    fn refusals_name_the_reason() {
+        let refused = |json: &str, alg, enc| {
+            Encryptor::new(&key(json, Purpose::Verify), alg, enc)
+                .err()
+                .unwrap()
+        };
+        let sig = with(P256, r#""use":"sig""#);
+        assert!(matches!(
+            refused(&sig, None, None),
+            EncryptError::Refused(_)
+        ));
+        let ops = with(P256, r#""key_ops":["verify"]"#);
+        assert!(matches!(
+            refused(&ops, None, None),
+            EncryptError::Refused(_)
+        ));
+        assert!(matches!(
+            refused(OCT64, None, None),
+            EncryptError::NoDefault { len: 64, .. }
+        ));
+        let rsa = Some(KeyAlg::RsaOaep);
+        assert!(matches!(
+            refused(P256, rsa, None),
+            EncryptError::Unfit { .. }
+        ));
+        let dir = Some(KeyAlg::Dir);
+        let gcm128 = Some(ContentAlg::Gcm(Aes::A128));
+        assert!(matches!(
+            refused(OCT32, dir, gcm128),
+            EncryptError::DirLength { need: 16, .. }
+        ));
+        let pinned = with(P256, r#""alg":"ECDH-ES""#);
+        let kw = Some(KeyAlg::EcdhEsKw(Aes::A128));
+        assert!(matches!(
+            refused(&pinned, kw, None),
+            EncryptError::Pinned { .. }
+        ));
+    }
+
+    #[test]
+    fn every_token_is_fresh_and_opens() {
+        let private = key(&with(P256, r#""kid":"r1""#), Purpose::Decrypt);
+        let public = key(
+            &with(P256, r#""kid":"r1""#)
+                .replace(r#""d":"bzJaEpXgKyIUFry3-Jw1RzG94Mp0_PzEN4DQeA9vYkw","#, ""),
+            Purpose::Encrypt,
+        );
+        assert!(matches!(public.material, Material::Public(_)));
+        let decryptor = Decryptor::new(&[private], Allowed::default()).unwrap();
+        let encryptor = Encryptor::new(&public, None, None).unwrap();
+        let first = encryptor.seal(b"inner.jwt.here", Some("JWT")).unwrap();
+        let second = encryptor.seal(b"inner.jwt.here", Some("JWT")).unwrap();
+        let parts = |t: &str| t.split('.').map(str::to_string).collect::<Vec<_>>();
+        let (a, b) = (parts(&first.token), parts(&second.token));
+        for i in 0..5 {
+            assert_ne!(
+                a[i], b[i],
+                "part {i}: a fresh epk, key, IV, ciphertext and tag"
+            );
+        }
+        assert_eq!(first.header["cty"], "JWT");
+        assert_eq!(first.header["kid"], "r1");
+        let opened = decryptor.open(first.token.as_bytes()).unwrap();
+        assert_eq!(opened.plaintext.as_slice(), b"inner.jwt.here");
+        assert!(opened.nested);
+    }
+}

@@ -81,9 +81,17 @@ mod tests {
         for alg in [KeyAlg::RsaOaep, KeyAlg::RsaOaep256] {
             let cek = [7u8; 32];
             let wrapped = wrap(&public, alg, &cek).unwrap();
-            assert_ne!(wrapped, wrap(&public, alg, &cek).unwrap(), "a fresh seed each time");
+            assert_ne!(
+                wrapped,
+                wrap(&public, alg, &cek).unwrap(),
+                "a fresh seed each time"
+            );
             assert_eq!(unwrap(&private, alg, &wrapped).unwrap().as_slice(), cek);
-            let other = if alg == KeyAlg::RsaOaep { KeyAlg::RsaOaep256 } else { KeyAlg::RsaOaep };
+            let other = if alg == KeyAlg::RsaOaep {
+                KeyAlg::RsaOaep256
+            } else {
+                KeyAlg::RsaOaep
+            };
             assert!(unwrap(&private, other, &wrapped).is_none());
         }
         assert!(encrypting_key(b"not der").is_none());
