@@ -65,7 +65,11 @@ pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
     let header = mint::build_header(alg.name(), &args.typ, key.kid.as_deref(), &args.headers)?;
     let signed = mint::sign(&header, &claims, &signer)?;
     let encrypted = match &encryptor {
-        Some(encryptor) => Some(encryptor.seal(signed.as_bytes(), Some("JWT"))?),
+        Some(encryptor) => Some(
+            encryptor
+                .seal(signed.as_bytes(), Some("JWT"))
+                .map_err(Error::from)?,
+        ),
         None => None,
     };
     let token = encrypted.as_ref().map_or(&signed, |e| &e.token);
@@ -160,7 +164,7 @@ fn encryptor(
     if let Some(note) = note {
         console.note(&note)?;
     }
-    Ok(Encryptor::new(&key, args.key_alg, args.enc)?)
+    Ok(Encryptor::new(&key, args.key_alg, args.enc).map_err(Error::from)?)
 }
 
 /// The warnings `decode` would give the token just built (times, header, size budgets: one
