@@ -48,20 +48,7 @@ pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
     if let Some(weakness) = key.weakness(alg) {
         console.warn(&weakness)?;
     }
-    let spec = ClaimsSpec {
-        base: read_base(args)?,
-        assignments: args.claims.clone(),
-        iss: args.iss.clone(),
-        sub: args.sub.clone(),
-        aud: args.aud.clone(),
-        jti: args.jti.clone(),
-        exp: args.exp,
-        no_exp: args.no_exp,
-        nbf: args.nbf,
-        iat: args.iat,
-        no_iat: args.no_iat,
-    };
-    let claims = spec.build(time::now());
+    let claims = claims_spec(args)?.build(time::now());
     let header = mint::build_header(alg.name(), &args.typ, key.kid.as_deref(), &args.headers)?;
     let signed = mint::sign(&header, &claims, &signer)?;
     let encrypted = match &encryptor {
@@ -97,6 +84,22 @@ pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
         writeln!(console.out, "{token}")?;
     }
     Ok(Status::Success)
+}
+
+fn claims_spec(args: &MintArgs) -> Result<ClaimsSpec> {
+    Ok(ClaimsSpec {
+        base: read_base(args)?,
+        assignments: args.claims.clone(),
+        iss: args.iss.clone(),
+        sub: args.sub.clone(),
+        aud: args.aud.clone(),
+        jti: args.jti.clone(),
+        exp: args.exp,
+        no_exp: args.no_exp,
+        nbf: args.nbf,
+        iat: args.iat,
+        no_iat: args.no_iat,
+    })
 }
 
 fn read_base(args: &MintArgs) -> Result<Map<String, Value>> {

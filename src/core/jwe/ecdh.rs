@@ -44,6 +44,9 @@ impl AgreementCurve {
     }
 }
 
+/// What the sender's agreement gives: the `epk` header member and the derived key.
+pub type Agreed = (Map<String, Value>, Zeroizing<Vec<u8>>);
+
 /// The sender's side: a fresh ephemeral key pair agrees with the recipient's public key
 /// (`recipient`: the uncompressed point for EC, 32 bytes for X25519). The ephemeral public
 /// key as the header's `epk`, and the derived key (the content key for ECDH-ES, the wrapping
@@ -53,7 +56,7 @@ pub fn agree_ephemeral(
     recipient: &[u8],
     alg: KeyAlg,
     enc: ContentAlg,
-) -> Option<(Map<String, Value>, Zeroizing<Vec<u8>>)> {
+) -> Option<Agreed> {
     let ephemeral =
         agreement::EphemeralPrivateKey::generate(curve.algorithm(), &SystemRandom::new()).ok()?;
     let epk = epk_json(curve, ephemeral.compute_public_key().ok()?.as_ref())?;
