@@ -237,43 +237,69 @@ fn pairs() -> Vec<(
     pairs
 }
 
-/// At most 128 cases even when CI asks for thousands: each case runs all 150 pairs.
+/// At most 128 cases even when CI asks for thousands (each case runs all 150 pairs): the
+/// `proptest!` macro would let `PROPTEST_CASES` override any cap, so the runner is built here.
 fn jwe_cases() -> ProptestConfig {
     let mut config = cases(16);
     config.cases = config.cases.min(128);
     config
 }
 
-proptest! {
-    #![proptest_config(jwe_cases())]
-
-    /// What `mint --encrypt-to` does, through the library: sign arbitrary claims (ES256),
-    /// encrypt to the public half with every pair, then decrypt with the private key and
-    /// verify: the claims come back exactly.
-    #[test]
-    fn decrypt_of_mint_encrypt_to_round_trips_every_pair(base in object()) {
-        use jwtk::core::jwe::decrypt::Decryptor;
-        use jwtk::core::jwe::encrypt::Encryptor;
-        use jwtk::core::jwe::keyring::Allowed;
-        use jwtk::core::mint::{self, ClaimsSpec};
-        let issuer = keys::load(&Source::File(fixture("jwe/jwcrypto/issuer-p256.jwk")), &Reading::default()).unwrap().keys.remove(0);
-        let spec = ClaimsSpec { base, ..ClaimsSpec::default() };
-        let claims = spec.build(1_800_000_000);
+/// What `mint --encrypt-to` does, through the library: sign arbitrary claims (ES256), encrypt
+/// to the public half with every pair, then decrypt with the private key and verify: the
+/// claims come back exactly.
+#[test]
+fn decrypt_of_mint_encrypt_to_round_trips_every_pair() {
+    use jwtk::core::jwe::decrypt::Decryptor;
+    use jwtk::core::jwe::encrypt::Encryptor;
+    use jwtk::core::jwe::keyring::Allowed;
+    use jwtk::core::mint::{self, ClaimsSpec};
+    let issuer = keys::load(
+        &Source::File(fixture("jwe/jwcrypto/issuer-p256.jwk")),
+        &Reading::default(),
+    )
+    .unwrap()
+    .keys
+    .remove(0);
+    let pairs = pairs();
+    assert_eq!(pairs.len(), 150);
+    let mut runner = proptest::test_runner::TestRunner::new(jwe_cases());
+    let result = runner.run(&object(), |base| {
+        let claims = ClaimsSpec {
+            base,
+            ..ClaimsSpec::default()
+        }
+        .build(1_800_000_000);
         let alg = issuer.default_alg();
         let header = mint::build_header(alg.name(), "JWT", None, &[]).unwrap();
         let signed = mint::sign(&header, &claims, &issuer.signer(alg).unwrap()).unwrap();
-        let pairs = pairs();
-        prop_assert_eq!(pairs.len(), 150);
-        for (r, alg, enc) in pairs {
-            let sealed = Encryptor::new(&r.public, Some(alg), Some(enc)).unwrap().seal(signed.as_bytes(), Some("JWT")).unwrap();
-            let decryptor = Decryptor::new(std::slice::from_ref(&r.private), Allowed::default()).unwrap();
-            let opened = decryptor.open(sealed.token.as_bytes());
-            let opened = opened.map_err(|f| format!("{alg} {enc} {}: {}", r.name, f.message)).unwrap();
+        for (r, alg, enc) in &pairs {
+            let encryptor = Encryptor::new(&r.public, Some(*alg), Some(*enc)).unwrap();
+            let sealed = encryptor.seal(signed.as_bytes(), Some("JWT")).unwrap();
+            let decryptor =
+                Decryptor::new(std::slice::from_ref(&r.private), Allowed::default()).unwrap();
+            let opened = decryptor
+                .open(sealed.token.as_bytes())
+                .map_err(|f| format!("{alg} {enc} {}: {}", r.name, f.message))
+                .unwrap();
             prop_assert!(opened.nested);
-            prop_assert_eq!(opened.plaintext.as_slice(), signed.as_bytes(), "{} {} {}", alg, enc, r.name);
+            prop_assert_eq!(
+                opened.plaintext.as_slice(),
+                signed.as_bytes(),
+                "{} {} {}",
+                alg,
+                enc,
+                r.name
+            );
             let jws = Jws::parse(&opened.plaintext).unwrap();
             prop_assert_eq!(jws.claims().unwrap(), claims.clone());
-            prop_assert!(issuer.verifier(issuer.default_alg()).unwrap().verify(jws.segments.signing_input(jws.compact).as_bytes(), &jws.signature));
+            let input = jws.segments.signing_input(jws.compact);
+            let verifier = issuer.verifier(issuer.default_alg()).unwrap();
+            prop_assert!(verifier.verify(input.as_bytes(), &jws.signature));
         }
+        Ok(())
+    });
+    if let Err(err) = result {
+        panic!("{err}");
     }
 }
