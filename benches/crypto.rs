@@ -100,7 +100,9 @@ fn generate(c: &mut Criterion) {
         ("rsa-4096", KeyType::Rsa { bits: 4096 }),
     ] {
         group.bench_function(name, |b| {
-            b.iter(|| keygen::generate(key_type, None, None).map(|g| g.jwk.kid.clone()))
+            b.iter(|| {
+                keygen::generate(key_type, None, keygen::Use::Sig, None).map(|g| g.jwk.kid.clone())
+            })
         });
     }
     group.finish();

@@ -1,10 +1,14 @@
-//! Decrypt timings per JWE algorithm pair, on the jwcrypto fixture tokens: one prepared
-//! `Decryptor` per key, as `jwtk decrypt` builds it, and `open` timed alone.
+//! Decrypt and encrypt timings per JWE algorithm pair. Decrypt: the jwcrypto fixture tokens,
+//! one prepared `Decryptor` per key, as `jwtk decrypt` builds it, and `open` timed alone.
+//! Encrypt: one prepared `Encryptor` per recipient (its public half), as `mint --encrypt-to`
+//! builds it, and `seal` of a typical signed token timed alone (fresh CEK, IV, ephemeral key).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::Value;
 
+use jwtk::core::jwe::alg::{Aes, ContentAlg, KeyAlg};
 use jwtk::core::jwe::decrypt::Decryptor;
+use jwtk::core::jwe::encrypt::Encryptor;
 use jwtk::core::jwe::keyring::Allowed;
 use jwtk::core::key::Purpose;
 use jwtk::core::keyformat;
@@ -50,5 +54,60 @@ fn decrypt(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, decrypt);
+/// A typical ES256 token's length: what `mint --encrypt-to` encrypts.
+const INNER: &[u8] = b"eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSIsImlzcyI6Imh0dHBzOi8vaXNzdWVyLmV4YW1wbGUiLCJhdWQiOiJhcGkiLCJpYXQiOjE3OTUzNTAyODksImV4cCI6MTc5NTM1MTE4OX0.MEYCIQDkX2Vk7yVv0Kx3cZbUg6tqmR9jS8rW4nLh0pA5bFcQ2wIhAJ3eT7mQxV1uY8sN4rP6kL0zH2gD5fW9cE3vB7aK1iJ";
+
+fn encrypt(c: &mut Criterion) {
+    let mut group = c.benchmark_group("encrypt");
+    let a256 = ContentAlg::Gcm(Aes::A256);
+    let cases = [
+        ("rsa", KeyAlg::RsaOaep256, a256),
+        ("rsa", KeyAlg::RsaOaep, a256),
+        ("p256", KeyAlg::EcdhEsKw(Aes::A256), a256),
+        ("p256", KeyAlg::EcdhEs, a256),
+        ("p384", KeyAlg::EcdhEsKw(Aes::A256), a256),
+        ("p521", KeyAlg::EcdhEsKw(Aes::A256), a256),
+        ("x25519", KeyAlg::EcdhEsKw(Aes::A256), a256),
+        ("x25519", KeyAlg::EcdhEs, a256),
+        ("oct16", KeyAlg::AesKw(Aes::A128), a256),
+        ("oct24", KeyAlg::AesKw(Aes::A192), a256),
+        ("oct32", KeyAlg::AesKw(Aes::A256), a256),
+        ("oct32", KeyAlg::AesGcmKw(Aes::A256), a256),
+        ("oct32", KeyAlg::Dir, a256),
+        ("oct32", KeyAlg::Dir, ContentAlg::CbcHs(Aes::A128)),
+        ("oct64", KeyAlg::Dir, ContentAlg::CbcHs(Aes::A256)),
+    ];
+    for (key, alg, enc) in cases {
+        let private = keyformat::load_for(
+            &fixture(&format!("{key}.jwk")),
+            key,
+            None,
+            0,
+            Purpose::Decrypt,
+        )
+        .unwrap()
+        .keys
+        .remove(0);
+        let recipient = match private.public_jwk() {
+            Some(jwk) => keyformat::load_for(
+                Value::Object(jwk).to_string().as_bytes(),
+                key,
+                None,
+                0,
+                Purpose::Encrypt,
+            )
+            .unwrap()
+            .keys
+            .remove(0),
+            None => private,
+        };
+        let encryptor = Encryptor::new(&recipient, Some(alg), Some(enc)).unwrap();
+        group.bench_function(format!("{alg} {enc} ({key})"), |b| {
+            b.iter(|| encryptor.seal(INNER, Some("JWT")).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, decrypt, encrypt);
 criterion_main!(benches);

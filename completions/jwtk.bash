@@ -613,14 +613,14 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__keygen)
-            opts="-h -V --type --bits --curve --alg --format --out --force --kid --add-to --color --help --version"
+            opts="-h -V --type --bits --curve --alg --use --format --out --force --kid --add-to --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --type)
-                    COMPREPLY=($(compgen -W "hmac rsa ec ed25519" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "hmac rsa ec ed25519 x25519" -- "${cur}"))
                     return 0
                     ;;
                 --bits)
@@ -632,7 +632,11 @@ _jwtk() {
                     return 0
                     ;;
                 --alg)
-                    COMPREPLY=($(compgen -W "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA Ed25519" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA Ed25519 RSA-OAEP RSA-OAEP-256 ECDH-ES ECDH-ES+A128KW ECDH-ES+A192KW ECDH-ES+A256KW A128KW A192KW A256KW A128GCMKW A192GCMKW A256GCMKW dir" -- "${cur}"))
+                    return 0
+                    ;;
+                --use)
+                    COMPREPLY=($(compgen -W "sig enc" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -1018,7 +1022,7 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__mint)
-            opts="-k -c -h -V --key --key-env --key-prompt --secret-encoding --kid --alg --sub --iss --aud --jti --claim --claims --exp --no-exp --nbf --iat --no-iat --header --typ --max-size --json --color --help --version"
+            opts="-k -c -h -V --key --key-env --key-prompt --secret-encoding --kid --alg --sub --iss --aud --jti --claim --claims --exp --no-exp --nbf --iat --no-iat --header --typ --max-size --encrypt-to --key-alg --enc --encrypt-kid --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1130,6 +1134,33 @@ _jwtk() {
                     return 0
                     ;;
                 --max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encrypt-to)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --key-alg)
+                    COMPREPLY=($(compgen -W "RSA-OAEP RSA-OAEP-256 ECDH-ES ECDH-ES+A128KW ECDH-ES+A192KW ECDH-ES+A256KW A128KW A192KW A256KW A128GCMKW A192GCMKW A256GCMKW dir" -- "${cur}"))
+                    return 0
+                    ;;
+                --enc)
+                    COMPREPLY=($(compgen -W "A128GCM A192GCM A256GCM A128CBC-HS256 A192CBC-HS384 A256CBC-HS512" -- "${cur}"))
+                    return 0
+                    ;;
+                --encrypt-kid)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

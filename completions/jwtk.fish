@@ -80,6 +80,27 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l iat -d 'Issued at (de
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l header -d 'A header parameter: NAME=VALUE or NAME:=JSON. Repeatable' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l typ -d 'The header typ (default JWT; an empty value leaves typ out)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l max-size -d 'Refuse (exit 1) to print a token larger than this many bytes. Example: --max-size 4096' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l encrypt-to -d 'Encrypt the signed token to this recipient key: a nested JWT (JWE, cty JWT)' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l key-alg -d 'The key-management algorithm of --encrypt-to (default: by the recipient key)' -r -f -a "RSA-OAEP\t''
+RSA-OAEP-256\t''
+ECDH-ES\t''
+ECDH-ES+A128KW\t''
+ECDH-ES+A192KW\t''
+ECDH-ES+A256KW\t''
+A128KW\t''
+A192KW\t''
+A256KW\t''
+A128GCMKW\t''
+A192GCMKW\t''
+A256GCMKW\t''
+dir\t''"
+complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l enc -d 'The content-encryption algorithm of --encrypt-to (default A256GCM)' -r -f -a "A128GCM\t''
+A192GCM\t''
+A256GCM\t''
+A128CBC-HS256\t''
+A192CBC-HS384\t''
+A256CBC-HS512\t''"
+complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l encrypt-kid -d 'Pick the recipient key of an --encrypt-to JWKS by its kid (--kid picks the signing key)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -193,12 +214,13 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -s V -l version -d 'P
 complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l type -d 'The kind of key (default: the one --alg needs)' -r -f -a "hmac\t'A shared secret for HS256/384/512'
 rsa\t'An RSA key for RS* and PS*'
 ec\t'An ECDSA key for ES256/384/512'
-ed25519\t'An Ed25519 key for EdDSA'"
+ed25519\t'An Ed25519 key for EdDSA'
+x25519\t'An X25519 key for ECDH-ES (only with --use enc)'"
 complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l bits -d 'Size in bits: hmac 256 (default) to 4096; rsa 2048 (default), 3072, 4096 or 8192' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l curve -d 'The curve of an EC key (default P-256)' -r -f -a "P-256\t'NIST P-256, for ES256'
 P-384\t'NIST P-384, for ES384'
 P-521\t'NIST P-521, for ES512'"
-complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l alg -d 'The JWK\'s alg; for hmac it also sizes the secret (HS384: 384 bits, HS512: 512)' -r -f -a "HS256\t''
+complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l alg -d 'The JWK\'s alg: a JWS algorithm, or with --use enc a JWE key-management algorithm; for hmac it also sizes the secret (HS384: 384 bits, HS512: 512; A128KW: 128)' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
 RS256\t''
@@ -211,7 +233,22 @@ ES256\t''
 ES384\t''
 ES512\t''
 EdDSA\t''
-Ed25519\t''"
+Ed25519\t''
+RSA-OAEP\t''
+RSA-OAEP-256\t''
+ECDH-ES\t''
+ECDH-ES+A128KW\t''
+ECDH-ES+A192KW\t''
+ECDH-ES+A256KW\t''
+A128KW\t''
+A192KW\t''
+A256KW\t''
+A128GCMKW\t''
+A192GCMKW\t''
+A256GCMKW\t''
+dir\t''"
+complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l use -d 'What the key is for: sig (signatures, the default) or enc (encrypted tokens, JWE)' -r -f -a "sig\t'Signatures (JWS)'
+enc\t'Encryption (JWE)'"
 complete -c jwtk -n "__fish_jwtk_using_subcommand keygen" -l format -d 'Output format (default pem; hmac has no pem, its default is jwk)' -r -f -a "pem\t'PKCS#8 PEM private key, SPKI PEM public key'
 jwk\t'A JSON Web Key'
 jwks\t'A JSON Web Key Set holding the one key'"

@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::core::alg::Algorithm;
 use crate::core::dpop::{Htu, parse_method};
 use crate::core::jwe::alg::{ContentAlg, KeyAlg};
+use crate::core::keygen::JwkAlg;
 use crate::core::keyinput::SecretEncoding;
 use crate::core::mint::{Jti, parse_assignment};
 use crate::core::time::{Duration, When};
@@ -141,6 +142,7 @@ pub enum Command {
     ///   jwtk keygen --type ec --out issuer            # issuer (private) and issuer.pub
     ///   jwtk keygen --type hmac --alg HS512 --out billing.jwk
     ///   jwtk keygen --type ed25519 --add-to keys.jwks
+    ///   jwtk keygen --use enc --type x25519 --out service-enc
     #[command(verbatim_doc_comment)]
     Keygen(KeygenArgs),
 
@@ -381,6 +383,35 @@ pub struct MintArgs {
     /// Refuse (exit 1) to print a token larger than this many bytes. Example: --max-size 4096
     #[arg(long, value_name = "BYTES")]
     pub max_size: Option<usize>,
+
+    /// Encrypt the signed token to this recipient key: a nested JWT (JWE, cty JWT).
+    ///
+    /// A public or private key file (PEM, DER, JWK), or a JWKS (its first encryption key;
+    /// --encrypt-kid picks another). Defaults by key: RSA RSA-OAEP-256, EC and X25519
+    /// ECDH-ES+A256KW, an oct key the A…KW of its length; content A256GCM. A key marked
+    /// "use": "sig" is refused (exit 3).
+    ///
+    /// Example: jwtk mint --key issuer.pem --sub alice --encrypt-to service.pub.pem
+    #[arg(long, value_name = "KEY", value_hint = ValueHint::FilePath)]
+    pub encrypt_to: Option<PathBuf>,
+
+    /// The key-management algorithm of --encrypt-to (default: by the recipient key).
+    ///
+    /// Example: --encrypt-to service.pub.pem --key-alg RSA-OAEP
+    #[arg(long, value_name = "ALG", value_enum, requires = "encrypt_to")]
+    pub key_alg: Option<KeyAlg>,
+
+    /// The content-encryption algorithm of --encrypt-to (default A256GCM).
+    ///
+    /// Example: --encrypt-to service.pub.pem --enc A128CBC-HS256
+    #[arg(long, value_name = "ENC", value_enum, requires = "encrypt_to")]
+    pub enc: Option<ContentAlg>,
+
+    /// Pick the recipient key of an --encrypt-to JWKS by its kid (--kid picks the signing key).
+    ///
+    /// Example: --encrypt-to service.jwks --encrypt-kid enc-2026
+    #[arg(long, value_name = "KID", requires = "encrypt_to")]
+    pub encrypt_kid: Option<String>,
 
     /// Print one JSON object instead of the bare token: token, header, claims, exp, kid.
     /// Example: jwtk mint --key k.pem --json | jq -r .token
@@ -632,9 +663,20 @@ pub struct KeygenArgs {
     #[arg(long, value_enum, value_name = "CURVE")]
     pub curve: Option<CurveArg>,
 
-    /// The JWK's alg; for hmac it also sizes the secret (HS384: 384 bits, HS512: 512).
+    /// The JWK's alg: a JWS algorithm, or with --use enc a JWE key-management algorithm;
+    /// for hmac it also sizes the secret (HS384: 384 bits, HS512: 512; A128KW: 128).
+    ///
+    /// Example: --use enc --type rsa --alg RSA-OAEP-256
     #[arg(long, value_name = "ALG", value_enum)]
-    pub alg: Option<Algorithm>,
+    pub alg: Option<JwkAlg>,
+
+    /// What the key is for: sig (signatures, the default) or enc (encrypted tokens, JWE).
+    ///
+    /// Written as the JWK's use. Signing commands refuse an enc key and decryption a sig key.
+    ///
+    /// Example: jwtk keygen --use enc --type x25519 --out service-enc
+    #[arg(long = "use", value_enum, value_name = "USE", default_value = "sig")]
+    pub use_: UseArg,
 
     /// Output format (default pem; hmac has no pem, its default is jwk).
     #[arg(long, value_enum, value_name = "FORMAT")]
@@ -674,6 +716,28 @@ pub enum KeyTypeArg {
     Ec,
     /// An Ed25519 key for EdDSA.
     Ed25519,
+    /// An X25519 key for ECDH-ES (only with --use enc).
+    X25519,
+}
+
+/// `keygen --use`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UseArg {
+    /// Signatures (JWS).
+    Sig,
+    /// Encryption (JWE).
+    Enc,
+}
+
+/// `keygen --alg` values: the JWS algorithms, then the JWE key-management ones.
+impl ValueEnum for JwkAlg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &JwkAlg::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
 }
 
 /// `--curve`.

@@ -9,6 +9,7 @@ use colored::Color;
 use crate::core::error::{
     EnvProblem, Error, FileProblem, KeyProblem, KeyUse, KeysetProblem, RemoteProblem, Usage,
 };
+use crate::core::jwe::encrypt::EncryptError;
 use crate::output::{self, Console};
 
 /// Print `err` as `jwtk: error: …` (plus `hint: …`) on stderr and return the exit code the
@@ -67,6 +68,7 @@ pub fn hint(err: &Error) -> Option<Cow<'static, str>> {
             "choose another path, or give --force to replace it"
         }
         Error::Environment(problem) => return environment(problem),
+        Error::Encrypt(err) => encrypt(err)?,
         Error::Usage(usage) => return self::usage(usage),
         Error::Malformed(_)
         | Error::NotDecrypted { .. }
@@ -149,6 +151,10 @@ fn key_use(use_: &KeyUse) -> Option<Cow<'static, str>> {
             "decryption needs the recipient's private or shared key, marked \"use\": \"enc\" or unmarked"
                 .into(),
         ),
+        KeyUse::RecipientNotAKey { .. } => Some(
+            "a shared key: give it as an oct JWK, or say so with --key-alg A256KW (or another A…KW, A…GCMKW, dir)"
+                .into(),
+        ),
         KeyUse::Refused(_)
         | KeyUse::Invalid { .. }
         | KeyUse::NoKeyFound
@@ -188,6 +194,24 @@ fn keyset(problem: &KeysetProblem) -> Option<Cow<'static, str>> {
         | KeysetProblem::NoThumbprint { .. }
         | KeysetProblem::NotAJwk { .. }
         | KeysetProblem::ImportSeveral { .. } => return None,
+    })
+}
+
+fn encrypt(err: &EncryptError) -> Option<&'static str> {
+    Some(match err {
+        EncryptError::Refused(_) => {
+            "encrypt to the recipient's encryption key (\"use\": \"enc\"): jwtk keygen --use enc makes one"
+        }
+        EncryptError::NotJweKey { .. } => {
+            "JWE recipients are RSA, EC (P-256, P-384, P-521) or X25519 keys, or oct JWKs"
+        }
+        EncryptError::Unfit { .. } => {
+            "RSA keys take RSA-OAEP(-256); EC and X25519 ECDH-ES(+A…KW); oct keys A…KW, A…GCMKW of their length, or dir"
+        }
+        EncryptError::NoDefault { .. } | EncryptError::DirLength { .. } => {
+            "dir takes a key of the content key's length: 32 bytes --enc A256GCM or A128CBC-HS256, 48 A192CBC-HS384, 64 A256CBC-HS512"
+        }
+        EncryptError::Pinned { .. } | EncryptError::Failed(_) => return None,
     })
 }
 
@@ -243,6 +267,8 @@ fn usage(usage: &Usage) -> Option<Cow<'static, str>> {
         Usage::Batch { .. }
         | Usage::NoSuchField { .. }
         | Usage::TimeoutTooShort
+        | Usage::SharedBits { .. }
+        | Usage::KeyMisfit { .. }
         | Usage::DpopHmac { .. }
         | Usage::RsaBits { .. }
         | Usage::AlgDoesNotFit { .. }

@@ -8,18 +8,23 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::cli::{CurveArg, KeyFormatArg, KeyTypeArg, KeygenArgs};
+use crate::cli::{CurveArg, KeyFormatArg, KeyTypeArg, KeygenArgs, UseArg};
 use crate::commands::Status;
 use crate::core::alg::{Algorithm, Curve, Family};
 use crate::core::error::{Error, KeysetProblem, Result, Usage};
 use crate::core::files::{self, PRIVATE_MODE, PUBLIC_MODE};
-use crate::core::keygen::{self, Generated, KeyType};
+use crate::core::jwe::alg::KeyAlg;
+use crate::core::keygen::{self, Generated, JwkAlg, KeyType, Use};
 use crate::core::keyset;
 use crate::output::Console;
 
 /// Generate one key and put it where the flags say.
 pub fn run(args: &KeygenArgs, console: &mut Console) -> anyhow::Result<Status> {
     let key_type = key_type(args)?;
+    let use_ = match args.use_ {
+        UseArg::Sig => Use::Sig,
+        UseArg::Enc => Use::Enc,
+    };
     let format = match (args.format, key_type.family()) {
         (Some(KeyFormatArg::Pem), Family::Hmac) => {
             return Err(Error::from(Usage::HmacNoPem).into());
@@ -39,16 +44,10 @@ pub fn run(args: &KeygenArgs, console: &mut Console) -> anyhow::Result<Status> {
         files::check_writable(&paths, args.force)?;
     }
     let generated = with_spinner(console, || {
-        keygen::generate(key_type, args.alg, args.kid.clone())
+        keygen::generate(key_type, args.alg, use_, args.kid.clone())
     })?;
-    if let Some(alg) = args
-        .alg
-        .filter(|_| format == KeyFormatArg::Pem && args.add_to.is_none())
-        && alg != keygen::default_alg(key_type)
-    {
-        console.note(&format!(
-            "PEM does not record the algorithm: mint with --alg {alg}, or use --format jwk"
-        ))?;
+    if let Some(note) = pem_note(args, format, key_type) {
+        console.note(&note)?;
     }
     let kid = generated.jwk.kid.clone().unwrap_or_default();
     if let Some(set) = &args.add_to {
@@ -79,13 +78,9 @@ pub fn run(args: &KeygenArgs, console: &mut Console) -> anyhow::Result<Status> {
 
 /// The key type the flags describe, sizes and curves checked.
 fn key_type(args: &KeygenArgs) -> Result<KeyType> {
-    let family = match (args.key_type, args.alg) {
-        (Some(KeyTypeArg::Hmac), _) => Family::Hmac,
-        (Some(KeyTypeArg::Rsa), _) => Family::Rsa,
-        (Some(KeyTypeArg::Ed25519), _) => Family::Ed25519,
-        (Some(KeyTypeArg::Ec), Some(alg)) if matches!(alg.family(), Family::Ec(_)) => alg.family(),
-        (Some(KeyTypeArg::Ec), _) => Family::Ec(Curve::P256),
-        (None, Some(alg)) => alg.family(),
+    let kind = match (args.key_type, args.alg) {
+        (Some(kind), _) => kind,
+        (None, Some(alg)) => kind_for(alg),
         (None, None) => return Err(Usage::NeedTypeOrAlg.into()),
     };
     let curve = args.curve.map(|c| match c {
@@ -93,47 +88,92 @@ fn key_type(args: &KeygenArgs) -> Result<KeyType> {
         CurveArg::P384 => Curve::P384,
         CurveArg::P521 => Curve::P521,
     });
-    let kind = match family {
-        Family::Hmac => "HMAC secrets",
-        Family::Rsa => "RSA keys",
-        Family::Ec(_) => "EC keys",
-        Family::Ed25519 => "Ed25519 keys",
-        Family::X25519 => "X25519 keys",
-    };
-    let misuse = |what: &'static str| {
+    let misuse = |what: &'static str, kind: &str| {
         Err(Error::from(Usage::NotApplicable {
             what,
             kind: kind.to_string(),
         }))
     };
-    match family {
-        Family::Hmac if curve.is_some() => misuse("--curve"),
-        Family::Hmac => {
-            let from_alg = args
-                .alg
-                .and_then(Algorithm::min_secret_len)
-                .map(|bytes| bytes * 8);
-            match (args.bits, from_alg) {
-                (Some(bits), Some(min)) if bits < min => Err(Usage::TooFewBits {
-                    alg: args.alg.map_or("", |a| a.name()).to_string(),
-                    min,
-                }
-                .into()),
-                (bits, from_alg) => Ok(KeyType::Hmac {
-                    bits: bits.or(from_alg).unwrap_or(keygen::MIN_HMAC_BITS),
-                }),
-            }
-        }
-        Family::Rsa if curve.is_some() => misuse("--curve"),
-        Family::Rsa => Ok(KeyType::Rsa {
+    match kind {
+        KeyTypeArg::Hmac if curve.is_some() => misuse("--curve", "HMAC secrets"),
+        KeyTypeArg::Hmac if args.use_ == UseArg::Enc => Ok(KeyType::Shared {
+            bits: args.bits.or_else(|| shared_bits(args.alg)).unwrap_or(256),
+        }),
+        KeyTypeArg::Hmac => hmac_type(args),
+        KeyTypeArg::Rsa if curve.is_some() => misuse("--curve", "RSA keys"),
+        KeyTypeArg::Rsa => Ok(KeyType::Rsa {
             bits: args.bits.unwrap_or(2048),
         }),
-        _ if args.bits.is_some() => misuse("--bits"),
-        Family::Ec(from_alg) => Ok(KeyType::Ec(curve.unwrap_or(from_alg))),
-        Family::Ed25519 if curve.is_some() => misuse("--curve"),
-        Family::Ed25519 => Ok(KeyType::Ed25519),
-        // No --type or JWS --alg names X25519: it is not a signing key.
-        Family::X25519 => misuse("a signing algorithm"),
+        _ if args.bits.is_some() => misuse("--bits", "EC, Ed25519 or X25519 keys"),
+        KeyTypeArg::Ec => Ok(KeyType::Ec(curve.unwrap_or(match args.alg {
+            Some(JwkAlg::Sig(Algorithm::Es(from_alg))) => from_alg,
+            _ => Curve::P256,
+        }))),
+        KeyTypeArg::Ed25519 if curve.is_some() => misuse("--curve", "Ed25519 keys"),
+        KeyTypeArg::Ed25519 => Ok(KeyType::Ed25519),
+        KeyTypeArg::X25519 if curve.is_some() => misuse("--curve", "X25519 keys"),
+        KeyTypeArg::X25519 => Ok(KeyType::X25519),
+    }
+}
+
+/// The key type an `--alg` implies when no `--type` is given.
+fn kind_for(alg: JwkAlg) -> KeyTypeArg {
+    match alg {
+        JwkAlg::Sig(alg) => match alg.family() {
+            Family::Hmac => KeyTypeArg::Hmac,
+            Family::Rsa => KeyTypeArg::Rsa,
+            Family::Ec(_) => KeyTypeArg::Ec,
+            Family::Ed25519 | Family::X25519 => KeyTypeArg::Ed25519,
+        },
+        JwkAlg::Enc(KeyAlg::RsaOaep | KeyAlg::RsaOaep256) => KeyTypeArg::Rsa,
+        JwkAlg::Enc(KeyAlg::EcdhEs | KeyAlg::EcdhEsKw(_)) => KeyTypeArg::Ec,
+        JwkAlg::Enc(KeyAlg::AesKw(_) | KeyAlg::AesGcmKw(_) | KeyAlg::Dir) => KeyTypeArg::Hmac,
+    }
+}
+
+/// The size an AES key-wrap `--alg` gives a shared encryption key.
+fn shared_bits(alg: Option<JwkAlg>) -> Option<usize> {
+    match alg? {
+        JwkAlg::Enc(KeyAlg::AesKw(aes) | KeyAlg::AesGcmKw(aes)) => Some(aes.key_len() * 8),
+        _ => None,
+    }
+}
+
+/// An HMAC secret's size: `--bits`, else what `--alg` needs, else 256; never under `--alg`'s.
+fn hmac_type(args: &KeygenArgs) -> Result<KeyType> {
+    let alg = match args.alg {
+        Some(JwkAlg::Sig(alg)) => Some(alg),
+        _ => None,
+    };
+    let from_alg = alg
+        .and_then(Algorithm::min_secret_len)
+        .map(|bytes| bytes * 8);
+    match (args.bits, from_alg) {
+        (Some(bits), Some(min)) if bits < min => Err(Usage::TooFewBits {
+            alg: alg.map_or("", |a| a.name()).to_string(),
+            min,
+        }
+        .into()),
+        (bits, from_alg) => Ok(KeyType::Hmac {
+            bits: bits.or(from_alg).unwrap_or(keygen::MIN_HMAC_BITS),
+        }),
+    }
+}
+
+/// What PEM loses: a non-default `--alg`, and the `use` of an encryption key.
+fn pem_note(args: &KeygenArgs, format: KeyFormatArg, key_type: KeyType) -> Option<String> {
+    if format != KeyFormatArg::Pem || args.add_to.is_some() {
+        return None;
+    }
+    match args.alg {
+        _ if args.use_ == UseArg::Enc => Some(
+            "PEM does not record that the key is for encryption (use: enc) or its alg: use --format jwk to keep them"
+                .to_string(),
+        ),
+        Some(JwkAlg::Sig(alg)) if alg != keygen::default_alg(key_type) => Some(format!(
+            "PEM does not record the algorithm: mint with --alg {alg}, or use --format jwk"
+        )),
+        _ => None,
     }
 }
 

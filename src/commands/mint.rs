@@ -1,4 +1,5 @@
-//! `jwtk mint`: build a claims set and header from flags, sign, print the token alone.
+//! `jwtk mint`: build a claims set and header from flags, sign, encrypt to a recipient when
+//! asked (a nested JWT), print the token alone.
 
 use std::io::{Read, Write};
 
@@ -6,10 +7,13 @@ use serde_json::{Map, Value};
 
 use crate::cli::MintArgs;
 use crate::commands::{Status, load_keys};
-use crate::core::error::{Error, KeyUse, Result, Usage};
+use crate::core::error::{Error, KeyProblem, KeyUse, Result, Usage};
 use crate::core::inspect::Review;
 use crate::core::json;
-use crate::core::keys;
+use crate::core::jwe::alg::KeyAlg;
+use crate::core::jwe::encrypt::Encryptor;
+use crate::core::key::Purpose;
+use crate::core::keys::{self, Reading, Source};
 use crate::core::mint::{self, ClaimsSpec};
 use crate::core::time;
 use crate::core::token::PartSizes;
@@ -26,10 +30,53 @@ pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
     )?;
     let alg = args.alg.unwrap_or_else(|| key.default_alg());
     let signer = key.signer(alg)?;
+    let encryptor = match &args.encrypt_to {
+        Some(path) => Some(encryptor(args, path, console)?),
+        None => None,
+    };
     if let Some(weakness) = key.weakness(alg) {
         console.warn(&weakness)?;
     }
-    let spec = ClaimsSpec {
+    let claims = claims_spec(args)?.build(time::now());
+    let header = mint::build_header(alg.name(), &args.typ, key.kid.as_deref(), &args.headers)?;
+    let signed = mint::sign(&header, &claims, &signer)?;
+    let encrypted = match &encryptor {
+        Some(encryptor) => Some(
+            encryptor
+                .seal(signed.as_bytes(), Some("JWT"))
+                .map_err(Error::from)?,
+        ),
+        None => None,
+    };
+    let token = encrypted.as_ref().map_or(&signed, |e| &e.token);
+    check(
+        &signed,
+        token.len(),
+        &header,
+        &claims,
+        args.max_size,
+        console,
+    )?;
+    if args.json {
+        let mut out = serde_json::json!({
+            "token": token,
+            "header": header,
+            "claims": claims,
+            "exp": claims.get("exp").filter(|exp| exp.is_number()),
+            "kid": header.get("kid"),
+        });
+        if let Some(encrypted) = &encrypted {
+            out["encrypted_header"] = Value::Object(encrypted.header.clone());
+        }
+        console.json(&out)?;
+    } else {
+        writeln!(console.out, "{token}")?;
+    }
+    Ok(Status::Success)
+}
+
+fn claims_spec(args: &MintArgs) -> Result<ClaimsSpec> {
+    Ok(ClaimsSpec {
         base: read_base(args)?,
         assignments: args.claims.clone(),
         iss: args.iss.clone(),
@@ -41,23 +88,7 @@ pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
         nbf: args.nbf,
         iat: args.iat,
         no_iat: args.no_iat,
-    };
-    let claims = spec.build(time::now());
-    let header = mint::build_header(alg.name(), &args.typ, key.kid.as_deref(), &args.headers)?;
-    let token = mint::sign(&header, &claims, &signer)?;
-    check(&token, &header, &claims, args.max_size, console)?;
-    if args.json {
-        console.json(&serde_json::json!({
-            "token": token,
-            "header": header,
-            "claims": claims,
-            "exp": claims.get("exp").filter(|exp| exp.is_number()),
-            "kid": header.get("kid"),
-        }))?;
-    } else {
-        writeln!(console.out, "{token}")?;
-    }
-    Ok(Status::Success)
+    })
 }
 
 fn read_base(args: &MintArgs) -> Result<Map<String, Value>> {
@@ -86,10 +117,51 @@ fn read_base(args: &MintArgs) -> Result<Map<String, Value>> {
     })
 }
 
+/// The recipient key of `--encrypt-to`, read for encryption (a JWKS keeps its encryption
+/// keys), and the algorithms for it. Raw bytes are a shared key only with a `--key-alg` that
+/// takes one.
+fn encryptor(
+    args: &MintArgs,
+    path: &std::path::Path,
+    console: &mut Console,
+) -> anyhow::Result<Encryptor> {
+    let symmetric = matches!(
+        args.key_alg,
+        Some(KeyAlg::AesKw(_) | KeyAlg::AesGcmKw(_) | KeyAlg::Dir)
+    );
+    let reading = Reading {
+        raw_secret: symmetric,
+        purpose: Purpose::Encrypt,
+        ..Reading::default()
+    };
+    let loaded = match keys::load(&Source::File(path.to_path_buf()), &reading) {
+        Err(Error::KeyMaterial {
+            origin,
+            problem: KeyProblem::RawSecretNotAllowed,
+        }) => {
+            return Err(Error::from(KeyUse::RecipientNotAKey { origin }).into());
+        }
+        other => other?,
+    };
+    for note in &loaded.notes {
+        console.note(note)?;
+    }
+    for warning in &loaded.warnings {
+        console.warn(warning)?;
+    }
+    let (key, note) = keys::recipient_key(loaded, args.encrypt_kid.as_deref())?;
+    if let Some(note) = note {
+        console.note(&note)?;
+    }
+    Ok(Encryptor::new(&key, args.key_alg, args.enc).map_err(Error::from)?)
+}
+
 /// The warnings `decode` would give the token just built (times, header, size budgets: one
-/// review for both); refuse it over --max-size.
+/// review for both, the budgets judged on `sent_len`, the length of what is printed: the JWE
+/// when the token is encrypted); refuse it over --max-size.
 fn check(
     token: &str,
+    sent_len: usize,
     header: &Map<String, Value>,
     claims: &Map<String, Value>,
     max_size: Option<usize>,
@@ -103,14 +175,14 @@ fn check(
         lengths.next().unwrap_or(0),
     );
     let parts = PartSizes {
-        total: token.len(),
+        total: sent_len,
         header: header_len,
         claims: claims_len,
         signature,
     };
     let review = Review::new(header, Some(claims), parts, time::now());
     if let Some(max) = max_size
-        && token.len() > max
+        && sent_len > max
     {
         let largest = review
             .size
@@ -120,7 +192,7 @@ fn check(
             .map(|c| (c.name.clone(), c.bytes))
             .collect();
         return Err(Error::OverMaxSize {
-            size: token.len(),
+            size: sent_len,
             max,
             largest,
         }

@@ -108,6 +108,10 @@ pub enum Error {
         problem: KeyProblem,
     },
 
+    /// A key that cannot be encrypted to, or encrypting failed (exit 3).
+    #[error(transparent)]
+    Encrypt(#[from] crate::core::jwe::encrypt::EncryptError),
+
     /// A key that cannot serve what is asked of it (exit 3).
     #[error(transparent)]
     KeyUse(#[from] KeyUse),
@@ -157,7 +161,8 @@ impl Error {
             | Error::Remote(_)
             | Error::File { .. }
             | Error::Refused(_)
-            | Error::Environment(_) => 3,
+            | Error::Environment(_)
+            | Error::Encrypt(_) => 3,
         }
     }
 }
@@ -206,6 +211,26 @@ pub enum Refusal {
         label: String,
         /// The operation asked for.
         op: &'static str,
+    },
+    /// A recipient key whose `use` is not `enc`.
+    #[error("{label} has \"use\": {use_:?}, not \"enc\": it is not meant for encryption")]
+    NotForEncryption {
+        /// How messages name the key.
+        label: String,
+        /// Its `use`.
+        use_: String,
+    },
+    /// `key_ops` without any encrypting operation.
+    #[error("{label}'s key_ops include none of encrypt, wrapKey, deriveKey, deriveBits")]
+    NoEncryptOps {
+        /// How messages name the key.
+        label: String,
+    },
+    /// A signing-only key (Ed25519) as a recipient.
+    #[error("{label} is an Ed25519 key, for signatures only (encrypt to X25519 instead)")]
+    SignaturesOnly {
+        /// How messages name the key.
+        label: String,
     },
     /// `key_ops` without any decrypting operation.
     #[error("{label}'s key_ops include none of decrypt, unwrapKey, deriveKey, deriveBits")]
@@ -304,6 +329,12 @@ pub enum KeyUse {
     /// Nothing loaded at all.
     #[error("no key found")]
     NoKeyFound,
+    /// A recipient for encryption that is no key.
+    #[error("{origin} is not PEM, DER, a JWK or a JWKS")]
+    RecipientNotAKey {
+        /// The file.
+        origin: String,
+    },
     /// A DPoP proof asked of an HMAC secret.
     #[error(
         "a DPoP proof is signed with an asymmetric key and shows its public half; {origin} holds {holds} and {alg} is asked for"
@@ -663,6 +694,20 @@ pub enum Usage {
         alg: String,
         /// The key family.
         family: String,
+    },
+    /// A shared encryption key of a size no JWE algorithm takes.
+    #[error(
+        "a shared encryption key is 128, 192 or 256 bits (AES key wrap), or 384 or 512 (dir with A192CBC-HS384, A256CBC-HS512); not {bits}"
+    )]
+    SharedBits {
+        /// The size asked for.
+        bits: usize,
+    },
+    /// A key type, use and algorithm that do not go together.
+    #[error("{why}")]
+    KeyMisfit {
+        /// What does not fit.
+        why: String,
     },
     /// An HMAC key asked for in PEM.
     #[error("an HMAC secret has no PEM form")]

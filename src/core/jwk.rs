@@ -220,8 +220,14 @@ fn private_jwk(private: &PrivateKey) -> Option<Jwk> {
             jwk.d = Some(b64(pair.seed().ok()?.as_be_bytes().ok()?.as_ref()));
             Some(jwk)
         }
-        // Encryption keys are not written as JWKs yet (keygen --use enc is still to come).
-        PrivateKey::X25519(_) => None,
+        PrivateKey::X25519(key) => {
+            let scalar: aws_lc_rs::encoding::Curve25519SeedBin = key.as_be_bytes().ok()?;
+            let mut jwk = Jwk::of_type("OKP");
+            jwk.crv = Some("X25519".into());
+            jwk.x = Some(b64(key.compute_public_key().ok()?.as_ref()));
+            jwk.d = Some(b64(scalar.as_ref()));
+            Some(jwk)
+        }
     }
 }
 
@@ -327,5 +333,38 @@ mod tests {
         assert_eq!(round, serde_json::from_str::<Value>(text).unwrap());
         assert!(!format!("{jwk:?}").contains("c2VjcmV0"));
         assert!(jwk.public().is_none());
+    }
+
+    /// RFC 7748 §6.1 (Bob, whose public key RFC 8037 A.6 encrypts to): an X25519 private key loads from PKCS#8 PEM and comes back as
+    /// the same JWK, private scalar and public key alike.
+    #[test]
+    fn x25519_private_keys_become_jwks() {
+        use crate::core::key::Purpose;
+        let d = URL_SAFE_NO_PAD
+            .decode("XasIfmJKikt54X-Lg4AO5m87sSkmGLb9HC-LJ_-I4Os")
+            .unwrap();
+        let pkcs8 = [
+            &[
+                0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22,
+                0x04, 0x20,
+            ][..],
+            &d,
+        ]
+        .concat();
+        let pem = pem::encode(&pem::Pem::new("PRIVATE KEY", pkcs8));
+        let loaded =
+            crate::core::keyformat::load_for(pem.as_bytes(), "k", None, 0, Purpose::Decrypt)
+                .unwrap();
+        let jwk = from_key(&loaded.keys[0]).unwrap();
+        assert_eq!(jwk.crv.as_deref(), Some("X25519"));
+        assert_eq!(
+            jwk.d.as_deref(),
+            Some("XasIfmJKikt54X-Lg4AO5m87sSkmGLb9HC-LJ_-I4Os")
+        );
+        assert_eq!(
+            jwk.x.as_deref(),
+            Some("3p7bfXt9wbTTW2HC7OQ1Nz-DQ8hbeGdNrfx-FG-IK08"),
+            "RFC 7748 §6.1: Bob's public key"
+        );
     }
 }

@@ -82,10 +82,23 @@ pub enum Purpose {
     Verify,
     /// Decrypting a JWE (key unwrap, key agreement or direct use).
     Decrypt,
+    /// Encrypting a JWE to the key's holder (key wrap, key agreement or direct use).
+    Encrypt,
 }
 
 /// The JWK `key_ops` that allow decrypting in one of its forms (RFC 7517 §4.3).
 pub const DECRYPT_OPS: [&str; 4] = ["decrypt", "unwrapKey", "deriveKey", "deriveBits"];
+
+/// The JWK `key_ops` that allow encrypting to a key in one of its forms (RFC 7517 §4.3), and
+/// their private counterparts (a private key names what its holder does).
+pub const ENCRYPT_OPS: [&str; 6] = [
+    "encrypt",
+    "wrapKey",
+    "deriveKey",
+    "deriveBits",
+    "decrypt",
+    "unwrapKey",
+];
 
 impl Key {
     /// A key with no JWK parameters, from `origin` (a path, `$VAR`, "the prompt").
@@ -139,8 +152,10 @@ impl Key {
 
     /// Why this key may not be used for `purpose` at all, if it may not.
     pub fn refusal(&self, purpose: Purpose) -> Option<Refusal> {
-        if purpose == Purpose::Decrypt {
-            return self.decrypt_refusal();
+        match purpose {
+            Purpose::Decrypt => return self.decrypt_refusal(),
+            Purpose::Encrypt => return self.encrypt_refusal(),
+            Purpose::Sign | Purpose::Verify => {}
         }
         if purpose == Purpose::Sign && matches!(self.material, Material::Public(_)) {
             return Some(Refusal::PublicCannotSign {
@@ -195,6 +210,27 @@ impl Key {
             }
             _ => None,
         }
+    }
+
+    /// Why nothing may be encrypted to this key: `use` other than `enc`, `key_ops` without any
+    /// encrypting operation, an Ed25519 key (signatures only).
+    fn encrypt_refusal(&self) -> Option<Refusal> {
+        if let Some(use_) = self.use_.as_deref().filter(|u| *u != "enc") {
+            return Some(Refusal::NotForEncryption {
+                label: self.label(),
+                use_: use_.to_string(),
+            });
+        }
+        if let Some(ops) = &self.key_ops
+            && !ops.iter().any(|o| ENCRYPT_OPS.contains(&o.as_str()))
+        {
+            return Some(Refusal::NoEncryptOps {
+                label: self.label(),
+            });
+        }
+        (self.family() == Family::Ed25519).then(|| Refusal::SignaturesOnly {
+            label: self.label(),
+        })
     }
 
     /// The algorithm a key implies: a JWK's own `alg`, else its family's default
@@ -355,7 +391,8 @@ mod tests {
                 Family::X25519 => unreachable!("no signature algorithm uses X25519"),
             };
             let load = || {
-                let generated = keygen::generate(key_type, Some(alg), None).unwrap();
+                let alg = Some(keygen::JwkAlg::Sig(alg));
+                let generated = keygen::generate(key_type, alg, keygen::Use::Sig, None).unwrap();
                 let text = serde_json::to_vec(&generated.jwk).unwrap();
                 let mut loaded = crate::core::keyformat::load(&text, "k", None, 0).unwrap();
                 loaded.keys.remove(0)

@@ -18,7 +18,7 @@ use crate::core::alg::{Algorithm, Curve, Family};
 use crate::core::crypto::{PrivateKey, ecdsa_signing_alg};
 use crate::core::error::{Error, KeyProblem, MemberFault, Result};
 use crate::core::jwe::alg::{ContentAlg, KeyAlg};
-use crate::core::key::{DECRYPT_OPS, Key, Material, PublicKey, Purpose, Secret};
+use crate::core::key::{DECRYPT_OPS, ENCRYPT_OPS, Key, Material, PublicKey, Purpose, Secret};
 use crate::core::keyinput::{self, Found, SecretEncoding};
 
 const RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -124,7 +124,7 @@ pub fn load(
     load_for(bytes, origin, encoding, now, Purpose::Verify)
 }
 
-/// Detect and load key material for `purpose`: X25519 keys load for decryption only, and a
+/// Detect and load key material for `purpose`: X25519 keys load for JWE only, and a
 /// JWK Set keeps the keys that may serve `purpose` (RFC 7517 §5: the others are skipped).
 pub fn load_for(
     bytes: &[u8],
@@ -153,8 +153,8 @@ pub fn load_for(
         Found::Secret(secret) => Some(Part::new(Material::Secret(Secret(secret)), RAW_SECRET)),
     };
     if let Some(part) = part {
-        if purpose != Purpose::Decrypt && part.public().is_some_and(|p| p.family == Family::X25519)
-        {
+        let jwe = matches!(purpose, Purpose::Decrypt | Purpose::Encrypt);
+        if !jwe && part.public().is_some_and(|p| p.family == Family::X25519) {
             return Err(fail(KeyProblem::AgreementOnly));
         }
         if let Some(cert) = &part.cert {
@@ -602,6 +602,7 @@ fn json_keys(
         let kid = item.get("kid").and_then(Value::as_str).map(str::to_string);
         let usable = match item {
             Value::Object(jwk) if purpose == Purpose::Decrypt => decryption_member(jwk),
+            Value::Object(jwk) if purpose == Purpose::Encrypt => encryption_member(jwk),
             Value::Object(jwk) => set_member(jwk),
             _ => Err(KeyProblem::Member {
                 member: "keys".into(),
@@ -677,6 +678,41 @@ fn set_member(jwk: &Map<String, Value>) -> Loading<(Material, JwkParams)> {
     Ok((material, params))
 }
 
+/// A key of a set loaded to encrypt to, public or private, unless it is meant only for
+/// signatures.
+fn encryption_member(jwk: &Map<String, Value>) -> Loading<(Material, JwkParams)> {
+    let (material, params) = jwk_material(jwk)?;
+    if params.use_.as_deref() == Some("sig") {
+        return Err(KeyProblem::SigningOnly("\"use\": \"sig\"".into()));
+    }
+    if let Some(ops) = &params.key_ops
+        && !ops.iter().any(|op| ENCRYPT_OPS.contains(&op.as_str()))
+    {
+        return Err(KeyProblem::SigningOnly(
+            "its key_ops allow no encryption".into(),
+        ));
+    }
+    jwe_alg_and_family(&params, &material)?;
+    Ok((material, params))
+}
+
+/// A JWK `alg` that names a JWE algorithm (or none), and a key family JWE uses.
+fn jwe_alg_and_family(params: &JwkParams, material: &Material) -> Loading<()> {
+    if let Some(alg) = &params.alg
+        && alg.parse::<KeyAlg>().is_err()
+        && alg.parse::<ContentAlg>().is_err()
+    {
+        return Err(KeyProblem::SigningOnly(format!(
+            "its alg {:?} is no JWE algorithm jwtk knows",
+            cut(alg)
+        )));
+    }
+    if family(material) == Some(Family::Ed25519) {
+        return Err(KeyProblem::SigningOnly("an Ed25519 key".into()));
+    }
+    Ok(())
+}
+
 /// A key of a set loaded for decryption, unless it is meant only for signatures or holds
 /// no private key.
 fn decryption_member(jwk: &Map<String, Value>) -> Loading<(Material, JwkParams)> {
@@ -691,18 +727,7 @@ fn decryption_member(jwk: &Map<String, Value>) -> Loading<(Material, JwkParams)>
             "its key_ops allow no decryption".into(),
         ));
     }
-    if let Some(alg) = &params.alg
-        && alg.parse::<KeyAlg>().is_err()
-        && alg.parse::<ContentAlg>().is_err()
-    {
-        return Err(KeyProblem::SigningOnly(format!(
-            "its alg {:?} is no JWE algorithm jwtk knows",
-            cut(alg)
-        )));
-    }
-    if family(&material) == Some(Family::Ed25519) {
-        return Err(KeyProblem::SigningOnly("an Ed25519 key".into()));
-    }
+    jwe_alg_and_family(&params, &material)?;
     if matches!(material, Material::Public(_)) {
         return Err(KeyProblem::PublicOnly);
     }

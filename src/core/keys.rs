@@ -246,3 +246,23 @@ pub fn signing_key(loaded: Loaded, kid: Option<&str>) -> Result<Key> {
     }
     Ok(key)
 }
+
+/// The key `mint --encrypt-to` encrypts to: the one `kid` names, else the first key of the
+/// set read for encryption (signing-only keys were skipped). A note names the key chosen when
+/// the set offered several.
+pub fn recipient_key(loaded: Loaded, kid: Option<&str>) -> Result<(Key, Option<String>)> {
+    if let Some(kid) = kid {
+        let key = select_kid(vec![loaded], kid)?.into_iter().next();
+        return Ok((key.ok_or(KeyUse::NoKeyFound)?, None));
+    }
+    let origin = loaded.origin.clone();
+    let several = loaded.keys.len() > 1;
+    let key = loaded.keys.into_iter().next().ok_or(KeyUse::NoKeyFound)?;
+    let note = several.then(|| {
+        format!(
+            "{origin} holds several encryption keys: encrypting to the first, {} (--encrypt-kid picks another)",
+            key.label()
+        )
+    });
+    Ok((key, note))
+}

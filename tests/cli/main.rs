@@ -9,6 +9,7 @@ mod display;
 mod dpop;
 mod generated;
 mod jwe;
+mod jwe_mint;
 mod keygen;
 mod keymaterial;
 mod keyset;

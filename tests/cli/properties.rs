@@ -168,3 +168,138 @@ proptest! {
         }
     }
 }
+
+/// One JWE recipient: its private key (to decrypt) and its public half (to encrypt to).
+struct Recipient {
+    name: &'static str,
+    private: jwtk::core::key::Key,
+    public: jwtk::core::key::Key,
+}
+
+/// Every jwcrypto fixture key, as a recipient; shared keys are their own public half.
+fn recipients() -> &'static [Recipient] {
+    use jwtk::core::key::Purpose;
+    static ALL: std::sync::OnceLock<Vec<Recipient>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let names = [
+            "rsa", "p256", "p384", "p521", "x25519", "oct16", "oct24", "oct32", "oct48", "oct64",
+        ];
+        names
+            .into_iter()
+            .map(|name| {
+                let text = std::fs::read(fixture(&format!("jwe/jwcrypto/{name}.jwk"))).unwrap();
+                let load = |text: &[u8], purpose| {
+                    keyformat::load_for(text, name, None, 0, purpose)
+                        .unwrap()
+                        .keys
+                        .remove(0)
+                };
+                let private = load(&text, Purpose::Decrypt);
+                let public = match private.public_jwk() {
+                    Some(jwk) => load(Value::Object(jwk).to_string().as_bytes(), Purpose::Encrypt),
+                    None => private.clone(),
+                };
+                Recipient {
+                    name,
+                    private,
+                    public,
+                }
+            })
+            .collect()
+    })
+}
+
+/// Every (recipient, alg, enc) jwtk encrypts with: each key-management algorithm a key serves
+/// with each content algorithm (dir only with the content algorithm of the key's length).
+fn pairs() -> Vec<(
+    &'static Recipient,
+    jwtk::core::jwe::alg::KeyAlg,
+    jwtk::core::jwe::alg::ContentAlg,
+)> {
+    use jwtk::core::jwe::alg::{ContentAlg, KeyAlg, KeyShape};
+    use jwtk::core::key::Material;
+    let mut pairs = Vec::new();
+    for r in recipients() {
+        let shape = match &r.private.material {
+            Material::Secret(s) => KeyShape::Secret(s.0.len()),
+            _ if r.name == "rsa" => KeyShape::Rsa,
+            _ => KeyShape::Agreement,
+        };
+        for alg in KeyAlg::for_shape(shape) {
+            for enc in ContentAlg::ALL {
+                if alg == KeyAlg::Dir && KeyShape::Secret(enc.key_len()) != shape {
+                    continue;
+                }
+                pairs.push((r, alg, enc));
+            }
+        }
+    }
+    pairs
+}
+
+/// At most 128 cases even when CI asks for thousands (each case runs all 150 pairs): the
+/// `proptest!` macro would let `PROPTEST_CASES` override any cap, so the runner is built here.
+fn jwe_cases() -> ProptestConfig {
+    let mut config = cases(16);
+    config.cases = config.cases.min(128);
+    config
+}
+
+/// What `mint --encrypt-to` does, through the library: sign arbitrary claims (ES256), encrypt
+/// to the public half with every pair, then decrypt with the private key and verify: the
+/// claims come back exactly.
+#[test]
+fn decrypt_of_mint_encrypt_to_round_trips_every_pair() {
+    use jwtk::core::jwe::decrypt::Decryptor;
+    use jwtk::core::jwe::encrypt::Encryptor;
+    use jwtk::core::jwe::keyring::Allowed;
+    use jwtk::core::mint::{self, ClaimsSpec};
+    let issuer = keys::load(
+        &Source::File(fixture("jwe/jwcrypto/issuer-p256.jwk")),
+        &Reading::default(),
+    )
+    .unwrap()
+    .keys
+    .remove(0);
+    let pairs = pairs();
+    assert_eq!(pairs.len(), 150);
+    let mut runner = proptest::test_runner::TestRunner::new(jwe_cases());
+    let result = runner.run(&object(), |base| {
+        let claims = ClaimsSpec {
+            base,
+            ..ClaimsSpec::default()
+        }
+        .build(1_800_000_000);
+        let alg = issuer.default_alg();
+        let header = mint::build_header(alg.name(), "JWT", None, &[]).unwrap();
+        let signed = mint::sign(&header, &claims, &issuer.signer(alg).unwrap()).unwrap();
+        for (r, alg, enc) in &pairs {
+            let encryptor = Encryptor::new(&r.public, Some(*alg), Some(*enc)).unwrap();
+            let sealed = encryptor.seal(signed.as_bytes(), Some("JWT")).unwrap();
+            let decryptor =
+                Decryptor::new(std::slice::from_ref(&r.private), Allowed::default()).unwrap();
+            let opened = decryptor
+                .open(sealed.token.as_bytes())
+                .map_err(|f| format!("{alg} {enc} {}: {}", r.name, f.message))
+                .unwrap();
+            prop_assert!(opened.nested);
+            prop_assert_eq!(
+                opened.plaintext.as_slice(),
+                signed.as_bytes(),
+                "{} {} {}",
+                alg,
+                enc,
+                r.name
+            );
+            let jws = Jws::parse(&opened.plaintext).unwrap();
+            prop_assert_eq!(jws.claims().unwrap(), claims.clone());
+            let input = jws.segments.signing_input(jws.compact);
+            let verifier = issuer.verifier(issuer.default_alg()).unwrap();
+            prop_assert!(verifier.verify(input.as_bytes(), &jws.signature));
+        }
+        Ok(())
+    });
+    if let Err(err) = result {
+        panic!("{err}");
+    }
+}

@@ -1,4 +1,4 @@
-//! AES key wrap (RFC 3394), for A128KW/A192KW/A256KW and ECDH-ES+A…KW. aws-lc-rs wraps with
+//! AES key wrap and unwrap (RFC 3394), for A128KW/A192KW/A256KW and ECDH-ES+A…KW. aws-lc-rs wraps with
 //! AES-128 and AES-256 itself; its key-wrap module has no AES-192, so that size runs the
 //! RFC 3394 routine below over aws-lc-rs's AES block cipher (tested against RFC 3394 §4).
 
@@ -32,6 +32,24 @@ pub fn unwrap(aes: Aes, kek: &[u8], wrapped: &[u8]) -> Option<Zeroizing<Vec<u8>>
         }
         None => rfc3394_unwrap(aes, kek, wrapped),
     }
+}
+
+/// Wrap the content key `cek` (16 bytes or more, a multiple of 8) with `kek` (exactly `aes`'s
+/// length); `None` for a wrong length.
+pub fn wrap(aes: Aes, kek: &[u8], cek: &[u8]) -> Option<Vec<u8>> {
+    if kek.len() != aes.key_len() {
+        return None;
+    }
+    let library = match aes {
+        Aes::A128 => &key_wrap::AES_128,
+        Aes::A256 => &key_wrap::AES_256,
+        Aes::A192 => return rfc3394_wrap(aes, kek, cek),
+    };
+    let kek = AesKek::new(library, kek).ok()?;
+    let mut out = vec![0u8; cek.len() + 8];
+    let len = kek.wrap(cek, &mut out).ok()?.len();
+    out.truncate(len);
+    Some(out)
 }
 
 fn block_cipher(aes: Aes) -> &'static cipher::Algorithm {
@@ -69,8 +87,7 @@ pub fn rfc3394_unwrap(aes: Aes, kek: &[u8], wrapped: &[u8]) -> Option<Zeroizing<
     Some(r)
 }
 
-/// RFC 3394 §2.2.1, the index-based wrap: the inverse of [`rfc3394_unwrap`], for tests and
-/// for tokens jwtk will make.
+/// RFC 3394 §2.2.1, the index-based wrap: the inverse of [`rfc3394_unwrap`], for AES-192.
 pub fn rfc3394_wrap(aes: Aes, kek: &[u8], plain: &[u8]) -> Option<Vec<u8>> {
     if kek.len() != aes.key_len() || plain.len() < 16 || !plain.len().is_multiple_of(8) {
         return None;
@@ -151,6 +168,7 @@ mod tests {
                 data
             );
             assert_eq!(unwrap(aes, &kek, &wrapped).unwrap().as_slice(), data);
+            assert_eq!(wrap(aes, &kek, &data).unwrap(), wrapped);
             let mut bad = wrapped.clone();
             bad[9] ^= 1;
             assert!(unwrap(aes, &kek, &bad).is_none());

@@ -101,11 +101,57 @@ impl KeyAlg {
         Self::ALL.into_iter().map(Self::name)
     }
 
+    /// The algorithms a key of this shape serves, in the contract's order.
+    pub fn for_shape(shape: KeyShape) -> Vec<KeyAlg> {
+        Self::ALL
+            .into_iter()
+            .filter(|alg| alg.fits(shape))
+            .collect()
+    }
+
+    /// Whether a key of this shape can serve this algorithm (a `dir` key: for some content
+    /// algorithm; which one is [`ContentAlg::key_len`]'s to say).
+    pub fn fits(self, shape: KeyShape) -> bool {
+        match (self, shape) {
+            (KeyAlg::RsaOaep | KeyAlg::RsaOaep256, KeyShape::Rsa) => true,
+            (KeyAlg::EcdhEs | KeyAlg::EcdhEsKw(_), KeyShape::Agreement) => true,
+            (KeyAlg::AesKw(aes) | KeyAlg::AesGcmKw(aes), KeyShape::Secret(len)) => {
+                aes.key_len() == len
+            }
+            (KeyAlg::Dir, KeyShape::Secret(len)) => {
+                ContentAlg::ALL.iter().any(|enc| enc.key_len() == len)
+            }
+            _ => false,
+        }
+    }
+
+    /// The algorithm `mint --encrypt-to` uses for a key of this shape unless told: RSA
+    /// `RSA-OAEP-256`, EC and X25519 `ECDH-ES+A256KW`, a shared key the `A…KW` of its length
+    /// (`None` for a length no key wrap has).
+    pub fn default_for(shape: KeyShape) -> Option<KeyAlg> {
+        match shape {
+            KeyShape::Rsa => Some(KeyAlg::RsaOaep256),
+            KeyShape::Agreement => Some(KeyAlg::EcdhEsKw(Aes::A256)),
+            KeyShape::Secret(len) => Aes::from_key_len(len).map(KeyAlg::AesKw),
+        }
+    }
+
     /// Whether the content key travels encrypted in the token (the second segment is not
     /// empty).
     pub fn carries_key(self) -> bool {
         !matches!(self, KeyAlg::EcdhEs | KeyAlg::Dir)
     }
+}
+
+/// What a JWE key is, as far as the algorithms care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyShape {
+    /// An RSA key (RSA-OAEP).
+    Rsa,
+    /// An EC or X25519 key (ECDH-ES).
+    Agreement,
+    /// A shared key of this many bytes (AES key wrap, `dir`).
+    Secret(usize),
 }
 
 /// Why a header names an algorithm jwtk will not use: a known one it refuses, or an unknown.
@@ -187,6 +233,9 @@ impl ContentAlg {
     fn bits(self) -> usize {
         self.key_len() * 8
     }
+
+    /// The content algorithm `mint --encrypt-to` uses unless told.
+    pub const DEFAULT: ContentAlg = ContentAlg::Gcm(Aes::A256);
 }
 
 /// A name that is no algorithm of the kind asked for.
@@ -230,12 +279,13 @@ impl fmt::Display for ContentAlg {
     }
 }
 
-/// The bit lengths the Concat KDF is asked for: the content key for ECDH-ES, the wrapping key
-/// for ECDH-ES+A…KW.
-pub fn derived_bits(alg: KeyAlg, enc: ContentAlg) -> usize {
+/// What the Concat KDF is asked for (RFC 7518 §4.6.2): the algorithm name it binds (`enc` for
+/// ECDH-ES, `alg` for ECDH-ES+A…KW) and the bit length (the content key's, or the wrapping
+/// key's).
+pub fn kdf_input(alg: KeyAlg, enc: ContentAlg) -> (&'static str, usize) {
     match alg {
-        KeyAlg::EcdhEsKw(aes) => aes.bits(),
-        _ => enc.bits(),
+        KeyAlg::EcdhEsKw(aes) => (alg.name(), aes.bits()),
+        _ => (enc.name(), enc.bits()),
     }
 }
 
@@ -258,5 +308,33 @@ mod tests {
         assert_eq!(ContentAlg::CbcHs(Aes::A192).key_len(), 48);
         assert_eq!(ContentAlg::CbcHs(Aes::A256).tag_len(), 32);
         assert!(refusal("RSA1_5").contains("padding-oracle"));
+    }
+
+    #[test]
+    fn shapes_and_defaults() {
+        assert_eq!(
+            KeyAlg::for_shape(KeyShape::Secret(24)),
+            [
+                KeyAlg::AesKw(Aes::A192),
+                KeyAlg::AesGcmKw(Aes::A192),
+                KeyAlg::Dir
+            ]
+        );
+        assert_eq!(KeyAlg::for_shape(KeyShape::Secret(64)), [KeyAlg::Dir]);
+        assert!(KeyAlg::for_shape(KeyShape::Secret(20)).is_empty());
+        assert_eq!(KeyAlg::for_shape(KeyShape::Agreement).len(), 4);
+        assert_eq!(KeyAlg::default_for(KeyShape::Secret(64)), None);
+        assert_eq!(
+            KeyAlg::default_for(KeyShape::Secret(16)),
+            Some(KeyAlg::AesKw(Aes::A128))
+        );
+        assert_eq!(
+            kdf_input(KeyAlg::EcdhEs, ContentAlg::CbcHs(Aes::A256)),
+            ("A256CBC-HS512", 512)
+        );
+        assert_eq!(
+            kdf_input(KeyAlg::EcdhEsKw(Aes::A192), ContentAlg::DEFAULT),
+            ("ECDH-ES+A192KW", 192)
+        );
     }
 }

@@ -1,8 +1,12 @@
-//! Content decryption (RFC 7518 §5): AES-GCM, and AES-CBC with HMAC-SHA-2 whose tag is
-//! checked in constant time before anything is decrypted. Every failure is the same `None`.
+//! Content encryption and decryption (RFC 7518 §5): AES-GCM, and AES-CBC with HMAC-SHA-2
+//! whose tag is checked in constant time before anything is decrypted. Every decryption
+//! failure is the same `None`. IVs come from the OS CSPRNG through aws-lc-rs, fresh each time.
 
 use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
-use aws_lc_rs::cipher::{self, DecryptionContext, PaddedBlockDecryptingKey, UnboundCipherKey};
+use aws_lc_rs::cipher::{
+    self, DecryptionContext, PaddedBlockDecryptingKey, PaddedBlockEncryptingKey, UnboundCipherKey,
+};
+use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use aws_lc_rs::{constant_time, hmac};
 use zeroize::Zeroizing;
 
@@ -25,6 +29,68 @@ pub fn decrypt(
         ContentAlg::Gcm(aes) => gcm_open(aes, cek, iv, ciphertext, tag, aad),
         ContentAlg::CbcHs(aes) => cbc_hmac(aes, cek, iv, ciphertext, tag, aad),
     }
+}
+
+/// An encrypted payload: the IV, the ciphertext and the tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sealed {
+    /// The initialization vector, fresh from the CSPRNG.
+    pub iv: Vec<u8>,
+    /// The ciphertext.
+    pub ciphertext: Vec<u8>,
+    /// The authentication tag.
+    pub tag: Vec<u8>,
+}
+
+/// Encrypt `plaintext` with the content key `cek` (exactly `enc`'s length); `aad` is the
+/// encoded protected header. `None` when the key length is wrong or the library fails.
+pub fn encrypt(enc: ContentAlg, cek: &[u8], plaintext: &[u8], aad: &[u8]) -> Option<Sealed> {
+    if cek.len() != enc.key_len() {
+        return None;
+    }
+    match enc {
+        ContentAlg::Gcm(aes) => gcm_seal(aes, cek, plaintext, aad),
+        ContentAlg::CbcHs(aes) => cbc_hmac_seal(aes, cek, plaintext, aad),
+    }
+}
+
+/// AES-GCM seal with a random 96-bit IV and a 128-bit tag (also the A…GCMKW key wrap).
+pub fn gcm_seal(aes: Aes, key: &[u8], plaintext: &[u8], aad: &[u8]) -> Option<Sealed> {
+    let mut iv = [0u8; 12];
+    SystemRandom::new().fill(&mut iv).ok()?;
+    let key = LessSafeKey::new(UnboundKey::new(gcm_alg(aes), key).ok()?);
+    let mut ciphertext = plaintext.to_vec();
+    let tag = key
+        .seal_in_place_separate_tag(
+            Nonce::assume_unique_for_key(iv),
+            Aad::from(aad),
+            &mut ciphertext,
+        )
+        .ok()?;
+    Some(Sealed {
+        iv: iv.to_vec(),
+        ciphertext,
+        tag: tag.as_ref().to_vec(),
+    })
+}
+
+/// RFC 7518 §5.2.2.1: the second half of the key encrypts (CBC, PKCS#7, a random IV from
+/// aws-lc-rs), the first half authenticates AAD ‖ IV ‖ ciphertext ‖ AL.
+fn cbc_hmac_seal(aes: Aes, cek: &[u8], plaintext: &[u8], aad: &[u8]) -> Option<Sealed> {
+    let (mac_key, enc_key) = cek.split_at(aes.key_len());
+    let key =
+        PaddedBlockEncryptingKey::cbc_pkcs7(UnboundCipherKey::new(cbc_alg(aes), enc_key).ok()?)
+            .ok()?;
+    let mut ciphertext = plaintext.to_vec();
+    let context = key.encrypt(&mut ciphertext).ok()?;
+    let iv: &[u8] = (&context).try_into().ok()?;
+    let mut tag = cbc_tag(aes, mac_key, iv, &ciphertext, aad);
+    tag.truncate(aes.key_len());
+    Some(Sealed {
+        iv: iv.to_vec(),
+        ciphertext,
+        tag,
+    })
 }
 
 fn gcm_alg(aes: Aes) -> &'static aead::Algorithm {
@@ -156,5 +222,27 @@ mod tests {
         assert!(decrypt(enc, &key, &iv, &ciphertext, &bad, &aad).is_none());
         assert!(decrypt(enc, &key, &iv, &ciphertext, &tag[..8], &aad).is_none());
         assert!(decrypt(enc, &key, &iv, &ciphertext, &tag, b"other").is_none());
+    }
+
+    #[test]
+    fn every_content_algorithm_seals_what_it_opens() {
+        for enc in ContentAlg::ALL {
+            let cek: Vec<u8> = (0..enc.key_len() as u8).collect();
+            for plain in [&b""[..], b"x", &[9u8; 16], &[3u8; 1000]] {
+                let sealed = encrypt(enc, &cek, plain, b"aad").unwrap();
+                assert_eq!(
+                    (sealed.iv.len(), sealed.tag.len()),
+                    (enc.iv_len(), enc.tag_len())
+                );
+                let again = encrypt(enc, &cek, plain, b"aad").unwrap();
+                assert_ne!(sealed.iv, again.iv, "{enc}: a fresh IV each time");
+                let open = |aad: &[u8]| {
+                    decrypt(enc, &cek, &sealed.iv, &sealed.ciphertext, &sealed.tag, aad)
+                };
+                assert_eq!(open(b"aad").unwrap().as_slice(), plain, "{enc}");
+                assert!(open(b"aae").is_none(), "{enc}");
+            }
+            assert!(encrypt(enc, &cek[1..], b"x", b"").is_none());
+        }
     }
 }

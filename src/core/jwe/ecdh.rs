@@ -1,9 +1,11 @@
-//! ECDH-ES key agreement (RFC 7518 §4.6, RFC 8037 §3.2) on P-256, P-384, P-521 and X25519:
-//! the sender's ephemeral key (`epk`) must be on the recipient's curve, exactly encoded;
-//! aws-lc-rs refuses points off the curve and X25519 results that are all zeros.
+//! ECDH-ES key agreement (RFC 7518 §4.6, RFC 8037 §3.2) on P-256, P-384, P-521 and X25519,
+//! for both ends: the sender makes a fresh ephemeral key per token (`epk`); the recipient
+//! requires it on its own curve, exactly encoded. aws-lc-rs refuses points off the curve and
+//! X25519 results that are all zeros.
 
 use aws_lc_rs::agreement::{self, UnparsedPublicKey};
 use aws_lc_rs::encoding::AsBigEndian;
+use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::EcdsaKeyPair;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -11,7 +13,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use crate::core::alg::Curve;
-use crate::core::jwe::alg::{ContentAlg, KeyAlg, derived_bits};
+use crate::core::jwe::alg::{ContentAlg, KeyAlg, kdf_input};
 use crate::core::jwe::kdf::concat_kdf;
 
 /// The curve of a key-agreement key.
@@ -40,6 +42,57 @@ impl AgreementCurve {
             AgreementCurve::X25519 => "X25519",
         }
     }
+}
+
+/// What the sender's agreement gives: the `epk` header member and the derived key.
+pub type Agreed = (Map<String, Value>, Zeroizing<Vec<u8>>);
+
+/// The sender's side: a fresh ephemeral key pair agrees with the recipient's public key
+/// (`recipient`: the uncompressed point for EC, 32 bytes for X25519). The ephemeral public
+/// key as the header's `epk`, and the derived key (the content key for ECDH-ES, the wrapping
+/// key for ECDH-ES+A…KW); `None` when the recipient's key is refused or the library fails.
+pub fn agree_ephemeral(
+    curve: AgreementCurve,
+    recipient: &[u8],
+    alg: KeyAlg,
+    enc: ContentAlg,
+) -> Option<Agreed> {
+    let ephemeral =
+        agreement::EphemeralPrivateKey::generate(curve.algorithm(), &SystemRandom::new()).ok()?;
+    let epk = epk_json(curve, ephemeral.compute_public_key().ok()?.as_ref())?;
+    let (kdf_alg, bits) = kdf_input(alg, enc);
+    let peer = UnparsedPublicKey::new(curve.algorithm(), recipient);
+    let key = agreement::agree_ephemeral(ephemeral, peer, (), |z| {
+        Ok(concat_kdf(z, kdf_alg, b"", b"", bits))
+    })
+    .ok()?;
+    Some((epk, key))
+}
+
+/// The `epk` JWK of an ephemeral public key: `kty`, `crv` and `x` (and `y` for EC).
+fn epk_json(curve: AgreementCurve, public: &[u8]) -> Option<Map<String, Value>> {
+    let text = |s: &str| Value::String(s.to_string());
+    let b64 = |bytes: &[u8]| Value::String(URL_SAFE_NO_PAD.encode(bytes));
+    let mut epk = Map::new();
+    match curve {
+        AgreementCurve::Ec(c) => {
+            let len = c.coordinate_len();
+            let point = public.strip_prefix(&[4u8])?;
+            if point.len() != 2 * len {
+                return None;
+            }
+            epk.insert("kty".into(), text("EC"));
+            epk.insert("crv".into(), text(c.name()));
+            epk.insert("x".into(), b64(&point[..len]));
+            epk.insert("y".into(), b64(&point[len..]));
+        }
+        AgreementCurve::X25519 => {
+            epk.insert("kty".into(), text("OKP"));
+            epk.insert("crv".into(), text("X25519"));
+            epk.insert("x".into(), b64(public));
+        }
+    }
+    Some(epk)
 }
 
 /// The ECDH private key of an ECDSA key pair (the same scalar, used for agreement).
@@ -95,11 +148,7 @@ pub fn derive(
         }
     };
     let (apu, apv) = (party("apu")?, party("apv")?);
-    let kdf_alg = match alg {
-        KeyAlg::EcdhEs => enc.name(),
-        other => other.name(),
-    };
-    let bits = derived_bits(alg, enc);
+    let (kdf_alg, bits) = kdf_input(alg, enc);
     let peer = UnparsedPublicKey::new(curve.algorithm(), peer);
     agreement::agree(private, peer, (), |z| {
         Ok(concat_kdf(z, kdf_alg, &apu, &apv, bits))
@@ -154,6 +203,40 @@ mod tests {
         let mut none = header.clone();
         none.remove("epk");
         assert!(derive(&bob, curve, &none, KeyAlg::EcdhEs, enc).is_none());
+    }
+
+    #[test]
+    fn the_sender_and_the_recipient_derive_the_same_key_on_every_curve() {
+        let curves = [
+            AgreementCurve::Ec(Curve::P256),
+            AgreementCurve::Ec(Curve::P384),
+            AgreementCurve::Ec(Curve::P521),
+            AgreementCurve::X25519,
+        ];
+        for curve in curves {
+            let ours = agreement::PrivateKey::generate(curve.algorithm()).unwrap();
+            let public = ours.compute_public_key().unwrap();
+            for (alg, enc) in [
+                (KeyAlg::EcdhEs, ContentAlg::CbcHs(Aes::A256)),
+                (KeyAlg::EcdhEsKw(Aes::A192), ContentAlg::Gcm(Aes::A128)),
+            ] {
+                let (epk, sent) = agree_ephemeral(curve, public.as_ref(), alg, enc).unwrap();
+                let (again, _) = agree_ephemeral(curve, public.as_ref(), alg, enc).unwrap();
+                assert_ne!(epk, again, "a fresh ephemeral key per token");
+                let header = json!({ "epk": epk });
+                let got = derive(&ours, curve, header.as_object().unwrap(), alg, enc).unwrap();
+                assert_eq!(got, sent, "{}", curve.name());
+                assert_eq!(got.len() * 8, kdf_input(alg, enc).1);
+            }
+        }
+        let low_order = [0u8; 32];
+        let refused = agree_ephemeral(
+            AgreementCurve::X25519,
+            &low_order,
+            KeyAlg::EcdhEs,
+            ContentAlg::DEFAULT,
+        );
+        assert!(refused.is_none());
     }
 
     #[test]

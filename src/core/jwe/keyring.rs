@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::core::crypto::PrivateKey;
 use crate::core::error::{KeyUse, Result};
-use crate::core::jwe::alg::{Aes, ContentAlg, KeyAlg};
+use crate::core::jwe::alg::{ContentAlg, KeyAlg, KeyShape};
 use crate::core::jwe::ecdh::{self, AgreementCurve};
 use crate::core::jwe::rsa;
 use crate::core::key::{Key, Material, Purpose};
@@ -51,24 +51,11 @@ pub struct Allowed {
 
 /// The algorithms a recipient can serve by what it is.
 fn by_material(recipient: &Recipient) -> Vec<KeyAlg> {
-    match recipient {
-        Recipient::Rsa(_) => vec![KeyAlg::RsaOaep, KeyAlg::RsaOaep256],
-        Recipient::Ecdh(..) => {
-            let mut algs = vec![KeyAlg::EcdhEs];
-            algs.extend(Aes::ALL.map(KeyAlg::EcdhEsKw));
-            algs
-        }
-        Recipient::Secret(secret) => {
-            let mut algs = Vec::new();
-            if let Some(aes) = Aes::from_key_len(secret.len()) {
-                algs.extend([KeyAlg::AesKw(aes), KeyAlg::AesGcmKw(aes)]);
-            }
-            if ContentAlg::ALL.iter().any(|e| e.key_len() == secret.len()) {
-                algs.push(KeyAlg::Dir);
-            }
-            algs
-        }
-    }
+    KeyAlg::for_shape(match recipient {
+        Recipient::Rsa(_) => KeyShape::Rsa,
+        Recipient::Ecdh(..) => KeyShape::Agreement,
+        Recipient::Secret(secret) => KeyShape::Secret(secret.len()),
+    })
 }
 
 fn recipient(key: &Key) -> Option<Recipient> {

@@ -1,14 +1,17 @@
 //! Encrypted tokens (JWE, RFC 7516) in the compact form: taking one apart without trusting it,
-//! and decrypting it with the keys given. One file per algorithm family: [`rsa`] (RSA-OAEP),
-//! [`ecdh`] (ECDH-ES, with [`kdf`]), [`aeskw`] (AES key wrap), [`content`] (AES-GCM,
-//! AES-CBC-HMAC, and the AES-GCM key wrap), [`zip`] (`zip: DEF`); [`keyring`] turns keys into
-//! recipients, and [`decrypt`] runs the policy.
+//! decrypting it with the keys given, and making one for a recipient. One file per algorithm
+//! family, each with both directions: [`rsa`] (RSA-OAEP), [`ecdh`] (ECDH-ES, with [`kdf`]),
+//! [`aeskw`] (AES key wrap), [`content`] (AES-GCM, AES-CBC-HMAC, and the AES-GCM key wrap),
+//! [`zip`] (`zip: DEF`, read only); [`alg`] holds the shared tables; [`keyring`] turns keys
+//! into recipients and [`decrypt`] runs the decryption policy; [`encrypt`] chooses the
+//! algorithms for a recipient and encrypts.
 
 pub mod aeskw;
 pub mod alg;
 pub mod content;
 pub mod decrypt;
 pub mod ecdh;
+pub mod encrypt;
 pub mod kdf;
 pub mod keyring;
 pub mod rsa;
