@@ -7,18 +7,18 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use jwtk::core::alg::Algorithm;
-use jwtk::core::batch;
-use jwtk::core::error::Part;
-use jwtk::core::keys::{self, Reading, Source};
-use jwtk::core::mint::{self, ClaimsSpec};
-use jwtk::core::time::{self, When};
-use jwtk::core::token::{self, Jws};
-use jwtk::core::verify::{self, KeyRing, Policy};
+use jwtk::Algorithm;
+use jwtk::Part;
+use jwtk::keys::{self, Reading, Source};
+use jwtk::mint::{self, ClaimsSpec};
+use jwtk::time::{self, When};
+use jwtk::token::{self, Jws};
+use jwtk::verify::batch;
+use jwtk::verify::{self, KeyRing, Policy};
 
 const NOW: i64 = 1_800_000_000;
 
-fn key() -> jwtk::core::key::Key {
+fn key() -> jwtk::keys::Key {
     let path =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys/secret-newline.txt");
     let loaded =

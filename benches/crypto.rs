@@ -5,11 +5,11 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use jwtk::core::alg::{Algorithm, Curve};
-use jwtk::core::keygen::{self, KeyType};
-use jwtk::core::keys::{self, Reading, Source};
-use jwtk::core::mint::{self, ClaimsSpec};
-use jwtk::core::verify::{KeyRing, Policy};
+use jwtk::keys::{self as keygen, KeyType};
+use jwtk::keys::{self, Reading, Source};
+use jwtk::mint::{self, ClaimsSpec};
+use jwtk::verify::{KeyRing, Policy};
+use jwtk::{Algorithm, Curve};
 
 fn fixture(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -51,7 +51,7 @@ const CASES: [(Algorithm, &str, &str); 6] = [
     ),
 ];
 
-fn load(path: &str) -> jwtk::core::key::Key {
+fn load(path: &str) -> jwtk::keys::Key {
     let loaded = keys::load(&Source::File(fixture(path)), &Reading::with_raw_secrets())
         .expect("fixture key");
     loaded.keys.into_iter().next().expect("one key")

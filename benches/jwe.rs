@@ -6,12 +6,12 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::Value;
 
-use jwtk::core::jwe::alg::{Aes, ContentAlg, KeyAlg};
-use jwtk::core::jwe::decrypt::Decryptor;
-use jwtk::core::jwe::encrypt::Encryptor;
-use jwtk::core::jwe::keyring::Allowed;
-use jwtk::core::key::Purpose;
-use jwtk::core::keyformat;
+use jwtk::jwe::Allowed;
+use jwtk::jwe::Decryptor;
+use jwtk::jwe::Encryptor;
+use jwtk::jwe::{Aes, ContentAlg, KeyAlg};
+use jwtk::keys::Purpose;
+use jwtk::keys::read_bytes_for;
 
 fn fixture(rel: &str) -> Vec<u8> {
     std::fs::read(format!(
@@ -37,7 +37,7 @@ fn decrypt(c: &mut Criterion) {
         if !wanted {
             continue;
         }
-        let loaded = keyformat::load_for(
+        let loaded = read_bytes_for(
             &fixture(&format!("{key}.jwk")),
             key,
             None,
@@ -78,7 +78,7 @@ fn encrypt(c: &mut Criterion) {
         ("oct64", KeyAlg::Dir, ContentAlg::CbcHs(Aes::A256)),
     ];
     for (key, alg, enc) in cases {
-        let private = keyformat::load_for(
+        let private = read_bytes_for(
             &fixture(&format!("{key}.jwk")),
             key,
             None,
@@ -89,7 +89,7 @@ fn encrypt(c: &mut Criterion) {
         .keys
         .remove(0);
         let recipient = match private.public_jwk() {
-            Some(jwk) => keyformat::load_for(
+            Some(jwk) => read_bytes_for(
                 Value::Object(jwk).to_string().as_bytes(),
                 key,
                 None,

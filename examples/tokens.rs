@@ -5,8 +5,8 @@
 
 use std::io::{BufWriter, Write};
 
-use jwtk::core::keys::{self, Reading, Source};
-use jwtk::core::mint::{self, ClaimsSpec};
+use jwtk::keys::{self, Reading, Source};
+use jwtk::mint::{self, ClaimsSpec};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -17,14 +17,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let key = loaded.keys.last().ok_or("no key")?;
     let signer = key.signer(alg.parse().map_err(|_| "unknown ALG")?)?;
     let header = mint::build_header(alg, "JWT", key.kid.as_deref(), &[])?;
-    let now = jwtk::core::time::now();
+    let now = jwtk::mint::now();
     let mut out = BufWriter::new(std::io::stdout().lock());
     for i in 0..count.parse::<u64>()? {
         let spec = ClaimsSpec {
             sub: Some(format!("user-{i}")),
             iss: Some("https://issuer.example".into()),
             aud: vec!["ws-api".into()],
-            exp: Some(jwtk::core::time::When::Offset(86_400)),
+            exp: Some(jwtk::mint::When::Offset(86_400)),
             ..ClaimsSpec::default()
         };
         writeln!(out, "{}", mint::sign(&header, &spec.build(now), &signer)?)?;

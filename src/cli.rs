@@ -1,5 +1,9 @@
 //! Every command-line type: the declarative description of jwtk's interface (`CLI.md`).
 
+// The doc comments here are clap's help text (shown by --help and the man pages), not
+// rustdoc: URLs and brackets in them are for people reading a terminal.
+#![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};

@@ -4,11 +4,11 @@
 
 use std::sync::OnceLock;
 
-use jwtk::core::inspect::jwe_warnings;
-use jwtk::core::jwe::decrypt::Decryptor;
-use jwtk::core::jwe::keyring::Allowed;
-use jwtk::core::jwe::{self, Jwe};
-use jwtk::core::key::{Key, Material, Secret};
+use jwtk::token::jwe_warnings;
+use jwtk::jwe::Decryptor;
+use jwtk::jwe::Allowed;
+use jwtk::jwe::{self, Jwe};
+use jwtk::keys::{Key, Material, Secret};
 use libfuzzer_sys::fuzz_target;
 use zeroize::Zeroizing;
 

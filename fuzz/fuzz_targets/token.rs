@@ -4,18 +4,18 @@
 
 use std::sync::OnceLock;
 
-use jwtk::core::classify::classify;
-use jwtk::core::inspect::inspect;
-use jwtk::core::keyformat;
-use jwtk::core::size::SizeReport;
-use jwtk::core::token::{self, Jws};
-use jwtk::core::verify::{KeyRing, Policy};
+use jwtk::classify::classify;
+use jwtk::token::inspect;
+use jwtk::keys::read_bytes;
+use jwtk::token::SizeReport;
+use jwtk::token::{self, Jws};
+use jwtk::verify::{KeyRing, Policy};
 use libfuzzer_sys::fuzz_target;
 
 fn ring() -> &'static KeyRing {
     static RING: OnceLock<KeyRing> = OnceLock::new();
     RING.get_or_init(|| {
-        let keys = keyformat::load(b"a-fuzzing-secret-of-thirty-two-bytes!!", "k", None, 0)
+        let keys = read_bytes(b"a-fuzzing-secret-of-thirty-two-bytes!!", "k", None, 0)
         .unwrap()
         .keys;
         KeyRing::new(keys, &[]).unwrap()

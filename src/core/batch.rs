@@ -10,7 +10,7 @@
 //! is early waits there. Order is kept by sequence numbers.
 //!
 //! Memory is bounded by bytes, not lines: every line read and every verdict rendered is
-//! charged to one [`Budget`], and released when the verdicts are written. A worker waits for
+//! charged to one `Budget`, and released when the verdicts are written. A worker waits for
 //! the budget only with no lines in hand, so the batch next in order is always being verified
 //! or written: at most [`BUDGET_BYTES`] of work (plus one line over the budget when nothing
 //! else is in flight, and the batch each worker holds) is held however long the lines and

@@ -123,6 +123,7 @@ impl Cache {
     }
 
     /// A cache in `dir` (tests).
+    #[cfg(test)]
     pub fn at(dir: PathBuf) -> Cache {
         Cache { dir: Some(dir) }
     }

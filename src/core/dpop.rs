@@ -8,7 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-pub use htu::{Htu, HtuError};
+pub use htu::Htu;
 
 use crate::core::alg::{Algorithm, Family};
 use crate::core::error::{Error, KeyProblem, KeyUse, Result, Usage};
@@ -30,9 +30,6 @@ pub const DEFAULT_ALGS: [Algorithm; 4] = [
     Algorithm::RS256,
     Algorithm::PS256,
 ];
-
-/// How old a proof may be, in seconds, unless `--dpop-max-age` says otherwise.
-pub const DEFAULT_MAX_AGE: i64 = 300;
 
 /// Whether a header says the token is a DPoP proof (`typ` `dpop+jwt`, any case, with or
 /// without `application/`, as RFC 7515 §4.1.9 allows).
@@ -568,7 +565,7 @@ mod tests {
                 .parse()
                 .unwrap(),
             algs: DEFAULT_ALGS.to_vec(),
-            max_age: DEFAULT_MAX_AGE,
+            max_age: 300,
             nonce: None,
         };
         let clock = Clock {

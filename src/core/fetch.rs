@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::core::cache::{Cache, Entry, Lookup};
 use crate::core::error::{Error, RemoteProblem, Result, Usage};
-use crate::core::key::{Key, Material};
+use crate::core::key::Material;
 use crate::core::keyformat;
 use crate::core::keyformat::Loaded;
 use crate::core::remote::{self, Client, FetchError, Options};
@@ -346,11 +346,6 @@ pub fn keys_of(set: &RemoteSet) -> Result<Loaded> {
     }
     loaded.keys = keys;
     Ok(loaded)
-}
-
-/// Just the keys of [`keys_of`], for callers that printed the notes already.
-pub fn public_keys(set: &RemoteSet) -> Result<Vec<Key>> {
-    keys_of(set).map(|loaded| loaded.keys)
 }
 
 #[cfg(test)]

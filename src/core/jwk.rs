@@ -71,9 +71,6 @@ pub struct Jwk {
     pub other: Map<String, Value>,
 }
 
-/// The members that hold secret material.
-const PRIVATE_MEMBERS: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", "k"];
-
 impl Jwk {
     /// An empty JWK of key type `kty`, to fill in.
     pub fn of_type(kty: &str) -> Self {
@@ -289,21 +286,6 @@ pub fn rsa_from_pkcs8(pkcs8_der: &[u8]) -> Option<Jwk> {
     jwk.dq = Some(b64(key.exponent2.as_bytes()));
     jwk.qi = Some(b64(key.coefficient.as_bytes()));
     Some(jwk)
-}
-
-/// A JWK Set (RFC 7517 §5): the keys in order, and any other members of the set kept.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-pub struct JwkSet {
-    /// The keys, oldest first by jwtk's convention (new keys are appended).
-    pub keys: Vec<Jwk>,
-    /// Other members of the set.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
-}
-
-/// Whether a member name holds secret material (for messages that must not show it).
-pub fn is_private_member(name: &str) -> bool {
-    PRIVATE_MEMBERS.contains(&name)
 }
 
 #[cfg(test)]

@@ -115,7 +115,7 @@ impl KeyType {
         }
     }
 
-    /// Check sizes: RSA among [`RSA_SIZES`], HMAC at least 256 bits in whole bytes.
+    /// Check sizes: RSA among `RSA_SIZES`, HMAC at least 256 bits in whole bytes.
     pub fn check(self) -> Result<Self> {
         match self {
             KeyType::Rsa { bits } if !RSA_SIZES.contains(&bits) => {

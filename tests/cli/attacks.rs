@@ -3,7 +3,7 @@
 
 use std::net::TcpListener;
 
-use jwtk::core::keys::{self, Reading, Source};
+use jwtk::keys::{self, Reading, Source};
 use predicates::prelude::*;
 use serde_json::{Value, json};
 

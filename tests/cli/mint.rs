@@ -151,8 +151,8 @@ fn every_algorithm_jsonwebtoken_knows_verifies_there() {
 /// the RFC's key must give the RFC's signature, byte for byte.
 #[test]
 fn deterministic_rfc_signatures_are_reproduced_exactly() {
-    use jwtk::core::keys::{self, Reading, Source};
-    use jwtk::core::token::Jws;
+    use jwtk::keys::{self, Reading, Source};
+    use jwtk::token::Jws;
     for (name, key) in [
         ("rfc7515-A.1-HS256", "key.jwk.json"),
         ("rfc7515-A.2-RS256", "key.private.pkcs8.pem"),

@@ -1,14 +1,14 @@
 //! Property tests: arbitrary bytes and arbitrary JSON never make jwtk panic; the binary always
 //! ends with 0, 1 or 3 and says why.
 
-use jwtk::core::classify::classify;
-use jwtk::core::inspect::inspect;
-use jwtk::core::keyformat;
-use jwtk::core::keyinput::SecretEncoding;
-use jwtk::core::keys::{self, Reading, Source};
-use jwtk::core::size::SizeReport;
-use jwtk::core::token::{self, Jws};
-use jwtk::core::verify::{KeyRing, Policy};
+use jwtk::classify::classify;
+use jwtk::keys::SecretEncoding;
+use jwtk::keys::{self, Reading, Source};
+use jwtk::keys::{read_bytes, read_bytes_for};
+use jwtk::token::SizeReport;
+use jwtk::token::inspect;
+use jwtk::token::{self, Jws};
+use jwtk::verify::{KeyRing, Policy};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -134,15 +134,15 @@ proptest! {
 
     #[test]
     fn arbitrary_key_material_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
-        let _ = keyformat::load(&bytes, "k", None, 0);
-        let _ = keyformat::load(&bytes, "k", Some(SecretEncoding::Hex), 0);
+        let _ = read_bytes(&bytes, "k", None, 0);
+        let _ = read_bytes(&bytes, "k", Some(SecretEncoding::Hex), 0);
     }
 
     #[test]
     fn arbitrary_jwks_never_panic(keys in prop::collection::vec(object(), 0..4)) {
         let keys: Vec<Value> = keys.into_iter().map(|mut k| { k.insert("kty".into(), Value::String("EC".into())); Value::Object(k) }).collect();
         let text = serde_json::json!({"keys": keys}).to_string();
-        let _ = keyformat::load(text.as_bytes(), "k", None, 0);
+        let _ = read_bytes(text.as_bytes(), "k", None, 0);
     }
 }
 
@@ -172,13 +172,13 @@ proptest! {
 /// One JWE recipient: its private key (to decrypt) and its public half (to encrypt to).
 struct Recipient {
     name: &'static str,
-    private: jwtk::core::key::Key,
-    public: jwtk::core::key::Key,
+    private: jwtk::keys::Key,
+    public: jwtk::keys::Key,
 }
 
 /// Every jwcrypto fixture key, as a recipient; shared keys are their own public half.
 fn recipients() -> &'static [Recipient] {
-    use jwtk::core::key::Purpose;
+    use jwtk::keys::Purpose;
     static ALL: std::sync::OnceLock<Vec<Recipient>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
         let names = [
@@ -189,7 +189,7 @@ fn recipients() -> &'static [Recipient] {
             .map(|name| {
                 let text = std::fs::read(fixture(&format!("jwe/jwcrypto/{name}.jwk"))).unwrap();
                 let load = |text: &[u8], purpose| {
-                    keyformat::load_for(text, name, None, 0, purpose)
+                    read_bytes_for(text, name, None, 0, purpose)
                         .unwrap()
                         .keys
                         .remove(0)
@@ -211,13 +211,9 @@ fn recipients() -> &'static [Recipient] {
 
 /// Every (recipient, alg, enc) jwtk encrypts with: each key-management algorithm a key serves
 /// with each content algorithm (dir only with the content algorithm of the key's length).
-fn pairs() -> Vec<(
-    &'static Recipient,
-    jwtk::core::jwe::alg::KeyAlg,
-    jwtk::core::jwe::alg::ContentAlg,
-)> {
-    use jwtk::core::jwe::alg::{ContentAlg, KeyAlg, KeyShape};
-    use jwtk::core::key::Material;
+fn pairs() -> Vec<(&'static Recipient, jwtk::jwe::KeyAlg, jwtk::jwe::ContentAlg)> {
+    use jwtk::jwe::{ContentAlg, KeyAlg, KeyShape};
+    use jwtk::keys::Material;
     let mut pairs = Vec::new();
     for r in recipients() {
         let shape = match &r.private.material {
@@ -250,10 +246,10 @@ fn jwe_cases() -> ProptestConfig {
 /// claims come back exactly.
 #[test]
 fn decrypt_of_mint_encrypt_to_round_trips_every_pair() {
-    use jwtk::core::jwe::decrypt::Decryptor;
-    use jwtk::core::jwe::encrypt::Encryptor;
-    use jwtk::core::jwe::keyring::Allowed;
-    use jwtk::core::mint::{self, ClaimsSpec};
+    use jwtk::jwe::Allowed;
+    use jwtk::jwe::Decryptor;
+    use jwtk::jwe::Encryptor;
+    use jwtk::mint::{self, ClaimsSpec};
     let issuer = keys::load(
         &Source::File(fixture("jwe/jwcrypto/issuer-p256.jwk")),
         &Reading::default(),

@@ -55,7 +55,7 @@ fn malformed(err: &Malformed) -> Failure {
 }
 
 impl Decryptor {
-    /// Prepare every key once; see [`keyring::entries`] for what is a key error (exit 3).
+    /// Prepare every key once; see `keyring::entries` for what is a key error (exit 3).
     pub fn new(keys: &[Key], allowed: Allowed) -> Result<Self> {
         Ok(Decryptor {
             entries: keyring::entries(keys, &allowed)?,

@@ -75,7 +75,7 @@ pub fn is_jwe(token: &[u8]) -> bool {
 
 impl<'a> Jwe<'a> {
     /// Split and decode a compact JWE: strict base64url in every part, a JSON object header
-    /// with unique names. What the header says is judged by [`decrypt`].
+    /// with unique names. What the header says is judged by `decrypt`.
     pub fn parse(token: &'a [u8]) -> Result<Self, Malformed> {
         check_characters(token, &PARTS)?;
         let compact =
