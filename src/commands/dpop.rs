@@ -3,25 +3,23 @@
 use std::io::Write;
 
 use crate::cli::DpopArgs;
-use crate::commands::{Status, load_keys, read_token_input};
+use crate::commands::{Status, load_keys};
 use crate::core::dpop::{self, ProofSpec};
 use crate::core::error::KeyUse;
-use crate::core::{keys, time};
+use crate::core::{keys, time, token};
 use crate::output::Console;
 
 /// Build one proof and print it with a newline on stdout.
 pub fn run(args: &DpopArgs, console: &mut Console) -> anyhow::Result<Status> {
     let key_args = &args.key;
     super::one_key_source(key_args, "a DPoP proof")?;
-    let access_token = match &args.ath {
+    // An access token may be opaque (not a JWT): it is read as given, not searched for a JWT.
+    let access_token = match args.ath.as_deref() {
         None => None,
-        Some(given) => {
-            let input = crate::cli::TokenInput {
-                token: Some(given.clone()),
-                field: None,
-            };
-            Some(dpop::access_token(&read_token_input(&input, console)?)?)
-        }
+        Some("-") => Some(dpop::access_token(&token::read_input(
+            std::io::stdin().lock(),
+        )?)?),
+        Some(given) => Some(dpop::access_token(given.as_bytes())?),
     };
     // Raw bytes load as a secret here only so that the refusal can say what a proof needs.
     let mut loaded = load_keys(key_args, true, console)?;

@@ -498,6 +498,24 @@ fn jwtk_dpop_makes_proofs_that_verify() {
         "{decoded}"
     );
     assert_eq!(reason(&made, &s.token, &["--dpop-nonce", "n-1"]).0, "valid");
+    // An opaque access token (RFC 9449 §7.1's own, not a JWT) is hashed as given.
+    let opaque = jwtk()
+        .args(["dpop", "--key", &file, "--htm", "GET", "--htu", URL])
+        .args(["--ath", "Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU"])
+        .output()
+        .unwrap();
+    assert!(opaque.status.success(), "{opaque:?}");
+    let made = String::from_utf8(opaque.stdout).unwrap();
+    let decoded = json_stdout(
+        &jwtk()
+            .args(["decode", "--json", made.trim()])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(
+        decoded["claims"]["ath"],
+        "fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo"
+    );
     let again = run_ok(&["dpop", "--key", &file, "--htm", "GET", "--htu", URL]);
     let jti = |p: &str| {
         json_stdout(&jwtk().args(["decode", "--json", p]).output().unwrap())["claims"]["jti"]

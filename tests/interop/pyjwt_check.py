@@ -119,8 +119,10 @@ def verify_pyjwt_tokens(write, secret, rsa_key, ed):
         jwtk_verdict(f"verify {alg} tampered", tampered(token), ["--key", key], "bad_signature")
     for alg in ["HS256", "HS384", "HS512"]:
         token = jwt.encode(claims, secret, algorithm=alg)
-        jwtk_verdict(f"verify {alg} secret", token, ["--key", write("v.secret", secret)], "valid")
-        jwtk_verdict(f"verify {alg} tampered", tampered(token), ["--key", write("v.secret", secret)], "bad_signature")
+        # verify takes raw bytes as an HMAC secret only when told (--alg HS…).
+        told = ["--key", write("v.secret", secret), "--alg", alg]
+        jwtk_verdict(f"verify {alg} secret", token, told, "valid")
+        jwtk_verdict(f"verify {alg} tampered", tampered(token), told, "bad_signature")
     for alg, curve, crv, size in [("ES256", ec.SECP256R1(), "P-256", 32), ("ES384", ec.SECP384R1(), "P-384", 48),
                                   ("ES512", ec.SECP521R1(), "P-521", 66)]:
         key = ec.generate_private_key(curve)
@@ -279,13 +281,13 @@ def main():
     }.items():
         mint_and_verify(f"EdDSA {label}", ["--key", write("ed.key", data)], "EdDSA", ed.public_key())
 
-    # A JWKS with old and new keys: --kid picks, the default is the last (newest).
+    # A JWKS with old and new keys: --kid picks, the default is the first (the signing key).
     old = dict(rsa_jwk(rsa_key), kid="old")
     new_ec = ec.generate_private_key(ec.SECP256R1())
     new = dict(ec_jwk(new_ec, "P-256", 32), kid="new")
     jwks = write("set.jwks", json.dumps({"keys": [old, new]}))
-    mint_and_verify("JWKS default = last", ["--key", jwks], "ES256", new_ec.public_key(), expect_kid="new")
-    mint_and_verify("JWKS --kid old", ["--key", jwks, "--kid", "old"], "RS256", rsa_pub, expect_kid="old")
+    mint_and_verify("JWKS default = first", ["--key", jwks], "RS256", rsa_pub, expect_kid="old")
+    mint_and_verify("JWKS --kid new", ["--key", jwks, "--kid", "new"], "ES256", new_ec.public_key(), expect_kid="new")
 
     verify_pyjwt_tokens(write, secret, rsa_key, ed)
     check_generated_keys(tmp)
