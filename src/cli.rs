@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use serde_json::Value;
 
-use crate::core::alg::Algorithm;
+use crate::core::alg::{Algorithm, Curve};
 use crate::core::dpop::{Htu, parse_method};
 use crate::core::jwe::alg::{ContentAlg, KeyAlg};
 use crate::core::keygen::JwkAlg;
@@ -665,7 +665,7 @@ pub struct KeygenArgs {
 
     /// The curve of an EC key (default P-256).
     #[arg(long, value_enum, value_name = "CURVE")]
-    pub curve: Option<CurveArg>,
+    pub curve: Option<Curve>,
 
     /// The JWK's alg: a JWS algorithm, or with --use enc a JWE key-management algorithm;
     /// for hmac it also sizes the secret (HS384: 384 bits, HS512: 512; A128KW: 128).
@@ -744,18 +744,16 @@ impl ValueEnum for JwkAlg {
     }
 }
 
-/// `--curve`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CurveArg {
-    /// NIST P-256, for ES256.
-    #[value(name = "P-256")]
-    P256,
-    /// NIST P-384, for ES384.
-    #[value(name = "P-384")]
-    P384,
-    /// NIST P-521, for ES512.
-    #[value(name = "P-521")]
-    P521,
+/// `--curve` values: the curve table's names, with the algorithm each serves.
+impl ValueEnum for Curve {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Curve::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = format!("NIST {}, for {}", self.name(), self.alg());
+        Some(clap::builder::PossibleValue::new(self.name()).help(help))
+    }
 }
 
 /// `--format`.

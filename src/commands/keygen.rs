@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::cli::{CurveArg, KeyFormatArg, KeyTypeArg, KeygenArgs, UseArg};
+use crate::cli::{KeyFormatArg, KeyTypeArg, KeygenArgs, UseArg};
 use crate::commands::Status;
 use crate::core::alg::{Algorithm, Curve, Family};
 use crate::core::error::{Error, KeysetProblem, Result, Usage};
@@ -83,11 +83,7 @@ fn key_type(args: &KeygenArgs) -> Result<KeyType> {
         (None, Some(alg)) => kind_for(alg),
         (None, None) => return Err(Usage::NeedTypeOrAlg.into()),
     };
-    let curve = args.curve.map(|c| match c {
-        CurveArg::P256 => Curve::P256,
-        CurveArg::P384 => Curve::P384,
-        CurveArg::P521 => Curve::P521,
-    });
+    let curve = args.curve;
     let misuse = |what: &'static str, kind: &str| {
         Err(Error::from(Usage::NotApplicable {
             what,
