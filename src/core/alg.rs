@@ -24,6 +24,8 @@ pub struct CurveSpec {
     pub signing: &'static EcdsaSigningAlgorithm,
     /// aws-lc-rs's verifier, with fixed-width (JOSE) signatures.
     pub verifying: &'static EcdsaVerificationAlgorithm,
+    /// aws-lc-rs's ECDH on this curve (JWE ECDH-ES).
+    pub agreement: &'static aws_lc_rs::agreement::Algorithm,
 }
 
 const P256: CurveSpec = CurveSpec {
@@ -34,6 +36,7 @@ const P256: CurveSpec = CurveSpec {
     bits: 256,
     signing: &sig::ECDSA_P256_SHA256_FIXED_SIGNING,
     verifying: &sig::ECDSA_P256_SHA256_FIXED,
+    agreement: &aws_lc_rs::agreement::ECDH_P256,
 };
 
 const P384: CurveSpec = CurveSpec {
@@ -44,6 +47,7 @@ const P384: CurveSpec = CurveSpec {
     bits: 384,
     signing: &sig::ECDSA_P384_SHA384_FIXED_SIGNING,
     verifying: &sig::ECDSA_P384_SHA384_FIXED,
+    agreement: &aws_lc_rs::agreement::ECDH_P384,
 };
 
 const P521: CurveSpec = CurveSpec {
@@ -54,6 +58,7 @@ const P521: CurveSpec = CurveSpec {
     bits: 521,
     signing: &sig::ECDSA_P521_SHA512_FIXED_SIGNING,
     verifying: &sig::ECDSA_P521_SHA512_FIXED,
+    agreement: &aws_lc_rs::agreement::ECDH_P521,
 };
 
 /// An elliptic curve for ECDSA.

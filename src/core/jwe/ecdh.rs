@@ -28,9 +28,7 @@ pub enum AgreementCurve {
 impl AgreementCurve {
     fn algorithm(self) -> &'static agreement::Algorithm {
         match self {
-            AgreementCurve::Ec(Curve::P256) => &agreement::ECDH_P256,
-            AgreementCurve::Ec(Curve::P384) => &agreement::ECDH_P384,
-            AgreementCurve::Ec(Curve::P521) => &agreement::ECDH_P521,
+            AgreementCurve::Ec(curve) => curve.spec().agreement,
             AgreementCurve::X25519 => &agreement::X25519,
         }
     }
