@@ -3,16 +3,14 @@
 use std::io::Write;
 
 use crate::cli::DpopArgs;
-use crate::commands::{Status, load_keys};
+use crate::commands::Status;
 use crate::core::dpop::{self, ProofSpec};
-use crate::core::error::KeyUse;
-use crate::core::{keys, time, token};
+use crate::core::{time, token};
 use crate::output::Console;
 
 /// Build one proof and print it with a newline on stdout.
 pub fn run(args: &DpopArgs, console: &mut Console) -> anyhow::Result<Status> {
     let key_args = &args.key;
-    super::one_key_source(key_args, "a DPoP proof")?;
     // An access token may be opaque (not a JWT): it is read as given, not searched for a JWT.
     let access_token = match args.ath.as_deref() {
         None => None,
@@ -22,11 +20,7 @@ pub fn run(args: &DpopArgs, console: &mut Console) -> anyhow::Result<Status> {
         Some(given) => Some(dpop::access_token(given.as_bytes())?),
     };
     // Raw bytes load as a secret here only so that the refusal can say what a proof needs.
-    let mut loaded = load_keys(key_args, true, console)?;
-    let key = keys::signing_key(
-        loaded.pop().ok_or(KeyUse::NoKeyFound)?,
-        key_args.kid.as_deref(),
-    )?;
+    let key = super::signing_key(key_args, "a DPoP proof", console)?;
     let alg = args.alg.unwrap_or_else(|| key.default_alg());
     if args.htu.had_query_or_fragment() {
         console.note(&format!(

@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use serde_json::{Map, Value};
 
 use crate::cli::MintArgs;
-use crate::commands::{Status, load_keys};
+use crate::commands::Status;
 use crate::core::error::{Error, KeyProblem, KeyUse, Result, Usage};
 use crate::core::inspect::Review;
 use crate::core::json;
@@ -22,12 +22,7 @@ use crate::output::Console;
 /// Mint one token and print it with a newline on stdout.
 pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
     let key_args = &args.key;
-    super::one_key_source(key_args, "mint")?;
-    let mut loaded = load_keys(key_args, true, console)?;
-    let key = keys::signing_key(
-        loaded.pop().ok_or(KeyUse::NoKeyFound)?,
-        key_args.kid.as_deref(),
-    )?;
+    let key = super::signing_key(key_args, "mint", console)?;
     let alg = args.alg.unwrap_or_else(|| key.default_alg());
     let signer = key.signer(alg)?;
     let encryptor = match &args.encrypt_to {

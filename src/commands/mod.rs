@@ -124,6 +124,19 @@ pub fn one_key_source(args: &KeyArgs, what: &'static str) -> Result<()> {
     Ok(())
 }
 
+/// The one key that signs (`mint`, `dpop`): one source only, read with raw bytes taken as a
+/// secret, then the key `--kid` names or the set's signing key.
+pub fn signing_key(
+    args: &KeyArgs,
+    what: &'static str,
+    console: &mut Console,
+) -> anyhow::Result<crate::core::key::Key> {
+    one_key_source(args, what)?;
+    let mut loaded = load_keys(args, true, console)?;
+    let loaded = loaded.pop().ok_or(crate::core::error::KeyUse::NoKeyFound)?;
+    Ok(keys::signing_key(loaded, args.kid.as_deref())?)
+}
+
 /// The environment variable read when no key flag is given.
 pub const DEFAULT_KEY_VAR: &str = "JWTK_KEY";
 
