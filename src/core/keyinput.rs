@@ -95,9 +95,20 @@ pub fn is_key_material(bytes: &[u8]) -> bool {
 /// A PEM armour line, loosely: `BEGIN` after four or more dashes, in any case. A loose match
 /// that is not well-formed PEM is refused, never a secret.
 fn has_armour(bytes: &[u8]) -> bool {
-    bytes.windows(6).enumerate().any(|(i, w)| {
-        w.eq_ignore_ascii_case(b"begin ") && i >= 4 && bytes[i - 4..i].iter().all(|&b| b == b'-')
-    })
+    armour_lines(bytes) > 0
+}
+
+/// How many armour lines the bytes hold, by the loose rule of [`has_armour`].
+fn armour_lines(bytes: &[u8]) -> usize {
+    bytes
+        .windows(6)
+        .enumerate()
+        .filter(|(i, w)| {
+            w.eq_ignore_ascii_case(b"begin ")
+                && *i >= 4
+                && bytes[i - 4..*i].iter().all(|&b| b == b'-')
+        })
+        .count()
 }
 
 /// A UTF-8 byte-order mark is skipped; a UTF-16 one means UTF-16 text, decoded to UTF-8 (or
@@ -192,12 +203,8 @@ fn pem_blocks(bytes: &[u8]) -> Result<Vec<pem::Pem>, KeyProblem> {
     let damaged = || KeyProblem::PemDamaged {
         quoted: looks_quoted(&text),
     };
-    let armour_lines = bytes
-        .windows(6)
-        .filter(|w| w.eq_ignore_ascii_case(b"begin "))
-        .count();
     let blocks = pem::parse_many(bytes).map_err(|_| damaged())?;
-    if blocks.is_empty() || blocks.len() != armour_lines {
+    if blocks.is_empty() || blocks.len() != armour_lines(bytes) {
         return Err(damaged());
     }
     Ok(blocks)
@@ -432,6 +439,15 @@ mod tests {
         assert_eq!(
             kind(b"comment\n-----BEGIN X-----\nAAAA\n-----END X-----\n", None).unwrap(),
             "pem"
+        );
+        assert_eq!(
+            kind(
+                b"# begin of rotation\n-----BEGIN X-----\nAAAA\n-----END X-----\n",
+                None
+            )
+            .unwrap(),
+            "pem",
+            "prose that says begin is no armour line"
         );
         assert!(matches!(
             kind(b"-----BEGIN PUBLIC KEY-----\nMII", None),
