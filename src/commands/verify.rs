@@ -350,22 +350,6 @@ fn dpop_expect(args: &DpopCheckArgs) -> Result<Option<dpop::Expect>, Error> {
     }))
 }
 
-/// The contract's JSON verdict, borrowing from the verdict (no copies of header or claims).
-#[derive(Serialize)]
-struct VerdictJson<'a> {
-    valid: bool,
-    reason: Option<Reason>,
-    message: String,
-    alg: &'a Option<String>,
-    kid: Option<&'a str>,
-    key: Option<KeyJson<'a>>,
-    header: &'a Option<Map<String, Value>>,
-    claims: &'a Option<Map<String, Value>>,
-    bound: &'a Option<dpop::Bound>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<u64>,
-}
-
 /// The key that verified: its kid, where it came from, its RFC 7638 thumbprint (null for a
 /// secret) and, for a fetched set, whether the copy came from the cache.
 #[derive(Serialize)]
@@ -376,31 +360,98 @@ struct KeyJson<'a> {
     cached: Option<bool>,
 }
 
-impl<'a> VerdictJson<'a> {
-    fn new(verdict: &'a Verdict, policy: &Policy, judge: &Judge, line: Option<u64>) -> Self {
-        let key = verdict.key.as_ref().map(|key: &MatchedKey| KeyJson {
-            kid: key.kid.as_deref(),
-            source: &key.source,
-            thumbprint: key.thumbprint.as_deref(),
-            cached: judge.cached(&key.source),
-        });
-        VerdictJson {
-            valid: verdict.is_valid(),
-            reason: verdict.reason(),
-            message: if verdict.is_valid() {
-                valid_line(verdict, policy, false)
-            } else {
-                verdict.message()
-            },
-            alg: &verdict.alg,
-            kid: verdict.key.as_ref().and_then(|k| k.kid.as_deref()),
-            key,
-            header: &verdict.header,
-            claims: &verdict.claims,
-            bound: &verdict.bound,
-            line,
-        }
+/// Append the contract's JSON verdict to `out`, on one line without its newline, made
+/// terminal-safe ([`output::json_safe`]); `line` is the `--batch` line number.
+fn write_verdict(
+    out: &mut Vec<u8>,
+    verdict: &Verdict,
+    policy: &Policy,
+    judge: &Judge,
+    line: Option<u64>,
+) {
+    let start = out.len();
+    if write_members(out, verdict, policy, judge, line).is_err() {
+        out.truncate(start);
     }
+    make_json_safe(out, start);
+}
+
+/// The verdict's members in the contract's order. Header and claims are the JSON text that
+/// was signed, spliced in as it is (see [`splice`]) rather than serialised again.
+fn write_members(
+    out: &mut Vec<u8>,
+    verdict: &Verdict,
+    policy: &Policy,
+    judge: &Judge,
+    line: Option<u64>,
+) -> serde_json::Result<()> {
+    let valid = verdict.is_valid();
+    let message = if valid {
+        valid_line(verdict, policy, false)
+    } else {
+        verdict.message()
+    };
+    let key = verdict.key.as_ref().map(|key: &MatchedKey| KeyJson {
+        kid: key.kid.as_deref(),
+        source: &key.source,
+        thumbprint: key.thumbprint.as_deref(),
+        cached: judge.cached(&key.source),
+    });
+    out.extend_from_slice(if valid {
+        b"{\"valid\":true"
+    } else {
+        b"{\"valid\":false"
+    });
+    member(out, "reason", &verdict.reason())?;
+    member(out, "message", &message)?;
+    member(out, "alg", &verdict.alg)?;
+    member(out, "kid", &key.as_ref().and_then(|k| k.kid))?;
+    member(out, "key", &key)?;
+    out.extend_from_slice(b",\"header\":");
+    splice(out, verdict.header_json.as_deref(), &verdict.header)?;
+    out.extend_from_slice(b",\"claims\":");
+    splice(out, verdict.claims_json.as_deref(), &verdict.claims)?;
+    member(out, "bound", &verdict.bound)?;
+    if let Some(line) = line {
+        member(out, "line", &line)?;
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// `,"name":value`.
+fn member(out: &mut Vec<u8>, name: &str, value: &impl Serialize) -> serde_json::Result<()> {
+    out.extend_from_slice(b",\"");
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\":");
+    serde_json::to_writer(out, value)
+}
+
+/// The JSON text `map` was parsed from, as it is: it was parsed strictly, so it is valid JSON
+/// with unique names. Only text that is on one line and holds nothing a terminal would act
+/// on is spliced in; any other (whitespace controls, bidi or invisible characters, …) is
+/// serialised from `map` again and escaped like everything else.
+fn splice(
+    out: &mut Vec<u8>,
+    text: Option<&[u8]>,
+    map: &Option<Map<String, Value>>,
+) -> serde_json::Result<()> {
+    match text {
+        Some(text) if map.is_some() && spliceable(text) => {
+            out.extend_from_slice(text);
+            Ok(())
+        }
+        _ => serde_json::to_writer(out, map),
+    }
+}
+
+/// Printable ASCII, or UTF-8 without controls and without what [`output::is_unsafe`] names.
+fn spliceable(text: &[u8]) -> bool {
+    if text.iter().all(|b| (0x20..0x7f).contains(b)) {
+        return true;
+    }
+    !text.iter().any(|&b| b < 0x20)
+        && std::str::from_utf8(text).is_ok_and(|t| !t.chars().any(output::is_unsafe))
 }
 
 fn report(
@@ -417,7 +468,10 @@ fn report(
         console.note(&note)?;
     }
     if args.json {
-        return console.json(&VerdictJson::new(verdict, policy, judge, None));
+        let mut line = Vec::new();
+        write_verdict(&mut line, verdict, policy, judge, None);
+        line.push(b'\n');
+        return console.out.write_all(&line);
     }
     if verdict.is_valid() {
         console.out.fit(true);
@@ -503,12 +557,7 @@ fn run_batch(
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .min(batch::MAX_JOBS);
     let render = |verdict: &Verdict, line: u64, out: &mut Vec<u8>| {
-        let start = out.len();
-        let json = VerdictJson::new(verdict, policy, judge, Some(line));
-        if serde_json::to_writer(&mut *out, &json).is_err() {
-            out.truncate(start);
-        }
-        make_json_safe(out, start);
+        write_verdict(out, verdict, policy, judge, Some(line));
         out.push(b'\n');
     };
     let (show_progress, err) = (console.err_is_terminal, &mut console.err);

@@ -239,6 +239,8 @@ pub struct Jws<'a> {
     pub segments: Segments<'a>,
     /// The protected header, members in their original order.
     pub header: Map<String, Value>,
+    /// The decoded header: the JSON text `header` was parsed from.
+    pub header_json: Vec<u8>,
     /// The decoded payload bytes.
     pub payload: Vec<u8>,
     /// The decoded signature bytes.
@@ -260,6 +262,7 @@ impl<'a> Jws<'a> {
             compact,
             segments,
             header,
+            header_json: header_bytes,
             payload,
             signature,
         })

@@ -127,6 +127,10 @@ pub struct Verdict {
     pub header: Option<Map<String, Value>>,
     /// The claims, when the signature verified and they are a JSON object.
     pub claims: Option<Map<String, Value>>,
+    /// The JSON text `header` was parsed from, exactly as signed (set with `header`).
+    pub header_json: Option<Vec<u8>>,
+    /// The JSON text `claims` were parsed from, exactly as signed (set with `claims`).
+    pub claims_json: Option<Vec<u8>>,
     /// The sender constraint the claims declare (`cnf.jkt`, `cnf["x5t#S256"]`).
     pub bound: Option<dpop::Bound>,
 }
@@ -283,6 +287,7 @@ impl KeyRing {
         let claims = jws.claims();
         // The signature verified: the header is shown, moved rather than copied.
         let header = jws.header;
+        verdict.header_json = Some(jws.header_json);
         match claims {
             Ok(claims) => {
                 verdict
@@ -302,6 +307,7 @@ impl KeyRing {
                 }
                 verdict.header = Some(header);
                 verdict.claims = Some(claims);
+                verdict.claims_json = Some(jws.payload);
                 verdict
             }
             Err(err) => {
