@@ -386,12 +386,7 @@ fn write_members(
     line: Option<u64>,
 ) -> serde_json::Result<()> {
     let valid = verdict.is_valid();
-    let message = if valid {
-        valid_line(verdict, policy, false)
-    } else {
-        verdict.message()
-    };
-    let key = verdict.key.as_ref().map(|key: &MatchedKey| KeyJson {
+    let key = verdict.key.as_deref().map(|key: &MatchedKey| KeyJson {
         kid: key.kid.as_deref(),
         source: &key.source,
         thumbprint: key.thumbprint.as_deref(),
@@ -403,7 +398,16 @@ fn write_members(
         b"{\"valid\":false"
     });
     member(out, "reason", &verdict.reason())?;
-    member(out, "message", &message)?;
+    if valid {
+        let line = ValidLine {
+            verdict,
+            policy,
+            local: false,
+        };
+        member(out, "message", &Text(line))?;
+    } else {
+        member(out, "message", &verdict.message())?;
+    }
     member(out, "alg", &verdict.alg)?;
     member(out, "kid", &key.as_ref().and_then(|k| k.kid))?;
     member(out, "key", &key)?;
@@ -417,6 +421,15 @@ fn write_members(
     }
     out.push(b'}');
     Ok(())
+}
+
+/// Displayed text as a JSON string, escaped as it is written (no `String` in between).
+struct Text<T>(T);
+
+impl<T: std::fmt::Display> Serialize for Text<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
 }
 
 /// `,"name":value`.
@@ -507,40 +520,67 @@ fn bound_note(verdict: &Verdict, policy: &Policy) -> Option<String> {
 
 /// `HS256 signature by kid "a", expires in 14m (…); audience not checked (no --aud)`.
 fn valid_line(verdict: &Verdict, policy: &Policy, local: bool) -> String {
-    let alg = verdict.alg.as_deref().unwrap_or("?");
-    let key = verdict.key.as_ref().map_or("?", |k| k.label.as_str());
-    let exp = verdict
-        .claims
-        .as_ref()
-        .and_then(|c| c.get("exp"))
-        .and_then(Value::as_f64);
-    let when = |at: f64| time::format_at(at, local);
-    let expiry = match exp {
-        // Accepted only thanks to --leeway: say so rather than "expires 3h ago".
-        Some(exp) if exp <= policy.now as f64 => format!(
-            "expired {}, within the {} leeway ({})",
-            time::relative(exp, policy.now),
-            time::format_span(policy.leeway as f64),
-            when(exp)
-        ),
-        Some(exp) => format!(
-            "expires {} ({})",
-            time::relative(exp, policy.now),
-            when(exp)
-        ),
-        None => "never expires (no exp)".to_string(),
-    };
-    let audience = if policy.aud.is_empty() {
-        "; audience not checked (no --aud)"
-    } else {
-        ""
-    };
-    let proof = if policy.dpop.is_some() {
-        "; DPoP proof checked"
-    } else {
-        ""
-    };
-    format!("{alg} signature by {key}, {expiry}{audience}{proof}")
+    ValidLine {
+        verdict,
+        policy,
+        local,
+    }
+    .to_string()
+}
+
+/// [`valid_line`] as a `Display`: `--batch` writes it straight into the JSON line.
+struct ValidLine<'a> {
+    verdict: &'a Verdict,
+    policy: &'a Policy,
+    local: bool,
+}
+
+impl std::fmt::Display for ValidLine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let (verdict, policy) = (self.verdict, self.policy);
+        let alg = verdict.alg.as_deref().unwrap_or("?");
+        let key = verdict.key.as_ref().map_or("?", |k| k.label.as_str());
+        write!(f, "{alg} signature by {key}, ")?;
+        let exp = verdict
+            .claims
+            .as_ref()
+            .and_then(|c| c.get("exp"))
+            .and_then(Value::as_f64);
+        let at = |secs| time::At {
+            secs,
+            local: self.local,
+        };
+        match exp {
+            // Accepted only thanks to --leeway: say so rather than "expires 3h ago".
+            Some(exp) if exp <= policy.now as f64 => write!(
+                f,
+                "expired {}, within the {} leeway ({})",
+                time::Relative {
+                    at: exp,
+                    now: policy.now
+                },
+                time::Span(policy.leeway as f64),
+                at(exp)
+            )?,
+            Some(exp) => write!(
+                f,
+                "expires {} ({})",
+                time::Relative {
+                    at: exp,
+                    now: policy.now
+                },
+                at(exp)
+            )?,
+            None => f.write_str("never expires (no exp)")?,
+        }
+        if policy.aud.is_empty() {
+            f.write_str("; audience not checked (no --aud)")?;
+        }
+        if policy.dpop.is_some() {
+            f.write_str("; DPoP proof checked")?;
+        }
+        Ok(())
+    }
 }
 
 /// One JSON line per input line, in order; counts by reason on stderr; a progress line on a

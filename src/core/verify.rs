@@ -6,6 +6,9 @@
 //! here every check is explicit, all failures are collected, and times are compared as
 //! floats, so no value wraps.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use crate::core::alg::{Algorithm, Family};
@@ -119,10 +122,10 @@ pub struct Policy {
 pub struct Verdict {
     /// Every failed check; empty when the token is valid.
     pub failures: Vec<Failure>,
-    /// The header's `alg`, when it is a string.
-    pub alg: Option<String>,
+    /// The header's `alg`, when it is a string (borrowed when it names a known algorithm).
+    pub alg: Option<Cow<'static, str>>,
     /// The key that verified the signature.
-    pub key: Option<MatchedKey>,
+    pub key: Option<Arc<MatchedKey>>,
     /// The header, when the signature verified.
     pub header: Option<Map<String, Value>>,
     /// The claims, when the signature verified and they are a JSON object.
@@ -184,7 +187,8 @@ pub struct MatchedKey {
 struct Entry {
     key: Key,
     verifiers: Vec<Verifier>,
-    matched: MatchedKey,
+    /// Shared with every verdict it verifies (no copy per token).
+    matched: Arc<MatchedKey>,
 }
 
 /// The configured keys, each parsed once into verifiers for the algorithms it may serve.
@@ -226,12 +230,12 @@ impl KeyRing {
             let verifiers = algs
                 .map(|alg| key.verifier(alg))
                 .collect::<Result<Vec<_>>>()?;
-            let matched = MatchedKey {
+            let matched = Arc::new(MatchedKey {
                 kid: key.kid.clone(),
                 source: key.origin.clone(),
                 thumbprint: key.thumbprint(),
                 label: key.label(),
-            };
+            });
             entries.push(Entry {
                 key,
                 verifiers,
@@ -272,7 +276,10 @@ impl KeyRing {
             Err(err) => return Verdict::default().fail(Reason::Malformed, fault(&err)),
         };
         let mut verdict = Verdict {
-            alg: jws.alg().map(str::to_string),
+            alg: jws.alg().map(|alg| match alg.parse::<Algorithm>() {
+                Ok(known) => Cow::Borrowed(known.name()),
+                Err(_) => Cow::Owned(alg.to_string()),
+            }),
             ..Verdict::default()
         };
         let alg = match self.check_header(&jws.header, &mut verdict) {
@@ -281,7 +288,7 @@ impl KeyRing {
         };
         let signing_input = jws.segments.signing_input(jws.compact).as_bytes();
         match self.check_signature(alg, &jws, signing_input) {
-            Ok(matched) => verdict.key = Some(matched.clone()),
+            Ok(matched) => verdict.key = Some(Arc::clone(matched)),
             Err(failure) => return verdict.fail(failure.reason, failure.message),
         }
         let claims = jws.claims();
@@ -446,7 +453,7 @@ impl KeyRing {
         alg: Algorithm,
         jws: &Jws,
         signing_input: &[u8],
-    ) -> std::result::Result<&MatchedKey, Failure> {
+    ) -> std::result::Result<&Arc<MatchedKey>, Failure> {
         let token_kid = jws.header.get("kid");
         let mut tried = 0;
         for entry in &self.entries {
