@@ -275,19 +275,23 @@ impl KeyRing {
             Ok(jws) => jws,
             Err(err) => return Verdict::default().fail(Reason::Malformed, fault(&err)),
         };
+        let facts = HeaderFacts::scan(&jws.header);
         let mut verdict = Verdict {
-            alg: jws.alg().map(|alg| match alg.parse::<Algorithm>() {
-                Ok(known) => Cow::Borrowed(known.name()),
-                Err(_) => Cow::Owned(alg.to_string()),
-            }),
+            alg: facts
+                .alg
+                .and_then(Value::as_str)
+                .map(|alg| match alg.parse() {
+                    Ok(known) => Cow::Borrowed(Algorithm::name(known)),
+                    Err(_) => Cow::Owned(alg.to_string()),
+                }),
             ..Verdict::default()
         };
-        let alg = match self.check_header(&jws.header, &mut verdict) {
+        let alg = match self.check_header(&facts, &mut verdict) {
             Some(alg) if verdict.failures.is_empty() => alg,
             _ => return verdict,
         };
         let signing_input = jws.segments.signing_input(jws.compact).as_bytes();
-        match self.check_signature(alg, &jws, signing_input) {
+        match self.check_signature(alg, facts.kid, &jws.signature, signing_input) {
             Ok(matched) => verdict.key = Some(Arc::clone(matched)),
             Err(failure) => return verdict.fail(failure.reason, failure.message),
         }
@@ -358,33 +362,29 @@ impl KeyRing {
     }
 
     /// Header rules: a known, allowed algorithm; no `crit`, `b64: false`, `zip` or nested JWT.
-    fn check_header(
-        &self,
-        header: &Map<String, Value>,
-        verdict: &mut Verdict,
-    ) -> Option<Algorithm> {
+    fn check_header(&self, header: &HeaderFacts, verdict: &mut Verdict) -> Option<Algorithm> {
         let mut fail = |reason, message: String| verdict.failures.push(Failure { reason, message });
-        if header.contains_key("crit") {
+        if header.crit {
             fail(
                 Reason::Unsupported,
                 "the header has crit: jwtk understands no JWS extensions, so it must refuse it"
                     .into(),
             );
         }
-        if header.get("b64") == Some(&Value::Bool(false)) {
+        if header.b64 == Some(&Value::Bool(false)) {
             fail(
                 Reason::Unsupported,
                 "b64 is false (an unencoded payload, RFC 7797)".into(),
             );
         }
-        if header.contains_key("zip") {
+        if header.zip {
             fail(
                 Reason::Unsupported,
                 "zip on a JWS: compressed payloads are for JWE only".into(),
             );
         }
         if header
-            .get("cty")
+            .cty
             .and_then(Value::as_str)
             .is_some_and(|c| c.eq_ignore_ascii_case("JWT"))
         {
@@ -393,7 +393,7 @@ impl KeyRing {
                 "cty is JWT: a nested JWT is never unwrapped".into(),
             );
         }
-        let alg = match header.get("alg") {
+        let alg = match header.alg {
             None => {
                 fail(Reason::Malformed, "the header has no alg".into());
                 return None;
@@ -451,10 +451,10 @@ impl KeyRing {
     fn check_signature(
         &self,
         alg: Algorithm,
-        jws: &Jws,
+        token_kid: Option<&Value>,
+        signature: &[u8],
         signing_input: &[u8],
     ) -> std::result::Result<&Arc<MatchedKey>, Failure> {
-        let token_kid = jws.header.get("kid");
         let mut tried = 0;
         for entry in &self.entries {
             let kid_fits = match (&entry.key.kid, token_kid) {
@@ -469,7 +469,7 @@ impl KeyRing {
                 continue;
             }
             tried += 1;
-            if verifier.verify(signing_input, &jws.signature) {
+            if verifier.verify(signing_input, signature) {
                 return Ok(&entry.matched);
             }
         }
@@ -492,6 +492,67 @@ impl KeyRing {
     }
 }
 
+/// The header members the checks read, found in one pass over the header (its names are
+/// unique: it was parsed strictly) rather than one hash look-up each.
+#[derive(Default)]
+struct HeaderFacts<'a> {
+    alg: Option<&'a Value>,
+    kid: Option<&'a Value>,
+    b64: Option<&'a Value>,
+    cty: Option<&'a Value>,
+    crit: bool,
+    zip: bool,
+}
+
+impl<'a> HeaderFacts<'a> {
+    fn scan(header: &'a Map<String, Value>) -> Self {
+        let mut facts = HeaderFacts::default();
+        for (name, value) in header {
+            match name.as_str() {
+                "alg" => facts.alg = Some(value),
+                "kid" => facts.kid = Some(value),
+                "b64" => facts.b64 = Some(value),
+                "cty" => facts.cty = Some(value),
+                "crit" => facts.crit = true,
+                "zip" => facts.zip = true,
+                _ => {}
+            }
+        }
+        facts
+    }
+}
+
+/// The registered claims the checks read, found in one pass over the claims (unique names:
+/// parsed strictly).
+#[derive(Default)]
+struct ClaimFacts<'a> {
+    exp: Option<&'a Value>,
+    nbf: Option<&'a Value>,
+    iat: Option<&'a Value>,
+    iss: Option<&'a Value>,
+    aud: Option<&'a Value>,
+    sub: Option<&'a Value>,
+}
+
+impl<'a> ClaimFacts<'a> {
+    fn scan(claims: &'a Map<String, Value>) -> Self {
+        let mut facts = ClaimFacts::default();
+        for (name, value) in claims {
+            let slot = match name.as_str() {
+                "exp" => &mut facts.exp,
+                "nbf" => &mut facts.nbf,
+                "iat" => &mut facts.iat,
+                "iss" => &mut facts.iss,
+                "aud" => &mut facts.aud,
+                "sub" => &mut facts.sub,
+                _ => continue,
+            };
+            *slot = Some(value);
+        }
+        facts
+    }
+}
+
 /// `claims: the payload is text, …`: the part and the fault (the reason code already says
 /// "malformed").
 fn fault(err: &Malformed) -> String {
@@ -508,9 +569,11 @@ pub fn check_claims(
     let mut fail = |reason, message: String| failures.push(Failure { reason, message });
     let now = policy.now as Seconds;
     let leeway = policy.leeway as Seconds;
+    let found = ClaimFacts::scan(claims);
     let mut times = [None; 3];
-    for (slot, name) in times.iter_mut().zip(["exp", "nbf", "iat"]) {
-        match claims.get(name).map(NumericDate::read) {
+    let values = [found.exp, found.nbf, found.iat];
+    for ((slot, name), value) in times.iter_mut().zip(["exp", "nbf", "iat"]).zip(values) {
+        match value.map(NumericDate::read) {
             Some(NumericDate::At(at)) => *slot = Some(at),
             Some(NumericDate::NotANumber(kind)) => fail(
                 Reason::Malformed,
@@ -529,7 +592,7 @@ pub fn check_claims(
                 time::format_utc(exp)
             ),
         ),
-        None if !policy.allow_no_exp && !claims.contains_key("exp") => fail(
+        None if !policy.allow_no_exp && found.exp.is_none() => fail(
             Reason::MissingClaim,
             "no exp: tokens must expire (--allow-no-exp accepts this)".into(),
         ),
@@ -558,24 +621,21 @@ pub fn check_claims(
             Some(_) => {}
         }
     }
-    if !policy.iss.is_empty() && !string_in(claims.get("iss"), &policy.iss) {
-        fail(
-            Reason::WrongIssuer,
-            mismatch("iss", claims.get("iss"), &policy.iss),
-        );
+    if !policy.iss.is_empty() && !string_in(found.iss, &policy.iss) {
+        fail(Reason::WrongIssuer, mismatch("iss", found.iss, &policy.iss));
     }
-    if !policy.aud.is_empty() && !audience_matches(claims.get("aud"), &policy.aud) {
+    if !policy.aud.is_empty() && !audience_matches(found.aud, &policy.aud) {
         fail(
             Reason::WrongAudience,
-            mismatch("aud", claims.get("aud"), &policy.aud),
+            mismatch("aud", found.aud, &policy.aud),
         );
     }
     if let Some(sub) = &policy.sub
-        && !string_in(claims.get("sub"), std::slice::from_ref(sub))
+        && !string_in(found.sub, std::slice::from_ref(sub))
     {
         fail(
             Reason::WrongSubject,
-            mismatch("sub", claims.get("sub"), std::slice::from_ref(sub)),
+            mismatch("sub", found.sub, std::slice::from_ref(sub)),
         );
     }
     if let Some(typ) = &policy.typ
