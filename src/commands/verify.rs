@@ -460,7 +460,7 @@ fn splice(
 
 /// Printable ASCII, or UTF-8 without controls and without what [`output::is_unsafe`] names.
 fn spliceable(text: &[u8]) -> bool {
-    if text.iter().all(|b| (0x20..0x7f).contains(b)) {
+    if output::printable_ascii(text) {
         return true;
     }
     !text.iter().any(|&b| b < 0x20)
@@ -647,8 +647,7 @@ fn run_batch(
 
 /// [`output::json_safe`] on the JSON text `out` holds from `start` on, in place.
 fn make_json_safe(out: &mut Vec<u8>, start: usize) {
-    let suspect = |b: &u8| *b >= 0x7f || *b < 0x20;
-    if !out[start..].iter().any(suspect) {
+    if output::printable_ascii(&out[start..]) {
         return;
     }
     let text = String::from_utf8(out.split_off(start)).unwrap_or_default();
