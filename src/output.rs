@@ -357,8 +357,7 @@ fn escape_where(text: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> 
 /// strings JSON text is ASCII, so every such character is inside a string.
 pub fn json_safe(json: &str) -> Cow<'_, str> {
     // Fast path (this runs once per token in --batch): printable ASCII is always safe.
-    let suspect = |b: &u8| *b >= 0x7f || *b < 0x20;
-    if !json.as_bytes().iter().any(suspect) || !json.chars().any(is_unsafe) {
+    if printable_ascii(json.as_bytes()) || !json.chars().any(is_unsafe) {
         return Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 16);
@@ -373,6 +372,17 @@ pub fn json_safe(json: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether every byte is printable ASCII (space to `~`): text nothing in it can act on a
+/// terminal or break a line. Checked in blocks without stopping early, so that the compiler
+/// can test many bytes at once (this runs over every `--batch` line).
+pub fn printable_ascii(bytes: &[u8]) -> bool {
+    bytes.chunks(64).all(|block| {
+        block
+            .iter()
+            .fold(true, |ok, &b| ok & (0x20..0x7f).contains(&b))
+    })
 }
 
 /// An object as indented, coloured JSON. `note` may add a `// comment` after a top-level
@@ -489,6 +499,17 @@ mod tests {
         assert_eq!(one_line("x\u{202E}y\nz"), "x\\u{202e}y\\u{a}z");
         assert_eq!(multi_line("a\nb\u{9b}"), "a\nb\\u{9b}");
         assert!(matches!(one_line("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn printable_ascii_is_space_to_tilde() {
+        assert!(printable_ascii(b""));
+        assert!(printable_ascii(" ~".repeat(100).as_bytes()));
+        for bad in [b'\x1f', b'\x7f', b'\n', 0x80, 0xff] {
+            let mut text = vec![b'a'; 130];
+            text[97] = bad;
+            assert!(!printable_ascii(&text), "{bad:#x}");
+        }
     }
 
     #[test]

@@ -350,22 +350,6 @@ fn dpop_expect(args: &DpopCheckArgs) -> Result<Option<dpop::Expect>, Error> {
     }))
 }
 
-/// The contract's JSON verdict, borrowing from the verdict (no copies of header or claims).
-#[derive(Serialize)]
-struct VerdictJson<'a> {
-    valid: bool,
-    reason: Option<Reason>,
-    message: String,
-    alg: &'a Option<String>,
-    kid: Option<&'a str>,
-    key: Option<KeyJson<'a>>,
-    header: &'a Option<Map<String, Value>>,
-    claims: &'a Option<Map<String, Value>>,
-    bound: &'a Option<dpop::Bound>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<u64>,
-}
-
 /// The key that verified: its kid, where it came from, its RFC 7638 thumbprint (null for a
 /// secret) and, for a fetched set, whether the copy came from the cache.
 #[derive(Serialize)]
@@ -376,31 +360,111 @@ struct KeyJson<'a> {
     cached: Option<bool>,
 }
 
-impl<'a> VerdictJson<'a> {
-    fn new(verdict: &'a Verdict, policy: &Policy, judge: &Judge, line: Option<u64>) -> Self {
-        let key = verdict.key.as_ref().map(|key: &MatchedKey| KeyJson {
-            kid: key.kid.as_deref(),
-            source: &key.source,
-            thumbprint: key.thumbprint.as_deref(),
-            cached: judge.cached(&key.source),
-        });
-        VerdictJson {
-            valid: verdict.is_valid(),
-            reason: verdict.reason(),
-            message: if verdict.is_valid() {
-                valid_line(verdict, policy, false)
-            } else {
-                verdict.message()
-            },
-            alg: &verdict.alg,
-            kid: verdict.key.as_ref().and_then(|k| k.kid.as_deref()),
-            key,
-            header: &verdict.header,
-            claims: &verdict.claims,
-            bound: &verdict.bound,
-            line,
-        }
+/// Append the contract's JSON verdict to `out`, on one line without its newline, made
+/// terminal-safe ([`output::json_safe`]); `line` is the `--batch` line number.
+fn write_verdict(
+    out: &mut Vec<u8>,
+    verdict: &Verdict,
+    policy: &Policy,
+    judge: &Judge,
+    line: Option<u64>,
+) {
+    let start = out.len();
+    if write_members(out, verdict, policy, judge, line).is_err() {
+        out.truncate(start);
     }
+    make_json_safe(out, start);
+}
+
+/// The verdict's members in the contract's order. Header and claims are the JSON text that
+/// was signed, spliced in as it is (see [`splice`]) rather than serialised again.
+fn write_members(
+    out: &mut Vec<u8>,
+    verdict: &Verdict,
+    policy: &Policy,
+    judge: &Judge,
+    line: Option<u64>,
+) -> serde_json::Result<()> {
+    let valid = verdict.is_valid();
+    let key = verdict.key.as_deref().map(|key: &MatchedKey| KeyJson {
+        kid: key.kid.as_deref(),
+        source: &key.source,
+        thumbprint: key.thumbprint.as_deref(),
+        cached: judge.cached(&key.source),
+    });
+    out.extend_from_slice(if valid {
+        b"{\"valid\":true"
+    } else {
+        b"{\"valid\":false"
+    });
+    member(out, "reason", &verdict.reason())?;
+    if valid {
+        let line = ValidLine {
+            verdict,
+            policy,
+            local: false,
+        };
+        member(out, "message", &Text(line))?;
+    } else {
+        member(out, "message", &verdict.message())?;
+    }
+    member(out, "alg", &verdict.alg)?;
+    member(out, "kid", &key.as_ref().and_then(|k| k.kid))?;
+    member(out, "key", &key)?;
+    out.extend_from_slice(b",\"header\":");
+    splice(out, verdict.header_json.as_deref(), &verdict.header)?;
+    out.extend_from_slice(b",\"claims\":");
+    splice(out, verdict.claims_json.as_deref(), &verdict.claims)?;
+    member(out, "bound", &verdict.bound)?;
+    if let Some(line) = line {
+        member(out, "line", &line)?;
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// Displayed text as a JSON string, escaped as it is written (no `String` in between).
+struct Text<T>(T);
+
+impl<T: std::fmt::Display> Serialize for Text<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+/// `,"name":value`.
+fn member(out: &mut Vec<u8>, name: &str, value: &impl Serialize) -> serde_json::Result<()> {
+    out.extend_from_slice(b",\"");
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\":");
+    serde_json::to_writer(out, value)
+}
+
+/// The JSON text `map` was parsed from, as it is: it was parsed strictly, so it is valid JSON
+/// with unique names. Only text that is on one line and holds nothing a terminal would act
+/// on is spliced in; any other (whitespace controls, bidi or invisible characters, …) is
+/// serialised from `map` again and escaped like everything else.
+fn splice(
+    out: &mut Vec<u8>,
+    text: Option<&[u8]>,
+    map: &Option<Map<String, Value>>,
+) -> serde_json::Result<()> {
+    match text {
+        Some(text) if map.is_some() && spliceable(text) => {
+            out.extend_from_slice(text);
+            Ok(())
+        }
+        _ => serde_json::to_writer(out, map),
+    }
+}
+
+/// Printable ASCII, or UTF-8 without controls and without what [`output::is_unsafe`] names.
+fn spliceable(text: &[u8]) -> bool {
+    if output::printable_ascii(text) {
+        return true;
+    }
+    !text.iter().any(|&b| b < 0x20)
+        && std::str::from_utf8(text).is_ok_and(|t| !t.chars().any(output::is_unsafe))
 }
 
 fn report(
@@ -417,7 +481,10 @@ fn report(
         console.note(&note)?;
     }
     if args.json {
-        return console.json(&VerdictJson::new(verdict, policy, judge, None));
+        let mut line = Vec::new();
+        write_verdict(&mut line, verdict, policy, judge, None);
+        line.push(b'\n');
+        return console.out.write_all(&line);
     }
     if verdict.is_valid() {
         console.out.fit(true);
@@ -453,40 +520,67 @@ fn bound_note(verdict: &Verdict, policy: &Policy) -> Option<String> {
 
 /// `HS256 signature by kid "a", expires in 14m (…); audience not checked (no --aud)`.
 fn valid_line(verdict: &Verdict, policy: &Policy, local: bool) -> String {
-    let alg = verdict.alg.as_deref().unwrap_or("?");
-    let key = verdict.key.as_ref().map_or("?", |k| k.label.as_str());
-    let exp = verdict
-        .claims
-        .as_ref()
-        .and_then(|c| c.get("exp"))
-        .and_then(Value::as_f64);
-    let when = |at: f64| time::format_at(at, local);
-    let expiry = match exp {
-        // Accepted only thanks to --leeway: say so rather than "expires 3h ago".
-        Some(exp) if exp <= policy.now as f64 => format!(
-            "expired {}, within the {} leeway ({})",
-            time::relative(exp, policy.now),
-            time::format_span(policy.leeway as f64),
-            when(exp)
-        ),
-        Some(exp) => format!(
-            "expires {} ({})",
-            time::relative(exp, policy.now),
-            when(exp)
-        ),
-        None => "never expires (no exp)".to_string(),
-    };
-    let audience = if policy.aud.is_empty() {
-        "; audience not checked (no --aud)"
-    } else {
-        ""
-    };
-    let proof = if policy.dpop.is_some() {
-        "; DPoP proof checked"
-    } else {
-        ""
-    };
-    format!("{alg} signature by {key}, {expiry}{audience}{proof}")
+    ValidLine {
+        verdict,
+        policy,
+        local,
+    }
+    .to_string()
+}
+
+/// [`valid_line`] as a `Display`: `--batch` writes it straight into the JSON line.
+struct ValidLine<'a> {
+    verdict: &'a Verdict,
+    policy: &'a Policy,
+    local: bool,
+}
+
+impl std::fmt::Display for ValidLine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let (verdict, policy) = (self.verdict, self.policy);
+        let alg = verdict.alg.as_deref().unwrap_or("?");
+        let key = verdict.key.as_ref().map_or("?", |k| k.label.as_str());
+        write!(f, "{alg} signature by {key}, ")?;
+        let exp = verdict
+            .claims
+            .as_ref()
+            .and_then(|c| c.get("exp"))
+            .and_then(Value::as_f64);
+        let at = |secs| time::At {
+            secs,
+            local: self.local,
+        };
+        match exp {
+            // Accepted only thanks to --leeway: say so rather than "expires 3h ago".
+            Some(exp) if exp <= policy.now as f64 => write!(
+                f,
+                "expired {}, within the {} leeway ({})",
+                time::Relative {
+                    at: exp,
+                    now: policy.now
+                },
+                time::Span(policy.leeway as f64),
+                at(exp)
+            )?,
+            Some(exp) => write!(
+                f,
+                "expires {} ({})",
+                time::Relative {
+                    at: exp,
+                    now: policy.now
+                },
+                at(exp)
+            )?,
+            None => f.write_str("never expires (no exp)")?,
+        }
+        if policy.aud.is_empty() {
+            f.write_str("; audience not checked (no --aud)")?;
+        }
+        if policy.dpop.is_some() {
+            f.write_str("; DPoP proof checked")?;
+        }
+        Ok(())
+    }
 }
 
 /// One JSON line per input line, in order; counts by reason on stderr; a progress line on a
@@ -503,12 +597,7 @@ fn run_batch(
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .min(batch::MAX_JOBS);
     let render = |verdict: &Verdict, line: u64, out: &mut Vec<u8>| {
-        let start = out.len();
-        let json = VerdictJson::new(verdict, policy, judge, Some(line));
-        if serde_json::to_writer(&mut *out, &json).is_err() {
-            out.truncate(start);
-        }
-        make_json_safe(out, start);
+        write_verdict(out, verdict, policy, judge, Some(line));
         out.push(b'\n');
     };
     let (show_progress, err) = (console.err_is_terminal, &mut console.err);
@@ -558,8 +647,7 @@ fn run_batch(
 
 /// [`output::json_safe`] on the JSON text `out` holds from `start` on, in place.
 fn make_json_safe(out: &mut Vec<u8>, start: usize) {
-    let suspect = |b: &u8| *b >= 0x7f || *b < 0x20;
-    if !out[start..].iter().any(suspect) {
+    if output::printable_ascii(&out[start..]) {
         return;
     }
     let text = String::from_utf8(out.split_off(start)).unwrap_or_default();

@@ -180,12 +180,16 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
                 Key::Number => NUMBER_TOKEN.to_string(),
                 Key::Name(name) => name,
             };
-            if map.contains_key(&name) {
-                let shown: String = name.chars().take(64).collect();
-                return Err(self.refuse(JsonError::Duplicate(shown)));
+            // One hash of the name, for the duplicate check and the insertion alike.
+            match map.entry(name) {
+                serde_json::map::Entry::Occupied(taken) => {
+                    let shown: String = taken.key().chars().take(64).collect();
+                    return Err(self.refuse(JsonError::Duplicate(shown)));
+                }
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(access.next_value_seed(inner)?);
+                }
             }
-            let value = access.next_value_seed(inner)?;
-            map.insert(name, value);
         }
         Ok(Value::Object(map))
     }

@@ -1,7 +1,7 @@
 //! Time: the clock, NumericDate claims (RFC 7519 §2), the `WHEN` and `DURATION` syntaxes of
 //! the command line, and human renderings ("2011-03-22T18:43:00Z", "expired 3h ago").
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::str::FromStr;
 
 use serde_json::Value;
@@ -186,6 +186,11 @@ const LATEST: Seconds = 253_402_207_200.0;
 /// `format_utc` for 1970 to 9999 without a calendar library (`--batch` formats a date per
 /// token): the proleptic Gregorian date of a day count (H. Hinnant's `civil_from_days`).
 fn format_utc_fast(secs: i64) -> String {
+    utc_fast(secs).iter().map(|&b| char::from(b)).collect()
+}
+
+/// The ASCII text of [`format_utc_fast`], on the stack.
+fn utc_fast(secs: i64) -> [u8; 20] {
     let (days, time) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let z = days + 719_468;
     let (era, doe) = (z.div_euclid(146_097), z.rem_euclid(146_097));
@@ -210,7 +215,22 @@ fn format_utc_fast(secs: i64) -> String {
             value /= 10;
         }
     }
-    text.iter().map(|&b| char::from(b)).collect()
+    text
+}
+
+/// [`format_utc`] as a `Display`: written without allocating from 1970 to 9999 (`--batch`
+/// writes a date per token).
+pub struct Utc(pub Seconds);
+
+impl fmt::Display for Utc {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let whole = self.0.floor();
+        if (0.0..=LATEST).contains(&whole) {
+            let text = utc_fast(whole as i64);
+            return f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?);
+        }
+        f.write_str(&format_utc(self.0))
+    }
 }
 
 /// An epoch time in the local time zone (`TZ`, else the system's), as
@@ -229,11 +249,25 @@ pub fn format_local(secs: Seconds) -> Option<String> {
 
 /// `2011-03-22T18:43:00Z`, with the local time beside it when `local` is asked for.
 pub fn format_at(secs: Seconds, local: bool) -> String {
-    let utc = format_utc(secs);
-    // The zone is looked up only when asked for: `--batch` formats a date per token.
-    match local.then(|| format_local(secs)).flatten() {
-        Some(here) => format!("{utc} = {here}"),
-        None => utc,
+    At { secs, local }.to_string()
+}
+
+/// [`format_at`] as a `Display`.
+pub struct At {
+    /// The instant.
+    pub secs: Seconds,
+    /// Whether the local time is added.
+    pub local: bool,
+}
+
+impl fmt::Display for At {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        Utc(self.secs).fmt(f)?;
+        // The zone is looked up only when asked for: `--batch` formats a date per token.
+        match self.local.then(|| format_local(self.secs)).flatten() {
+            Some(here) => write!(f, " = {here}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -247,48 +281,69 @@ fn out_of_range(secs: Seconds) -> String {
 
 /// A span of seconds as at most two units: `45s`, `14m`, `3h 12m`, `2d 4h`, `15y 245d`.
 pub fn format_span(secs: Seconds) -> String {
-    let secs = secs.abs();
-    if secs >= 1e6 * 365.0 * 86_400.0 {
-        return format!("{:.0e}y", secs / (365.0 * 86_400.0));
-    }
-    let total = secs.round() as u64;
-    const UNITS: [(u64, &str); 5] = [
-        (365 * 86_400, "y"),
-        (86_400, "d"),
-        (3600, "h"),
-        (60, "m"),
-        (1, "s"),
-    ];
-    let mut text = String::with_capacity(16);
-    let mut parts = 0;
-    let mut rest = total;
-    for (size, name) in UNITS {
-        if rest >= size || (parts == 0 && size == 1) {
-            if parts > 0 {
-                text.push(' ');
+    Span(secs).to_string()
+}
+
+/// [`format_span`] as a `Display`, written without allocating.
+pub struct Span(pub Seconds);
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let secs = self.0.abs();
+        if secs >= 1e6 * 365.0 * 86_400.0 {
+            return write!(f, "{:.0e}y", secs / (365.0 * 86_400.0));
+        }
+        const UNITS: [(u64, &str); 5] = [
+            (365 * 86_400, "y"),
+            (86_400, "d"),
+            (3600, "h"),
+            (60, "m"),
+            (1, "s"),
+        ];
+        let mut parts = 0;
+        let mut rest = secs.round() as u64;
+        for (size, name) in UNITS {
+            if rest >= size || (parts == 0 && size == 1) {
+                if parts > 0 {
+                    f.write_str(" ")?;
+                }
+                write!(f, "{}{name}", rest / size)?;
+                rest %= size;
+                parts += 1;
+            } else if parts > 0 {
+                break;
             }
-            let _ = write!(text, "{}{name}", rest / size);
-            rest %= size;
-            parts += 1;
-        } else if parts > 0 {
-            break;
+            if parts == 2 {
+                break;
+            }
         }
-        if parts == 2 {
-            break;
-        }
+        Ok(())
     }
-    text
 }
 
 /// "in 14m" or "3h ago", for `at` seen from `now`.
 pub fn relative(at: Seconds, now: i64) -> String {
-    let delta = at - now as f64;
-    if delta.abs() < 1.0 {
-        "now".into()
-    } else if delta > 0.0 {
-        format!("in {}", format_span(delta))
-    } else {
-        format!("{} ago", format_span(delta))
+    Relative { at, now }.to_string()
+}
+
+/// [`relative`] as a `Display`, written without allocating.
+pub struct Relative {
+    /// The instant described.
+    pub at: Seconds,
+    /// The instant it is seen from.
+    pub now: i64,
+}
+
+impl fmt::Display for Relative {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let delta = self.at - self.now as f64;
+        if delta.abs() < 1.0 {
+            f.write_str("now")
+        } else if delta > 0.0 {
+            write!(f, "in {}", Span(delta))
+        } else {
+            write!(f, "{} ago", Span(delta))
+        }
     }
 }
 

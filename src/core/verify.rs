@@ -6,6 +6,9 @@
 //! here every check is explicit, all failures are collected, and times are compared as
 //! floats, so no value wraps.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use crate::core::alg::{Algorithm, Family};
@@ -119,14 +122,18 @@ pub struct Policy {
 pub struct Verdict {
     /// Every failed check; empty when the token is valid.
     pub failures: Vec<Failure>,
-    /// The header's `alg`, when it is a string.
-    pub alg: Option<String>,
+    /// The header's `alg`, when it is a string (borrowed when it names a known algorithm).
+    pub alg: Option<Cow<'static, str>>,
     /// The key that verified the signature.
-    pub key: Option<MatchedKey>,
+    pub key: Option<Arc<MatchedKey>>,
     /// The header, when the signature verified.
     pub header: Option<Map<String, Value>>,
     /// The claims, when the signature verified and they are a JSON object.
     pub claims: Option<Map<String, Value>>,
+    /// The JSON text `header` was parsed from, exactly as signed (set with `header`).
+    pub header_json: Option<Vec<u8>>,
+    /// The JSON text `claims` were parsed from, exactly as signed (set with `claims`).
+    pub claims_json: Option<Vec<u8>>,
     /// The sender constraint the claims declare (`cnf.jkt`, `cnf["x5t#S256"]`).
     pub bound: Option<dpop::Bound>,
 }
@@ -180,7 +187,8 @@ pub struct MatchedKey {
 struct Entry {
     key: Key,
     verifiers: Vec<Verifier>,
-    matched: MatchedKey,
+    /// Shared with every verdict it verifies (no copy per token).
+    matched: Arc<MatchedKey>,
 }
 
 /// The configured keys, each parsed once into verifiers for the algorithms it may serve.
@@ -222,12 +230,12 @@ impl KeyRing {
             let verifiers = algs
                 .map(|alg| key.verifier(alg))
                 .collect::<Result<Vec<_>>>()?;
-            let matched = MatchedKey {
+            let matched = Arc::new(MatchedKey {
                 kid: key.kid.clone(),
                 source: key.origin.clone(),
                 thumbprint: key.thumbprint(),
                 label: key.label(),
-            };
+            });
             entries.push(Entry {
                 key,
                 verifiers,
@@ -267,22 +275,30 @@ impl KeyRing {
             Ok(jws) => jws,
             Err(err) => return Verdict::default().fail(Reason::Malformed, fault(&err)),
         };
+        let facts = HeaderFacts::scan(&jws.header);
         let mut verdict = Verdict {
-            alg: jws.alg().map(str::to_string),
+            alg: facts
+                .alg
+                .and_then(Value::as_str)
+                .map(|alg| match alg.parse() {
+                    Ok(known) => Cow::Borrowed(Algorithm::name(known)),
+                    Err(_) => Cow::Owned(alg.to_string()),
+                }),
             ..Verdict::default()
         };
-        let alg = match self.check_header(&jws.header, &mut verdict) {
+        let alg = match self.check_header(&facts, &mut verdict) {
             Some(alg) if verdict.failures.is_empty() => alg,
             _ => return verdict,
         };
         let signing_input = jws.segments.signing_input(jws.compact).as_bytes();
-        match self.check_signature(alg, &jws, signing_input) {
-            Ok(matched) => verdict.key = Some(matched.clone()),
+        match self.check_signature(alg, facts.kid, &jws.signature, signing_input) {
+            Ok(matched) => verdict.key = Some(Arc::clone(matched)),
             Err(failure) => return verdict.fail(failure.reason, failure.message),
         }
         let claims = jws.claims();
         // The signature verified: the header is shown, moved rather than copied.
         let header = jws.header;
+        verdict.header_json = Some(jws.header_json);
         match claims {
             Ok(claims) => {
                 verdict
@@ -302,6 +318,7 @@ impl KeyRing {
                 }
                 verdict.header = Some(header);
                 verdict.claims = Some(claims);
+                verdict.claims_json = Some(jws.payload);
                 verdict
             }
             Err(err) => {
@@ -345,33 +362,29 @@ impl KeyRing {
     }
 
     /// Header rules: a known, allowed algorithm; no `crit`, `b64: false`, `zip` or nested JWT.
-    fn check_header(
-        &self,
-        header: &Map<String, Value>,
-        verdict: &mut Verdict,
-    ) -> Option<Algorithm> {
+    fn check_header(&self, header: &HeaderFacts, verdict: &mut Verdict) -> Option<Algorithm> {
         let mut fail = |reason, message: String| verdict.failures.push(Failure { reason, message });
-        if header.contains_key("crit") {
+        if header.crit {
             fail(
                 Reason::Unsupported,
                 "the header has crit: jwtk understands no JWS extensions, so it must refuse it"
                     .into(),
             );
         }
-        if header.get("b64") == Some(&Value::Bool(false)) {
+        if header.b64 == Some(&Value::Bool(false)) {
             fail(
                 Reason::Unsupported,
                 "b64 is false (an unencoded payload, RFC 7797)".into(),
             );
         }
-        if header.contains_key("zip") {
+        if header.zip {
             fail(
                 Reason::Unsupported,
                 "zip on a JWS: compressed payloads are for JWE only".into(),
             );
         }
         if header
-            .get("cty")
+            .cty
             .and_then(Value::as_str)
             .is_some_and(|c| c.eq_ignore_ascii_case("JWT"))
         {
@@ -380,7 +393,7 @@ impl KeyRing {
                 "cty is JWT: a nested JWT is never unwrapped".into(),
             );
         }
-        let alg = match header.get("alg") {
+        let alg = match header.alg {
             None => {
                 fail(Reason::Malformed, "the header has no alg".into());
                 return None;
@@ -438,10 +451,10 @@ impl KeyRing {
     fn check_signature(
         &self,
         alg: Algorithm,
-        jws: &Jws,
+        token_kid: Option<&Value>,
+        signature: &[u8],
         signing_input: &[u8],
-    ) -> std::result::Result<&MatchedKey, Failure> {
-        let token_kid = jws.header.get("kid");
+    ) -> std::result::Result<&Arc<MatchedKey>, Failure> {
         let mut tried = 0;
         for entry in &self.entries {
             let kid_fits = match (&entry.key.kid, token_kid) {
@@ -456,7 +469,7 @@ impl KeyRing {
                 continue;
             }
             tried += 1;
-            if verifier.verify(signing_input, &jws.signature) {
+            if verifier.verify(signing_input, signature) {
                 return Ok(&entry.matched);
             }
         }
@@ -479,6 +492,67 @@ impl KeyRing {
     }
 }
 
+/// The header members the checks read, found in one pass over the header (its names are
+/// unique: it was parsed strictly) rather than one hash look-up each.
+#[derive(Default)]
+struct HeaderFacts<'a> {
+    alg: Option<&'a Value>,
+    kid: Option<&'a Value>,
+    b64: Option<&'a Value>,
+    cty: Option<&'a Value>,
+    crit: bool,
+    zip: bool,
+}
+
+impl<'a> HeaderFacts<'a> {
+    fn scan(header: &'a Map<String, Value>) -> Self {
+        let mut facts = HeaderFacts::default();
+        for (name, value) in header {
+            match name.as_str() {
+                "alg" => facts.alg = Some(value),
+                "kid" => facts.kid = Some(value),
+                "b64" => facts.b64 = Some(value),
+                "cty" => facts.cty = Some(value),
+                "crit" => facts.crit = true,
+                "zip" => facts.zip = true,
+                _ => {}
+            }
+        }
+        facts
+    }
+}
+
+/// The registered claims the checks read, found in one pass over the claims (unique names:
+/// parsed strictly).
+#[derive(Default)]
+struct ClaimFacts<'a> {
+    exp: Option<&'a Value>,
+    nbf: Option<&'a Value>,
+    iat: Option<&'a Value>,
+    iss: Option<&'a Value>,
+    aud: Option<&'a Value>,
+    sub: Option<&'a Value>,
+}
+
+impl<'a> ClaimFacts<'a> {
+    fn scan(claims: &'a Map<String, Value>) -> Self {
+        let mut facts = ClaimFacts::default();
+        for (name, value) in claims {
+            let slot = match name.as_str() {
+                "exp" => &mut facts.exp,
+                "nbf" => &mut facts.nbf,
+                "iat" => &mut facts.iat,
+                "iss" => &mut facts.iss,
+                "aud" => &mut facts.aud,
+                "sub" => &mut facts.sub,
+                _ => continue,
+            };
+            *slot = Some(value);
+        }
+        facts
+    }
+}
+
 /// `claims: the payload is text, …`: the part and the fault (the reason code already says
 /// "malformed").
 fn fault(err: &Malformed) -> String {
@@ -495,9 +569,11 @@ pub fn check_claims(
     let mut fail = |reason, message: String| failures.push(Failure { reason, message });
     let now = policy.now as Seconds;
     let leeway = policy.leeway as Seconds;
+    let found = ClaimFacts::scan(claims);
     let mut times = [None; 3];
-    for (slot, name) in times.iter_mut().zip(["exp", "nbf", "iat"]) {
-        match claims.get(name).map(NumericDate::read) {
+    let values = [found.exp, found.nbf, found.iat];
+    for ((slot, name), value) in times.iter_mut().zip(["exp", "nbf", "iat"]).zip(values) {
+        match value.map(NumericDate::read) {
             Some(NumericDate::At(at)) => *slot = Some(at),
             Some(NumericDate::NotANumber(kind)) => fail(
                 Reason::Malformed,
@@ -516,7 +592,7 @@ pub fn check_claims(
                 time::format_utc(exp)
             ),
         ),
-        None if !policy.allow_no_exp && !claims.contains_key("exp") => fail(
+        None if !policy.allow_no_exp && found.exp.is_none() => fail(
             Reason::MissingClaim,
             "no exp: tokens must expire (--allow-no-exp accepts this)".into(),
         ),
@@ -545,24 +621,21 @@ pub fn check_claims(
             Some(_) => {}
         }
     }
-    if !policy.iss.is_empty() && !string_in(claims.get("iss"), &policy.iss) {
-        fail(
-            Reason::WrongIssuer,
-            mismatch("iss", claims.get("iss"), &policy.iss),
-        );
+    if !policy.iss.is_empty() && !string_in(found.iss, &policy.iss) {
+        fail(Reason::WrongIssuer, mismatch("iss", found.iss, &policy.iss));
     }
-    if !policy.aud.is_empty() && !audience_matches(claims.get("aud"), &policy.aud) {
+    if !policy.aud.is_empty() && !audience_matches(found.aud, &policy.aud) {
         fail(
             Reason::WrongAudience,
-            mismatch("aud", claims.get("aud"), &policy.aud),
+            mismatch("aud", found.aud, &policy.aud),
         );
     }
     if let Some(sub) = &policy.sub
-        && !string_in(claims.get("sub"), std::slice::from_ref(sub))
+        && !string_in(found.sub, std::slice::from_ref(sub))
     {
         fail(
             Reason::WrongSubject,
-            mismatch("sub", claims.get("sub"), std::slice::from_ref(sub)),
+            mismatch("sub", found.sub, std::slice::from_ref(sub)),
         );
     }
     if let Some(typ) = &policy.typ

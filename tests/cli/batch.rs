@@ -340,3 +340,51 @@ fn batch_flags_are_checked() {
         .code(1)
         .stderr(predicate::str::contains("1 token: 0 valid, 1 malformed"));
 }
+
+/// An HS256 token over the header and payload text given, byte for byte.
+fn signed(header: &str, payload: &str) -> String {
+    let secret = std::fs::read(fixture(SECRET)).unwrap();
+    let secret = secret.strip_suffix(b"\n").unwrap_or(&secret);
+    let input = format!("{}.{}", super::b64(header), super::b64(payload));
+    let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, secret);
+    let tag = aws_lc_rs::hmac::sign(&key, input.as_bytes());
+    format!("{input}.{}", super::b64(tag))
+}
+
+#[test]
+fn header_and_claims_text_is_spliced_only_when_terminal_safe() {
+    let exp = super::NOW + 600;
+    // Printable ASCII: the signed text itself, spaces and escapes as written.
+    let header = r#"{"alg": "HS256", "kid":"\u0041"}"#;
+    let payload = format!(r#"{{"sub":"a\/b", "exp":{exp}}}"#);
+    // Line breaks, raw bidi and C1 characters: serialised again, escaped, on one line.
+    let unsafe_header = "{\"alg\":\"HS256\",\r\n \"kid\":\"\u{202e}evil\"}";
+    let unsafe_payload = format!("{{\"n\u{85}\":\"\\u001b\",\n\"exp\":{exp}}}");
+    let input = format!(
+        "{}\n{}\n",
+        signed(header, &payload),
+        signed(unsafe_header, &unsafe_payload)
+    );
+    let out = jwtk()
+        .args(["verify", "-k", &key(), "--alg", "HS256", "--batch"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].contains(&format!(r#""header":{header},"claims":{payload},"#)));
+    assert!(
+        !text.contains(['\u{202e}', '\u{85}', '\u{1b}', '\r']),
+        "{text}"
+    );
+    let second: Value = serde_json::from_str(lines[1]).unwrap();
+    assert_eq!(second["header"]["kid"], "\u{202e}evil");
+    assert_eq!(second["claims"]["n\u{85}"], "\u{1b}");
+    let first: Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(
+        (&first["header"]["kid"], &first["claims"]["sub"]),
+        (&"A".into(), &"a/b".into())
+    );
+}
