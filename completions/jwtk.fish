@@ -49,7 +49,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand decode" -s h -l help -d 'Print
 complete -c jwtk -n "__fish_jwtk_using_subcommand decode" -s V -l version -d 'Print version'
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l key-env -d 'Read the key material from environment variable VAR' -r
-complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l secret-encoding -d 'How a raw secret\'s text becomes bytes (default: the bytes as they are)' -r -f -a "utf8\t'The bytes, which must be UTF-8 text'
+complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l secret-encoding -d 'How a raw secret\'s text becomes bytes (default: the bytes as they are); decoded bytes that are key material are refused' -r -f -a "utf8\t'The bytes, which must be UTF-8 text'
 base64\t'Standard base64 (padding optional, line breaks allowed)'
 base64url\t'base64url (padding optional, line breaks allowed)'
 hex\t'Hexadecimal (line breaks allowed)'"
@@ -113,7 +113,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -s V -l version -d 'Prin
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l key-env -d 'Read the key material from environment variable VAR' -r
-complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l secret-encoding -d 'How a raw secret\'s text becomes bytes (default: the bytes as they are)' -r -f -a "utf8\t'The bytes, which must be UTF-8 text'
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l secret-encoding -d 'How a raw secret\'s text becomes bytes (default: the bytes as they are); decoded bytes that are key material are refused' -r -f -a "utf8\t'The bytes, which must be UTF-8 text'
 base64\t'Standard base64 (padding optional, line breaks allowed)'
 base64url\t'base64url (padding optional, line breaks allowed)'
 hex\t'Hexadecimal (line breaks allowed)'"
@@ -180,7 +180,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s V -l version -d 'Pr
 complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l key-env -d 'Read the key material from environment variable VAR' -r
-complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l secret-encoding -d 'How a raw secret\'s text becomes bytes (default: the bytes as they are)' -r -f -a "utf8\t'The bytes, which must be UTF-8 text'
+complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l secret-encoding -d 'How a raw secret\'s text becomes bytes (default: the bytes as they are); decoded bytes that are key material are refused' -r -f -a "utf8\t'The bytes, which must be UTF-8 text'
 base64\t'Standard base64 (padding optional, line breaks allowed)'
 base64url\t'base64url (padding optional, line breaks allowed)'
 hex\t'Hexadecimal (line breaks allowed)'"
@@ -336,7 +336,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -s h -l help -d 'Pri
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -s V -l version -d 'Print version'
 complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l key-env -d 'Read the key material from environment variable VAR' -r
-complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l secret-encoding -d 'How a raw secret\'s text becomes bytes (default: the bytes as they are)' -r -f -a "utf8\t'The bytes, which must be UTF-8 text'
+complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l secret-encoding -d 'How a raw secret\'s text becomes bytes (default: the bytes as they are); decoded bytes that are key material are refused' -r -f -a "utf8\t'The bytes, which must be UTF-8 text'
 base64\t'Standard base64 (padding optional, line breaks allowed)'
 base64url\t'base64url (padding optional, line breaks allowed)'
 hex\t'Hexadecimal (line breaks allowed)'"

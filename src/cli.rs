@@ -63,10 +63,11 @@ pub enum Command {
 
     /// Create and sign a token; print it alone on stdout.
     ///
-    /// The key comes from --key FILE, --key-env VAR, --key-prompt or the JWTK_KEY environment
-    /// variable, never from the command line. Its kind is detected from the content: PEM
-    /// (PKCS#8, PKCS#1, SEC1), DER, a JWK, a JWKS (the last key, or --kid), or a raw HMAC
-    /// secret. The algorithm follows the key unless --alg says otherwise.
+    /// The key comes from one of --key FILE, --key-env VAR, --key-prompt or the JWTK_KEY
+    /// environment variable, never from the command line. Its kind is detected from the
+    /// content: PEM (PKCS#8, PKCS#1, SEC1), DER, a JWK, a JWKS (its first key, the signing
+    /// key, or --kid), or a raw HMAC secret; public-key material is never a secret. The
+    /// algorithm follows the key unless --alg says otherwise.
     ///
     /// By default the token has iat = now and exp = now + 15 minutes, and typ JWT.
     /// WHEN is now, +90s, +15m, -2h, +7d, an RFC 3339 time or epoch seconds (a bare number
@@ -84,15 +85,19 @@ pub enum Command {
     /// The signature is checked first, with the keys given (never keys the token names or
     /// carries); then the header, times and claims. Allowed algorithms come from the keys (a
     /// JWK's alg, use and key_ops are honoured) or --alg, never from the token; none is never
-    /// accepted. A token without exp is rejected unless --allow-no-exp. Without --aud, the
-    /// audience is not checked, and the output says so.
+    /// accepted. Raw bytes (not PEM, DER, a JWK or a JWKS) serve HMAC only when you say so:
+    /// --alg HS256 (HS384, HS512), --secret-encoding or --key-prompt. A token without exp is
+    /// rejected unless --allow-no-exp. Without --aud, the audience is not checked, and the
+    /// output says so.
     ///
     /// A valid token prints one line (algorithm, key, expiry) and exits 0. A rejected one
     /// prints `jwtk: invalid: …` on stderr with every failed check and exits 1; the reason
-    /// codes are malformed, unsupported, alg_not_allowed, no_matching_key, bad_signature,
-    /// expired, not_yet_valid, missing_claim, wrong_issuer, wrong_audience, wrong_subject,
-    /// wrong_type. Key and file problems exit 3. --json prints {"valid","reason","message",
-    /// "alg","kid","header","claims"} (header and claims null unless the signature verified).
+    /// codes are malformed, unsupported, decryption_failed, too_large, alg_not_allowed,
+    /// no_matching_key, bad_signature, expired, not_yet_valid, missing_claim, wrong_issuer,
+    /// wrong_audience, wrong_subject, wrong_type, dpop_invalid, dpop_mismatch. Key and file
+    /// problems exit 3. --json prints {"valid","reason","message","alg","kid","key","header",
+    /// "claims","bound"} (header and claims null unless the signature verified; key names the
+    /// key that matched: kid, source, RFC 7638 thumbprint, cached).
     ///
     /// Remote keys: --jwks URL fetches a JWKS over HTTPS, --issuer URL finds it by OIDC
     /// discovery (and requires iss = URL). Copies are cached under $XDG_CACHE_HOME/jwtk (else
@@ -251,22 +256,33 @@ pub struct DecodeArgs {
 #[derive(Debug, Clone, Args)]
 pub struct KeyArgs {
     /// A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content.
+    ///
+    /// Example: --key issuer.pub.pem (repeat for rotation in verify)
     #[arg(short = 'k', long = "key", value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub key: Vec<PathBuf>,
 
     /// Read the key material from environment variable VAR.
+    ///
+    /// Example: --key-env BILLING_SIGNING_KEY
     #[arg(long, value_name = "VAR")]
     pub key_env: Option<String>,
 
     /// Type an HMAC secret at the terminal (not echoed).
+    ///
+    /// Example: jwtk verify --key-prompt "$TOKEN"
     #[arg(long)]
     pub key_prompt: bool,
 
-    /// How a raw secret's text becomes bytes (default: the bytes as they are).
+    /// How a raw secret's text becomes bytes (default: the bytes as they are); decoded bytes
+    /// that are key material are refused.
+    ///
+    /// Example: --secret-encoding base64 (as `openssl rand -base64 48` prints it)
     #[arg(long, value_enum, value_name = "ENCODING")]
     pub secret_encoding: Option<SecretEncoding>,
 
     /// Pick the key with this kid out of a JWKS.
+    ///
+    /// Example: --kid 2026-11
     #[arg(long, value_name = "KID")]
     pub kid: Option<String>,
 }

@@ -2,15 +2,28 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use jwtk::cli::Cli;
 use jwtk::output::Console;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse();
     let mut console = Console::stdio(cli.color);
     match jwtk::run(&cli, &mut console) {
         Ok(status) => ExitCode::from(status.code()),
         Err(err) => ExitCode::from(jwtk::report(&err, &mut console)),
     }
+}
+
+/// `Cli::parse()`, without tearing down clap's description of the whole interface once the
+/// arguments are read: the process ends soon after, and freeing it cost ~9 % of a `decode`
+/// (callgrind: 111k of 1.25M instructions).
+fn parse() -> Cli {
+    let mut command = Cli::command();
+    let parsed = command
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+        .map_err(|err| err.format(&mut command));
+    std::mem::forget(command);
+    parsed.unwrap_or_else(|err| err.exit())
 }
