@@ -283,7 +283,7 @@ pub struct KeyArgs {
     /// Pick the key with this kid out of a JWKS.
     ///
     /// Example: --kid 2026-11
-    #[arg(long, value_name = "KID")]
+    #[arg(long, value_name = "KID", allow_hyphen_values = true)]
     pub kid: Option<String>,
 }
 
@@ -430,7 +430,12 @@ pub struct MintArgs {
     /// Pick the recipient key of an --encrypt-to JWKS by its kid (--kid picks the signing key).
     ///
     /// Example: --encrypt-to service.jwks --encrypt-kid enc-2026
-    #[arg(long, value_name = "KID", requires = "encrypt_to")]
+    #[arg(
+        long,
+        value_name = "KID",
+        requires = "encrypt_to",
+        allow_hyphen_values = true
+    )]
     pub encrypt_kid: Option<String>,
 
     /// Print one JSON object instead of the bare token: token, header, claims, exp, kid.
@@ -712,7 +717,7 @@ pub struct KeygenArgs {
     pub force: bool,
 
     /// The key id (default: RFC 7638 thumbprint; random for hmac).
-    #[arg(long, value_name = "KID")]
+    #[arg(long, value_name = "KID", allow_hyphen_values = true)]
     pub kid: Option<String>,
 
     /// Append the new private key to this JWKS file (created 0600 if missing).
@@ -862,7 +867,7 @@ pub enum KeysetCommand {
         /// The kid of the key that signs from now on.
         ///
         /// Example: --kid 2026-q1
-        #[arg(long, value_name = "KID")]
+        #[arg(long, value_name = "KID", allow_hyphen_values = true)]
         kid: String,
     },
     /// Add an existing key (any format --key reads) at the end of a keyset; prints its kid.
@@ -887,7 +892,7 @@ pub enum KeysetCommand {
         /// The kid to give a key that has none.
         ///
         /// Example: --kid 2025-q4
-        #[arg(long, value_name = "KID")]
+        #[arg(long, value_name = "KID", allow_hyphen_values = true)]
         kid: Option<String>,
     },
     /// Remove one key, keeping the others untouched.
@@ -905,7 +910,7 @@ pub enum KeysetCommand {
         /// The kid of the key to remove.
         ///
         /// Example: --kid 2025-q4
-        #[arg(long, value_name = "KID")]
+        #[arg(long, value_name = "KID", allow_hyphen_values = true)]
         kid: String,
         /// Retire it even if it is the signing key or the last key.
         ///

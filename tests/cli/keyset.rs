@@ -865,3 +865,25 @@ fn an_operator_on_a_pem_key_starts_rotating_by_importing_it() {
     assert_eq!(reason(&dir.path().join("issuer.pem.pub"), &token), "valid");
     assert_eq!(minted_kid(&set), kid);
 }
+
+/// Kids are any string: a random or thumbprint kid that starts with `-` (1 in 64 of them)
+/// is a value of `--kid`, never taken for a flag.
+#[test]
+fn a_kid_starting_with_a_dash_is_a_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("set.jwks");
+    let set = set.to_str().unwrap();
+    for kid in ["-old", "-new"] {
+        run_ok(&["keygen", "--type", "hmac", "--kid", kid, "--add-to", set]);
+    }
+    let token = run_ok(&["mint", "--key", set, "--kid", "-new"]);
+    let doc = json_stdout(&jwtk().args(["decode", "--json", &token]).output().unwrap());
+    assert_eq!(doc["header"]["kid"], "-new");
+    run_ok(&["keyset", "promote", set, "--kid", "-new"]);
+    run_ok(&["keyset", "retire", set, "--kid", "-old"]);
+    let listed = run_ok(&["keyset", "list", set, "--json"]);
+    assert!(
+        listed.contains("\"-new\"") && !listed.contains("\"-old\""),
+        "{listed}"
+    );
+}
