@@ -339,19 +339,19 @@ pub struct MintArgs {
     pub alg: Option<Algorithm>,
 
     /// The subject (sub).
-    #[arg(long, value_name = "SUB")]
+    #[arg(long, value_name = "SUB", allow_hyphen_values = true)]
     pub sub: Option<String>,
 
     /// The issuer (iss).
-    #[arg(long, value_name = "ISS")]
+    #[arg(long, value_name = "ISS", allow_hyphen_values = true)]
     pub iss: Option<String>,
 
     /// An audience (aud); repeat for several (one gives a string, several an array).
-    #[arg(long, value_name = "AUD")]
+    #[arg(long, value_name = "AUD", allow_hyphen_values = true)]
     pub aud: Vec<String>,
 
     /// The token id (jti); `auto` makes a random one.
-    #[arg(long, value_name = "ID|auto", value_parser = jti)]
+    #[arg(long, value_name = "ID|auto", value_parser = jti, allow_hyphen_values = true)]
     pub jti: Option<Jti>,
 
     /// A claim: NAME=VALUE sets a string, NAME:=JSON any JSON value. Repeatable.
@@ -474,15 +474,15 @@ pub struct VerifyArgs {
     pub alg: Vec<Algorithm>,
 
     /// Require this issuer (repeatable: any one may match).
-    #[arg(long, value_name = "ISS")]
+    #[arg(long, value_name = "ISS", allow_hyphen_values = true)]
     pub iss: Vec<String>,
 
     /// Require this audience (repeatable: any one may match).
-    #[arg(long, value_name = "AUD")]
+    #[arg(long, value_name = "AUD", allow_hyphen_values = true)]
     pub aud: Vec<String>,
 
     /// Require this subject.
-    #[arg(long, value_name = "SUB")]
+    #[arg(long, value_name = "SUB", allow_hyphen_values = true)]
     pub sub: Option<String>,
 
     /// Require this header typ (case-insensitive, with or without application/).
@@ -490,7 +490,7 @@ pub struct VerifyArgs {
     pub typ: Option<String>,
 
     /// Require this claim to be present and not null (repeatable).
-    #[arg(long, value_name = "CLAIM")]
+    #[arg(long, value_name = "CLAIM", allow_hyphen_values = true)]
     pub require: Vec<String>,
 
     /// Allowed clock skew for exp and nbf: 90s, 15m, 2h, 7d or seconds.

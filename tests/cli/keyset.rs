@@ -876,9 +876,13 @@ fn a_kid_starting_with_a_dash_is_a_value() {
     for kid in ["-old", "-new"] {
         run_ok(&["keygen", "--type", "hmac", "--kid", kid, "--add-to", set]);
     }
-    let token = run_ok(&["mint", "--key", set, "--kid", "-new"]);
+    let token = run_ok(&["mint", "--key", set, "--kid", "-new", "--sub", "-42"]);
     let doc = json_stdout(&jwtk().args(["decode", "--json", &token]).output().unwrap());
     assert_eq!(doc["header"]["kid"], "-new");
+    assert_eq!(
+        doc["claims"]["sub"], "-42",
+        "claim values may start with '-' too"
+    );
     run_ok(&["keyset", "promote", set, "--kid", "-new"]);
     run_ok(&["keyset", "retire", set, "--kid", "-old"]);
     let listed = run_ok(&["keyset", "list", set, "--json"]);
