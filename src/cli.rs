@@ -30,6 +30,8 @@ use crate::core::time::{Duration, When};
 #[command(name = "jwtk", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
     /// When to use colour: auto (a terminal, unless NO_COLOR is set), always or never.
+    ///
+    /// Example: --color never
     #[arg(long, global = true, value_enum, value_name = "WHEN")]
     pub color: Option<ColorChoice>,
 
@@ -244,6 +246,8 @@ pub struct DecodeArgs {
     pub input: TokenInput,
 
     /// Print one JSON object: header, claims, signature, sizes and warnings.
+    ///
+    /// Example: jwtk decode --json "$TOKEN" | jq .claims
     #[arg(long)]
     pub json: bool,
     /// Show times in the local time zone too, beside UTC (from TZ, else the system's zone).
@@ -335,34 +339,50 @@ pub struct MintArgs {
     pub key: KeyArgs,
 
     /// The signing algorithm (default: the key's own, or its family's).
+    ///
+    /// Example: --alg ES384
     #[arg(long, value_name = "ALG", value_enum)]
     pub alg: Option<Algorithm>,
 
     /// The subject (sub).
+    ///
+    /// Example: --sub svc-billing
     #[arg(long, value_name = "SUB", allow_hyphen_values = true)]
     pub sub: Option<String>,
 
     /// The issuer (iss).
+    ///
+    /// Example: --iss https://auth.example.com/
     #[arg(long, value_name = "ISS", allow_hyphen_values = true)]
     pub iss: Option<String>,
 
     /// An audience (aud); repeat for several (one gives a string, several an array).
+    ///
+    /// Example: --aud api --aud billing (two give an array)
     #[arg(long, value_name = "AUD", allow_hyphen_values = true)]
     pub aud: Vec<String>,
 
     /// The token id (jti); `auto` makes a random one.
+    ///
+    /// Example: --jti auto
     #[arg(long, value_name = "ID|auto", value_parser = jti, allow_hyphen_values = true)]
     pub jti: Option<Jti>,
 
     /// A claim: NAME=VALUE sets a string, NAME:=JSON any JSON value. Repeatable.
+    ///
+    /// Example: --claim scope="read write" --claim roles:='["admin"]'
     #[arg(short = 'c', long = "claim", value_name = "NAME=VALUE", value_parser = parse_assignment)]
     pub claims: Vec<(String, Value)>,
 
     /// A JSON object to start from (a file, or - for stdin); flags win over it.
+    ///
+    /// Example: --claims base.json (or - for stdin)
     #[arg(long = "claims", value_name = "FILE|-", value_hint = ValueHint::FilePath)]
     pub claims_file: Option<PathBuf>,
 
     /// Expiry (default +15m).
+    ///
+    /// Example: --exp +1h
     #[arg(
         long,
         value_name = "WHEN",
@@ -372,14 +392,20 @@ pub struct MintArgs {
     pub exp: Option<When>,
 
     /// Make a token that never expires (with a warning).
+    ///
+    /// Example: jwtk mint --key k.jwk --no-exp
     #[arg(long)]
     pub no_exp: bool,
 
     /// Not valid before (nbf).
+    ///
+    /// Example: --nbf +5m
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub nbf: Option<When>,
 
     /// Issued at (default now).
+    ///
+    /// Example: --iat 2026-11-22T12:00:00Z
     #[arg(
         long,
         value_name = "WHEN",
@@ -389,14 +415,20 @@ pub struct MintArgs {
     pub iat: Option<When>,
 
     /// Leave out iat.
+    ///
+    /// Example: jwtk mint --key k.jwk --no-iat
     #[arg(long)]
     pub no_iat: bool,
 
     /// A header parameter: NAME=VALUE or NAME:=JSON. Repeatable.
+    ///
+    /// Example: --header x5t=abc --header crit:='[]'
     #[arg(long = "header", value_name = "NAME=VALUE", value_parser = parse_assignment)]
     pub headers: Vec<(String, Value)>,
 
     /// The header typ (default JWT; an empty value leaves typ out).
+    ///
+    /// Example: --typ at+jwt (an empty value leaves typ out)
     #[arg(long, value_name = "TYP", default_value = "JWT")]
     pub typ: String,
 
@@ -470,59 +502,87 @@ pub struct VerifyArgs {
     pub remote: RemoteArgs,
 
     /// Allow this algorithm (repeatable); default: the algorithms the keys fit.
+    ///
+    /// Example: --alg RS256 --alg PS256
     #[arg(long, value_name = "ALG", value_enum)]
     pub alg: Vec<Algorithm>,
 
     /// Require this issuer (repeatable: any one may match).
+    ///
+    /// Example: --iss https://auth.example.com/
     #[arg(long, value_name = "ISS", allow_hyphen_values = true)]
     pub iss: Vec<String>,
 
     /// Require this audience (repeatable: any one may match).
+    ///
+    /// Example: --aud api
     #[arg(long, value_name = "AUD", allow_hyphen_values = true)]
     pub aud: Vec<String>,
 
     /// Require this subject.
+    ///
+    /// Example: --sub user-42
     #[arg(long, value_name = "SUB", allow_hyphen_values = true)]
     pub sub: Option<String>,
 
     /// Require this header typ (case-insensitive, with or without application/).
+    ///
+    /// Example: --typ at+jwt
     #[arg(long, value_name = "TYP", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub typ: Option<String>,
 
     /// Require this claim to be present and not null (repeatable).
+    ///
+    /// Example: --require scope
     #[arg(long, value_name = "CLAIM", allow_hyphen_values = true)]
     pub require: Vec<String>,
 
     /// Allowed clock skew for exp and nbf: 90s, 15m, 2h, 7d or seconds.
+    ///
+    /// Example: --leeway 2m
     #[arg(long, value_name = "DURATION", default_value = "60s")]
     pub leeway: Duration,
 
     /// Judge the time claims at this instant instead of now.
+    ///
+    /// Example: --now 2026-11-22T12:00:00Z
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub now: Option<When>,
 
     /// Accept a token without exp.
+    ///
+    /// Example: jwtk verify --key k.pem --allow-no-exp "$TOKEN"
     #[arg(long)]
     pub allow_no_exp: bool,
 
     /// Print nothing; the exit code says it all.
+    ///
+    /// Example: jwtk verify -q --key k.pem "$TOKEN" && echo ok
     #[arg(short, long, conflicts_with_all = ["json", "batch"])]
     pub quiet: bool,
 
     /// Verify one token per line of stdin; print one JSON object per line, in order, with
     /// "line": N; counts on stderr. Exit 0 when all are valid, 1 when any is not.
+    ///
+    /// Example: jwtk verify --key keys.jwks --batch < tokens.txt > verdicts.jsonl
     #[arg(long, conflicts_with_all = ["token", "field"])]
     pub batch: bool,
 
     /// Worker threads for --batch, 1 to 256 (default: one per core, at most 256).
+    ///
+    /// Example: --jobs 4
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: Option<u16>,
 
     /// Decrypt a JWE with this key first, then verify the nested JWT inside (repeatable).
+    ///
+    /// Example: --decrypt-key recipient.jwk
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub decrypt_key: Vec<PathBuf>,
 
     /// Print one JSON object: valid, reason, message, alg, kid, key, header, claims.
+    ///
+    /// Example: jwtk verify --key k.pem --json "$TOKEN" | jq .reason
     #[arg(long)]
     pub json: bool,
 
@@ -634,14 +694,20 @@ pub struct DecryptArgs {
     pub key: KeyArgs,
 
     /// Allow this key-management algorithm (repeatable); default: those the keys fit.
+    ///
+    /// Example: --alg ECDH-ES+A256KW
     #[arg(long, value_name = "ALG", value_enum)]
     pub alg: Vec<KeyAlg>,
 
     /// Allow this content-encryption algorithm (repeatable); default: all six.
+    ///
+    /// Example: --enc A256GCM
     #[arg(long, value_name = "ENC", value_enum)]
     pub enc: Vec<ContentAlg>,
 
     /// Print one JSON object: decrypted, header, plaintext (or plaintext_b64), nested.
+    ///
+    /// Example: jwtk decrypt --key recipient.jwk --json "$JWE" | jq .nested
     #[arg(long)]
     pub json: bool,
 }
@@ -672,6 +738,8 @@ impl ValueEnum for ContentAlg {
 #[derive(Debug, Clone, Args)]
 pub struct KeygenArgs {
     /// The kind of key (default: the one --alg needs).
+    ///
+    /// Example: --type ec
     #[arg(
         long = "type",
         value_enum,
@@ -681,10 +749,14 @@ pub struct KeygenArgs {
     pub key_type: Option<KeyTypeArg>,
 
     /// Size in bits: hmac 256 (default) to 4096; rsa 2048 (default), 3072, 4096 or 8192.
+    ///
+    /// Example: --bits 4096
     #[arg(long, value_name = "BITS")]
     pub bits: Option<usize>,
 
     /// The curve of an EC key (default P-256).
+    ///
+    /// Example: --curve P-384
     #[arg(long, value_enum, value_name = "CURVE")]
     pub curve: Option<Curve>,
 
@@ -704,19 +776,27 @@ pub struct KeygenArgs {
     pub use_: UseArg,
 
     /// Output format (default pem; hmac has no pem, its default is jwk).
+    ///
+    /// Example: --format jwks
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<KeyFormatArg>,
 
     /// Write the private key to PATH (0600) and the public key to PATH.pub.
+    ///
+    /// Example: --out issuer (writes issuer and issuer.pub)
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub out: Option<PathBuf>,
 
     /// Replace existing files: both new files are written and synced before either replaces
     /// its old one.
+    ///
+    /// Example: jwtk keygen --type ec --out issuer --force
     #[arg(long)]
     pub force: bool,
 
     /// The key id (default: RFC 7638 thumbprint; random for hmac).
+    ///
+    /// Example: --kid 2026-11
     #[arg(long, value_name = "KID", allow_hyphen_values = true)]
     pub kid: Option<String>,
 
@@ -808,6 +888,8 @@ pub enum KeysetCommand {
     #[command(verbatim_doc_comment)]
     List {
         /// The JWKS file.
+        ///
+        /// Example: jwtk keyset list issuer.jwks
         #[arg(value_name = "JWKS", value_hint = ValueHint::FilePath)]
         jwks: PathBuf,
         /// Print a JSON array: kid, kty, alg, use, private, signing per key.
@@ -828,6 +910,8 @@ pub enum KeysetCommand {
     #[command(verbatim_doc_comment)]
     Public {
         /// The JWKS file.
+        ///
+        /// Example: jwtk keyset public issuer.jwks --out public.jwks
         #[arg(value_name = "JWKS", value_hint = ValueHint::FilePath)]
         jwks: PathBuf,
         /// Write to PATH (mode 0644) instead of stdout.
@@ -862,6 +946,8 @@ pub enum KeysetCommand {
     #[command(verbatim_doc_comment)]
     Promote {
         /// The JWKS file.
+        ///
+        /// Example: jwtk keyset promote issuer.jwks --kid "$NEW"
         #[arg(value_name = "JWKS", value_hint = ValueHint::FilePath)]
         jwks: PathBuf,
         /// The kid of the key that signs from now on.
@@ -882,6 +968,8 @@ pub enum KeysetCommand {
     #[command(verbatim_doc_comment)]
     Import {
         /// The JWKS file.
+        ///
+        /// Example: jwtk keyset import issuer.jwks --key issuer.pem
         #[arg(value_name = "JWKS", value_hint = ValueHint::FilePath)]
         jwks: PathBuf,
         /// The key file to add: PEM, DER, a JWK, or a raw HMAC secret.
@@ -905,6 +993,8 @@ pub enum KeysetCommand {
     #[command(verbatim_doc_comment)]
     Retire {
         /// The JWKS file.
+        ///
+        /// Example: jwtk keyset retire issuer.jwks --kid "$OLD"
         #[arg(value_name = "JWKS", value_hint = ValueHint::FilePath)]
         jwks: PathBuf,
         /// The kid of the key to remove.
@@ -939,6 +1029,8 @@ pub struct KeysetFetchArgs {
     pub out: PathBuf,
 
     /// Replace PATH if it exists (atomically).
+    ///
+    /// Example: jwtk keyset retire issuer.jwks --kid "$OLD" --force
     #[arg(long)]
     pub force: bool,
 
@@ -953,10 +1045,14 @@ pub struct ClassifyArgs {
     pub input: TokenInput,
 
     /// Print one JSON object: kind, flow, subject, provider, confidence, evidence, conflicts.
+    ///
+    /// Example: jwtk keyset list issuer.jwks --json | jq -r '.[0].kid'
     #[arg(long)]
     pub json: bool,
 
     /// Exit 1 when the answer has low confidence or conflicts.
+    ///
+    /// Example: jwtk classify --strict "$TOKEN" || echo unclear
     #[arg(long)]
     pub strict: bool,
     /// Show times in the local time zone too, beside UTC (from TZ, else the system's zone).
@@ -969,6 +1065,8 @@ pub struct ClassifyArgs {
 #[derive(Debug, Clone, Args)]
 pub struct CompletionsArgs {
     /// The shell to write a completion script for.
+    ///
+    /// Example: jwtk completions zsh > ~/.zfunc/_jwtk
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }
