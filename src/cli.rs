@@ -4,9 +4,10 @@
 // rustdoc: URLs and brackets in them are for people reading a terminal.
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
 
+use std::cell::Cell;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
+use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum, ValueHint};
 use serde_json::Value;
 
 use crate::core::alg::{Algorithm, Curve};
@@ -61,7 +62,7 @@ pub enum Command {
     ///   pbpaste | jwtk decode
     ///   jwtk decode --json "$TOKEN" | jq .claims.scope
     #[command(verbatim_doc_comment)]
-    Decode(DecodeArgs),
+    Decode(Deferred<DecodeArgs>),
 
     /// Create and sign a token; print it alone on stdout.
     ///
@@ -80,7 +81,7 @@ pub enum Command {
     ///   JWTK_KEY="$(cat secret.txt)" jwtk mint --sub alice --exp +1h --claim roles:='["admin"]'
     ///   jwtk mint --key keys.jwks --kid 2026-11 --claims base.json --jti auto
     #[command(verbatim_doc_comment)]
-    Mint(MintArgs),
+    Mint(Deferred<MintArgs>),
 
     /// Check a token's signature and claims.
     ///
@@ -113,7 +114,7 @@ pub enum Command {
     ///   jwtk verify --key-env HMAC_KEY --now 2011-03-22T18:00:00Z --leeway 5m "$TOKEN"
     ///   jwtk verify --key new-keys.jwks --batch < yesterdays-tokens.txt > verdicts.jsonl
     #[command(verbatim_doc_comment)]
-    Verify(VerifyArgs),
+    Verify(Deferred<VerifyArgs>),
 
     /// Decrypt an encrypted token (JWE) and print its plaintext, byte for byte.
     ///
@@ -135,7 +136,7 @@ pub enum Command {
     ///   jwtk decrypt --key keys.jwks --alg ECDH-ES+A256KW --enc A256GCM < token.jwe
     ///   jwtk decrypt --key recipient.pem "$JWE" | jwtk verify --key issuer.pub.pem
     #[command(verbatim_doc_comment)]
-    Decrypt(DecryptArgs),
+    Decrypt(Deferred<DecryptArgs>),
 
     /// Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.
     ///
@@ -155,7 +156,7 @@ pub enum Command {
     ///   jwtk keygen --type ed25519 --add-to keys.jwks
     ///   jwtk keygen --use enc --type x25519 --out service-enc
     #[command(verbatim_doc_comment)]
-    Keygen(KeygenArgs),
+    Keygen(Deferred<KeygenArgs>),
 
     /// List, publish, fetch, import, promote and retire the keys of a JWKS file.
     ///
@@ -169,7 +170,7 @@ pub enum Command {
     ///   jwtk keyset promote keys.jwks --kid 2026-q1
     ///   jwtk keyset retire keys.jwks --kid 2025-q4
     #[command(verbatim_doc_comment)]
-    Keyset(KeysetArgs),
+    Keyset(Deferred<KeysetArgs>),
 
     /// Say what kind of token this is, which OAuth grant issued it, and who its subject is.
     ///
@@ -192,7 +193,7 @@ pub enum Command {
     ///   jwtk classify --json < token.txt | jq -r .flow
     ///   jwtk classify --strict "$TOKEN" && echo "a clear answer"
     #[command(verbatim_doc_comment)]
-    Classify(ClassifyArgs),
+    Classify(Deferred<ClassifyArgs>),
 
     /// Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.
     ///
@@ -208,7 +209,7 @@ pub enum Command {
     ///   jwtk dpop --key dpop --htm GET --htu https://api.example.com/orders --ath "$TOKEN"
     ///   echo "$TOKEN" | jwtk dpop --key dpop --htm GET --htu "$URL" --ath - --nonce "$NONCE"
     #[command(verbatim_doc_comment)]
-    Dpop(DpopArgs),
+    Dpop(Deferred<DpopArgs>),
 
     /// Print a shell completion script.
     ///
@@ -217,7 +218,97 @@ pub enum Command {
     ///   jwtk completions zsh > "${fpath[1]}/_jwtk"
     ///   jwtk completions fish > ~/.config/fish/completions/jwtk.fish
     #[command(verbatim_doc_comment)]
-    Completions(CompletionsArgs),
+    Completions(Deferred<CompletionsArgs>),
+}
+
+/// A subcommand's arguments, described to clap only when that subcommand runs (or when help,
+/// completions or man pages need the whole interface): one process runs one subcommand, and
+/// building the other eight's arguments was most of clap's start-up work.
+#[derive(Debug, Clone)]
+pub struct Deferred<T>(pub T);
+
+impl<T> std::ops::Deref for Deferred<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: FromArgMatches> FromArgMatches for Deferred<T> {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Self)
+    }
+
+    fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(matches).map(Self)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+
+    fn update_from_arg_matches_mut(&mut self, matches: &mut ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(matches)
+    }
+}
+
+impl<T: Args> Args for Deferred<T> {
+    fn augment_args(command: clap::Command) -> clap::Command {
+        if WHOLE.get() {
+            keep_about(command, T::augment_args)
+        } else {
+            command.defer(|command| keep_about(command, T::augment_args))
+        }
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        if WHOLE.get() {
+            keep_about(command, T::augment_args_for_update)
+        } else {
+            command.defer(|command| keep_about(command, T::augment_args_for_update))
+        }
+    }
+
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+}
+
+thread_local! {
+    /// Set while [`whole_command`] describes the interface: completion scripts and man pages
+    /// need every argument at once, and clap adds global flags and the `help` subcommand's tree
+    /// before deferred arguments, so they would list fewer entries (no `help keyset list`) in
+    /// another order.
+    static WHOLE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The whole interface, every subcommand's arguments described at once (for completion
+/// scripts and man pages; parsing describes only the subcommand that runs).
+pub fn whole_command() -> clap::Command {
+    WHOLE.set(true);
+    let command = <Cli as clap::CommandFactory>::command();
+    WHOLE.set(false);
+    command
+}
+
+/// Add a subcommand's arguments, keeping the subcommand's own description: the arguments'
+/// struct describes itself too (its doc comment), which would otherwise win now that it is
+/// added last.
+fn keep_about(
+    command: clap::Command,
+    augment: fn(clap::Command) -> clap::Command,
+) -> clap::Command {
+    let about = command.get_about().cloned();
+    let long_about = command.get_long_about().cloned();
+    let mut command = augment(command);
+    if let Some(about) = about {
+        command = command.about(about);
+    }
+    if let Some(long_about) = long_about {
+        command = command.long_about(long_about);
+    }
+    command
 }
 
 /// Where a token comes from: the argument, or stdin when it is absent or `-`.

@@ -2,10 +2,9 @@
 //! They are committed under `completions/` and `man/`; a test regenerates them and fails
 //! when the committed copies are stale (`UPDATE_GENERATED=1 cargo test` rewrites them).
 
-use clap::CommandFactory;
 use clap_complete::Shell;
 
-use crate::cli::Cli;
+use crate::cli;
 
 /// The shells scripts are generated for.
 pub const SHELLS: [Shell; 5] = [
@@ -19,7 +18,7 @@ pub const SHELLS: [Shell; 5] = [
 /// The completion script for `shell`.
 pub fn completion_script(shell: Shell) -> Vec<u8> {
     let mut script = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "jwtk", &mut script);
+    clap_complete::generate(shell, &mut cli::whole_command(), "jwtk", &mut script);
     script
 }
 
@@ -37,7 +36,7 @@ pub fn completion_file_name(shell: Shell) -> String {
 
 /// Every man page: `jwtk.1`, then `jwtk-<subcommand>.1` for each subcommand (nested ones too).
 pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
-    let mut command = Cli::command();
+    let mut command = cli::whole_command();
     command.build();
     let mut pages = Vec::new();
     collect_pages(&command, "jwtk", &mut pages)?;

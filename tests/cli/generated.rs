@@ -23,6 +23,42 @@ fn root() -> &'static Path {
 #[test]
 fn cli_definition_is_consistent() {
     jwtk::cli::Cli::command().debug_assert();
+    jwtk::cli::whole_command().debug_assert();
+}
+
+/// Parsing describes only the subcommand that runs (the rest is deferred); once built, each
+/// subcommand must describe exactly what the whole interface (help, completions, man pages)
+/// describes: the same arguments, descriptions and nested subcommands. (Mutation check: with
+/// `keep_about` bypassed, every subcommand's description differs.)
+#[test]
+fn deferred_subcommands_describe_what_the_whole_interface_does() {
+    fn outline(command: &clap::Command, into: &mut Vec<String>, path: &str) {
+        let path = format!("{path} {}", command.get_name());
+        into.push(format!("{path}: {:?}", command.get_long_about()));
+        let mut args: Vec<String> = command
+            .get_arguments()
+            .map(|arg| format!("{path} {} {:?}", arg.get_id(), arg.get_long_help()))
+            .collect();
+        args.sort();
+        into.extend(args);
+        // clap's `help` subcommand lists the subcommands known when it is made, for
+        // completions only (`jwtk help keyset list` itself works either way).
+        for sub in command
+            .get_subcommands()
+            .filter(|sub| sub.get_name() != "help")
+        {
+            outline(sub, into, &path);
+        }
+    }
+    let mut deferred = jwtk::cli::Cli::command();
+    deferred.build();
+    let mut whole = jwtk::cli::whole_command();
+    whole.build();
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    outline(&deferred, &mut a, "");
+    outline(&whole, &mut b, "");
+    assert!(a.len() > 150, "{} lines", a.len());
+    assert_eq!(a, b);
 }
 
 #[test]
