@@ -64,6 +64,7 @@ pub mod keys {
 /// warnings) without verifying anything.
 pub mod token {
     pub use crate::core::inspect::{Review, inspect, jwe_warnings};
+    pub use crate::core::json::{Lite, Members};
     pub use crate::core::size::SizeReport;
     pub use crate::core::token::*;
 }

@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 
 use colored::Color;
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 use crate::cli::{DpopCheckArgs, KeyArgs, RemoteArgs, VerifyArgs};
 use crate::commands::{Status, decrypt, load_keys, read_token_input};
@@ -16,6 +15,7 @@ use crate::core::batch;
 use crate::core::dpop;
 use crate::core::error::{Error, KeyUse, Usage};
 use crate::core::fetch::{Fetcher, Settings};
+use crate::core::json;
 use crate::core::jwe::decrypt::Decryptor;
 use crate::core::jwe::keyring::Allowed;
 use crate::core::key::{Key, Purpose};
@@ -412,9 +412,9 @@ fn write_members(
     member(out, "kid", &key.as_ref().and_then(|k| k.kid))?;
     member(out, "key", &key)?;
     out.extend_from_slice(b",\"header\":");
-    splice(out, verdict.header_json.as_deref(), &verdict.header)?;
+    splice(out, verdict.header_json.as_deref())?;
     out.extend_from_slice(b",\"claims\":");
-    splice(out, verdict.claims_json.as_deref(), &verdict.claims)?;
+    splice(out, verdict.claims_json.as_deref())?;
     member(out, "bound", &verdict.bound)?;
     if let Some(line) = line {
         member(out, "line", &line)?;
@@ -440,21 +440,21 @@ fn member(out: &mut Vec<u8>, name: &str, value: &impl Serialize) -> serde_json::
     serde_json::to_writer(out, value)
 }
 
-/// The JSON text `map` was parsed from, as it is: it was parsed strictly, so it is valid JSON
-/// with unique names. Only text that is on one line and holds nothing a terminal would act
-/// on is spliced in; any other (whitespace controls, bidi or invisible characters, …) is
-/// serialised from `map` again and escaped like everything else.
-fn splice(
-    out: &mut Vec<u8>,
-    text: Option<&[u8]>,
-    map: &Option<Map<String, Value>>,
-) -> serde_json::Result<()> {
+/// A verdict's header or claims JSON text (`null` when absent), as it is: it was read
+/// strictly, so it is valid JSON with unique names. Only text that is on one line and holds
+/// nothing a terminal would act on is spliced in; any other (whitespace controls, bidi or
+/// invisible characters, …) is parsed and serialised again, and escaped like everything else.
+fn splice(out: &mut Vec<u8>, text: Option<&[u8]>) -> serde_json::Result<()> {
     match text {
-        Some(text) if map.is_some() && spliceable(text) => {
+        Some(text) if spliceable(text) => {
             out.extend_from_slice(text);
             Ok(())
         }
-        _ => serde_json::to_writer(out, map),
+        Some(text) => serde_json::to_writer(out, &json::parse_value(text).ok()),
+        None => {
+            out.extend_from_slice(b"null");
+            Ok(())
+        }
     }
 }
 
@@ -541,11 +541,7 @@ impl std::fmt::Display for ValidLine<'_> {
         let alg = verdict.alg.as_deref().unwrap_or("?");
         let key = verdict.key.as_ref().map_or("?", |k| k.label.as_str());
         write!(f, "{alg} signature by {key}, ")?;
-        let exp = verdict
-            .claims
-            .as_ref()
-            .and_then(|c| c.get("exp"))
-            .and_then(Value::as_f64);
+        let exp = verdict.exp;
         let at = |secs| time::At {
             secs,
             local: self.local,

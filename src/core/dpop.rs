@@ -4,6 +4,7 @@
 
 mod htu;
 
+use crate::core::json::Lite;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
@@ -492,8 +493,10 @@ pub struct Bound {
 }
 
 /// The binding a token's claims declare, if any.
-pub fn binding(claims: &Map<String, Value>) -> Option<Bound> {
-    let cnf = claims.get("cnf")?;
+pub fn binding(cnf: &Lite) -> Option<Bound> {
+    let Lite::Nested(cnf) = cnf else {
+        return None;
+    };
     let member = |name| cnf.get(name).and_then(Value::as_str).map(str::to_string);
     let bound = Bound {
         jkt: member("jkt"),
@@ -634,13 +637,13 @@ mod tests {
         assert!(is_proof(&header("dpop+jwt")));
         assert!(is_proof(&header("application/DPoP+JWT")));
         assert!(!is_proof(&header("JWT")));
-        let claims: Map<String, Value> =
-            serde_json::from_str(r#"{"cnf":{"x5t#S256":"abc"}}"#).unwrap();
-        let bound = binding(&claims).unwrap();
+        let claims = crate::core::json::scan_object(br#"{"cnf":{"x5t#S256":"abc"}}"#).unwrap();
+        let bound = binding(claims.get("cnf").unwrap()).unwrap();
         assert_eq!(
             serde_json::to_string(&bound).unwrap(),
             r#"{"x5t#S256":"abc"}"#
         );
-        assert_eq!(binding(&Map::new()), None);
+        assert_eq!(binding(&Lite::Nested(serde_json::json!({}))), None);
+        assert_eq!(binding(&Lite::String("abc".into())), None);
     }
 }

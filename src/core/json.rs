@@ -6,10 +6,13 @@
 //! `serde_json::Value`s, in the original member order, and refuses duplicates. Depth stays
 //! bounded by serde_json's recursion limit (128).
 
+use std::borrow::Cow;
 use std::cell::Cell;
+use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Number, Value};
 
 /// Why a JSON text was refused.
@@ -56,6 +59,217 @@ pub fn parse_value(bytes: &[u8]) -> Result<Value, JsonError> {
         .map_err(|err| fault.take().unwrap_or_else(|| syntax(&err)))?;
     de.end().map_err(|err| syntax(&err))?;
     Ok(value)
+}
+
+/// A top-level member's value as the checks read it, borrowed from the JSON text where it
+/// can be: reading a claims set this way allocates nothing for its names, numbers and
+/// unescaped strings (`verify --batch` reads every token's header and claims).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lite<'a> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, its text exactly as written.
+    Number(&'a str),
+    /// A string, unescaped (borrowed unless it holds escapes).
+    String(Cow<'a, str>),
+    /// An array or an object, parsed strictly.
+    Nested(Value),
+}
+
+impl Lite<'_> {
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Lite::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The number as a finite `f64`, as [`serde_json::Number::as_f64`] reads it.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Lite::Number(text) => text.parse::<f64>().ok().filter(|n| n.is_finite()),
+            _ => None,
+        }
+    }
+
+    /// A short description of its JSON type: "a string", "an array", …
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Lite::Null => "null",
+            Lite::Bool(_) => "a boolean",
+            Lite::Number(_) => "a number",
+            Lite::String(_) => "a string",
+            Lite::Nested(value) => kind_of(value),
+        }
+    }
+
+    /// The value as a `serde_json::Value`.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Lite::Null => Value::Null,
+            Lite::Bool(b) => Value::Bool(*b),
+            Lite::Number(text) => text.parse().map_or(Value::Null, Value::Number),
+            Lite::String(text) => Value::String(text.to_string()),
+            Lite::Nested(value) => value.clone(),
+        }
+    }
+}
+
+/// Compact JSON text, as `serde_json::Value` prints it.
+impl fmt::Display for Lite<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Lite::Null => f.write_str("null"),
+            Lite::Bool(b) => write!(f, "{b}"),
+            Lite::Number(text) => f.write_str(text),
+            Lite::String(text) => fmt::Display::fmt(&Value::String(text.to_string()), f),
+            Lite::Nested(value) => fmt::Display::fmt(value, f),
+        }
+    }
+}
+
+/// The members of a JSON object, in their order, with unique names.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Members<'a>(Vec<(Cow<'a, str>, Lite<'a>)>);
+
+impl<'a> Members<'a> {
+    /// The value of the member named `name`.
+    pub fn get(&self, name: &str) -> Option<&Lite<'a>> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    /// Every member, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Lite<'a>)> {
+        self.0.iter().map(|(name, value)| (name.as_ref(), value))
+    }
+}
+
+/// [`parse_object`]'s checks — one JSON object, unique names at every depth, bounded depth,
+/// exact numbers — with its members read as [`Lite`] values instead of built into a `Map`.
+/// What it refuses is refused with [`parse_object`]'s own error.
+pub fn scan_object(bytes: &[u8]) -> Result<Members<'_>, JsonError> {
+    match scan(bytes) {
+        Some(members) => Ok(members),
+        // The strict parser words the refusal; it refuses whatever the scan does (a test
+        // compares them on arbitrary input), and had it accepted, the scan still refuses.
+        None => Err(parse_object(bytes)
+            .err()
+            .unwrap_or_else(|| JsonError::Syntax("refused".into()))),
+    }
+}
+
+fn scan(bytes: &[u8]) -> Option<Members<'_>> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return None;
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let members = de.deserialize_map(TopLevel).ok()?;
+    de.end().ok()?;
+    Some(members)
+}
+
+/// Past this many members, names are checked for duplicates by hashing instead of comparing
+/// each with those before it.
+const COMPARED_NAMES: usize = 32;
+
+struct TopLevel;
+
+impl<'de> Visitor<'de> for TopLevel {
+    type Value = Members<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Members<'de>, A::Error> {
+        let mut members: Vec<(Cow<'de, str>, Lite<'de>)> = Vec::with_capacity(8);
+        let mut hashed: Option<HashSet<String>> = None;
+        while let Some(name) = access.next_key_seed(NameSeed)? {
+            // serde_json hands a number over as a map under this name: not an object.
+            if members.is_empty() && name == NUMBER_TOKEN {
+                return Err(de::Error::custom("a number"));
+            }
+            let duplicate = match &mut hashed {
+                Some(names) => !names.insert(name.to_string()),
+                None => members.iter().any(|(seen, _)| *seen == name),
+            };
+            if duplicate {
+                return Err(de::Error::custom("duplicate"));
+            }
+            let raw: &'de RawValue = access.next_value()?;
+            let value = lite(raw.get()).ok_or_else(|| de::Error::custom("refused"))?;
+            members.push((name, value));
+            if hashed.is_none() && members.len() == COMPARED_NAMES {
+                hashed = Some(members.iter().map(|(n, _)| n.to_string()).collect());
+            }
+        }
+        Ok(Members(members))
+    }
+}
+
+/// A member's value from its JSON text (valid JSON: serde_json scanned it).
+fn lite(raw: &str) -> Option<Lite<'_>> {
+    let raw = raw.trim_matches([' ', '\t', '\n', '\r']);
+    Some(match raw.as_bytes().first()? {
+        b'"' => {
+            let inner = &raw[1..raw.len() - 1];
+            if inner.contains('\\') {
+                Lite::String(Cow::Owned(serde_json::from_str::<String>(raw).ok()?))
+            } else {
+                Lite::String(Cow::Borrowed(inner))
+            }
+        }
+        b'{' | b'[' => {
+            let fault = Cell::new(None);
+            let mut de = serde_json::Deserializer::from_str(raw);
+            // Inside the top-level object: one level down, as parse_value counts.
+            let strict = StrictValue {
+                depth: 1,
+                fault: &fault,
+            };
+            let value = strict.deserialize(&mut de).ok()?;
+            de.end().ok()?;
+            Lite::Nested(value)
+        }
+        b't' => Lite::Bool(true),
+        b'f' => Lite::Bool(false),
+        b'n' => Lite::Null,
+        _ => Lite::Number(raw),
+    })
+}
+
+/// A member name, borrowed from the text unless it holds escapes.
+struct NameSeed;
+
+impl<'de> DeserializeSeed<'de> for NameSeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NameSeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
 }
 
 /// A short description of a value's JSON type: "an array", "a string", …
@@ -237,6 +451,92 @@ impl<'de> Visitor<'de> for KeySeed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the scan makes of `text`, as parse_object's types.
+    fn scanned(text: &[u8]) -> Result<Vec<(String, Value)>, JsonError> {
+        scan_object(text).map(|members| {
+            members
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.to_value()))
+                .collect()
+        })
+    }
+
+    fn parsed(text: &[u8]) -> Result<Vec<(String, Value)>, JsonError> {
+        parse_object(text).map(|map| map.into_iter().collect())
+    }
+
+    #[test]
+    fn the_scan_reads_what_the_parser_reads() {
+        for text in [
+            &br#"{"alg":"HS256","typ":"JWT"}"#[..],
+            br#" { "a" : [1, {"b": null}], "c": true, "d": false, "e": -0.5e+3 } "#,
+            br#"{"s":"a\"b\u00e9\n","\u0061":1}"#,
+            br#"{"n":18446744073709551617,"x":1e999,"y":-0}"#,
+            br#"{}"#,
+        ] {
+            assert_eq!(
+                scanned(text),
+                parsed(text),
+                "{}",
+                String::from_utf8_lossy(text)
+            );
+            assert!(scanned(text).is_ok());
+        }
+        for text in [
+            &br#"{"alg":1,"\u0061lg":2}"#[..],
+            br#"{"a":{"b":1,"b":2}}"#,
+            b"[1]",
+            b"1",
+            b"\"s\"",
+            b"\xEF\xBB\xBF{}",
+            b"{} x",
+            br#"{"s":"\ud800"}"#,
+            br#"{"$serde_json::private::Number":"1"}"#,
+        ] {
+            assert_eq!(
+                scanned(text),
+                parsed(text),
+                "{}",
+                String::from_utf8_lossy(text)
+            );
+            assert!(scanned(text).is_err());
+        }
+        let many: String = (0..100).map(|i| format!(",\"m{i}\":{i}")).collect();
+        let text = format!("{{\"m0\":0{many}}}");
+        assert_eq!(scanned(text.as_bytes()), parsed(text.as_bytes()));
+        assert!(matches!(
+            scanned(text.as_bytes()),
+            Err(JsonError::Duplicate(_))
+        ));
+        let deep = format!(
+            r#"{{"a":{}1{}}}"#,
+            "[".repeat(MAX_DEPTH),
+            "]".repeat(MAX_DEPTH)
+        );
+        assert_eq!(scanned(deep.as_bytes()), Err(JsonError::TooDeep(MAX_DEPTH)));
+        let deeper = format!(r#"{{"a":{}1{}}}"#, "[".repeat(200), "]".repeat(200));
+        assert_eq!(
+            scanned(deeper.as_bytes()),
+            Err(JsonError::TooDeep(MAX_DEPTH))
+        );
+    }
+
+    proptest::proptest! {
+        /// JSON-like text from the characters that matter (escapes, numbers, nesting,
+        /// repeated names): the scan and the strict parser agree on every input.
+        #[test]
+        fn the_scan_agrees_with_the_parser(text in r#"\{("[ab\\u0061]{0,3}":([0-9.eE+-]{1,4}|"[a\\"nu0-9]{0,4}"|true|null|\[[0-9,\[\]{}":ab]{0,8}\]|\{[":ab,0-9{}]{0,8}\}),?){0,5}\} ?"#) {
+            proptest::prop_assert_eq!(scanned(text.as_bytes()), parsed(text.as_bytes()));
+        }
+
+        #[test]
+        fn the_scan_agrees_on_any_bytes(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40)) {
+            let mut text = b"{\"a\":".to_vec();
+            text.extend(&bytes);
+            proptest::prop_assert_eq!(scanned(&text), parsed(&text));
+        }
+    }
 
     #[test]
     fn keeps_member_order() {

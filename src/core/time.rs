@@ -57,6 +57,14 @@ impl NumericDate {
             _ => NumericDate::NotANumber(crate::core::json::kind_of(value)),
         }
     }
+
+    /// [`NumericDate::read`] for a value read in place.
+    pub fn read_lite(value: &crate::core::json::Lite) -> Self {
+        match value.as_f64() {
+            Some(secs) => NumericDate::At(secs),
+            None => NumericDate::NotANumber(value.kind()),
+        }
+    }
 }
 
 /// A point in time given on the command line: `now`, `+15m`, `-2h`, an RFC 3339 time, or

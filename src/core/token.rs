@@ -195,18 +195,26 @@ pub fn decode_segment(part: Part, segment: &str) -> Result<Vec<u8>, Malformed> {
 
 /// Parse a decoded segment as a JSON object, naming `part` in any fault.
 pub fn parse_object(part: Part, bytes: &[u8]) -> Result<Map<String, Value>, Malformed> {
-    json::parse_object(bytes).map_err(|err| {
-        let fault = match err {
-            JsonError::NotObject(kind) if part == Part::Claims => {
-                format!("the payload is {kind}, not a JSON object, so this JWS is not a JWT")
-            }
-            JsonError::Syntax(_) if part == Part::Claims && is_text_not_json(bytes) => {
-                "the payload is text, not a JSON object, so this JWS is not a JWT".to_string()
-            }
-            other => other.to_string(),
-        };
-        Malformed::new(part, fault)
-    })
+    json::parse_object(bytes).map_err(|err| refusal(part, bytes, err))
+}
+
+/// [`parse_object`]'s checks and faults, the members read in place as [`Members`](crate::token::Members)
+/// instead of built into a `Map`.
+pub fn scan_object(part: Part, bytes: &[u8]) -> Result<json::Members<'_>, Malformed> {
+    json::scan_object(bytes).map_err(|err| refusal(part, bytes, err))
+}
+
+fn refusal(part: Part, bytes: &[u8], err: JsonError) -> Malformed {
+    let fault = match err {
+        JsonError::NotObject(kind) if part == Part::Claims => {
+            format!("the payload is {kind}, not a JSON object, so this JWS is not a JWT")
+        }
+        JsonError::Syntax(_) if part == Part::Claims && is_text_not_json(bytes) => {
+            "the payload is text, not a JSON object, so this JWS is not a JWT".to_string()
+        }
+        other => other.to_string(),
+    };
+    Malformed::new(part, fault)
 }
 
 /// UTF-8 that does not even begin like JSON (an object or an array): a text payload.

@@ -14,12 +14,14 @@ use serde_json::{Map, Value};
 use crate::core::alg::{Algorithm, Family};
 use crate::core::crypto::Verifier;
 use crate::core::dpop;
+use crate::core::error::Part;
 use crate::core::error::{Error, KeyUse, Malformed, Result};
+use crate::core::json::{self, Lite, Members};
 use crate::core::jwe::decrypt::Decryptor;
 use crate::core::key::{Key, Purpose};
 use crate::core::keyformat::cut;
 use crate::core::time::{self, NumericDate, Seconds};
-use crate::core::token::{self, Jws};
+use crate::core::token::{self, Segments};
 
 /// Why a token was rejected, in the contract's order of precedence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -126,19 +128,29 @@ pub struct Verdict {
     pub alg: Option<Cow<'static, str>>,
     /// The key that verified the signature.
     pub key: Option<Arc<MatchedKey>>,
-    /// The header, when the signature verified.
-    pub header: Option<Map<String, Value>>,
-    /// The claims, when the signature verified and they are a JSON object.
-    pub claims: Option<Map<String, Value>>,
-    /// The JSON text `header` was parsed from, exactly as signed (set with `header`).
+    /// The header's JSON text, exactly as signed, when the signature verified (a JSON object
+    /// with unique names: [`Verdict::header`] reads it).
     pub header_json: Option<Vec<u8>>,
-    /// The JSON text `claims` were parsed from, exactly as signed (set with `claims`).
+    /// The claims' JSON text, exactly as signed, when the signature verified and they are a
+    /// JSON object with unique names ([`Verdict::claims`] reads it).
     pub claims_json: Option<Vec<u8>>,
+    /// The claims' `exp`, when it is a number (set with `claims_json`).
+    pub exp: Option<f64>,
     /// The sender constraint the claims declare (`cnf.jkt`, `cnf["x5t#S256"]`).
     pub bound: Option<dpop::Bound>,
 }
 
 impl Verdict {
+    /// The header, when the signature verified.
+    pub fn header(&self) -> Option<Map<String, Value>> {
+        json::parse_object(self.header_json.as_deref()?).ok()
+    }
+
+    /// The claims, when the signature verified and they are a JSON object.
+    pub fn claims(&self) -> Option<Map<String, Value>> {
+        json::parse_object(self.claims_json.as_deref()?).ok()
+    }
+
     /// Whether every check passed.
     pub fn is_valid(&self) -> bool {
         self.failures.is_empty()
@@ -257,6 +269,9 @@ impl KeyRing {
     }
 
     /// Judge one token (the raw input: whitespace and a `Bearer` prefix are fine).
+    ///
+    /// The header and claims are read in place ([`token::scan_object`]): with the same
+    /// strictness as everywhere else, but no `Map` is built for them.
     pub fn verify(&self, input: &[u8], policy: &Policy) -> Verdict {
         let token = match token::extract(input) {
             Ok(token) => token,
@@ -271,15 +286,37 @@ impl KeyRing {
                 "an encrypted token (JWE): give --decrypt-key to decrypt it and verify the token inside",
             );
         }
-        let jws = match Jws::parse(token) {
-            Ok(jws) => jws,
-            Err(err) => return Verdict::default().fail(Reason::Malformed, fault(&err)),
+        let malformed = |err: Malformed| Verdict::default().fail(Reason::Malformed, fault(&err));
+        // Jws::parse's steps, in its order (so the same fault is named first).
+        let segments = match Segments::split(token) {
+            Ok(segments) => segments,
+            Err(err) => return malformed(err),
         };
-        let facts = HeaderFacts::scan(&jws.header);
+        let header_json = match token::decode_segment(Part::Header, segments.header) {
+            Ok(json) => json,
+            Err(err) => return malformed(err),
+        };
+        let header = match token::scan_object(Part::Header, &header_json) {
+            Ok(header) => header,
+            Err(err) => return malformed(err),
+        };
+        let decoded = token::decode_segment(Part::Claims, segments.claims).and_then(|payload| {
+            let signature = token::decode_segment(Part::Signature, segments.signature)?;
+            Ok((payload, signature))
+        });
+        let (payload, signature) = match decoded {
+            Ok(decoded) => decoded,
+            Err(err) => return malformed(err),
+        };
+        // Split checked every byte: base64url characters and dots.
+        let Ok(compact) = std::str::from_utf8(token) else {
+            return malformed(Malformed::new(Part::Token, "not ASCII"));
+        };
+        let facts = HeaderFacts::scan(&header);
         let mut verdict = Verdict {
             alg: facts
                 .alg
-                .and_then(Value::as_str)
+                .and_then(Lite::as_str)
                 .map(|alg| match alg.parse() {
                     Ok(known) => Cow::Borrowed(Algorithm::name(known)),
                     Err(_) => Cow::Owned(alg.to_string()),
@@ -290,45 +327,37 @@ impl KeyRing {
             Some(alg) if verdict.failures.is_empty() => alg,
             _ => return verdict,
         };
-        let signing_input = jws.segments.signing_input(jws.compact).as_bytes();
-        match self.check_signature(alg, facts.kid, &jws.signature, signing_input) {
+        let signing_input = segments.signing_input(compact).as_bytes();
+        match self.check_signature(alg, facts.kid, &signature, signing_input) {
             Ok(matched) => verdict.key = Some(Arc::clone(matched)),
             Err(failure) => return verdict.fail(failure.reason, failure.message),
         }
-        let claims = jws.claims();
-        // The signature verified: the header is shown, moved rather than copied.
-        let header = jws.header;
-        verdict.header_json = Some(jws.header_json);
-        match claims {
+        match token::scan_object(Part::Claims, &payload) {
             Ok(claims) => {
                 verdict
                     .failures
                     .extend(check_claims(&header, &claims, policy));
-                verdict.bound = dpop::binding(&claims);
+                verdict.bound = claims.get("cnf").and_then(dpop::binding);
+                verdict.exp = claims.get("exp").and_then(Lite::as_f64);
                 if let Some(expect) = &policy.dpop {
-                    let clock = dpop::Clock {
-                        now: policy.now,
-                        leeway: policy.leeway,
-                    };
-                    let problems = expect.check(jws.compact, &claims, clock);
-                    verdict.failures.extend(problems.iter().map(|p| Failure {
-                        reason: p.reason(),
-                        message: p.to_string(),
-                    }));
+                    verdict
+                        .failures
+                        .extend(dpop_failures(expect, compact, &payload, policy));
                 }
-                verdict.header = Some(header);
-                verdict.claims = Some(claims);
-                verdict.claims_json = Some(jws.payload);
-                verdict
             }
             Err(err) => {
-                verdict.header = Some(header);
-                verdict.fail(
+                drop(header);
+                verdict.header_json = Some(header_json);
+                return verdict.fail(
                     Reason::Malformed,
                     format!("the signature is valid, but {}", fault(&err)),
-                )
+                );
             }
         }
+        drop(header);
+        verdict.header_json = Some(header_json);
+        verdict.claims_json = Some(payload);
+        verdict
     }
 
     /// Judge a token that may be encrypted: a JWE is decrypted with `decryptor` (without one
@@ -371,7 +400,7 @@ impl KeyRing {
                     .into(),
             );
         }
-        if header.b64 == Some(&Value::Bool(false)) {
+        if header.b64 == Some(&Lite::Bool(false)) {
             fail(
                 Reason::Unsupported,
                 "b64 is false (an unencoded payload, RFC 7797)".into(),
@@ -385,7 +414,7 @@ impl KeyRing {
         }
         if header
             .cty
-            .and_then(Value::as_str)
+            .and_then(Lite::as_str)
             .is_some_and(|c| c.eq_ignore_ascii_case("JWT"))
         {
             fail(
@@ -398,9 +427,9 @@ impl KeyRing {
                 fail(Reason::Malformed, "the header has no alg".into());
                 return None;
             }
-            Some(Value::String(alg)) => alg,
+            Some(Lite::String(alg)) => alg.as_ref(),
             Some(other) => {
-                let kind = crate::core::json::kind_of(other);
+                let kind = other.kind();
                 fail(Reason::Malformed, format!("alg is {kind}, not a string"));
                 return None;
             }
@@ -451,14 +480,14 @@ impl KeyRing {
     fn check_signature(
         &self,
         alg: Algorithm,
-        token_kid: Option<&Value>,
+        token_kid: Option<&Lite>,
         signature: &[u8],
         signing_input: &[u8],
     ) -> std::result::Result<&Arc<MatchedKey>, Failure> {
         let mut tried = 0;
         for entry in &self.entries {
             let kid_fits = match (&entry.key.kid, token_kid) {
-                (Some(own), Some(Value::String(kid))) => own == kid,
+                (Some(own), Some(Lite::String(kid))) => own == kid,
                 (Some(_), Some(_)) => false,
                 _ => true,
             };
@@ -474,7 +503,7 @@ impl KeyRing {
             }
         }
         if tried == 0 {
-            let kid = token_kid.map(Value::to_string).unwrap_or_default();
+            let kid = token_kid.map(Lite::to_string).unwrap_or_default();
             return Err(Failure {
                 reason: Reason::NoMatchingKey,
                 message: format!("no {alg} key has kid {}", cut(&kid)),
@@ -492,23 +521,51 @@ impl KeyRing {
     }
 }
 
+/// What `--dpop` finds wrong with the proof for this token (its claims: `payload`, which the
+/// scan accepted, so the parser does too).
+fn dpop_failures(
+    expect: &dpop::Expect,
+    token: &str,
+    payload: &[u8],
+    policy: &Policy,
+) -> Vec<Failure> {
+    let clock = dpop::Clock {
+        now: policy.now,
+        leeway: policy.leeway,
+    };
+    match token::parse_object(Part::Claims, payload) {
+        Ok(claims) => expect
+            .check(token, &claims, clock)
+            .iter()
+            .map(|p| Failure {
+                reason: p.reason(),
+                message: p.to_string(),
+            })
+            .collect(),
+        Err(err) => vec![Failure {
+            reason: Reason::Malformed,
+            message: fault(&err),
+        }],
+    }
+}
+
 /// The header members the checks read, found in one pass over the header (its names are
 /// unique: it was parsed strictly) rather than one hash look-up each.
 #[derive(Default)]
 struct HeaderFacts<'a> {
-    alg: Option<&'a Value>,
-    kid: Option<&'a Value>,
-    b64: Option<&'a Value>,
-    cty: Option<&'a Value>,
+    alg: Option<&'a Lite<'a>>,
+    kid: Option<&'a Lite<'a>>,
+    b64: Option<&'a Lite<'a>>,
+    cty: Option<&'a Lite<'a>>,
     crit: bool,
     zip: bool,
 }
 
 impl<'a> HeaderFacts<'a> {
-    fn scan(header: &'a Map<String, Value>) -> Self {
+    fn scan(header: &'a Members<'a>) -> Self {
         let mut facts = HeaderFacts::default();
-        for (name, value) in header {
-            match name.as_str() {
+        for (name, value) in header.iter() {
+            match name {
                 "alg" => facts.alg = Some(value),
                 "kid" => facts.kid = Some(value),
                 "b64" => facts.b64 = Some(value),
@@ -526,19 +583,19 @@ impl<'a> HeaderFacts<'a> {
 /// parsed strictly).
 #[derive(Default)]
 struct ClaimFacts<'a> {
-    exp: Option<&'a Value>,
-    nbf: Option<&'a Value>,
-    iat: Option<&'a Value>,
-    iss: Option<&'a Value>,
-    aud: Option<&'a Value>,
-    sub: Option<&'a Value>,
+    exp: Option<&'a Lite<'a>>,
+    nbf: Option<&'a Lite<'a>>,
+    iat: Option<&'a Lite<'a>>,
+    iss: Option<&'a Lite<'a>>,
+    aud: Option<&'a Lite<'a>>,
+    sub: Option<&'a Lite<'a>>,
 }
 
 impl<'a> ClaimFacts<'a> {
-    fn scan(claims: &'a Map<String, Value>) -> Self {
+    fn scan(claims: &'a Members<'a>) -> Self {
         let mut facts = ClaimFacts::default();
-        for (name, value) in claims {
-            let slot = match name.as_str() {
+        for (name, value) in claims.iter() {
+            let slot = match name {
                 "exp" => &mut facts.exp,
                 "nbf" => &mut facts.nbf,
                 "iat" => &mut facts.iat,
@@ -560,11 +617,7 @@ fn fault(err: &Malformed) -> String {
 }
 
 /// Times, presence, issuer, audience, subject and type, all checked and all reported.
-pub fn check_claims(
-    header: &Map<String, Value>,
-    claims: &Map<String, Value>,
-    policy: &Policy,
-) -> Vec<Failure> {
+pub fn check_claims(header: &Members, claims: &Members, policy: &Policy) -> Vec<Failure> {
     let mut failures = Vec::new();
     let mut fail = |reason, message: String| failures.push(Failure { reason, message });
     let now = policy.now as Seconds;
@@ -573,7 +626,7 @@ pub fn check_claims(
     let mut times = [None; 3];
     let values = [found.exp, found.nbf, found.iat];
     for ((slot, name), value) in times.iter_mut().zip(["exp", "nbf", "iat"]).zip(values) {
-        match value.map(NumericDate::read) {
+        match value.map(NumericDate::read_lite) {
             Some(NumericDate::At(at)) => *slot = Some(at),
             Some(NumericDate::NotANumber(kind)) => fail(
                 Reason::Malformed,
@@ -614,7 +667,7 @@ pub fn check_claims(
                 Reason::MissingClaim,
                 format!("required claim {name:?} is absent"),
             ),
-            Some(Value::Null) => fail(
+            Some(Lite::Null) => fail(
                 Reason::MissingClaim,
                 format!("required claim {name:?} is null"),
             ),
@@ -649,22 +702,27 @@ pub fn check_claims(
     failures
 }
 
-fn string_in(value: Option<&Value>, expected: &[String]) -> bool {
-    matches!(value, Some(Value::String(s)) if expected.contains(s))
+fn string_in(value: Option<&Lite>, expected: &[String]) -> bool {
+    matches!(value, Some(Lite::String(s)) if expected.iter().any(|e| e == s))
 }
 
 /// `aud` is a string or a non-empty array of strings, one of which is expected.
-fn audience_matches(value: Option<&Value>, expected: &[String]) -> bool {
+fn audience_matches(value: Option<&Lite>, expected: &[String]) -> bool {
     match value {
-        Some(Value::String(aud)) => expected.contains(aud),
-        Some(Value::Array(items)) if !items.is_empty() && items.iter().all(Value::is_string) => {
-            items.iter().any(|item| string_in(Some(item), expected))
+        Some(Lite::String(aud)) => expected.iter().any(|e| e == aud),
+        Some(Lite::Nested(Value::Array(items)))
+            if !items.is_empty() && items.iter().all(Value::is_string) =>
+        {
+            items.iter().any(|item| {
+                item.as_str()
+                    .is_some_and(|aud| expected.iter().any(|e| e == aud))
+            })
         }
         _ => false,
     }
 }
 
-fn typ_matches(value: Option<&Value>, expected: &str) -> bool {
+fn typ_matches(value: Option<&Lite>, expected: &str) -> bool {
     let bare = |t: &str| {
         let lower = t.to_ascii_lowercase();
         lower
@@ -672,10 +730,10 @@ fn typ_matches(value: Option<&Value>, expected: &str) -> bool {
             .map(str::to_string)
             .unwrap_or(lower)
     };
-    matches!(value, Some(Value::String(typ)) if bare(typ) == bare(expected))
+    matches!(value, Some(Lite::String(typ)) if bare(typ) == bare(expected))
 }
 
-fn mismatch(name: &str, value: Option<&Value>, expected: &[String]) -> String {
+fn mismatch(name: &str, value: Option<&Lite>, expected: &[String]) -> String {
     let wanted = expected
         .iter()
         .map(|e| format!("{e:?}"))
@@ -693,12 +751,11 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn claims(value: Value) -> Map<String, Value> {
-        value.as_object().unwrap().clone()
-    }
-
     fn reasons(header: Value, body: Value, policy: &Policy) -> Vec<Reason> {
-        check_claims(&claims(header), &claims(body), policy)
+        let (header, body) = (header.to_string(), body.to_string());
+        let header = json::scan_object(header.as_bytes()).unwrap();
+        let body = json::scan_object(body.as_bytes()).unwrap();
+        check_claims(&header, &body, policy)
             .iter()
             .map(|f| f.reason)
             .collect()
