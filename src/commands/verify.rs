@@ -24,7 +24,7 @@ use crate::core::keys;
 use crate::core::remote;
 use crate::core::remote_keys::RemoteKeys;
 use crate::core::time;
-use crate::core::verify::{Failure, KeyRing, MatchedKey, Policy, Reason, Verdict};
+use crate::core::verify::{Failure, KeyRing, Policy, Reason, Verdict};
 use crate::output::{self, Console};
 
 /// Verify one token (or every line of stdin with `--batch`) and report.
@@ -130,6 +130,15 @@ pub fn policy(args: &VerifyArgs) -> crate::core::error::Result<Policy> {
     })
 }
 
+/// The key ring of a run.
+enum Ring {
+    /// Without remote keys it never changes, and is read without a lock or a reference count
+    /// (`--batch` reads it for every token on every worker).
+    Fixed(KeyRing),
+    /// Rebuilt when remote sets are fetched again.
+    Replaceable(RwLock<Arc<KeyRing>>),
+}
+
 /// The keys of a run — local ones and remote sets — as a key ring, rebuilt when a token's
 /// unknown kid (or alg) makes the remote sets be fetched again (once per run).
 struct Judge {
@@ -137,7 +146,7 @@ struct Judge {
     /// `--kid`: only keys with this kid serve, remote ones included.
     kid: Option<String>,
     alg: Vec<Algorithm>,
-    ring: RwLock<Arc<KeyRing>>,
+    ring: Ring,
     remote: Option<Mutex<RemoteKeys>>,
     /// Refetch failures in `--batch`, reported at the end.
     problems: Mutex<Vec<String>>,
@@ -191,19 +200,29 @@ impl Judge {
             local,
             kid: args.key.kid.clone(),
             alg: args.alg.clone(),
-            ring: RwLock::new(Arc::new(ring)),
+            ring: match remote {
+                Some(_) => Ring::Replaceable(RwLock::new(Arc::new(ring))),
+                None => Ring::Fixed(ring),
+            },
             remote: remote.map(Mutex::new),
             problems: Mutex::new(Vec::new()),
         })
     }
 
-    fn ring(&self) -> Arc<KeyRing> {
-        Arc::clone(&self.ring.read().unwrap_or_else(|p| p.into_inner()))
+    /// `judge` with the key ring as it is now.
+    fn with_ring<T>(&self, judge: impl FnOnce(&KeyRing) -> T) -> T {
+        match &self.ring {
+            Ring::Fixed(ring) => judge(ring),
+            Ring::Replaceable(lock) => {
+                let ring = Arc::clone(&lock.read().unwrap_or_else(|p| p.into_inner()));
+                judge(&ring)
+            }
+        }
     }
 
     /// Judge one token; a kid or alg no key serves first makes the once-per-run refetch.
     fn verify(&self, input: &[u8], policy: &Policy) -> crate::core::error::Result<Verdict> {
-        let verdict = self.ring().verify(input, policy);
+        let verdict = self.with_ring(|ring| ring.verify(input, policy));
         let unknown = matches!(
             verdict.reason(),
             Some(Reason::NoMatchingKey | Reason::AlgNotAllowed)
@@ -215,15 +234,17 @@ impl Judge {
             let mut remote = remote.lock().unwrap_or_else(|p| p.into_inner());
             if !remote.can_refetch() {
                 drop(remote);
-                return Ok(self.ring().verify(input, policy));
+                return Ok(self.with_ring(|ring| ring.verify(input, policy)));
             }
             if remote.refetch()? {
                 let keys = all_keys(&self.local, Some(&remote), self.kid.as_deref());
                 let ring = KeyRing::new(keys, &self.alg)?;
-                *self.ring.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(ring);
+                if let Ring::Replaceable(lock) = &self.ring {
+                    *lock.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(ring);
+                }
             }
         }
-        Ok(self.ring().verify(input, policy))
+        Ok(self.with_ring(|ring| ring.verify(input, policy)))
     }
 
     /// [`Judge::verify`], decrypting a nested JWT first when a decryption key is given.
@@ -234,7 +255,9 @@ impl Judge {
         policy: &Policy,
     ) -> crate::core::error::Result<Verdict> {
         match decryptor {
-            Some(decryptor) => Ok(self.ring().verify_nested(input, Some(decryptor), policy)),
+            Some(decryptor) => {
+                Ok(self.with_ring(|ring| ring.verify_nested(input, Some(decryptor), policy)))
+            }
             None => self.verify(input, policy),
         }
     }
@@ -246,7 +269,7 @@ impl Judge {
             let mut problems = self.problems.lock().unwrap_or_else(|p| p.into_inner());
             problems.push(err.to_string());
             drop(problems);
-            self.ring().verify(input, policy)
+            self.with_ring(|ring| ring.verify(input, policy))
         })
     }
 
@@ -350,16 +373,6 @@ fn dpop_expect(args: &DpopCheckArgs) -> Result<Option<dpop::Expect>, Error> {
     }))
 }
 
-/// The key that verified: its kid, where it came from, its RFC 7638 thumbprint (null for a
-/// secret) and, for a fetched set, whether the copy came from the cache.
-#[derive(Serialize)]
-struct KeyJson<'a> {
-    kid: Option<&'a str>,
-    source: &'a str,
-    thumbprint: Option<&'a str>,
-    cached: Option<bool>,
-}
-
 /// Append the contract's JSON verdict to `out`, on one line without its newline, made
 /// terminal-safe ([`output::json_safe`]); `line` is the `--batch` line number.
 fn write_verdict(
@@ -386,12 +399,6 @@ fn write_members(
     line: Option<u64>,
 ) -> serde_json::Result<()> {
     let valid = verdict.is_valid();
-    let key = verdict.key.as_deref().map(|key: &MatchedKey| KeyJson {
-        kid: key.kid.as_deref(),
-        source: &key.source,
-        thumbprint: key.thumbprint.as_deref(),
-        cached: judge.cached(&key.source),
-    });
     out.extend_from_slice(if valid {
         b"{\"valid\":true"
     } else {
@@ -404,13 +411,21 @@ fn write_members(
             policy,
             local: false,
         };
-        member(out, "message", &Text(line))?;
+        out.extend_from_slice(b",\"message\":");
+        display_string(out, &line);
     } else {
         member(out, "message", &verdict.message())?;
     }
     member(out, "alg", &verdict.alg)?;
-    member(out, "kid", &key.as_ref().and_then(|k| k.kid))?;
-    member(out, "key", &key)?;
+    match verdict.key.as_deref() {
+        Some(key) => {
+            out.push(b',');
+            out.extend_from_slice(key.json_members().as_bytes());
+            member(out, "cached", &judge.cached(&key.source))?;
+            out.push(b'}');
+        }
+        None => out.extend_from_slice(b",\"kid\":null,\"key\":null"),
+    }
     out.extend_from_slice(b",\"header\":");
     splice(out, verdict.header_json.as_deref())?;
     out.extend_from_slice(b",\"claims\":");
@@ -423,13 +438,23 @@ fn write_members(
     Ok(())
 }
 
-/// Displayed text as a JSON string, escaped as it is written (no `String` in between).
-struct Text<T>(T);
-
-impl<T: std::fmt::Display> Serialize for Text<T> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&self.0)
+/// `value`'s text as a JSON string, written as it is unless it holds something to escape
+/// (one pass to check, rather than escaping each piece as it is written).
+fn display_string(out: &mut Vec<u8>, value: &impl std::fmt::Display) {
+    let start = out.len();
+    out.push(b'"');
+    // Writing into a Vec cannot fail.
+    let _ = write!(out, "{value}");
+    if out[start + 1..]
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+    {
+        let text = String::from_utf8_lossy(&out[start + 1..]).into_owned();
+        out.truncate(start);
+        let _ = serde_json::to_writer(&mut *out, &text);
+        return;
     }
+    out.push(b'"');
 }
 
 /// `,"name":value`.
@@ -540,33 +565,36 @@ impl std::fmt::Display for ValidLine<'_> {
         let (verdict, policy) = (self.verdict, self.policy);
         let alg = verdict.alg.as_deref().unwrap_or("?");
         let key = verdict.key.as_ref().map_or("?", |k| k.label.as_str());
-        write!(f, "{alg} signature by {key}, ")?;
-        let exp = verdict.exp;
+        // Pieces rather than format strings: `--batch` writes this line for every valid token.
+        for piece in [alg, " signature by ", key, ", "] {
+            f.write_str(piece)?;
+        }
+        let relative = |at| time::Relative {
+            at,
+            now: policy.now,
+        };
         let at = |secs| time::At {
             secs,
             local: self.local,
         };
-        match exp {
+        match verdict.exp {
             // Accepted only thanks to --leeway: say so rather than "expires 3h ago".
-            Some(exp) if exp <= policy.now as f64 => write!(
-                f,
-                "expired {}, within the {} leeway ({})",
-                time::Relative {
-                    at: exp,
-                    now: policy.now
-                },
-                time::Span(policy.leeway as f64),
-                at(exp)
-            )?,
-            Some(exp) => write!(
-                f,
-                "expires {} ({})",
-                time::Relative {
-                    at: exp,
-                    now: policy.now
-                },
-                at(exp)
-            )?,
+            Some(exp) if exp <= policy.now as f64 => {
+                f.write_str("expired ")?;
+                relative(exp).fmt(f)?;
+                f.write_str(", within the ")?;
+                time::Span(policy.leeway as f64).fmt(f)?;
+                f.write_str(" leeway (")?;
+                at(exp).fmt(f)?;
+                f.write_str(")")?;
+            }
+            Some(exp) => {
+                f.write_str("expires ")?;
+                relative(exp).fmt(f)?;
+                f.write_str(" (")?;
+                at(exp).fmt(f)?;
+                f.write_str(")")?;
+            }
             None => f.write_str("never expires (no exp)")?,
         }
         if policy.aud.is_empty() {
@@ -648,4 +676,28 @@ fn make_json_safe(out: &mut Vec<u8>, start: usize) {
     }
     let text = String::from_utf8(out.split_off(start)).unwrap_or_default();
     out.extend_from_slice(output::json_safe(&text).as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Text written as it is and text that needs escapes come out as serde_json writes them.
+    #[test]
+    fn display_strings_are_json_strings() {
+        for text in [
+            "HS256 signature by keys/hs.key, expires in 1h",
+            "",
+            "a \"quoted\" path",
+            "back\\slash",
+            "new\nline\tand \u{1} control",
+            "é ünïcode ✓",
+        ] {
+            let mut out = b"[".to_vec();
+            display_string(&mut out, &text);
+            out.push(b']');
+            let expected = format!("[{}]", serde_json::to_string(text).unwrap());
+            assert_eq!(String::from_utf8(out).unwrap(), expected);
+        }
+    }
 }

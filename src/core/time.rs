@@ -315,7 +315,8 @@ impl fmt::Display for Span {
                 if parts > 0 {
                     f.write_str(" ")?;
                 }
-                write!(f, "{}{name}", rest / size)?;
+                f.write_str(itoa::Buffer::new().format(rest / size))?;
+                f.write_str(name)?;
                 rest %= size;
                 parts += 1;
             } else if parts > 0 {
@@ -348,9 +349,11 @@ impl fmt::Display for Relative {
         if delta.abs() < 1.0 {
             f.write_str("now")
         } else if delta > 0.0 {
-            write!(f, "in {}", Span(delta))
+            f.write_str("in ")?;
+            Span(delta).fmt(f)
         } else {
-            write!(f, "{} ago", Span(delta))
+            Span(delta).fmt(f)?;
+            f.write_str(" ago")
         }
     }
 }

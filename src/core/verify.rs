@@ -7,7 +7,7 @@
 //! floats, so no value wraps.
 
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Value};
 
@@ -194,6 +194,45 @@ pub struct MatchedKey {
     /// How messages name it: its kid, or where it came from.
     #[serde(skip)]
     pub label: String,
+    /// [`MatchedKey::json_members`], rendered at its first use.
+    #[serde(skip)]
+    rendered: OnceLock<Box<str>>,
+}
+
+impl MatchedKey {
+    /// The key as verdicts name it.
+    pub fn new(
+        kid: Option<String>,
+        source: String,
+        thumbprint: Option<String>,
+        label: String,
+    ) -> Self {
+        MatchedKey {
+            kid,
+            source,
+            thumbprint,
+            label,
+            rendered: OnceLock::new(),
+        }
+    }
+
+    /// `"kid":…,"key":{"kid":…,"source":…,"thumbprint":…` — a JSON verdict's members for this
+    /// key up to the key's `cached` flag and closing brace, rendered once: `--batch` writes
+    /// them for every token.
+    pub fn json_members(&self) -> &str {
+        self.rendered.get_or_init(|| {
+            let text = |value: &Option<String>| {
+                serde_json::to_string(value).unwrap_or_else(|_| "null".into())
+            };
+            let kid = text(&self.kid);
+            format!(
+                "\"kid\":{kid},\"key\":{{\"kid\":{kid},\"source\":{},\"thumbprint\":{}",
+                serde_json::Value::String(self.source.clone()),
+                text(&self.thumbprint)
+            )
+            .into_boxed_str()
+        })
+    }
 }
 
 struct Entry {
@@ -242,12 +281,12 @@ impl KeyRing {
             let verifiers = algs
                 .map(|alg| key.verifier(alg))
                 .collect::<Result<Vec<_>>>()?;
-            let matched = Arc::new(MatchedKey {
-                kid: key.kid.clone(),
-                source: key.origin.clone(),
-                thumbprint: key.thumbprint(),
-                label: key.label(),
-            });
+            let matched = Arc::new(MatchedKey::new(
+                key.kid.clone(),
+                key.origin.clone(),
+                key.thumbprint(),
+                key.label(),
+            ));
             entries.push(Entry {
                 key,
                 verifiers,

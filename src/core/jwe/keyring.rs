@@ -122,12 +122,12 @@ fn fitting(key: &Key, recipient: &Recipient) -> std::result::Result<Entry, Strin
         recipient: recipient_clone(recipient),
         algs,
         enc,
-        matched: MatchedKey {
-            kid: key.kid.clone(),
-            source: key.origin.clone(),
-            thumbprint: key.thumbprint(),
-            label: key.label(),
-        },
+        matched: MatchedKey::new(
+            key.kid.clone(),
+            key.origin.clone(),
+            key.thumbprint(),
+            key.label(),
+        ),
     })
 }
 
