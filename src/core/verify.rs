@@ -319,16 +319,16 @@ impl KeyRing {
             }
             Err(err) => return Verdict::default().fail(Reason::Malformed, err.to_string()),
         };
-        if crate::core::jwe::is_jwe(token) {
-            return Verdict::default().fail(
-                Reason::Unsupported,
-                "an encrypted token (JWE): give --decrypt-key to decrypt it and verify the token inside",
-            );
-        }
         let malformed = |err: Malformed| Verdict::default().fail(Reason::Malformed, fault(&err));
         // Jws::parse's steps, in its order (so the same fault is named first).
         let segments = match Segments::split(token) {
             Ok(segments) => segments,
+            Err(_) if crate::core::jwe::is_jwe(token) => {
+                return Verdict::default().fail(
+                    Reason::Unsupported,
+                    "an encrypted token (JWE): give --decrypt-key to decrypt it and verify the token inside",
+                );
+            }
             Err(err) => return malformed(err),
         };
         let header_json = match token::decode_segment(Part::Header, segments.header) {
@@ -339,17 +339,17 @@ impl KeyRing {
             Ok(header) => header,
             Err(err) => return malformed(err),
         };
-        let decoded = token::decode_segment(Part::Claims, segments.claims).and_then(|payload| {
-            let signature = token::decode_segment(Part::Signature, segments.signature)?;
-            Ok((payload, signature))
-        });
-        let (payload, signature) = match decoded {
-            Ok(decoded) => decoded,
+        let payload = match token::decode_segment(Part::Claims, segments.claims) {
+            Ok(payload) => payload,
             Err(err) => return malformed(err),
         };
-        // Split checked every byte: base64url characters and dots.
-        let Ok(compact) = std::str::from_utf8(token) else {
-            return malformed(Malformed::new(Part::Token, "not ASCII"));
+        // Room for the longest signature a key jwtk loads makes (RSA-8192: 1024 bytes).
+        let (mut buf, mut spill) = ([0u8; 1024], Vec::new());
+        let signature =
+            token::decode_segment_into(Part::Signature, segments.signature, &mut buf, &mut spill);
+        let signature = match signature {
+            Ok(signature) => signature,
+            Err(err) => return malformed(err),
         };
         let facts = HeaderFacts::scan(&header);
         let mut verdict = Verdict {
@@ -366,8 +366,9 @@ impl KeyRing {
             Some(alg) if verdict.failures.is_empty() => alg,
             _ => return verdict,
         };
-        let signing_input = segments.signing_input(compact).as_bytes();
-        match self.check_signature(alg, facts.kid, &signature, signing_input) {
+        // Split checked every byte: base64url characters and dots.
+        let signing_input = &token[..segments.header.len() + 1 + segments.claims.len()];
+        match self.check_signature(alg, facts.kid, signature, signing_input) {
             Ok(matched) => verdict.key = Some(Arc::clone(matched)),
             Err(failure) => return verdict.fail(failure.reason, failure.message),
         }
@@ -381,7 +382,7 @@ impl KeyRing {
                 if let Some(expect) = &policy.dpop {
                     verdict
                         .failures
-                        .extend(dpop_failures(expect, compact, &payload, policy));
+                        .extend(dpop_failures(expect, token, &payload, policy));
                 }
             }
             Err(err) => {
@@ -564,10 +565,12 @@ impl KeyRing {
 /// scan accepted, so the parser does too).
 fn dpop_failures(
     expect: &dpop::Expect,
-    token: &str,
+    token: &[u8],
     payload: &[u8],
     policy: &Policy,
 ) -> Vec<Failure> {
+    // Split checked every byte: base64url characters and dots.
+    let token = std::str::from_utf8(token).unwrap_or_default();
     let clock = dpop::Clock {
         now: policy.now,
         leeway: policy.leeway,
