@@ -9,7 +9,9 @@
 #    and time only the verification; jwtk is timed as a whole process reading stdin and writing
 #    a JSON line per token. Rounds alternate the three programs; each figure is the median.
 # 2. Single commands (one hyperfine run): jwtk against a `fn main(){}` process and jwt-cli's
-#    `decode`, in the build `cargo install --path .` makes (target/release/jwtk).
+#    `decode`, in the build `cargo install --path .` makes (target/release/jwtk); `--version`
+#    of both shows what loading and starting each binary costs before any work, and the
+#    static-pie build (`cargo release-static`) is timed too when it exists.
 #
 # Usage: benches/compare.sh [--floor DIR] [--jobs N] [--rounds R] [TOKENS]
 #   --floor DIR   the jwt-floor program's source (its Cargo.toml), or set JWT_FLOOR; built
@@ -109,16 +111,21 @@ printf '\n== single commands (one hyperfine run, whole process)\n\n'
 hs_token=$(head -n1 "$work/tokens-HS256.txt")
 es_token=$(head -n1 "$work/tokens-ES256.txt")
 names=(hello-world "jwt-cli decode" "jwtk decode" "jwtk decode --json" "jwtk verify HS256"
-  "jwtk verify ES256" "jwtk mint ES256" "jwtk classify")
-hyperfine -N --warmup 50 --runs 300 --export-json "$work/single.json" \
-  "$work/hello" \
-  "$jwt decode $hs_token" \
-  "$jwtk decode $hs_token" \
-  "$jwtk decode --json $hs_token" \
-  "$jwtk verify --alg HS256 --key $work/hs.key $hs_token" \
-  "$jwtk verify --key $keys/ec-p256-spki.pem $es_token" \
-  "$jwtk mint --key $keys/ec-p256-sec1.pem --sub bench" \
-  "$jwtk classify $hs_token" > /dev/null
+  "jwtk verify ES256" "jwtk mint ES256" "jwtk classify" "jwt-cli --version" "jwtk --version")
+commands=("$work/hello" "$jwt decode $hs_token" "$jwtk decode $hs_token"
+  "$jwtk decode --json $hs_token" "$jwtk verify --alg HS256 --key $work/hs.key $hs_token"
+  "$jwtk verify --key $keys/ec-p256-spki.pem $es_token"
+  "$jwtk mint --key $keys/ec-p256-sec1.pem --sub bench" "$jwtk classify $hs_token"
+  "$jwt --version" "$jwtk --version")
+# The static-pie build (`cargo release-static`), when it has been built: the same commands
+# without the dynamic loader's work.
+static=target/x86_64-unknown-linux-gnu/release/jwtk
+if [ -x "$static" ]; then
+  names+=("static: jwtk decode" "static: jwtk verify ES256" "static: jwtk mint ES256")
+  commands+=("$static decode $hs_token" "$static verify --key $keys/ec-p256-spki.pem $es_token"
+    "$static mint --key $keys/ec-p256-sec1.pem --sub bench")
+fi
+hyperfine -N --warmup 50 --runs 300 --export-json "$work/single.json" "${commands[@]}" > /dev/null
 python3 - "$work/single.json" "${names[@]}" <<'EOF'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]

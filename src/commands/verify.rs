@@ -441,14 +441,25 @@ fn write_members(
 /// `value`'s text as a JSON string, written as it is unless it holds something to escape
 /// (one pass to check, rather than escaping each piece as it is written).
 fn display_string(out: &mut Vec<u8>, value: &impl std::fmt::Display) {
+    /// Text appended to a `Vec` as it is written.
+    struct Append<'a>(&'a mut Vec<u8>);
+
+    impl std::fmt::Write for Append<'_> {
+        fn write_str(&mut self, text: &str) -> std::fmt::Result {
+            self.0.extend_from_slice(text.as_bytes());
+            Ok(())
+        }
+    }
+
     let start = out.len();
     out.push(b'"');
-    // Writing into a Vec cannot fail.
-    let _ = write!(out, "{value}");
-    if out[start + 1..]
-        .iter()
-        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
-    {
+    // Appending cannot fail.
+    let _ = std::fmt::write(&mut Append(out), format_args!("{value}"));
+    // Every byte tested without stopping early, so that the compiler tests many at once.
+    let escape = out[start + 1..].iter().fold(false, |found, &b| {
+        found | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if escape {
         let text = String::from_utf8_lossy(&out[start + 1..]).into_owned();
         out.truncate(start);
         let _ = serde_json::to_writer(&mut *out, &text);

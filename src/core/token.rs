@@ -98,16 +98,16 @@ impl<'a> Segments<'a> {
         // All ASCII now, so this cannot fail.
         let text = std::str::from_utf8(token)
             .map_err(|_| Malformed::new(Part::Token, "not ASCII text"))?;
-        let mut parts = text.splitn(4, '.');
-        match (parts.next(), parts.next(), parts.next(), parts.next()) {
-            (Some(header), Some(claims), Some(signature), None) => Ok(Segments {
-                header,
-                claims,
-                signature,
+        let mut dots = memchr::memchr_iter(b'.', token);
+        match (dots.next(), dots.next(), dots.next()) {
+            (Some(first), Some(second), None) => Ok(Segments {
+                header: &text[..first],
+                claims: &text[first + 1..second],
+                signature: &text[second + 1..],
             }),
             _ => Err(Malformed::new(
                 Part::Token,
-                segment_count_fault(token.iter().filter(|&&b| b == b'.').count() + 1),
+                segment_count_fault(memchr::memchr_iter(b'.', token).count() + 1),
             )),
         }
     }
