@@ -1,5 +1,6 @@
 //! Any bytes as a token: extraction, parsing, inspection, sizes, classification and a full
-//! verification against an HMAC key must never panic.
+//! verification against an HMAC key must never panic; and the in-place scan `verify` reads
+//! header and claims with must accept exactly what the strict parser accepts.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -31,6 +32,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let verdict = ring().verify(data, &policy);
     let _ = verdict.message();
+    for part in [jwtk::Part::Header, jwtk::Part::Claims] {
+        let scanned = token::scan_object(part, data).map(|m| m.iter().count());
+        let parsed = token::parse_object(part, data).map(|m| m.len());
+        assert_eq!(scanned, parsed);
+    }
     if let Ok(token) = token::extract(data)
         && let Ok(jws) = Jws::parse(token)
     {
