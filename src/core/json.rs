@@ -106,16 +106,6 @@ impl Lite<'_> {
         }
     }
 
-    /// The value as a `serde_json::Value`.
-    pub fn to_value(&self) -> Value {
-        match self {
-            Lite::Null => Value::Null,
-            Lite::Bool(b) => Value::Bool(*b),
-            Lite::Number(text) => text.parse().map_or(Value::Null, Value::Number),
-            Lite::String(text) => Value::String(text.to_string()),
-            Lite::Nested(value) => value.clone(),
-        }
-    }
 }
 
 /// Compact JSON text, as `serde_json::Value` prints it.
@@ -454,10 +444,17 @@ mod tests {
 
     /// What the scan makes of `text`, as parse_object's types.
     fn scanned(text: &[u8]) -> Result<Vec<(String, Value)>, JsonError> {
+        let value = |lite: &Lite| match lite {
+            Lite::Null => Value::Null,
+            Lite::Bool(b) => Value::Bool(*b),
+            Lite::Number(text) => Value::Number(text.parse().expect("a JSON number")),
+            Lite::String(text) => Value::String(text.to_string()),
+            Lite::Nested(value) => value.clone(),
+        };
         scan_object(text).map(|members| {
             members
                 .iter()
-                .map(|(name, value)| (name.to_string(), value.to_value()))
+                .map(|(name, lite)| (name.to_string(), value(lite)))
                 .collect()
         })
     }
