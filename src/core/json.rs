@@ -53,6 +53,7 @@ pub fn parse_value(bytes: &[u8]) -> Result<Value, JsonError> {
     let strict = StrictValue {
         depth: 0,
         fault: &fault,
+        text: bytes,
     };
     let value = strict
         .deserialize(&mut de)
@@ -178,10 +179,8 @@ impl<'de> Visitor<'de> for TopLevel {
         let mut members: Vec<(Cow<'de, str>, Lite<'de>)> = Vec::with_capacity(8);
         let mut hashed: Option<HashSet<String>> = None;
         while let Some(name) = access.next_key_seed(NameSeed)? {
-            // serde_json hands a number over as a map under this name: not an object.
-            if members.is_empty() && name == NUMBER_TOKEN {
-                return Err(de::Error::custom("a number"));
-            }
+            // (serde_json hands a number over as a map under NUMBER_TOKEN only to
+            // `deserialize_any`; `deserialize_map` refuses a number: a name here is a name.)
             let duplicate = match &mut hashed {
                 Some(names) => !names.insert(name.to_string()),
                 None => members.iter().any(|(seen, _)| *seen == name),
@@ -219,6 +218,7 @@ fn lite(raw: &str) -> Option<Lite<'_>> {
             let strict = StrictValue {
                 depth: 1,
                 fault: &fault,
+                text: raw.as_bytes(),
             };
             let value = strict.deserialize(&mut de).ok()?;
             de.end().ok()?;
@@ -294,6 +294,8 @@ const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 struct StrictValue<'a> {
     depth: usize,
     fault: &'a Cell<Option<JsonError>>,
+    /// The JSON text being read: names borrowed from it are names, never the number marker.
+    text: &'a [u8],
 }
 
 impl StrictValue<'_> {
@@ -371,7 +373,7 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let inner = self.inner()?;
         let mut map = Map::new();
-        while let Some(key) = access.next_key_seed(KeySeed)? {
+        while let Some(key) = access.next_key_seed(KeySeed { text: self.text })? {
             let name = match key {
                 // A number, handed over as its text: keep it exactly as written.
                 Key::Number if map.is_empty() => {
@@ -406,9 +408,21 @@ enum Key {
     Name(String),
 }
 
-struct KeySeed;
+/// Reads a member name. serde_json hands a number over as a map whose one name is
+/// NUMBER_TOKEN, borrowed from its own constant; a member of that name in the JSON text is
+/// borrowed from the text (or unescaped into a scratch buffer, `visit_str`), and stays a name:
+/// an object is never read as the number it holds.
+struct KeySeed<'t> {
+    text: &'t [u8],
+}
 
-impl<'de> DeserializeSeed<'de> for KeySeed {
+impl KeySeed<'_> {
+    fn is_marker(&self, name: &str) -> bool {
+        name == NUMBER_TOKEN && !self.text.as_ptr_range().contains(&name.as_ptr())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     type Value = Key;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
@@ -416,25 +430,28 @@ impl<'de> DeserializeSeed<'de> for KeySeed {
     }
 }
 
-impl<'de> Visitor<'de> for KeySeed {
+impl<'de> Visitor<'de> for KeySeed<'_> {
     type Value = Key;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a member name")
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Key, E> {
-        Ok(match v {
-            NUMBER_TOKEN => Key::Number,
-            name => Key::Name(name.to_owned()),
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key, E> {
+        Ok(if self.is_marker(v) {
+            Key::Number
+        } else {
+            Key::Name(v.to_owned())
         })
     }
 
+    // Unescaped into serde_json's scratch buffer: a name from the text.
+    fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+        Ok(Key::Name(v.to_owned()))
+    }
+
     fn visit_string<E>(self, v: String) -> Result<Key, E> {
-        Ok(match v.as_str() {
-            NUMBER_TOKEN => Key::Number,
-            _ => Key::Name(v),
-        })
+        Ok(Key::Name(v))
     }
 }
 
@@ -489,7 +506,6 @@ mod tests {
             b"\xEF\xBB\xBF{}",
             b"{} x",
             br#"{"s":"\ud800"}"#,
-            br#"{"$serde_json::private::Number":"1"}"#,
         ] {
             assert_eq!(
                 scanned(text),
@@ -533,6 +549,38 @@ mod tests {
             text.extend(&bytes);
             proptest::prop_assert_eq!(scanned(&text), parsed(&text));
         }
+    }
+
+    /// serde_json (arbitrary_precision) hands a number over as a one-member map under
+    /// NUMBER_TOKEN; a real member of that name, escaped or not, first or not, at any depth,
+    /// is a member like any other, for the parser and the scan alike.
+    #[test]
+    fn a_member_named_like_the_number_marker_is_a_member() {
+        for text in [
+            &br#"{"$serde_json::private::Number":"1"}"#[..],
+            br#"{"$serde_json::private::Number":1}"#,
+            br#"{"$serde_json::private::Number":"1","b":2}"#,
+            br#"{"exp":{"$serde_json::private::Number":"99999999999"}}"#,
+            br#"{"exp":{"\u0024serde_json::private::Number":"5"}}"#,
+            br#"{"a":[{"$serde_json::private::Number":{"x":[]}}]}"#,
+            br#"{"a":{"x":1,"$serde_json::private::Number":"2"}}"#,
+        ] {
+            let shown = String::from_utf8_lossy(text);
+            let parsed = parsed(text).unwrap_or_else(|e| panic!("{shown}: {e}"));
+            assert_eq!(scanned(text), Ok(parsed.clone()), "{shown}");
+            let again = serde_json::to_string(&Value::Object(parsed.into_iter().collect()));
+            assert!(
+                again.unwrap().contains("serde_json::private::Number"),
+                "{shown}"
+            );
+        }
+        let members = scan_object(br#"{"exp":{"$serde_json::private::Number":"9"}}"#).unwrap();
+        let exp = members.get("exp").unwrap();
+        assert_eq!((exp.kind(), exp.as_f64()), ("an object", None));
+        // Real numbers still keep their text exactly.
+        let map = parse_object(br#"{"n":18446744073709551617,"m":{"f":1E+2}}"#).unwrap();
+        assert_eq!(map["n"].to_string(), "18446744073709551617");
+        assert_eq!(map["m"]["f"].as_f64(), Some(100.0));
     }
 
     #[test]

@@ -116,3 +116,54 @@ fn check_everywhere(token: &str) {
     let again = String::from_utf8(again.stdout).unwrap();
     assert_exact(&payload_text(again.trim()), "mint --claims");
 }
+
+/// serde_json (arbitrary_precision) hands a number to a parser as a one-member object under
+/// the name `$serde_json::private::Number`. An object that really has that member, written
+/// into a token, is an object: never read as the number it holds (so `exp` cannot be given
+/// as an object another library would refuse), and read alike by decode and verify.
+#[test]
+fn an_object_shaped_like_serde_jsons_number_marker_is_an_object() {
+    let header = r#"{"alg":"HS256","typ":"JWT"}"#;
+    let key = hmac::Key::new(hmac::HMAC_SHA256, &secret());
+    for name in [
+        "$serde_json::private::Number",
+        r"\u0024serde_json::private::Number",
+    ] {
+        let payload = format!(r#"{{"exp":{{"{name}":"99999999999"}}}}"#);
+        let input = format!("{}.{}", b64(header), b64(&payload));
+        let token = format!("{input}.{}", b64(hmac::sign(&key, input.as_bytes())));
+        // (Read as text: serde_json's own `Value` parser, with arbitrary_precision, would
+        // turn the object back into a number.)
+        let decode = jwtk().args(["decode", "--json", &token]).output().unwrap();
+        let shown = String::from_utf8(decode.stdout).unwrap();
+        assert!(
+            shown.contains(r#""claims":{"exp":{"$serde_json::private::Number":"99999999999"}}"#),
+            "decode --json: {shown}"
+        );
+        assert!(shown.contains("exp is an object"), "decode --json: {shown}");
+        let verify = ["verify", "--key", &secret_path(), "--alg", "HS256"];
+        let single = jwtk()
+            .args(verify)
+            .args(["--json", &token])
+            .output()
+            .unwrap();
+        let batch = jwtk()
+            .args(verify)
+            .arg("--batch")
+            .write_stdin(format!("{token}\n"))
+            .output()
+            .unwrap();
+        for out in [single, batch] {
+            assert_eq!(out.status.code(), Some(1));
+            let verdict = json_stdout(&out);
+            assert_eq!(verdict["reason"], "malformed", "{verdict}");
+            assert!(
+                verdict["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("exp is an object"),
+                "{verdict}"
+            );
+        }
+    }
+}
