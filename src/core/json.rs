@@ -106,7 +106,6 @@ impl Lite<'_> {
             Lite::Nested(value) => kind_of(value),
         }
     }
-
 }
 
 /// Compact JSON text, as `serde_json::Value` prints it.
