@@ -268,13 +268,24 @@ fn pems(private_der: &[u8], public_der: &[u8]) -> Pems {
 }
 
 fn hmac(bits: usize) -> Jwk {
-    let mut secret = Zeroizing::new(vec![0u8; bits / 8]);
-    // Only fails when the OS has no entropy source at all.
-    aws_lc_rs::rand::fill(&mut secret)
-        .expect("the operating system's random number generator failed");
     let mut jwk = Jwk::of_type("oct");
-    jwk.k = Some(b64(&secret));
+    jwk.k = Some(b64(&hmac_secret(bits / 8)));
     jwk
+}
+
+/// Random bytes that jwtk itself takes for a secret: about one draw in 2,000 starts like a DER
+/// structure (0x30 and a plausible length), which key input refuses as key material (a public
+/// key must never become an HMAC secret), so such a draw is made again.
+fn hmac_secret(len: usize) -> Zeroizing<Vec<u8>> {
+    loop {
+        let mut secret = Zeroizing::new(vec![0u8; len]);
+        // Only fails when the OS has no entropy source at all.
+        aws_lc_rs::rand::fill(&mut secret)
+            .expect("the operating system's random number generator failed");
+        if !crate::core::keyinput::is_key_material(&secret) {
+            return secret;
+        }
+    }
 }
 
 fn rsa(bits: usize) -> Option<(Jwk, Pems)> {
@@ -346,6 +357,17 @@ fn x25519() -> Option<(Jwk, Pems)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every secret keygen hands out is one key input accepts: 20,000 draws hold ~10 that
+    /// start like DER and would otherwise be refused by jwtk itself.
+    #[test]
+    fn generated_secrets_are_never_key_material() {
+        for len in [32, 48, 64] {
+            for _ in 0..20_000 / 3 {
+                assert!(!crate::core::keyinput::is_key_material(&hmac_secret(len)));
+            }
+        }
+    }
 
     #[test]
     fn sizes_are_checked() {
