@@ -279,7 +279,7 @@ fn hmac(bits: usize) -> Jwk {
 fn hmac_secret(len: usize) -> Zeroizing<Vec<u8>> {
     loop {
         let mut secret = Zeroizing::new(vec![0u8; len]);
-        // Only fails when the OS has no entropy source at all.
+        // Never fails: aws-lc's RAND_bytes returns 1 or aborts the process (no entropy at all).
         aws_lc_rs::rand::fill(&mut secret)
             .expect("the operating system's random number generator failed");
         if !crate::core::keyinput::is_key_material(&secret) {

@@ -130,7 +130,7 @@ fn set_time(
 /// 128 random bits from the OS CSPRNG, base64url: a `jti`, or a kid for an HMAC key.
 pub fn random_id() -> String {
     let mut bytes = [0u8; 16];
-    // aws-lc's RNG only fails when the OS has no entropy source at all.
+    // Never fails: aws-lc's RAND_bytes returns 1 or aborts the process (no entropy at all).
     aws_lc_rs::rand::fill(&mut bytes)
         .expect("the operating system's random number generator failed");
     URL_SAFE_NO_PAD.encode(bytes)
