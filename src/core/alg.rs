@@ -3,10 +3,41 @@
 //! lives here, in exhaustive matches and one table row per curve.
 
 use std::fmt;
-use std::str::FromStr;
 
 use aws_lc_rs::signature::{self as sig, EcdsaSigningAlgorithm, EcdsaVerificationAlgorithm};
 use spki::ObjectIdentifier;
+
+/// For an algorithm enum with an `ALL` table and a `name` method: `names()`, `Display` (the
+/// name) and `FromStr` (exact, case-sensitive registered names only, else the unit error
+/// `$error`: `hs256` or `NONE` are not algorithms).
+macro_rules! registered_names {
+    ($type:ty, $error:ident) => {
+        impl $type {
+            /// The registered names, in the table's order (completions, the contract test).
+            pub fn names() -> impl Iterator<Item = &'static str> {
+                Self::ALL.into_iter().map(Self::name)
+            }
+        }
+
+        impl std::fmt::Display for $type {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        impl std::str::FromStr for $type {
+            type Err = $error;
+
+            fn from_str(name: &str) -> Result<Self, Self::Err> {
+                Self::ALL
+                    .into_iter()
+                    .find(|alg| alg.name() == name)
+                    .ok_or($error)
+            }
+        }
+    };
+}
+pub(crate) use registered_names;
 
 /// Everything jwtk knows about one elliptic curve for ECDSA.
 pub struct CurveSpec {
@@ -246,11 +277,6 @@ impl Algorithm {
         }
     }
 
-    /// The names of [`Algorithm::ALL`], for completions and the contract test.
-    pub fn names() -> impl Iterator<Item = &'static str> {
-        Self::ALL.into_iter().map(Self::name)
-    }
-
     /// The kind of key this algorithm needs.
     pub fn family(self) -> Family {
         match self {
@@ -289,28 +315,12 @@ impl Algorithm {
     }
 }
 
-impl fmt::Display for Algorithm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 /// An algorithm name that jwtk does not sign or verify with.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unsupported algorithm")]
 pub struct UnknownAlgorithm;
 
-impl FromStr for Algorithm {
-    type Err = UnknownAlgorithm;
-
-    /// Exact, case-sensitive names only: `hs256` or `NONE` are not algorithms.
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|alg| alg.name() == name)
-            .ok_or(UnknownAlgorithm)
-    }
-}
+registered_names!(Algorithm, UnknownAlgorithm);
 
 #[cfg(test)]
 mod tests {

@@ -2,8 +2,7 @@
 //! content encryption, spelled exactly as registered, with the sizes each one needs. Adding an
 //! algorithm is one variant and one row in each match.
 
-use std::fmt;
-use std::str::FromStr;
+use crate::core::alg::registered_names;
 
 /// An AES key size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -94,11 +93,6 @@ impl KeyAlg {
             KeyAlg::AesGcmKw(A256) => "A256GCMKW",
             KeyAlg::Dir => "dir",
         }
-    }
-
-    /// The names, for completions and the contract test.
-    pub fn names() -> impl Iterator<Item = &'static str> {
-        Self::ALL.into_iter().map(Self::name)
     }
 
     /// The algorithms a key of this shape serves, in the contract's order.
@@ -201,11 +195,6 @@ impl ContentAlg {
         }
     }
 
-    /// The names, for completions and the contract test.
-    pub fn names() -> impl Iterator<Item = &'static str> {
-        Self::ALL.into_iter().map(Self::name)
-    }
-
     /// The content key length in bytes.
     pub fn key_len(self) -> usize {
         match self {
@@ -243,41 +232,9 @@ impl ContentAlg {
 #[error("unsupported algorithm")]
 pub struct UnknownJweAlgorithm;
 
-impl FromStr for KeyAlg {
-    type Err = UnknownJweAlgorithm;
+registered_names!(KeyAlg, UnknownJweAlgorithm);
 
-    /// Exact, case-sensitive names only.
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.name() == name)
-            .ok_or(UnknownJweAlgorithm)
-    }
-}
-
-impl FromStr for ContentAlg {
-    type Err = UnknownJweAlgorithm;
-
-    /// Exact, case-sensitive names only.
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.name() == name)
-            .ok_or(UnknownJweAlgorithm)
-    }
-}
-
-impl fmt::Display for KeyAlg {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl fmt::Display for ContentAlg {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+registered_names!(ContentAlg, UnknownJweAlgorithm);
 
 /// What the Concat KDF is asked for (RFC 7518 §4.6.2): the algorithm name it binds (`enc` for
 /// ECDH-ES, `alg` for ECDH-ES+A…KW) and the bit length (the content key's, or the wrapping
