@@ -681,16 +681,36 @@ fn set_member(jwk: &Map<String, Value>) -> Loading<(Material, JwkParams)> {
 /// A key of a set loaded to encrypt to, public or private, unless it is meant only for
 /// signatures.
 fn encryption_member(jwk: &Map<String, Value>) -> Loading<(Material, JwkParams)> {
+    jwe_member(jwk, &ENCRYPT_OPS, "encryption")
+}
+
+/// A key of a set loaded for decryption, unless it is meant only for signatures or holds
+/// no private key.
+fn decryption_member(jwk: &Map<String, Value>) -> Loading<(Material, JwkParams)> {
+    let (material, params) = jwe_member(jwk, &DECRYPT_OPS, "decryption")?;
+    if matches!(material, Material::Public(_)) {
+        return Err(KeyProblem::PublicOnly);
+    }
+    Ok((material, params))
+}
+
+/// A JWE key of a set: not `use: sig`, `key_ops` (when given) allowing one of `ops`, a JWE
+/// `alg` (or none) and a family JWE uses.
+fn jwe_member(
+    jwk: &Map<String, Value>,
+    ops: &[&str],
+    what: &str,
+) -> Loading<(Material, JwkParams)> {
     let (material, params) = jwk_material(jwk)?;
     if params.use_.as_deref() == Some("sig") {
         return Err(KeyProblem::SigningOnly("\"use\": \"sig\"".into()));
     }
-    if let Some(ops) = &params.key_ops
-        && !ops.iter().any(|op| ENCRYPT_OPS.contains(&op.as_str()))
+    if let Some(key_ops) = &params.key_ops
+        && !key_ops.iter().any(|op| ops.contains(&op.as_str()))
     {
-        return Err(KeyProblem::SigningOnly(
-            "its key_ops allow no encryption".into(),
-        ));
+        return Err(KeyProblem::SigningOnly(format!(
+            "its key_ops allow no {what}"
+        )));
     }
     jwe_alg_and_family(&params, &material)?;
     Ok((material, params))
@@ -711,27 +731,6 @@ fn jwe_alg_and_family(params: &JwkParams, material: &Material) -> Loading<()> {
         return Err(KeyProblem::SigningOnly("an Ed25519 key".into()));
     }
     Ok(())
-}
-
-/// A key of a set loaded for decryption, unless it is meant only for signatures or holds
-/// no private key.
-fn decryption_member(jwk: &Map<String, Value>) -> Loading<(Material, JwkParams)> {
-    let (material, params) = jwk_material(jwk)?;
-    if params.use_.as_deref() == Some("sig") {
-        return Err(KeyProblem::SigningOnly("\"use\": \"sig\"".into()));
-    }
-    if let Some(ops) = &params.key_ops
-        && !ops.iter().any(|op| DECRYPT_OPS.contains(&op.as_str()))
-    {
-        return Err(KeyProblem::SigningOnly(
-            "its key_ops allow no decryption".into(),
-        ));
-    }
-    jwe_alg_and_family(&params, &material)?;
-    if matches!(material, Material::Public(_)) {
-        return Err(KeyProblem::PublicOnly);
-    }
-    Ok((material, params))
 }
 
 fn family(material: &Material) -> Option<Family> {
