@@ -374,11 +374,12 @@ impl KeyRing {
         }
         match token::scan_object(Part::Claims, &payload) {
             Ok(claims) => {
+                let found = ClaimFacts::scan(&claims);
                 verdict
                     .failures
-                    .extend(check_claims(&header, &claims, policy));
-                verdict.bound = claims.get("cnf").and_then(dpop::binding);
-                verdict.exp = claims.get("exp").and_then(Lite::as_f64);
+                    .extend(check_found(&header, &claims, &found, policy));
+                verdict.bound = found.cnf.and_then(dpop::binding);
+                verdict.exp = found.exp.and_then(Lite::as_f64);
                 if let Some(expect) = &policy.dpop {
                     verdict
                         .failures
@@ -592,7 +593,7 @@ fn dpop_failures(
 }
 
 /// The header members the checks read, found in one pass over the header (its names are
-/// unique: it was parsed strictly) rather than one hash look-up each.
+/// unique: it was read strictly) rather than one search each.
 #[derive(Default)]
 struct HeaderFacts<'a> {
     alg: Option<&'a Lite<'a>>,
@@ -621,8 +622,8 @@ impl<'a> HeaderFacts<'a> {
     }
 }
 
-/// The registered claims the checks read, found in one pass over the claims (unique names:
-/// parsed strictly).
+/// The registered claims the checks and the verdict read, found in one pass over the claims
+/// (unique names: read strictly).
 #[derive(Default)]
 struct ClaimFacts<'a> {
     exp: Option<&'a Lite<'a>>,
@@ -631,6 +632,7 @@ struct ClaimFacts<'a> {
     iss: Option<&'a Lite<'a>>,
     aud: Option<&'a Lite<'a>>,
     sub: Option<&'a Lite<'a>>,
+    cnf: Option<&'a Lite<'a>>,
 }
 
 impl<'a> ClaimFacts<'a> {
@@ -644,6 +646,7 @@ impl<'a> ClaimFacts<'a> {
                 "iss" => &mut facts.iss,
                 "aud" => &mut facts.aud,
                 "sub" => &mut facts.sub,
+                "cnf" => &mut facts.cnf,
                 _ => continue,
             };
             *slot = Some(value);
@@ -660,11 +663,20 @@ fn fault(err: &Malformed) -> String {
 
 /// Times, presence, issuer, audience, subject and type, all checked and all reported.
 pub fn check_claims(header: &Members, claims: &Members, policy: &Policy) -> Vec<Failure> {
+    check_found(header, claims, &ClaimFacts::scan(claims), policy)
+}
+
+/// [`check_claims`] with the registered claims already found.
+fn check_found(
+    header: &Members,
+    claims: &Members,
+    found: &ClaimFacts,
+    policy: &Policy,
+) -> Vec<Failure> {
     let mut failures = Vec::new();
     let mut fail = |reason, message: String| failures.push(Failure { reason, message });
     let now = policy.now as Seconds;
     let leeway = policy.leeway as Seconds;
-    let found = ClaimFacts::scan(claims);
     let mut times = [None; 3];
     let values = [found.exp, found.nbf, found.iat];
     for ((slot, name), value) in times.iter_mut().zip(["exp", "nbf", "iat"]).zip(values) {
