@@ -182,7 +182,7 @@ impl Verdict {
 }
 
 /// The key that verified a token, as `--json` names it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct MatchedKey {
     /// Its kid, if it has one.
     pub kid: Option<String>,
@@ -198,6 +198,16 @@ pub struct MatchedKey {
     #[serde(skip)]
     rendered: OnceLock<Box<str>>,
 }
+
+/// Equal when they name the same key (whether its JSON was rendered yet does not count).
+impl PartialEq for MatchedKey {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.kid, &self.source, &self.thumbprint, &self.label)
+            == (&other.kid, &other.source, &other.thumbprint, &other.label)
+    }
+}
+
+impl Eq for MatchedKey {}
 
 impl MatchedKey {
     /// The key as verdicts name it.
@@ -221,16 +231,11 @@ impl MatchedKey {
     /// them for every token.
     pub fn json_members(&self) -> &str {
         self.rendered.get_or_init(|| {
-            let text = |value: &Option<String>| {
-                serde_json::to_string(value).unwrap_or_else(|_| "null".into())
-            };
-            let kid = text(&self.kid);
-            format!(
-                "\"kid\":{kid},\"key\":{{\"kid\":{kid},\"source\":{},\"thumbprint\":{}",
-                serde_json::Value::String(self.source.clone()),
-                text(&self.thumbprint)
-            )
-            .into_boxed_str()
+            // Strings only: serialising them cannot fail.
+            let kid = serde_json::to_string(&self.kid).unwrap_or_default();
+            let key = serde_json::to_string(self).unwrap_or_default();
+            let open = key.strip_suffix('}').unwrap_or(&key);
+            format!("\"kid\":{kid},\"key\":{open}").into_boxed_str()
         })
     }
 }
