@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value, json};
 use tempfile::TempDir;
 
-use super::{NOW, b64, fixture, json_stdout, jwtk, stderr_after_pin};
+use super::{NOW, b64, fixture, json_stdout, jwtk, run_ok, stderr_after_pin};
 
 const URL: &str = "https://api.example.com/orders";
 const ISSUER: &str = "keys/ec-p256-sec1.pem";
@@ -34,16 +34,6 @@ fn proof_key(dir: &Path, name: &str, flags: &[&str]) -> ProofKey {
     }
     let jkt = public["kid"].as_str().unwrap().to_string();
     ProofKey { file, public, jkt }
-}
-
-fn run_ok(args: &[&str]) -> String {
-    let out = jwtk().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 /// An access token from the fixture issuer, bound to `jkt` when given.

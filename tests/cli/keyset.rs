@@ -9,17 +9,7 @@ use std::path::{Path, PathBuf};
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
-use super::{fixture, json_stdout, jwtk, reason};
-
-fn run_ok(args: &[&str]) -> String {
-    let out = jwtk().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
+use super::{fixture, json_stdout, jwtk, reason, run_ok};
 
 /// `keygen --type TYPE --add-to SET --kid KID`.
 fn add(set: &Path, key_type: &str, kid: &str) {

@@ -51,6 +51,17 @@ pub fn jwtk() -> Command {
 }
 
 /// A path under `tests/fixtures/`.
+/// Run jwtk with `args`, which must succeed; its stdout, trimmed.
+pub fn run_ok(args: &[&str]) -> String {
+    let out = jwtk().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
 pub fn fixture(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
