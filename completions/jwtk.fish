@@ -121,7 +121,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l kid -d 'Pick the ke
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l jwks -d 'Fetch a JWKS over HTTPS from URL (repeatable, beside --key), through the cache' -r -f
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l issuer -d 'Fetch the issuer\'s keys by OIDC discovery (then RFC 8414) and require iss = URL' -r -f
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l cacert -d 'Trust the CA certificates in this PEM file too, besides the system\'s' -r -F
-complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l timeout -d 'Give up a fetch (redirects included) after this long; default 10s' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l timeout -d 'Give up a fetch (redirects included) after this long; default 10s, at most 5m' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l alg -d 'Allow this algorithm (repeatable); default: the algorithms the keys fit' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -289,7 +289,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcom
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l issuer -d 'Find the JWKS by OIDC discovery (then RFC 8414) of this issuer' -r -f
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l out -d 'Write the public set here (mode 0644). Example: --out google.jwks' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l cacert -d 'Trust the CA certificates in this PEM file too, besides the system\'s' -r -F
-complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l timeout -d 'Give up a fetch (redirects included) after this long; default 10s' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l timeout -d 'Give up a fetch (redirects included) after this long; default 10s, at most 5m' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"

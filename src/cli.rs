@@ -104,8 +104,11 @@ pub enum Command {
     ///
     /// Remote keys: --jwks URL fetches a JWKS over HTTPS, --issuer URL finds it by OIDC
     /// discovery (and requires iss = URL). Copies are cached under $XDG_CACHE_HOME/jwtk (else
-    /// ~/.cache/jwtk) and revalidated when stale; --offline uses only the cache. A failed
-    /// fetch exits 3. The token's own iss, jku and x5u never choose what is fetched.
+    /// ~/.cache/jwtk), per URL and --cacert roots, and revalidated when stale; --offline uses
+    /// only the cache. HTTPS_PROXY/ALL_PROXY (HTTP or SOCKS) and NO_PROXY are honoured;
+    /// loopback hosts are reached directly. A redirect or jwks_uri to a loopback, private or
+    /// link-local address is refused unless URL is on one. A failed fetch exits 3. The
+    /// token's own iss, jku and x5u never choose what is fetched.
     ///
     /// Examples:
     ///   jwtk verify --key issuer.pub.pem --iss https://auth.example.com --aud api "$TOKEN"
@@ -747,19 +750,34 @@ fn method(text: &str) -> Result<String, String> {
     parse_method(text).map_err(|e| e.to_string())
 }
 
+/// A `--timeout`: at least a second, at most [`crate::core::remote::MAX_TIMEOUT`] (a fetch
+/// that may wait longer is a mistake, and an absurd value must not overflow the clock).
+fn fetch_timeout(text: &str) -> Result<Duration, String> {
+    let duration: Duration = text.parse().map_err(|e| format!("{e}"))?;
+    let max = crate::core::remote::MAX_TIMEOUT.as_secs();
+    match duration.0 {
+        ..1 => Err("the timeout must be at least 1s".into()),
+        secs if secs.unsigned_abs() > max => {
+            Err(format!("the timeout must be at most 5m ({max}s)"))
+        }
+        _ => Ok(duration),
+    }
+}
+
 /// How remote key sets are fetched (`verify --jwks/--issuer`, `keyset fetch`).
 #[derive(Debug, Clone, Args)]
 pub struct RemoteArgs {
     /// Trust the CA certificates in this PEM file too, besides the system's.
     ///
-    /// Example: --cacert corporate-root.pem
+    /// Cached copies fetched with these roots serve only runs that trust the same
+    /// certificates. Example: --cacert corporate-root.pem
     #[arg(long, value_name = "PEM", value_hint = ValueHint::FilePath)]
     pub cacert: Option<PathBuf>,
 
-    /// Give up a fetch (redirects included) after this long; default 10s.
+    /// Give up a fetch (redirects included) after this long; default 10s, at most 5m.
     ///
     /// Example: --timeout 3s
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", value_parser = fetch_timeout)]
     pub timeout: Option<Duration>,
 
     /// Use only the cache: fetch nothing, whatever the copy's age.

@@ -6,6 +6,7 @@ use crate::commands::verify::fetch_settings;
 use crate::core::fetch::{self, Fetcher};
 use crate::core::files::{self, PUBLIC_MODE};
 use crate::core::keyset::Keyset;
+use crate::core::remote::Start;
 use crate::output::Console;
 
 /// Fetch the set (asking the server even when the cached copy is fresh, unless `--offline`),
@@ -15,18 +16,19 @@ pub fn run(args: &KeysetFetchArgs, console: &mut Console) -> anyhow::Result<Stat
     settings.refresh = !settings.offline;
     let mut fetcher = Fetcher::new(settings);
     files::check_writable(&[&args.out], args.force)?;
-    let (url, loopback_ok) = match (&args.url, &args.issuer) {
+    let (url, start) = match (&args.url, &args.issuer) {
         (_, Some(issuer)) => {
-            let uri = fetcher.discover(issuer);
+            let found = fetcher.discover(issuer);
             for note in std::mem::take(&mut fetcher.notes) {
                 console.note(&note)?;
             }
-            (uri?, crate::core::remote::url_is_loopback(issuer))
+            let found = found?;
+            (found.jwks_uri, found.start)
         }
-        (Some(url), None) => (url.clone(), true),
+        (Some(url), None) => (url.clone(), Start::USER),
         (None, None) => unreachable!("clap requires URL or --issuer"),
     };
-    let set = fetcher.jwks(&url, loopback_ok, false);
+    let set = fetcher.jwks(&url, start, false);
     for note in std::mem::take(&mut fetcher.notes) {
         console.note(&note)?;
     }

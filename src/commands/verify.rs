@@ -236,7 +236,7 @@ impl Judge {
                 drop(remote);
                 return Ok(self.with_ring(|ring| ring.verify(input, policy)));
             }
-            if remote.refetch()? {
+            if remote.refetch() {
                 let keys = all_keys(&self.local, Some(&remote), self.kid.as_deref());
                 let ring = KeyRing::new(keys, &self.alg)?;
                 if let Ring::Replaceable(lock) = &self.ring {

@@ -1,6 +1,7 @@
-//! The on-disk cache of fetched documents (JWKS and discovery): one file per URL under the
-//! user's cache folder, written atomically, mode 0600 in a 0700 folder. A file that is not
-//! ours, is writable by others, or does not parse is never trusted.
+//! The on-disk cache of fetched documents (JWKS and discovery): one file per URL and set of
+//! extra trusted roots (`--cacert`) under the user's cache folder, written atomically, mode 0600
+//! in a 0700 folder. A copy fetched while other roots were trusted never serves a run; a file
+//! that is not ours, is writable by others, or does not parse is never trusted.
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -32,6 +33,17 @@ pub struct Entry {
     pub last_modified: Option<String>,
     /// The document itself (JSON text).
     pub body: String,
+    /// The extra roots trusted when it was fetched ([`crate::core::remote::roots_id`]; empty
+    /// for the system's alone). Checked on read, like `url`.
+    #[serde(default)]
+    pub roots: String,
+    /// Whether the URLs it leads to (a discovery document's `jwks_uri`) may be on non-public
+    /// addresses: the URL it was fetched from is on one.
+    #[serde(default)]
+    pub non_public_ok: bool,
+    /// When an unknown kid's refetch of it last failed, in real Unix seconds.
+    #[serde(default)]
+    pub refetch_failed: Option<u64>,
 }
 
 impl Entry {
@@ -44,6 +56,9 @@ impl Entry {
             etag: validators.etag,
             last_modified: validators.last_modified,
             body,
+            roots: String::new(),
+            non_public_ok: false,
+            refetch_failed: None,
         }
     }
 
@@ -70,6 +85,7 @@ impl Entry {
     /// server sent new ones).
     pub fn renewed(mut self, max_age: Option<u64>, validators: Validators) -> Self {
         self.fetched = real_now();
+        self.refetch_failed = None;
         self.max_age = clamp(max_age);
         if validators.etag.is_some() {
             self.etag = validators.etag;
@@ -78,6 +94,13 @@ impl Entry {
             self.last_modified = validators.last_modified;
         }
         self
+    }
+
+    /// Seconds since an unknown kid's refetch of it failed, if one did (and the clock has not
+    /// gone back since).
+    pub fn failed_ago(&self) -> Option<u64> {
+        self.refetch_failed
+            .and_then(|at| real_now().checked_sub(at))
     }
 }
 
@@ -104,10 +127,11 @@ pub enum Lookup {
     Found(Entry),
 }
 
-/// The cache folder, or none when the environment names no home.
+/// The cache folder (or none when the environment names no home), for one set of extra roots.
 #[derive(Debug, Clone)]
 pub struct Cache {
     dir: Option<PathBuf>,
+    roots: String,
 }
 
 impl Cache {
@@ -119,18 +143,30 @@ impl Cache {
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")));
         Cache {
             dir: base.map(|b| b.join("jwtk")),
+            roots: String::new(),
         }
     }
 
     /// A cache in `dir` (tests).
     #[cfg(test)]
     pub fn at(dir: PathBuf) -> Cache {
-        Cache { dir: Some(dir) }
+        Cache {
+            dir: Some(dir),
+            roots: String::new(),
+        }
     }
 
-    /// The file that holds `url`'s copy.
+    /// The same folder, for runs that trust the extra roots `roots` identifies
+    /// ([`crate::core::remote::roots_id`]).
+    pub fn for_roots(self, roots: String) -> Cache {
+        Cache { roots, ..self }
+    }
+
+    /// The file that holds `url`'s copy for these roots.
     pub fn path(&self, url: &str) -> Option<PathBuf> {
-        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, url.as_bytes());
+        // A versioned key: files named by earlier versions (by URL alone) are never read.
+        let key = format!("jwtk-cache-2\0{url}\0{}", self.roots);
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, key.as_bytes());
         let name: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
         self.dir.as_ref().map(|d| d.join(format!("{name}.json")))
     }
@@ -158,7 +194,7 @@ impl Cache {
         let parsed = std::io::Read::read_to_end(&mut file, &mut bytes)
             .ok()
             .and_then(|_| serde_json::from_slice::<Entry>(&bytes).ok())
-            .filter(|entry| entry.url == url);
+            .filter(|entry| entry.url == url && entry.roots == self.roots);
         match parsed {
             Some(entry) => Lookup::Found(entry),
             None => Lookup::Distrusted(format!("{} is corrupt", path.display())),
@@ -171,7 +207,11 @@ impl Cache {
             return Ok(());
         };
         create_private_dir(dir)?;
-        let text = serde_json::to_vec(entry).unwrap_or_default();
+        let entry = Entry {
+            roots: self.roots.clone(),
+            ..entry.clone()
+        };
+        let text = serde_json::to_vec(&entry).unwrap_or_default();
         files::write_atomic(&path, &text, 0o600, true)
     }
 }
@@ -259,6 +299,23 @@ mod tests {
             cache.read("https://a.example/k"),
             Lookup::Distrusted(_)
         ));
+    }
+
+    #[test]
+    fn a_copy_serves_only_runs_that_trust_the_same_extra_roots() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = "https://a.example/k";
+        let with_ca = Cache::at(dir.path().join("jwtk")).for_roots("ab".repeat(32));
+        let entry = Entry::new(url, "{}".into(), None, Validators::default());
+        with_ca.write(&entry).unwrap();
+        assert!(matches!(with_ca.read(url), Lookup::Found(e) if e.roots == "ab".repeat(32)));
+        let system = Cache::at(dir.path().join("jwtk"));
+        assert!(matches!(system.read(url), Lookup::Missing));
+        let other = Cache::at(dir.path().join("jwtk")).for_roots("cd".repeat(32));
+        assert!(matches!(other.read(url), Lookup::Missing));
+        // A file renamed to where another set of roots looks is no match either.
+        std::fs::rename(with_ca.path(url).unwrap(), system.path(url).unwrap()).unwrap();
+        assert!(matches!(system.read(url), Lookup::Distrusted(_)));
     }
 
     #[cfg(unix)]

@@ -4,14 +4,16 @@
 
 use std::cell::OnceCell;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::core::cache::{Cache, Entry, Lookup};
+use crate::core::cache::{self, Cache, Entry, Lookup};
 use crate::core::error::{Error, RemoteProblem, Result, Usage};
+use crate::core::json::{self, JsonError};
 use crate::core::key::Material;
 use crate::core::keyformat;
 use crate::core::keyformat::Loaded;
-use crate::core::remote::{self, Client, FetchError, Options};
+use crate::core::reach::Reach;
+use crate::core::remote::{self, Client, FetchError, Options, Start};
 
 /// The cap on a discovery document.
 pub const DISCOVERY_LIMIT: u64 = 256 * 1024;
@@ -42,6 +44,18 @@ pub struct RemoteSet {
     pub cached: bool,
     /// Seconds since the copy was fetched or revalidated.
     pub age: u64,
+    /// Seconds since an unknown kid's refetch of it failed, if one did.
+    pub failed_ago: Option<u64>,
+}
+
+/// An issuer's discovered JWKS URL, and what fetching it may use and reach.
+#[derive(Debug, Clone)]
+pub struct Discovered {
+    /// The `jwks_uri`.
+    pub jwks_uri: String,
+    /// Plain HTTP only if the issuer is on loopback too; non-public addresses only if the
+    /// issuer's URL is on one.
+    pub start: Start,
 }
 
 /// Fetches through the cache; builds its TLS client only when something is really fetched.
@@ -97,12 +111,17 @@ impl Kind {
         }
     }
 
-    /// Whether `body` is the document it should be: a JSON object, with a `keys` array for a
-    /// JWKS. What is not is never cached nor read as key material.
+    /// Whether `body` is the document it should be: a JSON object read with the strict rules
+    /// of tokens (a duplicate member name is an error), with a `keys` array for a JWKS. What
+    /// is not is never cached nor read as key material.
     fn check(self, body: &[u8]) -> std::result::Result<String, String> {
         let text = std::str::from_utf8(body).map_err(|_| "the response is not UTF-8 text")?;
-        let value: Map<String, Value> =
-            serde_json::from_str(text).map_err(|_| "the response is not a JSON object")?;
+        let value = json::parse_object(body).map_err(|err| match err {
+            JsonError::Syntax(_) | JsonError::NotObject(_) => {
+                format!("the response is not a JSON object: {err}")
+            }
+            _ => format!("the response is refused: {err}"),
+        })?;
         match self {
             Kind::Jwks if !value.get("keys").is_some_and(Value::is_array) => {
                 Err("the response is not a JWK Set (no \"keys\" array)".into())
@@ -113,9 +132,10 @@ impl Kind {
 }
 
 impl Fetcher {
-    /// A fetcher using the user's cache folder.
+    /// A fetcher using the user's cache folder, for the extra roots it trusts.
     pub fn new(settings: Settings) -> Fetcher {
-        Fetcher::with_cache(settings, Cache::from_env())
+        let roots = remote::roots_id(settings.http.extra_roots.as_deref());
+        Fetcher::with_cache(settings, Cache::from_env().for_roots(roots))
     }
 
     /// A fetcher using `cache`.
@@ -129,21 +149,32 @@ impl Fetcher {
     }
 
     /// The JWKS at `url`. `force` skips freshness (the unknown-kid refetch).
-    pub fn jwks(&mut self, url: &str, loopback_ok: bool, force: bool) -> Result<RemoteSet> {
-        let (entry, cached) = self.get(url, Kind::Jwks, loopback_ok, force)?;
+    pub fn jwks(&mut self, url: &str, start: Start, force: bool) -> Result<RemoteSet> {
+        let (entry, cached) = self.get(url, Kind::Jwks, start, force)?;
         Ok(RemoteSet {
             url: url.to_string(),
             age: entry.age(),
+            failed_ago: entry.failed_ago(),
             bytes: entry.body.into_bytes(),
             cached,
         })
     }
 
+    /// Remember in the cache that an unknown kid's refetch of `url` failed now.
+    pub fn remember_failure(&mut self, url: &str) {
+        if let Lookup::Found(mut entry) = self.cache.read(url) {
+            entry.refetch_failed = Some(cache::real_now());
+            if let Err(err) = self.cache.write(&entry) {
+                self.notes.push(format!("could not cache {url}: {err}"));
+            }
+        }
+    }
+
     /// The `jwks_uri` of `issuer`, by OIDC discovery and then RFC 8414, after checking that
     /// the document names exactly this issuer and an HTTPS `jwks_uri`.
-    pub fn discover(&mut self, issuer: &str) -> Result<String> {
+    pub fn discover(&mut self, issuer: &str) -> Result<Discovered> {
         let [oidc, oauth] = discovery_urls(issuer)?;
-        let entry = match self.get(&oidc, Kind::Discovery, true, false) {
+        let entry = match self.get(&oidc, Kind::Discovery, Start::USER, false) {
             Ok((entry, _)) => entry,
             Err(
                 Fail::NotCached(_)
@@ -151,14 +182,20 @@ impl Fetcher {
                     err: FetchError::Status(404),
                     ..
                 },
-            ) => match self.get(&oauth, Kind::Discovery, true, false) {
+            ) => match self.get(&oauth, Kind::Discovery, Start::USER, false) {
                 Ok((entry, _)) => entry,
                 Err(Fail::NotCached(_)) => return Err(Fail::NotCached(oidc).into()),
                 Err(fail) => return Err(fail.into()),
             },
             Err(fail) => return Err(fail.into()),
         };
-        jwks_uri(&entry, issuer)
+        Ok(Discovered {
+            jwks_uri: jwks_uri(&entry, issuer)?,
+            start: Start {
+                plain_http: remote::url_is_loopback(issuer),
+                reach: Reach::after(entry.non_public_ok),
+            },
+        })
     }
 
     /// One document through the cache, with whether it came from there.
@@ -166,7 +203,7 @@ impl Fetcher {
         &mut self,
         url: &str,
         kind: Kind,
-        loopback_ok: bool,
+        start: Start,
         force: bool,
     ) -> std::result::Result<(Entry, bool), Fail> {
         let entry = self.cached(url, kind);
@@ -188,10 +225,11 @@ impl Fetcher {
         };
         let client = self.client().map_err(|err| fail(err, false))?;
         let fetched = client
-            .get(url, kind.limit(), &validators, loopback_ok)
+            .get(url, kind.limit(), &validators, start)
             .map_err(|err| fail(err, entry.is_some()))?;
         self.notes.extend(fetched.notes);
-        let (fresh, cached) = match (fetched.body, entry) {
+        let non_public_ok = fetched.non_public_ok;
+        let (mut fresh, cached) = match (fetched.body, entry) {
             (None, Some(old)) => (old.renewed(fetched.max_age, fetched.validators), true),
             (None, None) => return Err(fail(FetchError::Status(304), false)),
             (Some(body), _) => {
@@ -210,6 +248,7 @@ impl Fetcher {
                 )
             }
         };
+        fresh.non_public_ok = non_public_ok;
         if let Err(err) = self.cache.write(&fresh) {
             self.notes.push(format!("could not cache {url}: {err}"));
         }
@@ -276,7 +315,8 @@ fn bad_issuer(issuer: &str, why: &'static str) -> Error {
 
 /// The `jwks_uri` of a discovery document, after the issuer and scheme checks.
 fn jwks_uri(entry: &Entry, issuer: &str) -> Result<String> {
-    let doc: Map<String, Value> = serde_json::from_str(&entry.body).unwrap_or_default();
+    // Checked strictly before it was cached or used; read the same way again.
+    let doc = json::parse_object(entry.body.as_bytes()).unwrap_or_default();
     let named = doc.get("issuer").and_then(Value::as_str);
     if named != Some(issuer) {
         let named = named.map_or("no issuer".to_string(), |n| {
@@ -383,5 +423,20 @@ mod tests {
         assert!(Kind::Jwks.check(br#"{"kty":"RSA"}"#).is_err());
         assert!(Kind::Jwks.check(b"<html>").is_err());
         assert!(Kind::Discovery.check(br#"{"issuer":"x"}"#).is_ok());
+    }
+
+    #[test]
+    fn documents_are_read_strictly() {
+        let twice = br#"{"issuer":"https://a.example","issuer":"https://evil.example"}"#;
+        let why = Kind::Discovery.check(twice).unwrap_err();
+        assert!(why.contains("duplicate member name \"issuer\""), "{why}");
+        assert!(Kind::Jwks.check(br#"{"keys":[],"keys":[]}"#).is_err());
+        assert!(Kind::Jwks.check(b"\xEF\xBB\xBF{\"keys\":[]}").is_err());
+        assert!(
+            Kind::Discovery
+                .check(b"[1]")
+                .unwrap_err()
+                .contains("not a JSON object")
+        );
     }
 }

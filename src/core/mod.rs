@@ -21,6 +21,7 @@ pub mod keys;
 pub mod keyset;
 pub mod mint;
 pub mod paste;
+pub mod reach;
 pub mod remote;
 pub mod remote_keys;
 pub mod size;

@@ -2,7 +2,8 @@
 //! (plain HTTP only between loopback hosts), redirects followed here so each hop is checked,
 //! timeouts, a size cap, and any status but 2xx (or 304) refused before the body is read.
 //! TLS is rustls on aws-lc-rs with the operating system's verifier; nothing here runs unless a
-//! URL was given.
+//! URL was given. Proxies (HTTP CONNECT and SOCKS) come from the environment; which addresses
+//! each hop may reach is [`reach`]'s rule.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -10,7 +11,10 @@ use std::time::{Duration, Instant};
 
 use ureq::http::{Response, Uri};
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use ureq::unversioned::transport::DefaultConnector;
 use ureq::{Agent, Body, Proxy};
+
+use crate::core::reach::{self, CheckedResolver, Reach};
 
 /// Redirects followed at most, per request.
 pub const MAX_REDIRECTS: usize = 3;
@@ -18,6 +22,8 @@ pub const MAX_REDIRECTS: usize = 3;
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The default time for a whole fetch, redirects included.
 pub const TOTAL_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest `--timeout` accepted.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 
 /// Why a fetch failed, in the user's terms. Never quotes the body.
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +58,25 @@ pub enum FetchError {
     /// A `--cacert` file that holds no certificate.
     #[error("{0}")]
     CaCert(String),
+    /// A proxy variable that does not hold a usable proxy URL (its value is never quoted: it
+    /// may carry a password).
+    #[error("{var} does not hold a usable proxy URL ({why}); nothing was fetched")]
+    Proxy {
+        /// The environment variable.
+        var: &'static str,
+        /// What is wrong with it.
+        why: &'static str,
+    },
+    /// A redirect or `jwks_uri` leading to a non-public address from a public URL.
+    #[error(
+        "{url} leads to {addr}, a non-public address (loopback, private, link-local, …); refused because the URL given is on a public one"
+    )]
+    NonPublic {
+        /// The URL refused.
+        url: String,
+        /// The address it names or resolves to.
+        addr: String,
+    },
 }
 
 /// How to fetch: timeouts and the extra trusted roots.
@@ -90,6 +115,23 @@ impl Validators {
     }
 }
 
+/// Where a fetch starts from: what its first URL may use and reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Start {
+    /// Plain HTTP may be used (every URL before this one was on a loopback host).
+    pub plain_http: bool,
+    /// Which addresses the first URL may reach.
+    pub reach: Reach,
+}
+
+impl Start {
+    /// A URL the user gave (`--jwks`, `--issuer`'s discovery URLs).
+    pub const USER: Start = Start {
+        plain_http: true,
+        reach: Reach::Origin,
+    };
+}
+
 /// What a successful fetch brought.
 #[derive(Debug, Clone)]
 pub struct Fetched {
@@ -99,8 +141,10 @@ pub struct Fetched {
     pub max_age: Option<u64>,
     /// Validators for the next revalidation.
     pub validators: Validators,
-    /// Things to tell the user (plain HTTP to loopback).
+    /// Things to tell the user (plain HTTP to loopback, names a proxy resolves unchecked).
     pub notes: Vec<String>,
+    /// Whether the URLs this document leads to (a `jwks_uri`) may be on non-public addresses.
+    pub non_public_ok: bool,
 }
 
 /// A client for a series of fetches with the same options.
@@ -125,56 +169,82 @@ impl Client {
     }
 
     /// GET `url` with at most `limit` bytes of body, following up to [`MAX_REDIRECTS`]
-    /// redirects, each hop checked. `loopback_ok` says whether plain HTTP may be used at all
-    /// (every URL before this one was on a loopback host).
+    /// redirects, each hop checked: its scheme (HTTPS, or HTTP while every URL is on a loopback
+    /// host), its proxy, and the addresses it may reach.
     pub fn get(
         &self,
         url: &str,
         limit: u64,
         validators: &Validators,
-        loopback_ok: bool,
+        start: Start,
     ) -> Result<Fetched, FetchError> {
         let deadline = Instant::now() + self.options.total;
         let mut notes = Vec::new();
-        let mut current = checked(url, loopback_ok, None, &mut notes)?;
+        let mut current = checked(url, start.plain_http, None, &mut notes)?;
         let mut seen = vec![current.to_string()];
+        let mut plain_http = start.plain_http;
+        let mut reach = start.reach;
         loop {
-            let response = self.request(&current, validators, deadline)?;
+            let (response, after) =
+                self.request(&current, validators, deadline, reach, &mut notes)?;
+            reach = after;
             let status = response.status().as_u16();
             if !(300..400).contains(&status) || status == 304 {
-                return finish(response, limit, validators, notes);
+                let mut fetched = finish(response, limit, validators, notes)?;
+                fetched.non_public_ok = reach == Reach::Any;
+                return Ok(fetched);
             }
             let next = location(&current, &response)?;
             if seen.len() > MAX_REDIRECTS || seen.contains(&next) {
                 return Err(FetchError::TooManyRedirects);
             }
-            let loopback_ok = loopback_ok && is_loopback(&current);
-            current = checked(&next, loopback_ok, Some(&current), &mut notes)?;
+            plain_http = plain_http && is_loopback(&current);
+            current = checked(&next, plain_http, Some(&current), &mut notes)?;
             seen.push(next);
         }
     }
 
+    /// One request to `uri` within the deadline, reaching only what `reach` allows; returns
+    /// the reach of the URLs it leads to.
     fn request(
         &self,
         uri: &Uri,
         validators: &Validators,
         deadline: Instant,
-    ) -> Result<Response<Body>, FetchError> {
+        reach: Reach,
+        notes: &mut Vec<String>,
+    ) -> Result<(Response<Body>, Reach), FetchError> {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             return Err(FetchError::Timeout(self.options.total));
         }
-        let agent: Agent = Agent::config_builder()
+        let proxy = proxy_for(uri)?;
+        let host = uri.host().unwrap_or_default();
+        // What the URL spells out is judged now; a name is judged by the resolver below,
+        // unless a proxy resolves it (then it cannot be, and the user is told).
+        let proxy_resolves = proxy.as_ref().is_some_and(|p| !p.resolve_target());
+        if reach == Reach::Public {
+            if reach::named_non_public(host) {
+                return Err(non_public(uri, host));
+            }
+            if proxy_resolves && reach::literal(host).is_none() {
+                notes.push(format!(
+                    "{uri}: the proxy resolves {host} itself, so whether it is a public address is not checked"
+                ));
+            }
+        }
+        let config = Agent::config_builder()
             .tls_config(self.tls.clone())
-            .proxy(proxy_for(uri))
+            .proxy(proxy)
             .max_redirects(0)
             .http_status_as_error(false)
             .timeout_connect(Some(self.options.connect.min(left)))
             .timeout_global(Some(left))
             .user_agent(concat!("jwtk/", env!("CARGO_PKG_VERSION")))
             .accept("application/json, application/jwk-set+json")
-            .build()
-            .into();
+            .build();
+        let (resolver, resolved) = CheckedResolver::new(uri, reach);
+        let agent = Agent::with_parts(config, DefaultConnector::new(), resolver);
         let mut request = agent.get(uri.to_string());
         if let Some(etag) = &validators.etag {
             request = request.header("If-None-Match", etag);
@@ -182,9 +252,33 @@ impl Client {
         if let Some(modified) = &validators.last_modified {
             request = request.header("If-Modified-Since", modified);
         }
-        request
-            .call()
-            .map_err(|err| transport(err, self.options.total))
+        let result = request.call();
+        let resolved = reach::take(&resolved);
+        if let Some(addr) = resolved.refused {
+            return Err(non_public(uri, &addr.to_string()));
+        }
+        let response = result.map_err(|err| transport(err, self.options.total))?;
+        let after = match reach {
+            // The user's URL: the address connected to, or (through a proxy that resolves
+            // names) what it spells out.
+            Reach::Origin => Reach::after(
+                resolved
+                    .non_public
+                    .unwrap_or_else(|| reach::named_non_public(host)),
+            ),
+            other => other,
+        };
+        Ok((response, after))
+    }
+}
+
+fn non_public(uri: &Uri, addr: &str) -> FetchError {
+    FetchError::NonPublic {
+        url: uri.to_string(),
+        addr: addr
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string(),
     }
 }
 
@@ -210,6 +304,34 @@ fn root_set(pem: &[u8]) -> Result<Vec<Certificate<'static>>, FetchError> {
             .map(|der| Certificate::from_der(der.as_ref()).to_owned()),
     );
     Ok(certs)
+}
+
+/// What identifies a set of extra roots: SHA-256 over their certificates (DER, sorted, each
+/// once, each with its length), hex; empty for none. Two files with the same certificates are
+/// the same roots; one file whose content changed is not.
+pub fn roots_id(pem: Option<&[u8]>) -> String {
+    let mut ders: Vec<Vec<u8>> = ureq::tls::parse_pem(pem.unwrap_or_default())
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(cert)) => Some(cert.der().to_vec()),
+            _ => None,
+        })
+        .collect();
+    if ders.is_empty() {
+        return String::new();
+    }
+    ders.sort();
+    ders.dedup();
+    let mut context = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
+    for der in &ders {
+        context.update(&(der.len() as u64).to_be_bytes());
+        context.update(der);
+    }
+    context
+        .finish()
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Parse `url` and check its scheme: HTTPS, or HTTP on a loopback host when plain HTTP is
@@ -319,6 +441,7 @@ fn finish(
             max_age,
             validators: fresh,
             notes,
+            non_public_ok: false,
         });
     }
     if !(200..300).contains(&status) {
@@ -338,6 +461,7 @@ fn finish(
         max_age,
         validators: fresh,
         notes,
+        non_public_ok: false,
     })
 }
 
@@ -373,25 +497,67 @@ fn transport(err: ureq::Error, total: Duration) -> FetchError {
 }
 
 /// The proxy for `uri`: for HTTPS, `HTTPS_PROXY` (or `https_proxy`, then `ALL_PROXY`/
-/// `all_proxy`) unless `NO_PROXY`/`no_proxy` names the host. Plain HTTP (loopback only) is
-/// never proxied.
-fn proxy_for(uri: &Uri) -> Option<Proxy> {
-    if uri.scheme_str() != Some("https") {
-        return None;
+/// `all_proxy`) unless `NO_PROXY`/`no_proxy` names the host. Plain HTTP (loopback only) and
+/// loopback hosts are never proxied. A value that is not a proxy URL is an error, never a
+/// silent direct connection.
+fn proxy_for(uri: &Uri) -> Result<Option<Proxy>, FetchError> {
+    if uri.scheme_str() != Some("https") || is_loopback(uri) {
+        return Ok(None);
     }
-    let host = uri.host()?;
-    let no_proxy = env_first(&["NO_PROXY", "no_proxy"]).unwrap_or_default();
+    let Some(host) = uri.host() else {
+        return Ok(None);
+    };
+    let no_proxy = env_first(&["NO_PROXY", "no_proxy"]).map_or_else(String::new, |(_, v)| v);
     if bypasses(&no_proxy, host) {
-        return None;
+        return Ok(None);
     }
-    let proxy = env_first(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"])?;
-    Proxy::new(&proxy).ok()
+    match env_first(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]) {
+        Some((var, value)) => parse_proxy(&value)
+            .map(Some)
+            .map_err(|why| FetchError::Proxy { var, why }),
+        None => Ok(None),
+    }
 }
 
-fn env_first(names: &[&str]) -> Option<String> {
-    names
-        .iter()
-        .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+/// A proxy URL as curl reads it: `[scheme://][user:password@]host[:port][/]`, the scheme one
+/// of `http`, `https`, `socks4`, `socks4a`, `socks5`, `socks5h` (`http` when none is given).
+pub fn parse_proxy(value: &str) -> Result<Proxy, &'static str> {
+    let value = value.trim();
+    let uri: Uri = value.parse().map_err(|_| "it does not parse as a URL")?;
+    if uri.host().is_none_or(str::is_empty) {
+        return Err("it names no host");
+    }
+    if uri
+        .path_and_query()
+        .is_some_and(|p| p.as_str() != "/" && !p.as_str().is_empty())
+    {
+        return Err("a proxy URL has no path or query");
+    }
+    let host_port = uri.authority().map_or("", |a| a.as_str());
+    let host_port = host_port.rsplit_once('@').map_or(host_port, |(_, hp)| hp);
+    if let Some((_, port)) = host_port
+        .rsplit_once(':')
+        .filter(|(_, p)| !p.ends_with(']'))
+        && port.parse::<u16>().is_err()
+    {
+        return Err("its port is not a number from 0 to 65535");
+    }
+    Proxy::new(value.trim_end_matches('/')).map_err(|err| match err {
+        ureq::Error::InvalidProxyUrl if uri.scheme_str().is_some() => {
+            "its scheme is not http, https, socks4, socks4a, socks5 or socks5h, or its user name is not UTF-8"
+        }
+        _ => "it does not parse as a proxy URL",
+    })
+}
+
+/// The first of `names` set to something other than blanks, and its value. A value that is
+/// not Unicode counts as set (and fails to parse as a proxy), never as unset.
+fn env_first(names: &[&'static str]) -> Option<(&'static str, String)> {
+    names.iter().find_map(|&name| {
+        let value = std::env::var_os(name)?;
+        let value = value.to_string_lossy().into_owned();
+        (!value.trim().is_empty()).then_some((name, value))
+    })
 }
 
 /// curl's `NO_PROXY` rule: `*` matches every host; otherwise each comma-separated entry
@@ -481,6 +647,49 @@ mod tests {
         assert_eq!(max_age("public, max-age=3600, must-revalidate"), Some(3600));
         assert_eq!(max_age("no-cache"), None);
         assert_eq!(max_age("max-age=abc"), None);
+    }
+
+    #[test]
+    fn proxy_urls_parse_as_curl_reads_them_or_are_refused() {
+        for good in [
+            "http://proxy.example:3128",
+            "proxy.example:3128",
+            "socks5h://127.0.0.1:1080",
+            "socks5://user:pa%40ss@[::1]:1080/",
+            "socks4://10.0.0.1",
+            "socks4a://10.0.0.1:1080",
+            "HTTPS://proxy.example",
+        ] {
+            assert!(parse_proxy(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "socks5h://[::1",
+            "ftp://proxy.example",
+            "http://",
+            "http://proxy.example:3128/path",
+            "http://proxy.example:",
+            "http://proxy.example:99999",
+            "not a url",
+            "://x",
+            "socks5://%ff@proxy.example",
+        ] {
+            assert!(parse_proxy(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn roots_are_identified_by_their_certificates_not_their_order() {
+        let cert = |n: u8| {
+            let der = vec![0x30, 0x03, 0x02, 0x01, n];
+            pem::encode(&pem::Pem::new("CERTIFICATE", der))
+        };
+        let (a, b) = (cert(1), cert(2));
+        assert_eq!(roots_id(None), "");
+        assert_eq!(roots_id(Some(b"no certificate here")), "");
+        let ab = roots_id(Some(format!("{a}{b}").as_bytes()));
+        assert_eq!(ab.len(), 64);
+        assert_eq!(ab, roots_id(Some(format!("{b}{a}{b}").as_bytes())));
+        assert_ne!(ab, roots_id(Some(a.as_bytes())));
     }
 
     #[test]

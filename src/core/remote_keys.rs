@@ -1,15 +1,16 @@
 //! The remote key sets of one run (`--jwks`, `--issuer`): their public keys, whether each
-//! came from the cache, and the one refetch per URL a token with an unknown kid may cause.
+//! came from the cache, and the one refetch per URL a token with an unknown kid may cause (a
+//! failed one is remembered in the cache for 30 s, and the token judged with the copy at hand).
 
-use crate::core::error::Result;
+use crate::core::error::{Error, RemoteProblem, Result};
 use crate::core::fetch::{self, Fetcher, REFETCH_AFTER, RemoteSet};
 use crate::core::key::Key;
-use crate::core::remote;
+use crate::core::remote::Start;
 
 /// One fetched set and its keys.
 struct Source {
-    /// Whether plain HTTP may be used for its URL (the issuer was on loopback too).
-    loopback_ok: bool,
+    /// What fetching its URL may use and reach.
+    start: Start,
     set: RemoteSet,
     keys: Vec<Key>,
     /// Already refetched in this run.
@@ -31,19 +32,20 @@ impl RemoteKeys {
         issuer: Option<&str>,
         offline: bool,
     ) -> Result<RemoteKeys> {
-        let mut wanted: Vec<(String, bool)> = jwks.iter().map(|u| (u.clone(), true)).collect();
+        let mut wanted: Vec<(String, Start)> =
+            jwks.iter().map(|u| (u.clone(), Start::USER)).collect();
         if let Some(issuer) = issuer {
-            let uri = fetcher.discover(issuer)?;
-            wanted.push((uri, remote::url_is_loopback(issuer)));
+            let found = fetcher.discover(issuer)?;
+            wanted.push((found.jwks_uri, found.start));
         }
         let mut sources = Vec::with_capacity(wanted.len());
-        for (url, loopback_ok) in wanted {
-            let set = fetcher.jwks(&url, loopback_ok, false)?;
+        for (url, start) in wanted {
+            let set = fetcher.jwks(&url, start, false)?;
             let loaded = fetch::keys_of(&set)?;
             fetcher.notes.extend(loaded.notes);
             fetcher.notes.extend(loaded.warnings);
             sources.push(Source {
-                loopback_ok,
+                start,
                 set,
                 keys: loaded.keys,
                 refetched: false,
@@ -85,11 +87,12 @@ impl RemoteKeys {
     }
 
     /// The once-per-run refetch for a token whose kid or alg no key serves: every set older
-    /// than 30 seconds is asked for again (a conditional request). Returns whether any set
-    /// was refetched.
-    pub fn refetch(&mut self) -> Result<bool> {
+    /// than 30 seconds is asked for again (a conditional request). A refetch that fails leaves
+    /// the copy at hand in use, with a note, and is remembered in the cache: for 30 seconds no
+    /// new request is made for that URL. Returns whether any set was refetched.
+    pub fn refetch(&mut self) -> bool {
         if self.offline {
-            return Ok(false);
+            return false;
         }
         let mut any = false;
         for source in &mut self.sources {
@@ -97,15 +100,46 @@ impl RemoteKeys {
                 continue;
             }
             source.refetched = true;
-            let set = self
+            let url = source.set.url.clone();
+            if let Some(ago) = source.set.failed_ago.filter(|&ago| ago < REFETCH_AFTER) {
+                self.fetcher.notes.push(format!(
+                    "{url} was not asked again: a refetch failed {ago} s ago (it is asked again after {REFETCH_AFTER} s); the token is judged with the copy at hand"
+                ));
+                continue;
+            }
+            let refetched = self
                 .fetcher
-                .jwks(&source.set.url, source.loopback_ok, true)?;
-            let loaded = fetch::keys_of(&set)?;
-            self.fetcher.notes.extend(loaded.notes);
-            source.keys = loaded.keys;
-            source.set = set;
-            any = true;
+                .jwks(&url, source.start, true)
+                .and_then(|set| fetch::keys_of(&set).map(|loaded| (set, loaded)));
+            match refetched {
+                Ok((set, loaded)) => {
+                    self.fetcher.notes.extend(loaded.notes);
+                    source.keys = loaded.keys;
+                    source.set = set;
+                    any = true;
+                }
+                Err(err) => {
+                    self.fetcher.remember_failure(&url);
+                    self.fetcher.notes.push(format!(
+                        "the refetch for an unknown kid failed ({}); the token is judged with the copy at hand",
+                        why(&err)
+                    ));
+                }
+            }
         }
-        Ok(any)
+        any
+    }
+}
+
+/// What went wrong in a refetch, without the "the token was not judged" of a failed fetch: a
+/// failed refetch leaves the token judged with the copy at hand.
+fn why(err: &Error) -> String {
+    match err {
+        Error::Remote(
+            RemoteProblem::Fetch { url, err } | RemoteProblem::Revalidate { url, err },
+        ) => {
+            format!("{url}: {err}")
+        }
+        other => other.to_string(),
     }
 }

@@ -19,6 +19,7 @@ mod numbers;
 mod paste;
 mod properties;
 mod remote;
+mod remote_edges;
 mod robustness;
 mod server;
 mod usage;

@@ -12,18 +12,18 @@ use serde_json::{Value, json};
 use crate::server::{Proxy, Reply, Server, TestCa, stalled};
 use crate::{NOW, fixture, json_stdout, jwtk};
 
-const RSA: &str = "rfc7515-A.2-RS256";
-const EC: &str = "rfc7515-A.3-ES256";
+pub const RSA: &str = "rfc7515-A.2-RS256";
+pub const EC: &str = "rfc7515-A.3-ES256";
 
 /// A server, its CA and an empty cache folder.
-struct Env {
-    ca: TestCa,
-    server: Server,
-    cache: tempfile::TempDir,
+pub struct Env {
+    pub ca: TestCa,
+    pub server: Server,
+    pub cache: tempfile::TempDir,
 }
 
 impl Env {
-    fn new() -> Env {
+    pub fn new() -> Env {
         let ca = TestCa::new();
         let server = Server::https(&ca);
         Env {
@@ -34,24 +34,24 @@ impl Env {
     }
 
     /// `jwtk verify --cacert CA` with the cache folder set.
-    fn verify(&self) -> Command {
+    pub fn verify(&self) -> Command {
         let mut cmd = self.jwtk();
         cmd.arg("verify").arg("--cacert").arg(&self.ca.pem_path);
         cmd
     }
 
-    fn jwtk(&self) -> Command {
+    pub fn jwtk(&self) -> Command {
         let mut cmd = jwtk();
         cmd.env("XDG_CACHE_HOME", self.cache.path());
         cmd
     }
 
-    fn url(&self, path: &str) -> String {
+    pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.server.base())
     }
 
     /// Serve an OIDC discovery document for issuer `base + prefix` pointing at `/jwks`.
-    fn discovery(&self, prefix: &str) -> String {
+    pub fn discovery(&self, prefix: &str) -> String {
         let issuer = self.url(prefix);
         self.server.route(
             &format!("{prefix}/.well-known/openid-configuration"),
@@ -60,43 +60,47 @@ impl Env {
         issuer
     }
 
-    fn cache_files(&self) -> Vec<PathBuf> {
+    pub fn cache_files(&self) -> Vec<PathBuf> {
         let dir = self.cache.path().join("jwtk");
         std::fs::read_dir(dir)
             .map(|d| d.flatten().map(|e| e.path()).collect())
             .unwrap_or_default()
     }
 
-    /// Make every cached copy `secs` seconds older (ages are real time: no waiting in tests).
-    fn age_cache(&self, secs: u64) {
+    /// Make every cached copy (and any failed refetch it remembers) `secs` seconds older (ages
+    /// are real time: no waiting in tests).
+    pub fn age_cache(&self, secs: u64) {
         for path in self.cache_files() {
             let mut entry: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
             let fetched = entry["fetched"].as_u64().unwrap();
             entry["fetched"] = json!(fetched - secs);
+            if let Some(failed) = entry["refetch_failed"].as_u64() {
+                entry["refetch_failed"] = json!(failed - secs);
+            }
             rewrite(&path, &entry.to_string());
         }
     }
 }
 
 /// Replace a cache file's content, keeping it private (the cache ignores loose files).
-fn rewrite(path: &Path, text: &str) {
+pub fn rewrite(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
 /// A public JWK of an RFC vector, with a kid.
-fn public_jwk(vector: &str, kid: &str) -> Value {
+pub fn public_jwk(vector: &str, kid: &str) -> Value {
     let path = fixture(&format!("rfc/{vector}/key.public.jwk.json"));
     let mut jwk: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     jwk["kid"] = json!(kid);
     jwk
 }
 
-fn jwks(keys: &[Value]) -> String {
+pub fn jwks(keys: &[Value]) -> String {
     json!({ "keys": keys }).to_string()
 }
 
 /// A token signed by jsonwebtoken with an RFC vector's private key.
-fn sign(vector: &str, kid: &str, iss: &str, extra: impl FnOnce(&mut Header)) -> String {
+pub fn sign(vector: &str, kid: &str, iss: &str, extra: impl FnOnce(&mut Header)) -> String {
     let pem = std::fs::read(fixture(&format!("rfc/{vector}/key.private.pkcs8.pem"))).unwrap();
     let (alg, key) = if vector == RSA {
         (JAlg::RS256, EncodingKey::from_rsa_pem(&pem).unwrap())
@@ -110,12 +114,12 @@ fn sign(vector: &str, kid: &str, iss: &str, extra: impl FnOnce(&mut Header)) -> 
     jsonwebtoken::encode(&header, &claims, &key).unwrap()
 }
 
-fn rsa_token(iss: &str) -> String {
+pub fn rsa_token(iss: &str) -> String {
     sign(RSA, "rsa-1", iss, |_| {})
 }
 
 /// The server answers `/jwks` with the RSA key.
-fn serve_rsa(env: &Env) {
+pub fn serve_rsa(env: &Env) {
     env.server
         .route("/jwks", Reply::json(jwks(&[public_jwk(RSA, "rsa-1")])));
 }
@@ -690,22 +694,32 @@ fn a_jku_header_is_never_fetched() {
 fn https_proxy_is_used_unless_no_proxy_names_the_host() {
     let env = Env::new();
     serve_rsa(&env);
-    let proxy = Proxy::start();
-    let url = format!("{}/jwks", env.server.base_localhost());
+    // The proxy sends every tunnel to the test server: keys.test is reached only through it.
+    let proxy = Proxy::to(env.server.addr);
+    let url = "https://keys.test/jwks";
     let token = rsa_token("i");
     env.verify()
         .env("HTTPS_PROXY", format!("http://{}", proxy.addr))
-        .args(["--refresh", "--jwks", &url, &token])
+        .args(["--refresh", "--jwks", url, &token])
         .assert()
         .success();
     assert_eq!(proxy.count(), 1);
+    assert_eq!(proxy.targets(), ["keys.test:443"]);
+    // NO_PROXY names the host: a direct connection, which cannot find keys.test.
     env.verify()
         .env("HTTPS_PROXY", format!("http://{}", proxy.addr))
-        .env("NO_PROXY", "example.com,localhost")
-        .args(["--refresh", "--jwks", &url, &token])
+        .env("NO_PROXY", "example.com,keys.test")
+        .args(["--refresh", "--jwks", url, &token])
+        .assert()
+        .code(3);
+    assert_eq!(proxy.count(), 1, "NO_PROXY bypassed the proxy");
+    // A loopback host is always reached directly.
+    env.verify()
+        .env("https_proxy", format!("http://{}", proxy.addr))
+        .args(["--refresh", "--jwks", &env.url("/jwks"), &token])
         .assert()
         .success();
-    assert_eq!(proxy.count(), 1, "NO_PROXY bypassed the proxy");
+    assert_eq!(proxy.count(), 1, "loopback hosts are never proxied");
     assert_eq!(env.server.hits("/jwks"), 2);
 }
 

@@ -1,6 +1,8 @@
-//! A real HTTPS (or plain HTTP) server in the test process, with a CA made at test time, and
-//! a tiny CONNECT proxy: what `jwtk`'s remote-key fetching talks to in tests. Routes answer
-//! with fixed replies that a test may change while the server runs; every request is logged.
+//! A real HTTPS (or plain HTTP) server in the test process, with a CA made at test time, a
+//! tiny CONNECT proxy and a tiny SOCKS (4, 4a, 5) proxy: what `jwtk`'s remote-key fetching
+//! talks to in tests. Routes answer with fixed replies that a test may change while the server
+//! runs; every request is logged. The proxies can send every tunnel to one server whatever it
+//! asked for, which is how a test reaches "public" names (`keys.test`) without the internet.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -13,8 +15,13 @@ use std::time::Duration;
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 
+/// Names the test server's certificate holds besides `localhost` and `127.0.0.1`: reached
+/// through a test proxy that sends every tunnel to the server (RFC 6761 `.test` names, and an
+/// address of RFC 5737's TEST-NET-1 for proxies that are handed addresses).
+pub const PROXIED_NAMES: [&str; 4] = ["keys.test", "issuer.test", "other.test", "192.0.2.1"];
+
 /// A certificate authority made for one test, and a server certificate it signed for
-/// `localhost` and `127.0.0.1`.
+/// `localhost`, `127.0.0.1` and [`PROXIED_NAMES`].
 pub struct TestCa {
     /// The CA certificate, PEM, in a file for `--cacert`.
     pub pem_path: PathBuf,
@@ -32,7 +39,9 @@ impl TestCa {
             .push(DnType::CommonName, "jwtk test CA");
         let ca = CertifiedIssuer::self_signed(params, KeyPair::generate().unwrap()).unwrap();
         let leaf_key = KeyPair::generate().unwrap();
-        let leaf = CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
+        let mut names = vec!["localhost".to_string(), "127.0.0.1".to_string()];
+        names.extend(PROXIED_NAMES.iter().map(|n| n.to_string()));
+        let leaf = CertificateParams::new(names)
             .unwrap()
             .signed_by(&leaf_key, &ca)
             .unwrap();
@@ -253,35 +262,84 @@ pub fn stalled() -> (TcpListener, SocketAddr) {
     (listener, addr)
 }
 
-/// An HTTP CONNECT proxy on 127.0.0.1 that counts the tunnels it opened.
+/// An HTTP CONNECT or SOCKS proxy on 127.0.0.1 that sends every tunnel to one server, counts
+/// the tunnels it opened and logs the target each client asked for.
 pub struct Proxy {
     pub addr: SocketAddr,
     pub tunnels: Arc<AtomicUsize>,
+    targets: Arc<Mutex<Vec<String>>>,
+}
+
+/// Which protocol a test proxy speaks.
+#[derive(Clone, Copy)]
+enum Protocol {
+    Connect,
+    Socks,
 }
 
 impl Proxy {
-    pub fn start() -> Proxy {
+    /// An HTTP CONNECT proxy that sends every tunnel to `upstream`.
+    pub fn to(upstream: SocketAddr) -> Proxy {
+        Proxy::spawn(Protocol::Connect, upstream)
+    }
+
+    /// A SOCKS proxy (versions 4, 4a and 5, no authentication) that sends every tunnel to
+    /// `upstream`.
+    pub fn socks_to(upstream: SocketAddr) -> Proxy {
+        Proxy::spawn(Protocol::Socks, upstream)
+    }
+
+    fn spawn(protocol: Protocol, upstream: SocketAddr) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let tunnels = Arc::new(AtomicUsize::new(0));
-        let count = tunnels.clone();
+        let targets: Arc<Mutex<Vec<String>>> = Arc::default();
+        let (count, log) = (tunnels.clone(), targets.clone());
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
-                let count = count.clone();
-                std::thread::spawn(move || tunnel(client, &count));
+                let (count, log) = (count.clone(), log.clone());
+                std::thread::spawn(move || {
+                    let target = match protocol {
+                        Protocol::Connect => connect_request(&client),
+                        Protocol::Socks => socks_request(&client),
+                    };
+                    let Some((target, reply)) = target else {
+                        return;
+                    };
+                    log.lock().unwrap().push(target);
+                    let Ok(upstream) = TcpStream::connect(upstream) else {
+                        return;
+                    };
+                    count.fetch_add(1, Ordering::SeqCst);
+                    let mut client_w = client.try_clone().unwrap();
+                    if client_w.write_all(&reply).is_err() {
+                        return;
+                    }
+                    relay(client, client_w, upstream);
+                });
             }
         });
-        Proxy { addr, tunnels }
+        Proxy {
+            addr,
+            tunnels,
+            targets,
+        }
     }
 
     /// Tunnels opened so far.
     pub fn count(&self) -> usize {
         self.tunnels.load(Ordering::SeqCst)
     }
+
+    /// The targets clients asked for (`host:port`), in order.
+    pub fn targets(&self) -> Vec<String> {
+        self.targets.lock().unwrap().clone()
+    }
 }
 
-fn tunnel(client: TcpStream, count: &AtomicUsize) {
-    let mut reader = BufReader::new(client.try_clone().unwrap());
+/// Read an HTTP CONNECT request: its target, and the reply that opens the tunnel.
+fn connect_request(client: &TcpStream) -> Option<(String, Vec<u8>)> {
+    let mut reader = BufReader::new(client);
     let mut line = String::new();
     reader.read_line(&mut line).unwrap_or(0);
     let mut header = String::new();
@@ -290,20 +348,83 @@ fn tunnel(client: TcpStream, count: &AtomicUsize) {
     }
     let mut words = line.split_whitespace();
     let (Some("CONNECT"), Some(target)) = (words.next(), words.next()) else {
-        return;
+        return None;
     };
-    let Ok(upstream) = TcpStream::connect(target) else {
-        return;
+    let reply = b"HTTP/1.1 200 Connection established\r\n\r\n".to_vec();
+    Some((target.to_string(), reply))
+}
+
+/// Read a SOCKS 4/4a CONNECT or a SOCKS 5 greeting and CONNECT (RFC 1928): the target, and
+/// the reply that opens the tunnel.
+fn socks_request(mut client: &TcpStream) -> Option<(String, Vec<u8>)> {
+    let byte = |client: &mut &TcpStream| {
+        let mut b = [0u8; 1];
+        client.read_exact(&mut b).ok().map(|_| b[0])
     };
-    count.fetch_add(1, Ordering::SeqCst);
-    let mut client_w = client.try_clone().unwrap();
-    client_w
-        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
-        .unwrap();
+    match byte(&mut client)? {
+        4 => {
+            let mut head = [0u8; 7];
+            client.read_exact(&mut head).ok()?;
+            let port = u16::from_be_bytes([head[1], head[2]]);
+            let ip = std::net::Ipv4Addr::new(head[3], head[4], head[5], head[6]);
+            while byte(&mut client)? != 0 {} // user id
+            let host = if ip.octets()[..3] == [0, 0, 0] {
+                let mut name = Vec::new();
+                loop {
+                    match byte(&mut client)? {
+                        0 => break,
+                        b => name.push(b),
+                    }
+                }
+                String::from_utf8(name).ok()?
+            } else {
+                ip.to_string()
+            };
+            Some((format!("{host}:{port}"), vec![0, 90, 0, 0, 0, 0, 0, 0]))
+        }
+        5 => {
+            let methods = byte(&mut client)?;
+            for _ in 0..methods {
+                byte(&mut client)?;
+            }
+            client.write_all(&[5, 0]).ok()?;
+            let mut head = [0u8; 4];
+            client.read_exact(&mut head).ok()?;
+            let host = match head[3] {
+                1 => {
+                    let mut ip = [0u8; 4];
+                    client.read_exact(&mut ip).ok()?;
+                    std::net::Ipv4Addr::from(ip).to_string()
+                }
+                3 => {
+                    let len = byte(&mut client)?;
+                    let mut name = vec![0u8; usize::from(len)];
+                    client.read_exact(&mut name).ok()?;
+                    String::from_utf8(name).ok()?
+                }
+                4 => {
+                    let mut ip = [0u8; 16];
+                    client.read_exact(&mut ip).ok()?;
+                    format!("[{}]", std::net::Ipv6Addr::from(ip))
+                }
+                _ => return None,
+            };
+            let mut port = [0u8; 2];
+            client.read_exact(&mut port).ok()?;
+            let port = u16::from_be_bytes(port);
+            Some((format!("{host}:{port}"), vec![5, 0, 0, 1, 0, 0, 0, 0, 0, 0]))
+        }
+        _ => None,
+    }
+}
+
+/// Copy bytes both ways until each side closes.
+fn relay(client_r: TcpStream, mut client_w: TcpStream, upstream: TcpStream) {
     let mut up_r = upstream.try_clone().unwrap();
     let mut up_w = upstream;
+    let mut client_r = client_r;
     std::thread::spawn(move || {
-        let _ = std::io::copy(&mut reader, &mut up_w);
+        let _ = std::io::copy(&mut client_r, &mut up_w);
         let _ = up_w.shutdown(std::net::Shutdown::Write);
     });
     let _ = std::io::copy(&mut up_r, &mut client_w);
