@@ -912,7 +912,8 @@ pub struct KeygenArgs {
     /// Append the new private key to this JWKS file (created 0600 if missing).
     ///
     /// The key is added at the end and does not sign until `jwtk keyset promote` (unless the
-    /// set was empty); a kid already there, or a set holding only public keys, is refused.
+    /// set was empty); a kid already there, or a set holding only public keys, is refused. The
+    /// set keeps its mode; one its group or others can read or write is warned about.
     ///
     /// Example: --add-to issuer.jwks
     #[arg(long, value_name = "JWKS", value_hint = ValueHint::FilePath, conflicts_with_all = ["out", "format"])]

@@ -104,6 +104,12 @@ fn key_problem(problem: &KeyProblem) -> Option<&'static str> {
         }
         KeyProblem::EncodedPem => "decode it first (base64 -d) and give the PEM itself",
         KeyProblem::OctIsKeyMaterial => "give the key file itself (PEM, DER, JWK or JWKS)",
+        KeyProblem::EmbeddedKey { .. } => {
+            "give the key file itself (PEM, DER, JWK or JWKS), or the base64 value alone: no NAME=, quotes or %-escapes"
+        }
+        KeyProblem::KeyDump { .. } => {
+            "a dump cannot be read back: give the PEM (the same openssl command without -text and -noout)"
+        }
         KeyProblem::RsaSize { .. } => "generate a new one: jwtk keygen --type rsa",
         KeyProblem::EmptySecret => {
             "an HMAC key needs at least 32 random bytes: jwtk keygen --type hmac"

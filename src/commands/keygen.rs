@@ -54,6 +54,11 @@ pub fn run(args: &KeygenArgs, console: &mut Console) -> anyhow::Result<Status> {
         if add_to(set, &generated)? {
             console.note(&keyset::not_signing_yet(set, &kid))?;
         }
+        // The set now holds a private key: say so when others can reach it, as `mint` does
+        // for a key file (the mode is kept on edits, so jwtk never tightens it unasked).
+        if let Some(warning) = files::loose_mode(set) {
+            console.warn(&warning)?;
+        }
         writeln!(console.out, "{kid}")?;
         return Ok(Status::Success);
     }

@@ -799,6 +799,28 @@ pub enum KeyProblem {
     /// Base64 of a PEM (a Kubernetes secret's data, say).
     #[error("is base64 of a PEM key or certificate")]
     EncodedPem,
+    /// Key material inside other text: a base64, hex or percent-encoded run that decodes to a
+    /// key (an env-file line `PUBLIC_KEY=…`, a URL parameter).
+    #[error(
+        "line {line} holds {}{form}: key material is never an HMAC secret",
+        if *percent_encoded { "percent-encoded " } else { "" }
+    )]
+    EmbeddedKey {
+        /// What the run is ("base64 of a DER key").
+        form: &'static str,
+        /// The line it starts on, from 1.
+        line: usize,
+        /// Whether it was found once the text's `%XX` escapes were decoded.
+        percent_encoded: bool,
+    },
+    /// A key printed as text by `openssl … -text` (or `-modulus`).
+    #[error(
+        "is a key printed as text (openssl -text output, line {line}), which is never an HMAC secret"
+    )]
+    KeyDump {
+        /// The line that shows it, from 1.
+        line: usize,
+    },
     /// An `oct` JWK whose `k` is key material, not a secret.
     #[error("the oct key's k is key material (DER or PEM), not an HMAC secret")]
     OctIsKeyMaterial,

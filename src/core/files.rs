@@ -16,6 +16,34 @@ pub const PRIVATE_MODE: u32 = 0o600;
 /// Mode for public keys and public keysets.
 pub const PUBLIC_MODE: u32 = 0o644;
 
+/// A warning when the file at `path`, which holds private or secret key material (a key file,
+/// a keyset), can be read or written by its group or by others, as ssh warns about private
+/// keys; `None` when only its owner can reach it (or it cannot be looked at). The one check
+/// behind every such warning: `mint`/`verify` reading a key file, `keygen --add-to` writing a
+/// keyset.
+#[cfg(unix)]
+pub fn loose_mode(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    let access = match (mode & 0o044 != 0, mode & 0o022 != 0) {
+        (true, true) => "read and write",
+        (true, false) => "read",
+        (false, true) => "write",
+        (false, false) if mode & 0o077 != 0 => "execute",
+        (false, false) => return None,
+    };
+    Some(format!(
+        "{} holds private key material but its mode is {mode:04o}: others can {access} it (chmod 600 {0})",
+        path.display()
+    ))
+}
+
+/// Modes are a Unix notion: nothing to warn about elsewhere.
+#[cfg(not(unix))]
+pub fn loose_mode(_: &Path) -> Option<String> {
+    None
+}
+
 /// Refuse (a key error) when any of `paths` exists and `force` is off. Checked for every path
 /// before anything is written, so a refusal writes nothing.
 pub fn check_writable(paths: &[&Path], force: bool) -> Result<()> {

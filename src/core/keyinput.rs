@@ -4,9 +4,12 @@
 //!
 //! The pipeline: bytes → unwrap the text (a UTF-8 byte-order mark skipped, UTF-16 decoded) →
 //! classify as PEM (armour anywhere in the text), OpenSSH (refused), JSON (must be a JWK or a
-//! JWKS), DER (by shape: a SEQUENCE spanning the input), base64/hex of DER, or else a raw
-//! secret. Anything that looks like key material but does not load is an error, never a
-//! secret: public-key material must never become an HMAC key (RFC 8725 §3.1).
+//! JWKS), DER (by shape: a SEQUENCE spanning the input), base64/hex of DER, key material
+//! inside other text ([`embedded`]: refused), or else a raw secret. Anything that looks like
+//! key material but does not load is an error, never a secret: public-key material must never
+//! become an HMAC key (RFC 8725 §3.1).
+
+mod embedded;
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
@@ -82,14 +85,15 @@ pub fn detect(raw: &[u8], encoding: Option<SecretEncoding>) -> Result<Detected, 
 }
 
 /// Whether bytes are key material in any form jwtk recognises: PEM armour, DER (exactly, or
-/// a key structure followed by stray bytes), base64 or hex text of either. The one answer to
-/// "may these bytes be an HMAC secret?" — no.
+/// a key structure followed by stray bytes), base64 or hex text of either, or text with key
+/// material inside it. The one answer to "may these bytes be an HMAC secret?" — no.
 pub fn is_key_material(bytes: &[u8]) -> bool {
     has_armour(bytes)
         || der_span(bytes).is_some()
         || der_key_prefix(bytes).is_some()
         || std::str::from_utf8(bytes)
             .is_ok_and(|text| matches!(encoded_key(text), Ok(Some(_)) | Err(_)))
+        || embedded::find_in_bytes(bytes).is_some()
 }
 
 /// A PEM armour line, loosely: `BEGIN` after four or more dashes, in any case. A loose match
@@ -175,10 +179,13 @@ fn classify_utf8(
             Some(encoding) => Err(KeyProblem::EncodedKeyMaterial { encoding }),
         };
     }
-    if is_text(text) {
-        return secret_from_text(text, encoding, notes).map(Found::Secret);
+    if !is_text(text) {
+        return classify_binary(text.as_bytes(), encoding);
     }
-    classify_binary(text.as_bytes(), encoding)
+    if let Some(problem) = embedded::find(text) {
+        return Err(problem);
+    }
+    secret_from_text(text, encoding, notes).map(Found::Secret)
 }
 
 fn classify_binary(bytes: &[u8], encoding: Option<SecretEncoding>) -> Result<Found, KeyProblem> {
@@ -189,6 +196,10 @@ fn classify_binary(bytes: &[u8], encoding: Option<SecretEncoding>) -> Result<Fou
         return Err(KeyProblem::DerTrailing {
             extra: bytes.len() - span,
         });
+    }
+    // Text around a key need not be UTF-8 (a Latin-1 comment) or free of control bytes.
+    if let Some(problem) = embedded::find_in_bytes(bytes) {
+        return Err(problem);
     }
     match encoding {
         None => Ok(Found::Secret(Zeroizing::new(bytes.to_vec()))),

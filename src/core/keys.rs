@@ -101,7 +101,7 @@ pub fn load(source: &Source, reading: &Reading) -> Result<Loaded> {
         .any(|k| !matches!(k.material, Material::Public(_)));
     if let Source::File(path) = source
         && private
-        && let Some(warning) = loose_permissions(path)
+        && let Some(warning) = crate::core::files::loose_mode(path)
     {
         loaded.warnings.push(warning);
     }
@@ -124,25 +124,6 @@ fn os_bytes(value: std::ffi::OsString) -> Vec<u8> {
 #[cfg(not(unix))]
 fn os_bytes(value: std::ffi::OsString) -> Vec<u8> {
     value.to_string_lossy().into_owned().into_bytes()
-}
-
-/// A warning when a file holding private or secret key material can be read by the group or
-/// by others (as ssh warns about private keys).
-#[cfg(unix)]
-fn loose_permissions(path: &std::path::Path) -> Option<String> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
-    (mode & 0o077 != 0).then(|| {
-        format!(
-            "{} holds private key material but its mode is {mode:04o}: others can read it (chmod 600 {0})",
-            path.display()
-        )
-    })
-}
-
-#[cfg(not(unix))]
-fn loose_permissions(_: &std::path::Path) -> Option<String> {
-    None
 }
 
 fn read_key_file(path: &PathBuf) -> Result<Zeroizing<Vec<u8>>> {

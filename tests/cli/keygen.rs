@@ -368,3 +368,56 @@ fn absurd_sizes_are_usage_errors_and_the_largest_hmac_key_loads() {
     let token = run_ok(&["mint", "-k", s(&largest)]);
     assert_eq!(reason(&largest, token.trim()), "valid");
 }
+
+/// `--add-to` puts a private key into the set and keeps the set's mode: a set its group or
+/// others can read or write is warned about, as `mint` warns about such a key file; a 0600
+/// set (and a new one, created 0600) is not.
+#[test]
+fn adding_to_a_keyset_others_can_reach_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("keys.jwks");
+    let add = |set: &Path| {
+        jwtk()
+            .args(["keygen", "--type", "ed25519", "--add-to", s(set)])
+            .output()
+            .unwrap()
+    };
+    let out = add(&set);
+    assert!(out.status.success());
+    assert_eq!(super::stderr_after_pin(&out), "", "a new set is 0600");
+    for (loose, says) in [
+        (0o644, "mode is 0644: others can read it (chmod 600"),
+        (0o620, "mode is 0620: others can write it (chmod 600"),
+        (
+            0o666,
+            "mode is 0666: others can read and write it (chmod 600",
+        ),
+    ] {
+        std::fs::set_permissions(&set, std::fs::Permissions::from_mode(loose)).unwrap();
+        let out = add(&set);
+        assert!(out.status.success(), "{out:?}");
+        let stderr = super::stderr_after_pin(&out);
+        assert!(
+            stderr.contains("jwtk: warning: ") && stderr.contains(says),
+            "{loose:o}: {stderr}"
+        );
+        assert!(stderr.contains(s(&set)), "names the set: {stderr}");
+        assert_eq!(mode(&set), loose, "the mode is the user's to change");
+        assert_eq!(
+            out.stdout.iter().filter(|&&b| b == b'\n').count(),
+            1,
+            "only the kid"
+        );
+    }
+    // Through a symlink, the file the link points to is judged.
+    let link = dir.path().join("link.jwks");
+    std::os::unix::fs::symlink(&set, &link).unwrap();
+    let stderr = super::stderr_after_pin(&add(&link));
+    assert!(stderr.contains("others can read and write it"), "{stderr}");
+    std::fs::set_permissions(&set, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let stderr = super::stderr_after_pin(&add(&link));
+    assert!(
+        !stderr.contains("warning") && stderr.contains("does not sign yet"),
+        "0600: only the note about promoting: {stderr}"
+    );
+}

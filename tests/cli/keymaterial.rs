@@ -780,3 +780,268 @@ fn b64_std(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
+
+/// The DER inside a PEM file's one block.
+fn pem_der(name: &str) -> Vec<u8> {
+    use base64::Engine;
+    let text = std::fs::read_to_string(fixture(name)).unwrap();
+    let body: String = text.lines().filter(|l| !l.starts_with("-----")).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap()
+}
+
+/// `%XX` for the characters of base64 a URL escapes (RFC 3986 §2.1).
+fn percent_encoded(text: &str) -> String {
+    text.replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D")
+}
+
+/// The ways public-key DER is found inside other text: env-file lines (quoted or not, among
+/// other variables), YAML, base64 wrapped under a comment, URL-encoded base64 alone and in a
+/// URL, base64url and hex after a `NAME=`.
+fn texts_around(der: &[u8]) -> Vec<(&'static str, String)> {
+    use base64::Engine;
+    let b64 = b64_std(der);
+    let wrapped: Vec<String> = b64
+        .as_bytes()
+        .chunks(64)
+        .map(|c| String::from_utf8(c.to_vec()).unwrap())
+        .collect();
+    let hex: String = der.iter().map(|b| format!("{b:02x}")).collect();
+    let colons: Vec<String> = der.iter().map(|b| format!("{b:02X}")).collect();
+    vec![
+        ("env line", format!("PUBLIC_KEY={b64}\n")),
+        ("quoted env line", format!("export PUBLIC_KEY=\"{b64}\"\n")),
+        (
+            "env file",
+            format!("APP=demo\nJWT_PUBLIC_KEY='{b64}'\nLOG_LEVEL=debug\n"),
+        ),
+        ("YAML", format!("realm_public_key: {b64}\n")),
+        (
+            "comment then wrapped base64",
+            format!("# realm signing key\n{}\n", wrapped.join("\n")),
+        ),
+        ("URL-encoded base64", percent_encoded(&b64)),
+        (
+            "URL-encoded base64 in a URL",
+            format!(
+                "https://idp.example/keys?public_key={}&v=2",
+                percent_encoded(&b64)
+            ),
+        ),
+        (
+            "base64url env line",
+            format!(
+                "PUBLIC_KEY={}",
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(der)
+            ),
+        ),
+        ("hex env line", format!("PUBLIC_KEY={hex}\n")),
+        (
+            "colon-hex env line",
+            format!("PUBLIC_KEY={}\n", colons.join(":")),
+        ),
+    ]
+}
+
+/// What no message may hold of a text: stretches of its material (of its long words, and of
+/// its long lines, such as a dump's colon-hex).
+fn material_pieces(text: &str) -> Vec<String> {
+    let words = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.len() >= 40);
+    let lines = text.lines().map(str::trim).filter(|l| l.len() >= 40);
+    words.chain(lines).map(|w| w[10..30].to_string()).collect()
+}
+
+/// Public-key material inside other text is never an HMAC secret, `--alg HS256` or not
+/// ("Key input": a base64, percent-encoded or colon-hex run that decodes to key material, or
+/// an `openssl … -text` key dump), from a file, `--key-env` and `JWTK_KEY` alike, in `verify`
+/// and `mint`; and no message echoes it.
+#[test]
+fn public_keys_inside_other_text_are_never_hmac_secrets() {
+    use aws_lc_rs::encoding::{AsDer, PublicKeyX509Der};
+    use aws_lc_rs::signature::{ECDSA_P384_SHA384_ASN1_SIGNING, EcdsaKeyPair, KeyPair};
+    let fresh = EcdsaKeyPair::generate(&ECDSA_P384_SHA384_ASN1_SIGNING).unwrap();
+    let fresh: PublicKeyX509Der = fresh.public_key().as_der().unwrap();
+    let ders: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "RSA SPKI",
+            std::fs::read(fixture("keys/rsa-2048-spki.der")).unwrap(),
+        ),
+        ("RSA PKCS#1", pem_der("keys/rsa-2048-pkcs1-public.pem")),
+        (
+            "certificate",
+            std::fs::read(fixture("keys/rsa-2048-cert.der")).unwrap(),
+        ),
+        ("P-256 SPKI", pem_der("keys/ec-p256-spki.pem")),
+        ("Ed25519 SPKI", pem_der("keys/ed25519-spki.pem")),
+        ("fresh P-384 SPKI", fresh.as_ref().to_vec()),
+    ];
+    let mut cases: Vec<(String, Vec<u8>)> = ders
+        .iter()
+        .flat_map(|(key, der)| {
+            texts_around(der)
+                .into_iter()
+                .map(move |(wrapper, text)| (format!("{key}, {wrapper}"), text.into_bytes()))
+        })
+        .collect();
+    for dump in [
+        "keys/rsa-2048-spki.txt",
+        "keys/ec-p256-spki.txt",
+        "keys/ed25519-spki.txt",
+        "keys/ec-p256-sec1.txt",
+        "keys/rsa-2048-cert.txt",
+    ] {
+        cases.push((dump.to_string(), std::fs::read(fixture(dump)).unwrap()));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("k");
+    let key_file = file.to_str().unwrap();
+    for (name, bytes) in &cases {
+        std::fs::write(&file, bytes).unwrap();
+        let text = String::from_utf8_lossy(bytes);
+        let pieces = material_pieces(&text);
+        let refused = |out: &Output, how: &str| {
+            // Without --alg, a bare base64 word (the YAML value) loads as the public key it
+            // is, and the HS256 token is then invalid (exit 1); never valid.
+            let loaded = how.ends_with("without --alg") && out.status.code() == Some(1);
+            assert!(
+                loaded || out.status.code() == Some(3),
+                "{name} {how}: {out:?}"
+            );
+            assert!(out.stdout.is_empty(), "{name} {how}");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            for piece in &pieces {
+                assert!(
+                    !stderr.contains(piece.as_str()),
+                    "{name} {how} echoes: {stderr}"
+                );
+            }
+        };
+        for secret in attempts(bytes) {
+            let token = forged(&secret);
+            refused(
+                &verify(&["-k", key_file, "--alg", "HS256"], &[], &token),
+                "-k",
+            );
+            refused(
+                &verify(
+                    &[
+                        "-k",
+                        key_file,
+                        "--alg",
+                        "HS256",
+                        "--secret-encoding",
+                        "utf8",
+                    ],
+                    &[],
+                    &token,
+                ),
+                "-k --secret-encoding utf8",
+            );
+        }
+        let token = forged(bytes);
+        refused(&verify(&["-k", key_file], &[], &token), "-k without --alg");
+        refused(
+            &verify(
+                &["--key-env", "PUBKEY", "--alg", "HS256"],
+                &[("PUBKEY", bytes)],
+                &token,
+            ),
+            "--key-env",
+        );
+        refused(
+            &verify(&["--alg", "HS256"], &[("JWTK_KEY", bytes)], &token),
+            "JWTK_KEY",
+        );
+        refused(
+            &jwtk()
+                .args(["mint", "-k", key_file, "--alg", "HS256"])
+                .output()
+                .unwrap(),
+            "mint -k",
+        );
+        refused(
+            &jwtk()
+                .args(["mint", "--key-env", "PUBKEY", "--alg", "HS256"])
+                .env("PUBKEY", text.as_ref())
+                .output()
+                .unwrap(),
+            "mint --key-env",
+        );
+    }
+    // The refusal says what was found and where, and what to give instead.
+    let env_file = format!(
+        "APP=demo\nJWT_PUBLIC_KEY={}\n",
+        b64_std(&std::fs::read(fixture("keys/rsa-2048-spki.der")).unwrap())
+    );
+    std::fs::write(&file, &env_file).unwrap();
+    let out = verify(
+        &["-k", key_file, "--alg", "HS256"],
+        &[],
+        &forged(env_file.as_bytes()),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("line 2 holds base64 of a DER key")
+            && stderr.contains("hint: give the key file itself"),
+        "{stderr}"
+    );
+    let out = verify(
+        &["-k", &path("keys/rsa-2048-spki.txt"), "--alg", "HS256"],
+        &[],
+        &forged(b"x"),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("a key printed as text (openssl -text output, line 1)")
+            && stderr.contains("without -text"),
+        "{stderr}"
+    );
+}
+
+/// Secrets are full of base64 and hex: random ones, in the same wrappers, stay secrets (no
+/// false alarm), as do the secrets `keygen --type hmac` hands out, given as the text of `k`.
+#[test]
+fn random_secrets_in_the_same_wrappers_are_still_secrets() {
+    use base64::Engine;
+    let mut texts = Vec::new();
+    for _ in 0..4 {
+        let mut random = [0u8; 48];
+        aws_lc_rs::rand::fill(&mut random).unwrap();
+        // Never bytes that start like DER: bare base64 of those is refused by shape.
+        random[0] = b'k';
+        let b64 = b64_std(&random);
+        let hex: Vec<String> = random.iter().map(|b| format!("{b:02x}")).collect();
+        texts.push(format!("SECRET={b64}\n"));
+        texts.push(format!("export JWT_SECRET=\"{b64}\"\n"));
+        texts.push(percent_encoded(&b64));
+        texts.push(format!("JWT_SECRET={}", hex.join(":")));
+        texts.push(format!("# shared secret\n{b64}\n"));
+    }
+    let jwk: Value = serde_json::from_str(&super::run_ok(&["keygen", "--type", "hmac"])).unwrap();
+    let k = jwk["k"].as_str().unwrap();
+    texts.push(format!("HMAC_KEY={k}"));
+    let k_bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(k)
+        .unwrap();
+    texts.push(format!("HMAC_KEY={}", percent_encoded(&b64_std(&k_bytes))));
+    for text in &texts {
+        let mint = jwtk()
+            .args(["mint", "--key-env", "S", "--alg", "HS256", "--sub", "u"])
+            .env("S", text)
+            .output()
+            .unwrap();
+        assert!(mint.status.success(), "{text}: {mint:?}");
+        let token = String::from_utf8(mint.stdout).unwrap();
+        let out = verify(
+            &["--key-env", "S", "--alg", "HS256"],
+            &[("S", text.as_bytes())],
+            token.trim(),
+        );
+        assert_eq!(out.status.code(), Some(0), "{text}: {out:?}");
+    }
+}
