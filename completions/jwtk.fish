@@ -53,7 +53,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l secret-encoding -d 'H
 base64\t'Standard base64 (padding optional, line breaks allowed)'
 base64url\t'base64url (padding optional, line breaks allowed)'
 hex\t'Hexadecimal (line breaks allowed)'"
-complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l kid -d 'Pick the key with this kid out of a JWKS' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l kid -d 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l alg -d 'The signing algorithm (default: the key\'s own, or its family\'s)' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -117,7 +117,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l secret-encoding -d 
 base64\t'Standard base64 (padding optional, line breaks allowed)'
 base64url\t'base64url (padding optional, line breaks allowed)'
 hex\t'Hexadecimal (line breaks allowed)'"
-complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l kid -d 'Pick the key with this kid out of a JWKS' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l kid -d 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l jwks -d 'Fetch a JWKS over HTTPS from URL (repeatable, beside --key), through the cache' -r -f
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l issuer -d 'Fetch the issuer\'s keys by OIDC discovery (then RFC 8414) and require iss = URL' -r -f
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l cacert -d 'Trust the CA certificates in this PEM file too, besides the system\'s' -r -F
@@ -184,7 +184,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l secret-encoding -d
 base64\t'Standard base64 (padding optional, line breaks allowed)'
 base64url\t'base64url (padding optional, line breaks allowed)'
 hex\t'Hexadecimal (line breaks allowed)'"
-complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l kid -d 'Pick the key with this kid out of a JWKS' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l kid -d 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l alg -d 'Allow this key-management algorithm (repeatable); default: those the keys fit' -r -f -a "RSA-OAEP\t''
 RSA-OAEP-256\t''
 ECDH-ES\t''
@@ -340,7 +340,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l secret-encoding -d 'H
 base64\t'Standard base64 (padding optional, line breaks allowed)'
 base64url\t'base64url (padding optional, line breaks allowed)'
 hex\t'Hexadecimal (line breaks allowed)'"
-complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l kid -d 'Pick the key with this kid out of a JWKS' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l kid -d 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l alg -d 'The signing algorithm (default: the key\'s own, or its family\'s), e.g. --alg PS256' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''

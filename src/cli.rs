@@ -378,7 +378,8 @@ pub struct KeyArgs {
     #[arg(long, value_enum, value_name = "ENCODING")]
     pub secret_encoding: Option<SecretEncoding>,
 
-    /// Pick the key with this kid out of a JWKS.
+    /// Pick the key with this kid out of a JWKS; for verify, out of every source (files,
+    /// environment, fetched sets): a key without this kid never serves.
     ///
     /// Example: --kid 2026-11
     #[arg(long, value_name = "KID", allow_hyphen_values = true)]
@@ -669,6 +670,9 @@ pub struct VerifyArgs {
     pub jobs: Option<u16>,
 
     /// Decrypt a JWE with this key first, then verify the nested JWT inside (repeatable).
+    ///
+    /// Encryption is then required: a plain JWS is rejected, unsupported (not encrypted).
+    /// With --dpop, the proof's ath is the hash of the JWE as sent (RFC 9449 §4.2).
     ///
     /// Example: --decrypt-key recipient.jwk
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]

@@ -165,7 +165,13 @@ impl Judge {
         };
         let local: Vec<Key> = match (&args.key.kid, remote_given) {
             (Some(kid), false) => keys::select_kid(loaded, kid)?,
-            _ => loaded.into_iter().flat_map(|l| l.keys).collect(),
+            // The kid may be a remote set's: a local key without it never serves either.
+            (Some(kid), true) => loaded
+                .into_iter()
+                .flat_map(|l| l.keys)
+                .filter(|k| k.kid.as_deref() == Some(kid.as_str()))
+                .collect(),
+            (None, _) => loaded.into_iter().flat_map(|l| l.keys).collect(),
         };
         warn_weak_secrets(&local, &args.alg, console)?;
         let remote = if remote_given {
@@ -316,7 +322,8 @@ fn warn_weak_secrets(
     Ok(())
 }
 
-/// The local keys and every remote set's keys (only those with `kid`, when given).
+/// The local keys (already those with `kid`, when given) and every remote set's keys (only
+/// those with `kid`, when given).
 fn all_keys(local: &[Key], remote: Option<&RemoteKeys>, kid: Option<&str>) -> Vec<Key> {
     let mut keys = local.to_vec();
     if let Some(remote) = remote {

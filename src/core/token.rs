@@ -141,9 +141,19 @@ pub fn check_characters(token: &[u8], parts: &[Part]) -> Result<(), Malformed> {
             b'.' => part += 1,
             _ => {
                 let part = parts.get(part).copied();
+                let why = match byte {
+                    b' ' | b'\t' | b'\r' | b'\n' => {
+                        ": a token holds none (two tokens on one line, or one broken in two?)"
+                    }
+                    _ => "",
+                };
                 return Err(Malformed::new(
                     part.unwrap_or(Part::Token),
-                    format!("{} at offset {offset}; {}", describe_byte(byte), CHARSET),
+                    format!(
+                        "{} at offset {offset}{why}; {}",
+                        describe_byte(byte),
+                        CHARSET
+                    ),
                 ));
             }
         }

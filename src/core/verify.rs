@@ -317,6 +317,13 @@ impl KeyRing {
     /// The header and claims are read in place ([`token::scan_object`]): with the same
     /// strictness as everywhere else, but no `Map` is built for them.
     pub fn verify(&self, input: &[u8], policy: &Policy) -> Verdict {
+        self.verify_as_sent(input, None, policy)
+    }
+
+    /// [`KeyRing::verify`]; `sent` is the token as the request carried it when that is not
+    /// `input` (a JWE around it): a DPoP proof's `ath` is the hash of the token as sent (RFC
+    /// 9449 §4.2), not of the token inside.
+    fn verify_as_sent(&self, input: &[u8], sent: Option<&[u8]>, policy: &Policy) -> Verdict {
         let token = match token::extract(input) {
             Ok(token) => token,
             Err(Error::Malformed(err)) => {
@@ -386,9 +393,12 @@ impl KeyRing {
                 verdict.bound = found.cnf.and_then(dpop::binding);
                 verdict.exp = found.exp.and_then(Lite::as_f64);
                 if let Some(expect) = &policy.dpop {
-                    verdict
-                        .failures
-                        .extend(dpop_failures(expect, token, &payload, policy));
+                    verdict.failures.extend(dpop_failures(
+                        expect,
+                        sent.unwrap_or(token),
+                        &payload,
+                        policy,
+                    ));
                 }
             }
             Err(err) => {
@@ -407,7 +417,8 @@ impl KeyRing {
     }
 
     /// Judge a token that may be encrypted: a JWE is decrypted with `decryptor` (without one
-    /// it is `unsupported`), and the JWS inside is verified as any other token.
+    /// it is `unsupported`), and the JWS inside is verified as any other token. Given a
+    /// decryptor, encryption is required: a plain JWS is `unsupported`.
     pub fn verify_nested(
         &self,
         input: &[u8],
@@ -417,10 +428,10 @@ impl KeyRing {
         let Some(decryptor) = decryptor else {
             return self.verify(input, policy);
         };
-        match token::extract(input) {
-            Ok(token) if crate::core::jwe::is_jwe(token) => {}
-            _ => return self.verify(input, policy),
-        }
+        let sent = match token::extract(input) {
+            Ok(token) if crate::core::jwe::is_jwe(token) => token,
+            _ => return not_encrypted(input),
+        };
         let decrypted = match decryptor.open(input) {
             Ok(decrypted) => decrypted,
             Err(failure) => return Verdict::default().fail(failure.reason, failure.message),
@@ -433,7 +444,7 @@ impl KeyRing {
                 "the decrypted payload is not a JWS (a nested JWT holds a signed token, cty JWT)",
             );
         }
-        self.verify(inner, policy)
+        self.verify_as_sent(inner, Some(sent), policy)
     }
 
     /// Header rules: a known, allowed algorithm; no `crit`, `b64: false`, `zip` or nested JWT.
@@ -567,15 +578,39 @@ impl KeyRing {
     }
 }
 
-/// What `--dpop` finds wrong with the proof for this token (its claims: `payload`, which the
-/// scan accepted, so the parser does too).
+/// The verdict on a token that should have been encrypted and is not: `malformed` when it is
+/// not even a well-formed JWS, else `unsupported`. Its signature is not checked: the token is
+/// refused whatever it says.
+fn not_encrypted(input: &[u8]) -> Verdict {
+    let jws = token::extract(input)
+        .map_err(|err| match err {
+            Error::Malformed(err) => fault(&err),
+            other => other.to_string(),
+        })
+        .and_then(|token| token::Jws::parse(token).map_err(|err| fault(&err)));
+    let jws = match jws {
+        Ok(jws) => jws,
+        Err(message) => return Verdict::default().fail(Reason::Malformed, message),
+    };
+    Verdict {
+        alg: jws.alg().map(|alg| Cow::Owned(alg.to_string())),
+        ..Verdict::default()
+    }
+    .fail(
+        Reason::Unsupported,
+        "not encrypted: with --decrypt-key the token must be an encrypted token (JWE), and this is a plain JWS",
+    )
+}
+
+/// What `--dpop` finds wrong with the proof for this token (`token`: as sent; its claims:
+/// `payload`, which the scan accepted, so the parser does too).
 fn dpop_failures(
     expect: &dpop::Expect,
     token: &[u8],
     payload: &[u8],
     policy: &Policy,
 ) -> Vec<Failure> {
-    // Split checked every byte: base64url characters and dots.
+    // Split (or, for a JWE, its parse) checked every byte: base64url characters and dots.
     let token = std::str::from_utf8(token).unwrap_or_default();
     let clock = dpop::Clock {
         now: policy.now,

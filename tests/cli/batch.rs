@@ -388,3 +388,22 @@ fn header_and_claims_text_is_spliced_only_when_terminal_safe() {
         (&"A".into(), &"a/b".into())
     );
 }
+
+#[test]
+fn a_line_holding_two_tokens_is_malformed_not_an_encrypted_token() {
+    let good = mint(&["--sub", "ok"]);
+    let input = format!("{good} {good}\n{good}\ta.b.c\na.b.c d.e.f\n{good}\n");
+    let (code, lines, _) = batch(&input, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(lines.len(), 4);
+    for line in &lines[..3] {
+        assert_eq!(line["reason"], "malformed", "{line}");
+        let message = line["message"].as_str().unwrap();
+        assert!(
+            message.contains("whitespace") && message.contains("two tokens on one line"),
+            "{message}"
+        );
+        assert!(!message.contains("JWE"), "{message}");
+    }
+    assert_eq!(lines[3]["valid"], true);
+}

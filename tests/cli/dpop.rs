@@ -713,3 +713,35 @@ fn rfc9449_section_4_1_proof() {
     // Judged today, its iat is years old.
     assert!(verdict(proof, &["--now", &NOW.to_string()]).contains("expired"));
 }
+
+/// RFC 9449 §4.2: `ath` is the hash of the access token as the request carries it; for a
+/// nested JWT that is the JWE, not the token inside it.
+#[test]
+fn the_ath_of_an_encrypted_token_is_the_hash_of_the_jwe() {
+    let s = setup();
+    let issuer = fixture(ISSUER).display().to_string();
+    let recipient = fixture("jwe/jwcrypto/p256.pem").display().to_string();
+    let cnf = format!("cnf:={}", json!({ "jkt": s.key.jkt }));
+    let jwe = run_ok(&[
+        "mint",
+        "--key",
+        &issuer,
+        "--sub",
+        "alice",
+        "--claim",
+        &cnf,
+        "--encrypt-to",
+        &recipient,
+    ]);
+    let inner = run_ok(&["decrypt", "--key", &recipient, &jwe]);
+    assert_ne!(ath(&jwe), ath(&inner));
+    let decrypt = ["--decrypt-key", recipient.as_str()];
+    let sent = proof(&s.key, json!({}), json!({ "ath": ath(&jwe) }));
+    assert_eq!(reason(&sent, &jwe, &decrypt).0, "valid");
+    let unwrapped = proof(&s.key, json!({}), json!({ "ath": ath(&inner) }));
+    let (code, message) = reason(&unwrapped, &jwe, &decrypt);
+    assert_eq!(code, "dpop_mismatch", "{message}");
+    assert!(message.contains("ath"), "{message}");
+    // The inner token sent on its own is hashed as itself.
+    assert_eq!(reason(&unwrapped, &inner, &[]).0, "valid");
+}

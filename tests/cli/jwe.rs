@@ -6,7 +6,7 @@ use std::io::Write;
 use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
 use serde_json::{Value, json};
 
-use crate::{b64, fixture, json_stdout, jwtk};
+use crate::{b64, fixture, json_stdout, jwtk, run_ok};
 
 const DECRYPTION_FAILED: &str = "decryption_failed: the token cannot be decrypted with the keys given (a wrong key, or the token was altered)";
 
@@ -533,5 +533,43 @@ fn verify_decrypts_a_nested_jwt_then_verifies_the_inner_token() {
         ])
         .output()
         .unwrap();
+    assert_eq!(json_stdout(&out)["reason"], "malformed");
+}
+
+#[test]
+fn verify_with_a_decryption_key_refuses_a_token_that_is_not_encrypted() {
+    let issuer = path("jwe/jwcrypto/issuer-p256.jwk");
+    let rsa = path("jwe/jwcrypto/rsa.pem");
+    let plain = run_ok(&["mint", "-k", &issuer, "--sub", "alice"]);
+    let verify = |extra: &[&str], token: &str| {
+        jwtk()
+            .args(["verify", "-k", &issuer])
+            .args(extra)
+            .arg(token)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(verify(&[], &plain).status.code(), Some(0));
+    // Given --decrypt-key, encryption is required.
+    let out = verify(&["--json", "--decrypt-key", &rsa], &plain);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let doc = json_stdout(&out);
+    assert_eq!(doc["reason"], "unsupported", "{doc}");
+    assert!(
+        doc["message"].as_str().unwrap().contains("not encrypted"),
+        "{doc}"
+    );
+    assert_eq!(
+        (&doc["header"], &doc["claims"], &doc["kid"]),
+        (&Value::Null, &Value::Null, &Value::Null)
+    );
+    let out = verify(&["--decrypt-key", &rsa], &plain);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("unsupported: not encrypted"), "{stderr}");
+    // What is not even a token stays malformed, first in the precedence.
+    let out = verify(&["--json", "--decrypt-key", &rsa], "eyJhbGciOi.x");
+    assert_eq!(out.status.code(), Some(1));
     assert_eq!(json_stdout(&out)["reason"], "malformed");
 }

@@ -856,3 +856,53 @@ fn keyset_fetch_saves_the_public_set() {
         .assert()
         .code(2);
 }
+
+/// `--kid` applies to every source: a local key without that kid never serves, beside a
+/// remote set as much as alone.
+#[test]
+fn kid_pins_local_keys_beside_remote_sets_too() {
+    let env = Env::new();
+    serve_rsa(&env);
+    let dir = tempfile::tempdir().unwrap();
+    let pem = fixture(&format!("rfc/{EC}/key.public.pem"));
+    let jwk = dir.path().join("local.jwk");
+    std::fs::write(&jwk, public_jwk(EC, "local").to_string()).unwrap();
+    let jwk_text = std::fs::read_to_string(&jwk).unwrap();
+    let verify = |kid: &str, source: &[&std::ffi::OsStr], token: &str| {
+        let out = env
+            .verify()
+            .args(["--json", "--kid", kid, "--jwks", &env.url("/jwks")])
+            .args(source)
+            .env("LOCAL_KEY", &jwk_text)
+            .arg(token)
+            .output()
+            .unwrap();
+        (out.status.code(), json_stdout(&out)["reason"].clone())
+    };
+    let pinned_away = json!("alg_not_allowed");
+    let key = std::ffi::OsStr::new("--key");
+    let key_env: [&std::ffi::OsStr; 2] = ["--key-env".as_ref(), "LOCAL_KEY".as_ref()];
+    // A token signed by a local key the user pinned away.
+    for source in [[key, jwk.as_ref()], [key, pem.as_ref()], key_env] {
+        let token = sign(EC, "local", "i", |_| {});
+        assert_eq!(
+            verify("rsa-1", &source, &token),
+            (Some(1), pinned_away.clone())
+        );
+    }
+    // A kid-less local key does not serve under the remote kid pinned.
+    let token = sign(EC, "rsa-1", "i", |_| {});
+    assert_eq!(
+        verify("rsa-1", &[key, pem.as_ref()], &token),
+        (Some(1), pinned_away.clone())
+    );
+    // The pinned kid still serves, from either side.
+    assert_eq!(
+        verify("rsa-1", &[key, jwk.as_ref()], &rsa_token("i")),
+        (Some(0), Value::Null)
+    );
+    for source in [[key, jwk.as_ref()], key_env] {
+        let token = sign(EC, "local", "i", |_| {});
+        assert_eq!(verify("local", &source, &token), (Some(0), Value::Null));
+    }
+}

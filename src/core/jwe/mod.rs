@@ -68,9 +68,12 @@ pub struct Jwe<'a> {
     sizes: JweSizes,
 }
 
-/// Whether `token` has the shape of a compact JWE: five segments.
+/// Whether `token` has the shape of a compact JWE: five segments, without whitespace (text with
+/// whitespace between its dots is several tokens, or a broken one: never one JWE).
 pub fn is_jwe(token: &[u8]) -> bool {
-    token.first() != Some(&b'{') && token.iter().filter(|&&b| b == b'.').count() == 4
+    token.first() != Some(&b'{')
+        && !token.iter().any(u8::is_ascii_whitespace)
+        && token.iter().filter(|&&b| b == b'.').count() == 4
 }
 
 impl<'a> Jwe<'a> {
@@ -165,5 +168,6 @@ mod tests {
             Part::Tag
         );
         assert!(!is_jwe(b"a.b.c"));
+        assert!(!is_jwe(b"a.b.c d.e"), "two tokens are not one JWE");
     }
 }
