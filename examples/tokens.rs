@@ -17,14 +17,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let key = loaded.keys.last().ok_or("no key")?;
     let signer = key.signer(alg.parse().map_err(|_| "unknown ALG")?)?;
     let header = mint::build_header(alg, "JWT", key.kid.as_deref(), &[])?;
-    let now = jwtk::mint::now();
+    let now = jwtk::time::now();
     let mut out = BufWriter::new(std::io::stdout().lock());
     for i in 0..count.parse::<u64>()? {
         let spec = ClaimsSpec {
             sub: Some(format!("user-{i}")),
             iss: Some("https://issuer.example".into()),
             aud: vec!["ws-api".into()],
-            exp: Some(jwtk::mint::When::Offset(86_400)),
+            exp: Some(jwtk::time::When::Offset(86_400)),
             ..ClaimsSpec::default()
         };
         writeln!(out, "{}", mint::sign(&header, &spec.build(now), &signer)?)?;

@@ -188,7 +188,7 @@ fn in_terminal(columns: Option<usize>, setup: &str, args: &[&str]) -> String {
 fn assert_fits(output: &str, columns: usize, what: &str) {
     assert!(output.lines().count() > 1, "{what}: {output}");
     for line in output.lines() {
-        let width = jwtk::output::display_width(line.trim_end_matches('\r'));
+        let width = display_width(line.trim_end_matches('\r'));
         assert!(
             width <= columns,
             "{what} at {columns} columns: {width} columns in {line:?}"
@@ -356,4 +356,27 @@ fn local_shows_the_local_time_beside_utc() {
         &t,
     ]);
     assert!(verify.contains("2011-03-22 19:43:00 CET"), "{verify}");
+}
+
+/// Columns a line takes on a terminal: escape sequences take none, every other character its
+/// Unicode width (an independent reading of what the binary's output module computes).
+fn display_width(text: &str) -> usize {
+    let mut width = 0;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            // CSI: ESC [ parameters final-byte
+            if chars.clone().next() == Some('[') {
+                chars.next();
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+        } else {
+            width += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        }
+    }
+    width
 }

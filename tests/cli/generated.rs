@@ -5,7 +5,13 @@
 use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
-use jwtk::generate;
+use clap_complete::Shell;
+
+// The binary's interface, compiled into this test as it is into the binary (it uses only the
+// library and clap): completions and man pages are rendered from it here.
+#[path = "../../src/bin/jwtk/args.rs"]
+#[allow(dead_code)]
+mod args;
 
 fn check_or_update(path: PathBuf, expected: &[u8], stale: &mut Vec<String>) {
     if std::env::var_os("UPDATE_GENERATED").is_some() {
@@ -22,8 +28,8 @@ fn root() -> &'static Path {
 
 #[test]
 fn cli_definition_is_consistent() {
-    jwtk::cli::Cli::command().debug_assert();
-    jwtk::cli::whole_command().debug_assert();
+    args::Cli::command().debug_assert();
+    args::whole_command().debug_assert();
 }
 
 /// Parsing describes only the subcommand that runs (the rest is deferred); once built, each
@@ -50,9 +56,9 @@ fn deferred_subcommands_describe_what_the_whole_interface_does() {
             outline(sub, into, &path);
         }
     }
-    let mut deferred = jwtk::cli::Cli::command();
+    let mut deferred = args::Cli::command();
     deferred.build();
-    let mut whole = jwtk::cli::whole_command();
+    let mut whole = args::whole_command();
     whole.build();
     let (mut a, mut b) = (Vec::new(), Vec::new());
     outline(&deferred, &mut a, "");
@@ -64,11 +70,9 @@ fn deferred_subcommands_describe_what_the_whole_interface_does() {
 #[test]
 fn completions_are_current() {
     let mut stale = Vec::new();
-    for shell in generate::SHELLS {
-        let path = root()
-            .join("completions")
-            .join(generate::completion_file_name(shell));
-        check_or_update(path, &generate::completion_script(shell), &mut stale);
+    for shell in SHELLS {
+        let path = root().join("completions").join(completion_file_name(shell));
+        check_or_update(path, &completion_script(shell), &mut stale);
     }
     assert!(
         stale.is_empty(),
@@ -78,7 +82,7 @@ fn completions_are_current() {
 
 #[test]
 fn man_pages_are_current() {
-    let pages = generate::man_pages().unwrap();
+    let pages = man_pages().unwrap();
     assert!(pages.iter().any(|(name, _)| name == "jwtk-decode.1"));
     let mut stale = Vec::new();
     for (name, page) in &pages {
@@ -103,8 +107,57 @@ fn completions_subcommand_prints_the_committed_script() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert_eq!(
-        out.stdout,
-        generate::completion_script(clap_complete::Shell::Bash)
-    );
+    assert_eq!(out.stdout, completion_script(clap_complete::Shell::Bash));
+}
+
+/// The shells scripts are generated for.
+pub const SHELLS: [Shell; 5] = [
+    Shell::Bash,
+    Shell::Zsh,
+    Shell::Fish,
+    Shell::Elvish,
+    Shell::PowerShell,
+];
+
+/// The completion script for `shell`.
+pub fn completion_script(shell: Shell) -> Vec<u8> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut args::whole_command(), "jwtk", &mut script);
+    script
+}
+
+/// The file name a completion script is committed under, as shells expect to find it.
+pub fn completion_file_name(shell: Shell) -> String {
+    match shell {
+        Shell::Bash => "jwtk.bash".into(),
+        Shell::Zsh => "_jwtk".into(),
+        Shell::Fish => "jwtk.fish".into(),
+        Shell::Elvish => "jwtk.elv".into(),
+        Shell::PowerShell => "_jwtk.ps1".into(),
+        other => format!("jwtk.{other}"),
+    }
+}
+
+/// Every man page: `jwtk.1`, then `jwtk-<subcommand>.1` for each subcommand (nested ones too).
+pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    let mut command = args::whole_command();
+    command.build();
+    let mut pages = Vec::new();
+    collect_pages(&command, "jwtk", &mut pages)?;
+    Ok(pages)
+}
+
+fn collect_pages(
+    command: &clap::Command,
+    name: &str,
+    pages: &mut Vec<(String, Vec<u8>)>,
+) -> std::io::Result<()> {
+    let mut page = Vec::new();
+    let command = command.clone().name(name.to_string());
+    clap_mangen::Man::new(command.clone()).render(&mut page)?;
+    pages.push((format!("{name}.1"), page));
+    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+        collect_pages(sub, &format!("{name}-{}", sub.get_name()), pages)?;
+    }
+    Ok(())
 }

@@ -1,0 +1,197 @@
+//! One module per subcommand: turn parsed arguments into core values, call the core, render.
+
+pub mod classify;
+pub mod completions;
+pub mod decode;
+pub mod decrypt;
+pub mod dpop;
+pub mod keygen;
+pub mod keyset;
+pub mod keyset_fetch;
+pub mod mint;
+pub mod verify;
+
+use std::io::IsTerminal;
+
+use zeroize::Zeroizing;
+
+use crate::args::{KeyArgs, TokenInput};
+use crate::output::Console;
+use jwtk::error::{EnvProblem, Error, Result};
+use jwtk::keys::format::Loaded;
+use jwtk::keys::key::Purpose;
+use jwtk::keys::{self, Reading, Source};
+use jwtk::token::paste;
+use jwtk::{time, token};
+
+/// How a command ended when it did not fail outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Exit 0.
+    Success,
+    /// Exit 1: the token was rejected, and the command already said why.
+    Rejected,
+}
+
+impl Status {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Status::Success => 0,
+            Status::Rejected => 1,
+        }
+    }
+}
+
+/// The token to work on: found in the argument, or in stdin when it is absent or `-` (with a
+/// prompt when stdin is a terminal). An argument that holds no token but names a readable file
+/// is read as that file. Notes say what was read and what was stripped.
+pub fn read_token_input(input: &TokenInput, console: &mut Console) -> anyhow::Result<Vec<u8>> {
+    let field = input.field.as_deref();
+    let found = match input.token.as_deref() {
+        Some(text) if text != "-" => match paste::find(text.as_bytes(), field) {
+            Ok(found) if token::Segments::split(&found.token).is_ok() => found,
+            other => match token_file(text, console)? {
+                Some(bytes) => paste::find(&bytes, field)?,
+                None => other?,
+            },
+        },
+        _ => {
+            let stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                console.prompt(
+                    "paste the token, then press Enter and Ctrl-D (Ctrl-Z and Enter on Windows)",
+                )?;
+            }
+            paste::find(&token::read_input(stdin.lock())?, field)?
+        }
+    };
+    if let Some(note) = &found.note {
+        console.note(note)?;
+    }
+    Ok(found.token)
+}
+
+/// The contents of the file `text` names, when it names one (with a note saying so).
+fn token_file(text: &str, console: &mut Console) -> anyhow::Result<Option<Vec<u8>>> {
+    let path = std::path::Path::new(text);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let file = std::fs::File::open(path).map_err(|io| Error::File {
+        path: path.into(),
+        io,
+    })?;
+    let bytes = token::read_input(file).map_err(|err| match err {
+        Error::File { io, .. } => Error::File {
+            path: path.into(),
+            io,
+        },
+        other => other,
+    })?;
+    console.note(&format!(
+        "{text} is not a token but a file: reading the token from it"
+    ))?;
+    Ok(Some(bytes))
+}
+
+/// The key sources the flags name, in order: each `--key`, then `--key-env`, then
+/// `--key-prompt`; with none of them, `JWTK_KEY` if set; otherwise a key error with a hint.
+pub fn key_sources(args: &KeyArgs) -> Result<Vec<Source>> {
+    let mut sources: Vec<Source> = args.key.iter().cloned().map(Source::File).collect();
+    if let Some(var) = &args.key_env {
+        sources.push(Source::Env(var.clone()));
+    }
+    if args.key_prompt {
+        sources.push(prompt_secret()?);
+    }
+    if sources.is_empty() {
+        if std::env::var_os(DEFAULT_KEY_VAR).is_none() {
+            return Err(EnvProblem::NoKeyGiven.into());
+        }
+        sources.push(Source::Env(DEFAULT_KEY_VAR.to_string()));
+    }
+    Ok(sources)
+}
+
+/// Refuse two key sources where one key signs (`mint`, `dpop`): a usage error, never a
+/// silent choice between them.
+pub fn one_key_source(args: &KeyArgs, what: &'static str) -> Result<()> {
+    let sources =
+        args.key.len() + usize::from(args.key_env.is_some()) + usize::from(args.key_prompt);
+    if sources > 1 {
+        return Err(jwtk::error::Usage::OneKeySource { what }.into());
+    }
+    Ok(())
+}
+
+/// The one key that signs (`mint`, `dpop`): one source only, read with raw bytes taken as a
+/// secret, then the key `--kid` names or the set's signing key.
+pub fn signing_key(
+    args: &KeyArgs,
+    what: &'static str,
+    console: &mut Console,
+) -> anyhow::Result<jwtk::keys::key::Key> {
+    one_key_source(args, what)?;
+    let mut loaded = load_keys(args, true, console)?;
+    let loaded = loaded.pop().ok_or(jwtk::error::KeyUse::NoKeyFound)?;
+    Ok(keys::signing_key(loaded, args.kid.as_deref())?)
+}
+
+/// The environment variable read when no key flag is given.
+pub const DEFAULT_KEY_VAR: &str = "JWTK_KEY";
+
+/// Read every source the flags name; print the notes and warnings reading made (a trailing
+/// newline removed, a skipped key of a set, a key file others can read). `raw_secret` says
+/// whether raw bytes may be taken as an HMAC secret (an explicit `--secret-encoding` does too).
+pub fn load_keys(
+    args: &KeyArgs,
+    raw_secret: bool,
+    console: &mut Console,
+) -> anyhow::Result<Vec<Loaded>> {
+    load_keys_for(
+        key_sources(args)?,
+        args,
+        raw_secret,
+        Purpose::Verify,
+        console,
+    )
+}
+
+/// [`load_keys`] from the given `sources`, for `purpose` (a JWK Set keeps the keys that may
+/// serve it).
+pub fn load_keys_for(
+    sources: Vec<Source>,
+    args: &KeyArgs,
+    raw_secret: bool,
+    purpose: Purpose,
+    console: &mut Console,
+) -> anyhow::Result<Vec<Loaded>> {
+    let reading = Reading {
+        encoding: args.secret_encoding,
+        raw_secret: raw_secret || args.secret_encoding.is_some(),
+        now: time::now(),
+        purpose,
+    };
+    let mut all = Vec::new();
+    for source in sources {
+        let loaded = keys::load(&source, &reading)?;
+        for note in &loaded.notes {
+            console.note(note)?;
+        }
+        for warning in &loaded.warnings {
+            console.warn(warning)?;
+        }
+        all.push(loaded);
+    }
+    Ok(all)
+}
+
+/// Ask for an HMAC secret at the terminal, without echo. No terminal is a key error.
+fn prompt_secret() -> Result<Source> {
+    let secret =
+        rpassword::prompt_password("HMAC secret: ").map_err(|err| EnvProblem::NoTerminal {
+            why: err.to_string(),
+        })?;
+    Ok(Source::Prompt(Zeroizing::new(secret.into_bytes())))
+}
