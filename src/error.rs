@@ -94,7 +94,7 @@ pub enum Error {
     #[error("{}: {message}", reason.code())]
     NotDecrypted {
         /// The reason code.
-        reason: crate::verify::Reason,
+        reason: crate::verify::reason::Reason,
         /// The message (one for every decryption failure).
         message: String,
     },
@@ -110,7 +110,7 @@ pub enum Error {
 
     /// A key that cannot be encrypted to, or encrypting failed (exit 3).
     #[error(transparent)]
-    Encrypt(#[from] crate::jwe::encrypt::EncryptError),
+    Encrypt(#[from] EncryptError),
 
     /// A key that cannot serve what is asked of it (exit 3).
     #[error(transparent)]
@@ -169,6 +169,65 @@ impl Error {
 
 /// The core's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a key cannot be encrypted to, or encrypting failed. Never quotes key material.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EncryptError {
+    /// The key's `use`, `key_ops` or kind forbid encrypting to it.
+    #[error(transparent)]
+    Refused(Refusal),
+    /// The key is an HMAC-only kind of thing jwtk cannot encrypt to.
+    #[error("{key} holds {what}, which no JWE algorithm encrypts to")]
+    NotJweKey {
+        /// How the key is named.
+        key: String,
+        /// What it holds.
+        what: String,
+    },
+    /// The key-management algorithm does not fit the key.
+    #[error("{key} holds {what}, which cannot serve {alg}")]
+    Unfit {
+        /// How the key is named.
+        key: String,
+        /// What it holds.
+        what: String,
+        /// The algorithm asked for.
+        alg: crate::jwe::alg::KeyAlg,
+    },
+    /// The key's JWK `alg` pins another algorithm than the one asked for.
+    #[error("{key} is for {own} only (its JWK alg), not {asked}")]
+    Pinned {
+        /// How the key is named.
+        key: String,
+        /// Its own `alg`.
+        own: String,
+        /// The algorithm asked for.
+        asked: String,
+    },
+    /// A shared key whose length no key wrap has, and no `--key-alg`.
+    #[error("{key} is a {len}-byte shared key: no AES key wrap has that length")]
+    NoDefault {
+        /// How the key is named.
+        key: String,
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// A `dir` key whose length is not the content key's.
+    #[error("{key} is a {len}-byte key, and dir with {enc} needs exactly {need} bytes")]
+    DirLength {
+        /// How the key is named.
+        key: String,
+        /// Its length.
+        len: usize,
+        /// The content algorithm.
+        enc: crate::jwe::alg::ContentAlg,
+        /// The length it needs.
+        need: usize,
+    },
+    /// The crypto library failed (no entropy, a recipient key it refuses).
+    #[error("encrypting to {0} failed (the recipient's public key was refused)")]
+    Failed(String),
+}
 
 /// Why a key may not be used for a purpose at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -467,20 +526,22 @@ pub enum KeysetProblem {
 #[derive(Debug, thiserror::Error)]
 pub enum RemoteProblem {
     /// A fetch that failed.
+    #[cfg(feature = "remote")]
     #[error("fetching {url} failed: {err}; the token was not judged")]
     Fetch {
         /// The URL.
         url: String,
         /// What failed.
-        err: crate::remote::http::FetchError,
+        err: crate::remote::error::FetchError,
     },
     /// A stale cached copy whose revalidation failed.
+    #[cfg(feature = "remote")]
     #[error("could not revalidate the cached copy of {url}: {err}")]
     Revalidate {
         /// The URL.
         url: String,
         /// What failed.
-        err: crate::remote::http::FetchError,
+        err: crate::remote::error::FetchError,
     },
     /// Offline with nothing cached.
     #[error("no cached copy of {url} (offline, nothing is fetched)")]
@@ -773,19 +834,19 @@ pub enum KeyProblem {
     #[error("is not text, so it cannot be {}", encoding.name())]
     SecretNotText {
         /// The encoding asked for.
-        encoding: crate::keys::input::SecretEncoding,
+        encoding: crate::keys::input::encoding::SecretEncoding,
     },
     /// Text that is not valid in the encoding asked for.
     #[error("the secret is not valid {}", encoding.name())]
     SecretNotEncoded {
         /// The encoding asked for.
-        encoding: crate::keys::input::SecretEncoding,
+        encoding: crate::keys::input::encoding::SecretEncoding,
     },
     /// `--secret-encoding` produced key material, not a secret.
     #[error("decoded as {}, the secret is key material (DER or PEM), not an HMAC secret", encoding.name())]
     EncodedKeyMaterial {
         /// The encoding used.
-        encoding: crate::keys::input::SecretEncoding,
+        encoding: crate::keys::input::encoding::SecretEncoding,
     },
     /// Base64 of a PEM (a Kubernetes secret's data, say).
     #[error("is base64 of a PEM key or certificate")]

@@ -384,8 +384,20 @@ mod tests {
                     1,
                 ),
             ];
+            // Percent-encoding that touched only the padding leaves a base64 run that is found
+            // as it is (the key's base64 holds no `+` or `/`): either reading is a find.
+            let padding_only = !b64.contains(['+', '/']);
             for (text, form, line) in cases {
-                assert_eq!(found(&text), Some((form.to_string(), line)), "{text}");
+                let got = found(&text);
+                if padding_only && form == "%base64 of a DER key" {
+                    assert!(
+                        got == Some((form.to_string(), line))
+                            || got == Some(("base64 of a DER key".to_string(), line)),
+                        "{text}: {got:?}"
+                    );
+                } else {
+                    assert_eq!(got, Some((form.to_string(), line)), "{text}");
+                }
             }
         }
     }

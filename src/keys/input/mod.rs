@@ -10,6 +10,7 @@
 //! become an HMAC key (RFC 8725 §3.1).
 
 mod embedded;
+pub mod encoding;
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
@@ -18,30 +19,7 @@ use zeroize::Zeroizing;
 
 use crate::error::KeyProblem;
 
-/// How a raw secret's text becomes bytes (`--secret-encoding`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SecretEncoding {
-    /// The bytes, which must be UTF-8 text.
-    Utf8,
-    /// Standard base64 (padding optional, line breaks allowed).
-    Base64,
-    /// base64url (padding optional, line breaks allowed).
-    Base64Url,
-    /// Hexadecimal (line breaks allowed).
-    Hex,
-}
-
-impl SecretEncoding {
-    /// The flag value naming this encoding.
-    pub fn name(self) -> &'static str {
-        match self {
-            SecretEncoding::Utf8 => "utf8",
-            SecretEncoding::Base64 => "base64",
-            SecretEncoding::Base64Url => "base64url",
-            SecretEncoding::Hex => "hex",
-        }
-    }
-}
+pub use encoding::SecretEncoding;
 
 /// What the input holds.
 pub enum Found {
