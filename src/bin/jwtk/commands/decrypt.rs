@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
 use crate::args::{DecryptArgs, KeyArgs};
-use crate::commands::{Status, key_sources, load_keys_for, read_token_input};
+use crate::commands::{CommandError, Result, Status, key_sources, load_keys_for, read_token_input};
 use crate::output::{self, Console};
 use jwtk::error::Error;
 use jwtk::jwe::alg::KeyAlg;
@@ -18,7 +18,7 @@ use jwtk::keys::key::{Key, Purpose};
 use jwtk::verify::{Failure, Reason};
 
 /// Decrypt one token and print the plaintext (or one JSON object).
-pub fn run(args: &DecryptArgs, console: &mut Console) -> anyhow::Result<Status> {
+pub fn run(args: &DecryptArgs, console: &mut Console) -> Result<Status> {
     let allowed = Allowed {
         algs: args.alg.clone(),
         encs: args.enc.clone(),
@@ -26,13 +26,14 @@ pub fn run(args: &DecryptArgs, console: &mut Console) -> anyhow::Result<Status> 
     let decryptor = decryptor(&args.key, key_sources(&args.key)?, allowed, console)?;
     let outcome = match read_token_input(&args.input, console) {
         Ok(input) => decryptor.open(&input),
-        Err(err) => match err.downcast::<Error>() {
-            Ok(err @ (Error::TooLarge { .. } | Error::Malformed(_))) => Err(Failure {
-                reason: Reason::Malformed,
-                message: err.to_string(),
-            }),
-            Ok(other) => return Err(other.into()),
-            Err(other) => return Err(other),
+        Err(err) => match err {
+            CommandError::Jwtk(err @ (Error::TooLarge { .. } | Error::Malformed(_))) => {
+                Err(Failure {
+                    reason: Reason::Malformed,
+                    message: err.to_string(),
+                })
+            }
+            other => return Err(other),
         },
     };
     match (outcome, args.json) {
@@ -65,7 +66,7 @@ pub fn decryptor(
     sources: Vec<keys::Source>,
     allowed: Allowed,
     console: &mut Console,
-) -> anyhow::Result<Decryptor> {
+) -> Result<Decryptor> {
     let symmetric = allowed
         .algs
         .iter()

@@ -11,7 +11,7 @@ use jwtk::remote::http::Start;
 
 /// Fetch the set (asking the server even when the cached copy is fresh, unless `--offline`),
 /// keep its public keys, write them to `--out`.
-pub fn run(args: &KeysetFetchArgs, console: &mut Console) -> anyhow::Result<Status> {
+pub fn run(args: &KeysetFetchArgs, console: &mut Console) -> super::Result<Status> {
     let mut settings = fetch_settings(&args.remote)?;
     settings.refresh = !settings.offline;
     let mut fetcher = Fetcher::new(settings);

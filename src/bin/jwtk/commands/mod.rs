@@ -17,12 +17,59 @@ use zeroize::Zeroizing;
 
 use crate::args::{KeyArgs, TokenInput};
 use crate::output::Console;
-use jwtk::error::{EnvProblem, Error, Result};
+use jwtk::error::{EnvProblem, Error};
 use jwtk::keys::format::Loaded;
 use jwtk::keys::key::Purpose;
 use jwtk::keys::{self, Reading, Source};
 use jwtk::token::paste;
 use jwtk::{time, token};
+
+/// What stops a command: the library's errors, and failing to read input or write output (a
+/// closed pipe, a full disk). `report` turns either into a message and an exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// The library refused or failed.
+    #[error(transparent)]
+    Jwtk(#[from] Error),
+    /// Reading or writing a stream.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Each part of the library's error converts as the library's error does.
+macro_rules! from_library {
+    ($($part:ty),*) => {$(
+        impl From<$part> for CommandError {
+            fn from(err: $part) -> Self {
+                CommandError::Jwtk(Error::from(err))
+            }
+        }
+    )*};
+}
+
+from_library!(
+    jwtk::error::Malformed,
+    jwtk::error::EncryptError,
+    jwtk::error::KeyUse,
+    jwtk::error::KeysetProblem,
+    jwtk::error::RemoteProblem,
+    jwtk::error::FileProblem,
+    jwtk::error::EnvProblem,
+    jwtk::error::Usage
+);
+
+impl CommandError {
+    /// The library's error, when that is what this is.
+    pub fn library(&self) -> Option<&Error> {
+        match self {
+            CommandError::Jwtk(err) => Some(err),
+            CommandError::Io(_) => None,
+        }
+    }
+}
+
+/// A command's outcome.
+pub type Result<T, E = CommandError> = std::result::Result<T, E>;
 
 /// How a command ended when it did not fail outright.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +93,7 @@ impl Status {
 /// The token to work on: found in the argument, or in stdin when it is absent or `-` (with a
 /// prompt when stdin is a terminal). An argument that holds no token but names a readable file
 /// is read as that file. Notes say what was read and what was stripped.
-pub fn read_token_input(input: &TokenInput, console: &mut Console) -> anyhow::Result<Vec<u8>> {
+pub fn read_token_input(input: &TokenInput, console: &mut Console) -> Result<Vec<u8>> {
     let field = input.field.as_deref();
     let found = match input.token.as_deref() {
         Some(text) if text != "-" => match paste::find(text.as_bytes(), field) {
@@ -73,7 +120,7 @@ pub fn read_token_input(input: &TokenInput, console: &mut Console) -> anyhow::Re
 }
 
 /// The contents of the file `text` names, when it names one (with a note saying so).
-fn token_file(text: &str, console: &mut Console) -> anyhow::Result<Option<Vec<u8>>> {
+fn token_file(text: &str, console: &mut Console) -> Result<Option<Vec<u8>>> {
     let path = std::path::Path::new(text);
     if !path.is_file() {
         return Ok(None);
@@ -131,7 +178,7 @@ pub fn signing_key(
     args: &KeyArgs,
     what: &'static str,
     console: &mut Console,
-) -> anyhow::Result<jwtk::keys::key::Key> {
+) -> Result<jwtk::keys::key::Key> {
     one_key_source(args, what)?;
     let mut loaded = load_keys(args, true, console)?;
     let loaded = loaded.pop().ok_or(jwtk::error::KeyUse::NoKeyFound)?;
@@ -144,11 +191,7 @@ pub const DEFAULT_KEY_VAR: &str = "JWTK_KEY";
 /// Read every source the flags name; print the notes and warnings reading made (a trailing
 /// newline removed, a skipped key of a set, a key file others can read). `raw_secret` says
 /// whether raw bytes may be taken as an HMAC secret (an explicit `--secret-encoding` does too).
-pub fn load_keys(
-    args: &KeyArgs,
-    raw_secret: bool,
-    console: &mut Console,
-) -> anyhow::Result<Vec<Loaded>> {
+pub fn load_keys(args: &KeyArgs, raw_secret: bool, console: &mut Console) -> Result<Vec<Loaded>> {
     load_keys_for(
         key_sources(args)?,
         args,
@@ -166,7 +209,7 @@ pub fn load_keys_for(
     raw_secret: bool,
     purpose: Purpose,
     console: &mut Console,
-) -> anyhow::Result<Vec<Loaded>> {
+) -> Result<Vec<Loaded>> {
     let reading = Reading {
         encoding: args.secret_encoding,
         raw_secret: raw_secret || args.secret_encoding.is_some(),

@@ -5,11 +5,11 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use colored::Color;
+use anstyle::AnsiColor as Color;
 use serde::Serialize;
 
 use crate::args::{DpopCheckArgs, KeyArgs, RemoteArgs, VerifyArgs};
-use crate::commands::{Status, decrypt, load_keys, read_token_input};
+use crate::commands::{CommandError, Result, Status, decrypt, load_keys, read_token_input};
 use crate::output::{self, Console};
 use jwtk::alg::{Algorithm, Family};
 use jwtk::dpop;
@@ -27,7 +27,7 @@ use jwtk::verify::batch;
 use jwtk::verify::{Failure, KeyRing, Policy, Reason, Verdict};
 
 /// Verify one token (or every line of stdin with `--batch`) and report.
-pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
+pub fn run(args: &VerifyArgs, console: &mut Console) -> Result<Status> {
     console.quiet = args.quiet;
     if args.jobs.is_some() && !args.batch {
         return Err(Error::from(Usage::Batch {
@@ -70,7 +70,7 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
     let verdict = match read_token_input(&args.input, console) {
         Ok(token) => judge
             .verify_nested(&token, decryptor.as_ref(), &policy)
-            .map_err(anyhow::Error::from),
+            .map_err(CommandError::from),
         Err(err) => unreadable_token(err),
     };
     judge.print_notes(console)?;
@@ -85,9 +85,9 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
 
 /// A token that could not be found or read whole is a `malformed` verdict; anything else
 /// (several tokens, an unreadable file) is an error of its own.
-fn unreadable_token(err: anyhow::Error) -> anyhow::Result<Verdict> {
-    match err.downcast::<Error>() {
-        Ok(err @ (Error::TooLarge { .. } | Error::Malformed(_))) => Ok(Verdict {
+fn unreadable_token(err: CommandError) -> Result<Verdict> {
+    match err {
+        CommandError::Jwtk(err @ (Error::TooLarge { .. } | Error::Malformed(_))) => Ok(Verdict {
             failures: vec![Failure {
                 reason: Reason::Malformed,
                 message: match err {
@@ -97,8 +97,7 @@ fn unreadable_token(err: anyhow::Error) -> anyhow::Result<Verdict> {
             }],
             ..Verdict::default()
         }),
-        Ok(other) => Err(other.into()),
-        Err(other) => Err(other),
+        other => Err(other),
     }
 }
 
@@ -152,7 +151,7 @@ struct Judge {
 }
 
 impl Judge {
-    fn new(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Judge> {
+    fn new(args: &VerifyArgs, console: &mut Console) -> Result<Judge> {
         let remote_given = !args.jwks.is_empty() || args.issuer.is_some();
         let local_given =
             !args.key.key.is_empty() || args.key.key_env.is_some() || args.key.key_prompt;
@@ -333,7 +332,7 @@ fn all_keys(local: &[Key], remote: Option<&RemoteKeys>, kid: Option<&str>) -> Ve
 }
 
 /// Fetch settings from the flags: timeouts and the `--cacert` roots.
-pub fn fetch_settings(args: &RemoteArgs) -> anyhow::Result<Settings> {
+pub fn fetch_settings(args: &RemoteArgs) -> Result<Settings> {
     let mut http = http::Options::default();
     if let Some(timeout) = args.timeout {
         if timeout.0 <= 0 {
@@ -631,7 +630,7 @@ fn run_batch(
     judge: &Judge,
     policy: &Policy,
     console: &mut Console,
-) -> anyhow::Result<Status> {
+) -> Result<Status> {
     let jobs = args
         .jobs
         .map(usize::from)
