@@ -2,7 +2,7 @@
 
 use crate::args::KeysetFetchArgs;
 use crate::commands::Status;
-use crate::commands::verify::fetch_settings;
+use crate::commands::fetch_settings;
 use crate::output::Console;
 use jwtk::files::{self, PUBLIC_MODE};
 use jwtk::keys::set::Keyset;

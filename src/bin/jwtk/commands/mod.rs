@@ -15,12 +15,19 @@ use std::io::IsTerminal;
 
 use zeroize::Zeroizing;
 
-use crate::args::{KeyArgs, TokenInput};
+use crate::args::{KeyArgs, RemoteArgs, TokenInput};
 use crate::output::Console;
-use jwtk::error::{EnvProblem, Error};
+use jwtk::error::{EnvProblem, Error, Usage};
+use jwtk::jwe::alg::KeyAlg;
+use jwtk::jwe::decrypt::Decryptor;
+use jwtk::jwe::keyring::Allowed;
 use jwtk::keys::format::Loaded;
+use jwtk::keys::input::SecretEncoding;
+use jwtk::keys::key::Key;
 use jwtk::keys::key::Purpose;
 use jwtk::keys::{self, Reading, Source};
+use jwtk::remote::fetch::Settings;
+use jwtk::remote::http;
 use jwtk::token::paste;
 use jwtk::{time, token};
 
@@ -194,7 +201,7 @@ pub const DEFAULT_KEY_VAR: &str = "JWTK_KEY";
 pub fn load_keys(args: &KeyArgs, raw_secret: bool, console: &mut Console) -> Result<Vec<Loaded>> {
     load_keys_for(
         key_sources(args)?,
-        args,
+        args.secret_encoding,
         raw_secret,
         Purpose::Verify,
         console,
@@ -205,14 +212,14 @@ pub fn load_keys(args: &KeyArgs, raw_secret: bool, console: &mut Console) -> Res
 /// serve it).
 pub fn load_keys_for(
     sources: Vec<Source>,
-    args: &KeyArgs,
+    encoding: Option<SecretEncoding>,
     raw_secret: bool,
     purpose: Purpose,
     console: &mut Console,
 ) -> Result<Vec<Loaded>> {
     let reading = Reading {
-        encoding: args.secret_encoding,
-        raw_secret: raw_secret || args.secret_encoding.is_some(),
+        encoding,
+        raw_secret: raw_secret || encoding.is_some(),
         now: time::now(),
         purpose,
     };
@@ -237,4 +244,50 @@ fn prompt_secret() -> Result<Source> {
             why: err.to_string(),
         })?;
     Ok(Source::Prompt(Zeroizing::new(secret.into_bytes())))
+}
+
+/// Load the decryption keys in `sources` (`decrypt --key`, `verify --decrypt-key`) and prepare
+/// them; `kid` picks one. Raw bytes are a shared secret only when the user said so: an `--alg`
+/// that takes one (A…KW, A…GCMKW, dir), or `--secret-encoding`.
+pub fn decryptor(
+    sources: Vec<Source>,
+    encoding: Option<SecretEncoding>,
+    kid: Option<&str>,
+    allowed: Allowed,
+    console: &mut Console,
+) -> Result<Decryptor> {
+    let symmetric = allowed
+        .algs
+        .iter()
+        .any(|a| matches!(a, KeyAlg::AesKw(_) | KeyAlg::AesGcmKw(_) | KeyAlg::Dir));
+    let loaded = load_keys_for(sources, encoding, symmetric, Purpose::Decrypt, console)?;
+    let keys: Vec<Key> = match kid {
+        Some(kid) => keys::select_kid(loaded, kid)?,
+        None => loaded.into_iter().flat_map(|l| l.keys).collect(),
+    };
+    Ok(Decryptor::new(&keys, allowed)?)
+}
+
+/// Fetch settings from the flags: timeouts and the `--cacert` roots.
+pub fn fetch_settings(args: &RemoteArgs) -> Result<Settings> {
+    let mut http = http::Options::default();
+    if let Some(timeout) = args.timeout {
+        if timeout.0 <= 0 {
+            return Err(Error::from(Usage::TimeoutTooShort).into());
+        }
+        http.total = std::time::Duration::from_secs(timeout.0.unsigned_abs());
+        http.connect = http.connect.min(http.total);
+    }
+    if let Some(path) = &args.cacert {
+        let pem = std::fs::read(path).map_err(|io| Error::File {
+            path: path.clone(),
+            io,
+        })?;
+        http.extra_roots = Some(pem);
+    }
+    Ok(Settings {
+        offline: args.offline,
+        refresh: args.refresh,
+        http,
+    })
 }
