@@ -30,8 +30,9 @@ use crate::text::cut;
 use crate::time::{self, NumericDate, Seconds};
 use crate::token::compact::{self as token, Segments};
 
-/// What the claims must satisfy.
-#[derive(Debug, Clone, Default)]
+/// What the claims must satisfy, judged at an instant given explicitly ([`Policy::at`]).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Policy {
     /// Acceptable issuers (any one); empty: not checked.
     pub iss: Vec<String>,
@@ -51,6 +52,25 @@ pub struct Policy {
     pub allow_no_exp: bool,
     /// The DPoP proof the token must come with (`--dpop`).
     pub dpop: Option<dpop::Expect>,
+}
+
+impl Policy {
+    /// Judge at `now` (epoch seconds), with nothing else required: no issuer, audience,
+    /// subject or type checked, no leeway, `exp` required. A policy always names its instant:
+    /// there is no default clock (judging at 0 would accept every expired token).
+    pub fn at(now: i64) -> Policy {
+        Policy {
+            iss: Vec::new(),
+            aud: Vec::new(),
+            sub: None,
+            typ: None,
+            require: Vec::new(),
+            leeway: 0,
+            now,
+            allow_no_exp: false,
+            dpop: None,
+        }
+    }
 }
 
 struct Entry {
@@ -673,7 +693,7 @@ mod tests {
         let policy = Policy {
             now: 1000,
             leeway: 60,
-            ..Policy::default()
+            ..Policy::at(0)
         };
         assert_eq!(reasons(json!({}), json!({"exp": 1061}), &policy), []);
         assert_eq!(
@@ -696,7 +716,7 @@ mod tests {
         let huge = Policy {
             now: 1000,
             leeway: i64::MAX,
-            ..Policy::default()
+            ..Policy::at(0)
         };
         assert_eq!(
             reasons(json!({}), json!({"exp": 0, "nbf": 1e18}), &huge),
@@ -727,7 +747,7 @@ mod tests {
             sub: Some("u".into()),
             typ: Some("at+jwt".into()),
             allow_no_exp: true,
-            ..Policy::default()
+            ..Policy::at(0)
         };
         let ok = json!({"iss": "b", "aud": ["x", "api"], "sub": "u"});
         assert_eq!(

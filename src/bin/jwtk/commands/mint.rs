@@ -15,7 +15,6 @@ use jwtk::jwe::encrypt::Encryptor;
 use jwtk::keys::key::Purpose;
 use jwtk::keys::{self, Reading, Source};
 use jwtk::mint::{self, ClaimsSpec};
-use jwtk::time;
 use jwtk::token::PartSizes;
 use jwtk::token::inspect::Review;
 
@@ -32,7 +31,7 @@ pub fn run(args: &MintArgs, console: &mut Console) -> super::Result<Status> {
     if let Some(weakness) = key.weakness(alg) {
         console.warn(&weakness)?;
     }
-    let claims = claims_spec(args)?.build(time::now());
+    let claims = claims_spec(args)?.build(crate::clock::now());
     let header = mint::build_header(alg.name(), &args.typ, key.kid.as_deref(), &args.headers)?;
     let signed = mint::sign(&header, &claims, &signer)?;
     let encrypted = match &encryptor {
@@ -175,7 +174,7 @@ fn check(
         claims: claims_len,
         signature,
     };
-    let review = Review::new(header, Some(claims), parts, time::now());
+    let review = Review::new(header, Some(claims), parts, crate::clock::now());
     if let Some(max) = max_size
         && sent_len > max
     {
