@@ -816,9 +816,15 @@ pub enum KeyProblem {
         /// How many blocks.
         count: usize,
     },
-    /// An OpenSSH key.
-    #[error("is an OpenSSH key, which JOSE does not read")]
-    OpenSsh,
+    /// An OpenSSH private key protected by a passphrase.
+    #[error("the OpenSSH private key is encrypted (it has a passphrase)")]
+    OpenSshEncrypted,
+    /// Several OpenSSH public keys (an `authorized_keys` file).
+    #[error("holds {count} OpenSSH public keys; a key file holds one")]
+    OpenSshSeveral {
+        /// How many different keys.
+        count: usize,
+    },
     /// A JSON array where a JWK Set is an object.
     #[error("is a JSON array; a JWK Set is an object: {{\"keys\": [...]}}")]
     JsonArray,

@@ -15,6 +15,7 @@ use crate::jwe::{Jwe, aeskw, content, ecdh, rsa};
 use crate::keys::key::Key;
 use crate::text::cut;
 use crate::token::compact as token;
+use crate::token::paste;
 use crate::verify::reason::{Failure, Reason};
 use crate::verify::verdict::MatchedKey;
 
@@ -66,7 +67,7 @@ impl Decryptor {
 
     /// Decrypt one token (the raw input: whitespace and a `Bearer` prefix are fine).
     pub fn open(&self, input: &[u8]) -> std::result::Result<Decrypted, Failure> {
-        let token = match token::extract(input) {
+        let token = match paste::extract(input) {
             Ok(token) => token,
             Err(Error::Malformed(err)) => return Err(malformed(&err)),
             Err(err) => return Err(fail(Reason::Malformed, err.to_string())),

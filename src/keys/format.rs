@@ -20,6 +20,7 @@ use crate::error::{Error, KeyProblem, MemberFault, Result};
 use crate::jwe::alg::{ContentAlg, KeyAlg};
 use crate::keys::input::{self, Found, SecretEncoding};
 use crate::keys::key::{DECRYPT_OPS, ENCRYPT_OPS, Key, Material, PublicKey, Purpose, Secret};
+use crate::keys::openssh::{self, SshKey};
 use crate::text::cut;
 
 const RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -151,6 +152,13 @@ pub fn load_for(
             json_keys(map, origin, &mut loaded, purpose)?;
             None
         }
+        Found::SshPublic(blob) => Some(
+            ssh_part(
+                openssh::public_key(&blob).map_err(fail)?,
+                openssh::PUBLIC_FORMAT,
+            )
+            .map_err(fail)?,
+        ),
         Found::Secret(secret) => Some(Part::new(Material::Secret(Secret(secret)), RAW_SECRET)),
     };
     if let Some(part) = part {
@@ -268,7 +276,10 @@ fn pem_block(block: &pem::Pem, params: Option<ObjectIdentifier>) -> Loading<Part
         "RSA PUBLIC KEY" => rsa_public(der, "PKCS#1 PEM"),
         "CERTIFICATE" => certificate(der, "X.509 certificate PEM"),
         "ENCRYPTED PRIVATE KEY" => Err(KeyProblem::PemEncrypted),
-        tag if tag.contains("OPENSSH") || tag.starts_with("SSH2 ") => Err(KeyProblem::OpenSsh),
+        "OPENSSH PRIVATE KEY" => ssh_part(openssh::private_key(der)?, openssh::PRIVATE_FORMAT),
+        tag if tag.contains("SSH2 ") => Err(KeyProblem::Unsupported(
+            "an SSH2 (RFC 4716) key: convert it with ssh-keygen -i -f KEY > key.pub".into(),
+        )),
         tag => Err(KeyProblem::PemNotKey { tag: cut(tag) }),
     }
 }
@@ -852,29 +863,49 @@ fn sized(jwk: &Map<String, Value>, member: &str, len: usize) -> Loading<Zeroizin
 
 fn rsa_jwk(jwk: &Map<String, Value>) -> Loading<Material> {
     let (n, e) = (bytes(jwk, "n")?, bytes(jwk, "e")?);
-    modulus_bits(&n)?;
     if !jwk.contains_key("d") {
+        return rsa_material(&n, &e, None, "JWK");
+    }
+    let private = [
+        bytes(jwk, "d")?,
+        bytes(jwk, "p")?,
+        bytes(jwk, "q")?,
+        bytes(jwk, "dp")?,
+        bytes(jwk, "dq")?,
+        bytes(jwk, "qi")?,
+    ];
+    let [d, p, q, dp, dq, qi] = &private;
+    rsa_material(&n, &e, Some([d, p, q, dp, dq, qi]), "JWK")
+}
+
+/// An RSA key from its numbers: modulus and exponent, and the private ones (`d`, `p`, `q`,
+/// `dp`, `dq`, `qi`) for a private key.
+fn rsa_material(
+    n: &[u8],
+    e: &[u8],
+    private: Option<[&[u8]; 6]>,
+    format: &'static str,
+) -> Loading<Material> {
+    modulus_bits(n)?;
+    let Some([d, p, q, dp, dq, qi]) = private else {
         let pkcs1 = pkcs1::RsaPublicKeyRef {
-            modulus: pkcs1::UintRef::new(&n).map_err(|_| invalid("RSA modulus"))?,
-            public_exponent: pkcs1::UintRef::new(&e).map_err(|_| invalid("RSA exponent"))?,
+            modulus: pkcs1::UintRef::new(n).map_err(|_| invalid("RSA modulus"))?,
+            public_exponent: pkcs1::UintRef::new(e).map_err(|_| invalid("RSA exponent"))?,
         }
         .to_der()
         .map_err(|_| invalid("RSA public key"))?;
-        return Ok(rsa_public(&pkcs1, "JWK")?.material);
-    }
-    let components = aws_lc_rs::rsa::KeyPairComponents {
-        public_key: aws_lc_rs::rsa::PublicKeyComponents {
-            n: n.as_slice(),
-            e: e.as_slice(),
-        },
-        d: bytes(jwk, "d")?,
-        p: bytes(jwk, "p")?,
-        q: bytes(jwk, "q")?,
-        dP: bytes(jwk, "dp")?,
-        dQ: bytes(jwk, "dq")?,
-        qInv: bytes(jwk, "qi")?,
+        return Ok(rsa_public(&pkcs1, format)?.material);
     };
-    Ok(rsa_private(RsaKeyPair::from_components(&components), "JWK")?.material)
+    let components = aws_lc_rs::rsa::KeyPairComponents {
+        public_key: aws_lc_rs::rsa::PublicKeyComponents { n, e },
+        d,
+        p,
+        q,
+        dP: dp,
+        dQ: dq,
+        qInv: qi,
+    };
+    Ok(rsa_private(RsaKeyPair::from_components(&components), format)?.material)
 }
 
 fn ec_jwk(jwk: &Map<String, Value>) -> Loading<Material> {
@@ -883,12 +914,19 @@ fn ec_jwk(jwk: &Map<String, Value>) -> Loading<Material> {
     let len = curve.coordinate_len();
     let (x, y) = (sized(jwk, "x", len)?, sized(jwk, "y", len)?);
     let point = [&[4u8][..], &x, &y].concat();
-    let public = ec_point(curve, &point)?;
     if !jwk.contains_key("d") {
-        return Ok(Material::Public(public));
+        return ec_material(curve, &point, None);
     }
-    let d = sized(jwk, "d", len)?;
-    let pair = EcdsaKeyPair::from_private_key_and_public_key(ecdsa_signing_alg(curve), &d, &point)
+    ec_material(curve, &point, Some(&sized(jwk, "d", len)?))
+}
+
+/// An EC key from its uncompressed point, and its private scalar for a private key.
+fn ec_material(curve: Curve, point: &[u8], d: Option<&[u8]>) -> Loading<Material> {
+    let public = ec_point(curve, point)?;
+    let Some(d) = d else {
+        return Ok(Material::Public(public));
+    };
+    let pair = EcdsaKeyPair::from_private_key_and_public_key(ecdsa_signing_alg(curve), d, point)
         .map_err(|_| KeyProblem::Mismatch)?;
     Ok(Material::Private(
         PrivateKey::Ec(curve, pair.into()),
@@ -914,14 +952,36 @@ fn okp_jwk(jwk: &Map<String, Value>) -> Loading<Material> {
         return Err(KeyProblem::UnknownCurve(ident(crv)));
     }
     let x = sized(jwk, "x", 32)?;
-    let public = ed25519_public(&x)?;
     if !jwk.contains_key("d") {
-        return Ok(Material::Public(public));
+        return ed25519_material(&x, None);
     }
-    let d = sized(jwk, "d", 32)?;
+    ed25519_material(&x, Some(&sized(jwk, "d", 32)?))
+}
+
+/// An Ed25519 key from its public key, and its seed for a private key.
+fn ed25519_material(x: &[u8], seed: Option<&[u8]>) -> Loading<Material> {
+    let public = ed25519_public(x)?;
+    let Some(seed) = seed else {
+        return Ok(Material::Public(public));
+    };
     let pair =
-        Ed25519KeyPair::from_seed_and_public_key(&d, &x).map_err(|_| KeyProblem::Mismatch)?;
+        Ed25519KeyPair::from_seed_and_public_key(seed, x).map_err(|_| KeyProblem::Mismatch)?;
     Ok(Material::Private(PrivateKey::Ed25519(pair.into()), public))
+}
+
+/// The key an OpenSSH key file holds, loaded as a JWK's numbers are.
+fn ssh_part(key: SshKey, format: &'static str) -> Loading<Part> {
+    let material = match &key {
+        SshKey::Rsa { n, e, private } => {
+            let numbers = private
+                .as_ref()
+                .map(|k| [k.d.as_slice(), &k.p, &k.q, &k.dp, &k.dq, &k.qi]);
+            rsa_material(n, e, numbers, format)?
+        }
+        SshKey::Ec { curve, point, d } => ec_material(*curve, point, d.as_deref().map(|d| &d[..]))?,
+        SshKey::Ed25519 { x, seed } => ed25519_material(x, seed.as_deref().map(|s| &s[..]))?,
+    };
+    Ok(Part::new(material, format))
 }
 
 /// A name a key file gives (`kty`, `crv`): shown when it looks like one, never when it could

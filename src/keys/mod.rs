@@ -12,7 +12,7 @@
 //!
 //! The files: `source` (where key material comes from: files, the environment, bytes, and
 //! loading it), `input` (what raw bytes are: secrets, their encodings, the fail-closed checks),
-//! `format` (PEM, DER, JWK and JWKS parsing), `jwk` (JWK members and thumbprints), `key` (a
+//! `format` (PEM, DER, JWK and JWKS parsing), `openssh` (OpenSSH key files), `jwk` (JWK members and thumbprints), `key` (a
 //! loaded key and what it may serve), `set` (keyset files and rotation), `generate` (new keys).
 
 pub mod format;
@@ -20,6 +20,7 @@ pub mod generate;
 pub mod input;
 pub mod jwk;
 pub mod key;
+pub mod openssh;
 pub mod set;
 pub mod source;
 

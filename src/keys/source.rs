@@ -191,10 +191,20 @@ pub fn select_kid(loaded: Vec<Loaded>, kid: &str) -> Result<Vec<Key>> {
     Ok(chosen)
 }
 
-/// The key `mint` signs with: the one `kid` names, else the set's first key (its signing
-/// key), which must be usable: an unusable first key is an error naming it, never a reason
+/// The key `mint` signs with: the one `kid` names (a single key without a kid of its own
+/// takes `kid` as its kid), else the set's first key (its signing key), which must be usable: an unusable first key is an error naming it, never a reason
 /// to sign with another.
 pub fn signing_key(loaded: Loaded, kid: Option<&str>) -> Result<Key> {
+    // A single key without a kid of its own (PEM, DER, a JWK without kid): --kid names it.
+    if let (Some(kid), [single]) = (kid, loaded.keys.as_slice())
+        && single.kid.is_none()
+        && single.format != "JWKS"
+        && loaded.skipped.is_empty()
+    {
+        let mut key = single.clone();
+        key.kid = Some(kid.to_string());
+        return Ok(key);
+    }
     if let Some(kid) = kid {
         return select_kid(vec![loaded], kid)?
             .into_iter()

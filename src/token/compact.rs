@@ -1,4 +1,4 @@
-//! The compact JWS form: finding the token in what the user pasted, splitting it into its
+//! The compact JWS form: splitting a token (found by [`paste`](crate::token::paste)) into its
 //! three segments with strict base64url, and decoding header and claims without trusting them.
 
 use std::io::Read;
@@ -41,36 +41,6 @@ fn stdin_error(source: std::io::Error) -> Error {
         path: "<stdin>".into(),
         io: source,
     }
-}
-
-/// Find the compact token in `input`: surrounding whitespace, a `Bearer ` prefix (any case)
-/// and a whole `Authorization: Bearer …` line are accepted. What remains must be the token.
-pub fn extract(input: &[u8]) -> Result<&[u8]> {
-    let mut rest = input.trim_ascii();
-    if let Some(after) = strip_prefix_ignore_case(rest, b"authorization:") {
-        rest = after.trim_ascii_start();
-    }
-    if let Some(after) = strip_prefix_ignore_case(rest, b"bearer")
-        && after.first().is_some_and(u8::is_ascii_whitespace)
-    {
-        rest = after.trim_ascii_start();
-    }
-    if rest.is_empty() {
-        return Err(Malformed::new(Part::Token, "no token given (the input is empty)").into());
-    }
-    if rest.len() as u64 > MAX_TOKEN_BYTES {
-        return Err(Error::TooLarge {
-            size: rest.len() as u64,
-            limit: MAX_TOKEN_BYTES,
-        });
-    }
-    Ok(rest)
-}
-
-fn strip_prefix_ignore_case<'a>(input: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
-    let head = input.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &input[prefix.len()..])
 }
 
 /// The three base64url segments of a compact JWS, checked for syntax only.
@@ -352,18 +322,6 @@ mod tests {
     }
 
     const A1: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-
-    #[test]
-    fn extracts_from_bearer_and_authorization_lines() {
-        let t = A1.as_bytes();
-        assert_eq!(extract(format!("  {A1}\n").as_bytes()).unwrap(), t);
-        assert_eq!(extract(format!("bEaReR {A1}").as_bytes()).unwrap(), t);
-        assert_eq!(
-            extract(format!("Authorization: Bearer  {A1}\r\n").as_bytes()).unwrap(),
-            t
-        );
-        assert!(extract(b" \n").is_err());
-    }
 
     #[test]
     fn splits_and_names_faults() {

@@ -10,4 +10,5 @@ pub mod size;
 pub use crate::json::{Lite, Members};
 pub use compact::*;
 pub use inspect::{Review, inspect, jwe_warnings};
+pub use paste::extract;
 pub use size::SizeReport;

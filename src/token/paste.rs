@@ -1,6 +1,8 @@
-//! Finding the token in what people paste: a bare token, a `Bearer`/`Authorization` line (as
-//! `curl -v` or "Copy as cURL" shows it), a JSON string or OAuth token response, a cookie
-//! line, a URL whose query or fragment holds it, or a token a terminal wrapped over lines.
+//! Finding the token in what people paste — the one front door for token text: a bare token,
+//! a `Bearer`/`DPoP` scheme or an `Authorization`/`DPoP` header line (as `curl -v` or "Copy as
+//! cURL" shows it), a JSON string or OAuth token response, a cookie line, a URL whose query or
+//! fragment holds it, or a token a terminal or a mail client wrapped over lines. [`find`]
+//! reads what a user pasted; [`extract`] reads one `--batch` line or a library caller's input.
 //!
 //! The token is found, never repaired: it ends at the end of the input, at whitespace, or at
 //! one of `"` `'` `` ` `` `;` `,` `&` `#` `)` `>`; anything else right after it (`=`, `+`, `/`,
@@ -19,7 +21,7 @@ use crate::token::compact::MAX_TOKEN_BYTES;
 pub struct Pasted {
     /// The token's bytes (possibly still malformed: the parser judges them).
     pub token: Vec<u8>,
-    /// What was stripped, when it is more than whitespace and a `Bearer ` prefix.
+    /// What was stripped, when it is more than whitespace and a `Bearer `/`DPoP ` scheme.
     pub note: Option<String>,
 }
 
@@ -34,8 +36,10 @@ pub enum Origin {
     Member(String),
     /// A JSON string on its own, `"TOKEN"`.
     JsonString,
-    /// After `Bearer ` (an `Authorization` header).
-    Authorization,
+    /// An HTTP header: `Authorization: Bearer TOKEN`, `Authorization: DPoP TOKEN`, a `Bearer`
+    /// or `DPoP` scheme alone (the `Authorization` header's), or `Name: TOKEN` (a `DPoP`
+    /// proof); the name as written.
+    Header(String),
     /// Anywhere else.
     Text,
 }
@@ -44,8 +48,20 @@ impl Origin {
     /// The name `--field` matches, for the origins that have one.
     pub fn field(&self) -> Option<&str> {
         match self {
-            Origin::Parameter(name) | Origin::Cookie(name) | Origin::Member(name) => Some(name),
+            Origin::Parameter(name)
+            | Origin::Cookie(name)
+            | Origin::Member(name)
+            | Origin::Header(name) => Some(name),
             _ => None,
+        }
+    }
+
+    /// Whether `--field name` picks this origin: names match exactly, but HTTP header names
+    /// in any case (RFC 9110 §5.1).
+    fn picked_by(&self, name: &str) -> bool {
+        match self {
+            Origin::Header(header) => header.eq_ignore_ascii_case(name),
+            other => other.field() == Some(name),
         }
     }
 
@@ -55,7 +71,7 @@ impl Origin {
             Origin::Cookie(name) => format!("the {name} cookie"),
             Origin::Member(name) => format!("the JSON member {name}"),
             Origin::JsonString => "a JSON string".into(),
-            Origin::Authorization => "the Authorization header".into(),
+            Origin::Header(name) => format!("the {name} header"),
             Origin::Text => "the text".into(),
         }
     }
@@ -81,19 +97,21 @@ impl Candidate {
     }
 }
 
-/// Find the one token in `input`; `field` picks one by parameter, member or cookie name.
+/// Find the one token in `input`; `field` picks one by parameter, member, cookie or header
+/// name.
 pub fn find(input: &[u8], field: Option<&str>) -> Result<Pasted> {
     let trimmed = input.trim_ascii();
     if trimmed.is_empty() {
         return Err(Malformed::new(Part::Token, "no token given (the input is empty)").into());
     }
-    let (rest, header_line) = strip_prefixes(trimmed);
+    let stripped = strip_prefixes(trimmed);
+    let rest = stripped.rest;
     let found = if rest.iter().all(|&b| is_bare_byte(b)) {
-        bare(rest, header_line, field)?
+        bare(&stripped, field)?
     } else {
         match scan(trimmed, field)? {
-            // Only whitespace and `Bearer ` were stripped: nothing worth a note.
-            Some(found) if found.token == rest && !header_line => Pasted {
+            // Only whitespace and a scheme were stripped: nothing worth a note.
+            Some(found) if found.token == rest && stripped.header.is_none() => Pasted {
                 note: None,
                 ..found
             },
@@ -113,31 +131,69 @@ pub fn find(input: &[u8], field: Option<&str>) -> Result<Pasted> {
             }
         }
     };
-    if found.token.len() as u64 > MAX_TOKEN_BYTES {
-        return Err(Error::TooLarge {
-            size: found.token.len() as u64,
-            limit: MAX_TOKEN_BYTES,
-        });
-    }
+    check_size(found.token.len())?;
     Ok(found)
 }
 
-/// Strip an `Authorization:` and a `Bearer ` prefix; say whether the header name was there.
-fn strip_prefixes(input: &[u8]) -> (&[u8], bool) {
-    let mut rest = input;
-    let header_line = match strip_prefix_ignore_case(rest, b"authorization:") {
-        Some(after) => {
-            rest = after.trim_ascii_start();
-            true
-        }
-        None => false,
-    };
-    if let Some(after) = strip_prefix_ignore_case(rest, b"bearer")
-        && after.first().is_some_and(u8::is_ascii_whitespace)
-    {
-        rest = after.trim_ascii_start();
+/// The token of one line of input as a program hands it over (a `--batch` line, a library
+/// caller's bytes): surrounding whitespace, a `Bearer `/`DPoP ` scheme and an `Authorization:`
+/// or `DPoP:` header name are stripped, as [`find`] strips them; what remains must be the token.
+pub fn extract(input: &[u8]) -> Result<&[u8]> {
+    let rest = strip_prefixes(input.trim_ascii()).rest;
+    if rest.is_empty() {
+        return Err(Malformed::new(Part::Token, "no token given (the input is empty)").into());
     }
-    (rest, header_line)
+    check_size(rest.len())?;
+    Ok(rest)
+}
+
+fn check_size(len: usize) -> Result<()> {
+    if len as u64 > MAX_TOKEN_BYTES {
+        return Err(Error::TooLarge {
+            size: len as u64,
+            limit: MAX_TOKEN_BYTES,
+        });
+    }
+    Ok(())
+}
+
+/// The HTTP authentication schemes a token is sent under: RFC 6750 `Bearer`, RFC 9449 `DPoP`.
+const SCHEMES: [&[u8]; 2] = [b"bearer", b"dpop"];
+
+/// The header names stripped in front of a bare token: `Authorization` (with a scheme) and
+/// `DPoP` (a proof, RFC 9449 §4.1).
+const HEADERS: [&[u8]; 2] = [b"authorization", b"dpop"];
+
+/// Input with an `Authorization:`/`DPoP:` header name and a `Bearer`/`DPoP` scheme stripped.
+struct Stripped<'a> {
+    rest: &'a [u8],
+    /// The header name, as written, when there was one.
+    header: Option<String>,
+}
+
+/// Strip a header name (`Authorization:`, `DPoP:`) and a scheme (`Bearer `, `DPoP `), in any
+/// case; the scheme alone is the `Authorization` header's.
+fn strip_prefixes(input: &[u8]) -> Stripped<'_> {
+    let mut rest = input;
+    let mut header = None;
+    for name in HEADERS {
+        if let Some(after) = strip_prefix_ignore_case(rest, name)
+            && let Some(after) = after.strip_prefix(b":")
+        {
+            header = Some(String::from_utf8_lossy(&rest[..name.len()]).into_owned());
+            rest = after.trim_ascii_start();
+            break;
+        }
+    }
+    for scheme in SCHEMES {
+        if let Some(after) = strip_prefix_ignore_case(rest, scheme)
+            && after.first().is_some_and(u8::is_ascii_whitespace)
+        {
+            rest = after.trim_ascii_start();
+            break;
+        }
+    }
+    Stripped { rest, header }
 }
 
 fn strip_prefix_ignore_case<'a>(input: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
@@ -149,12 +205,23 @@ fn strip_prefix_ignore_case<'a>(input: &'a [u8], prefix: &[u8]) -> Option<&'a [u
 /// Text that is nothing but a token, perhaps broken: base64url, dots, whitespace and the
 /// characters of a damaged token (`=`, `+`, `/`, `%`). It is taken whole, so a fault inside
 /// stays a fault.
-fn bare(rest: &[u8], header_line: bool, field: Option<&str>) -> Result<Pasted> {
-    if let Some(name) = field {
-        return Err(Usage::FieldOnBareToken {
-            name: name.to_string(),
+fn bare(stripped: &Stripped, field: Option<&str>) -> Result<Pasted> {
+    let rest = stripped.rest;
+    match (field, &stripped.header) {
+        (Some(name), Some(header)) if !header.eq_ignore_ascii_case(name) => {
+            return Err(Usage::NoSuchField {
+                name: name.to_string(),
+                found: format!("the {header} header (line 1)"),
+            }
+            .into());
         }
-        .into());
+        (Some(name), None) => {
+            return Err(Usage::FieldOnBareToken {
+                name: name.to_string(),
+            }
+            .into());
+        }
+        _ => {}
     }
     let lines: Vec<&[u8]> = rest
         .split(|&b| b == b'\n')
@@ -185,17 +252,22 @@ fn bare(rest: &[u8], header_line: bool, field: Option<&str>) -> Result<Pasted> {
         return choose(candidates, None);
     }
     let token = join_wrapped(rest);
-    let mut stripped = Vec::new();
-    if header_line {
-        stripped.push("an Authorization header line".to_string());
+    let mut removed = Vec::new();
+    if let Some(header) = &stripped.header {
+        let article = if header.starts_with(['A', 'a', 'E', 'e', 'I', 'i', 'O', 'o', 'U', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        removed.push(format!("{article} {header} header line"));
     }
     if lines.len() > 1 {
-        stripped.push(format!(
+        removed.push(format!(
             "the line breaks of a token wrapped over {} lines",
             lines.len()
         ));
     }
-    let note = (!stripped.is_empty()).then(|| format!("removed {}", stripped.join(" and ")));
+    let note = (!removed.is_empty()).then(|| format!("removed {}", removed.join(" and ")));
     Ok(Pasted { token, note })
 }
 
@@ -259,7 +331,8 @@ fn collect_run(text: &[u8], start: usize) -> (Vec<u8>, usize, usize) {
         let end = run_end(text, at);
         run.extend_from_slice(&text[at..end]);
         match continuation(text, end) {
-            Some(next) if wraps_into(&run, &text[next..run_end(text, next)]) => {
+            Some(next) if wraps_into(&run, text, next) => {
+                let next = next.at;
                 at = next;
                 lines += 1;
             }
@@ -275,9 +348,18 @@ fn run_end(text: &[u8], from: usize) -> usize {
         .map_or(text.len(), |n| from + n)
 }
 
+/// Where a wrapped token may go on: the start of the next line's token characters, and
+/// whether a mail quote marker (`> `) came before them.
+#[derive(Clone, Copy)]
+struct Continuation {
+    at: usize,
+    quoted: bool,
+}
+
 /// Where the next line's token characters start, when `at` is a line break followed by
-/// indentation and a token character.
-fn continuation(text: &[u8], at: usize) -> Option<usize> {
+/// indentation (and, in a quoted mail, the `> ` markers that go with the line break) and a
+/// token character.
+fn continuation(text: &[u8], at: usize) -> Option<Continuation> {
     let mut next = at;
     if text.get(next) == Some(&b'\r') {
         next += 1;
@@ -286,17 +368,26 @@ fn continuation(text: &[u8], at: usize) -> Option<usize> {
         return None;
     }
     next += 1;
-    while matches!(text.get(next), Some(b' ' | b'\t')) {
+    let mut quoted = false;
+    while let Some(b' ' | b'\t' | b'>') = text.get(next) {
+        quoted |= text[next] == b'>';
         next += 1;
     }
     text.get(next)
         .is_some_and(|&b| is_token_byte(b))
-        .then_some(next)
+        .then_some(Continuation { at: next, quoted })
 }
 
 /// A token continues on the next line unless it is already whole and the next line holds a
-/// whole token of its own (consecutive lines that are each a token are separate tokens).
-fn wraps_into(run: &[u8], next_line: &[u8]) -> bool {
+/// whole token of its own (consecutive lines that are each a token are separate tokens). On a
+/// quoted line the piece must end the line or end at whitespace: `> Accept: */*` after a
+/// `curl -v` header line is no piece of the token before it.
+fn wraps_into(run: &[u8], text: &[u8], next: Continuation) -> bool {
+    let end = run_end(text, next.at);
+    let next_line = &text[next.at..end];
+    if next.quoted && !text.get(end).is_none_or(u8::is_ascii_whitespace) {
+        return false;
+    }
     opens_object(run) && !(is_whole(run) && is_whole(next_line))
 }
 
@@ -314,10 +405,7 @@ fn damaged_tail(text: &[u8], end: usize) -> (&[u8], usize) {
 fn choose(candidates: Vec<Candidate>, field: Option<&str>) -> Result<Pasted> {
     let all = distinct(candidates);
     let picked: Vec<&Candidate> = match field {
-        Some(name) => all
-            .iter()
-            .filter(|c| c.origin.field() == Some(name))
-            .collect(),
+        Some(name) => all.iter().filter(|c| c.origin.picked_by(name)).collect(),
         None => all.iter().collect(),
     };
     match (picked.as_slice(), field) {
@@ -398,9 +486,50 @@ fn origin(text: &[u8], start: usize) -> Origin {
         Some(b'"') => {
             json_member(&before[..before.len() - 1]).map_or(Origin::JsonString, Origin::Member)
         }
-        _ if ends_with_ignore_case(line.trim_ascii_end(), b"bearer") => Origin::Authorization,
-        _ => Origin::Text,
+        _ => header_origin(line).unwrap_or(Origin::Text),
     }
+}
+
+/// The header a token follows on its line: `Name: TOKEN`, `Name: Bearer TOKEN`, `Name: DPoP
+/// TOKEN` (as `curl -v` shows it, `> Name: …`, or as a `-H 'Name: …'` argument), or a scheme
+/// alone (`Bearer TOKEN`: the Authorization header's).
+fn header_origin(line: &[u8]) -> Option<Origin> {
+    let mut before = line.trim_ascii_end();
+    let scheme = SCHEMES.iter().find(|scheme| {
+        ends_with_ignore_case(before, scheme)
+            && before
+                .len()
+                .checked_sub(scheme.len() + 1)
+                .is_none_or(|at| !is_name_byte(before[at]))
+    });
+    if let Some(scheme) = scheme {
+        before = before[..before.len() - scheme.len()].trim_ascii_end();
+    }
+    let named = before.strip_suffix(b":").and_then(|head| {
+        let start = head
+            .iter()
+            .rposition(|&b| !is_name_byte(b))
+            .map_or(0, |n| n + 1);
+        let name = &head[start..];
+        let lead = head[..start].trim_ascii();
+        // A header line: the name first, after at most curl's `>`/`<` or a `-H '`.
+        let lead_ok = matches!(lead, b"" | b">" | b"<" | b"'" | b"\"")
+            || lead.ends_with(b"-H '")
+            || lead.ends_with(b"-H \"")
+            || lead.ends_with(b"--header '")
+            || lead.ends_with(b"--header \"");
+        (!name.is_empty() && lead_ok).then(|| String::from_utf8_lossy(name).into_owned())
+    });
+    match (named, scheme) {
+        (Some(name), _) => Some(Origin::Header(name)),
+        (None, Some(_)) => Some(Origin::Header("Authorization".into())),
+        (None, None) => None,
+    }
+}
+
+/// A byte of an HTTP header name (RFC 9110 §5.1 tokens, as names are written in practice).
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
 }
 
 /// The name before `=` in `a=1&name=` or `Cookie: x=1; name=`.
@@ -459,6 +588,12 @@ fn dots(run: &[u8]) -> usize {
 /// A whole compact token on its own: 3 (JWS) or 5 (JWE) segments, header first.
 fn is_whole(text: &[u8]) -> bool {
     text.iter().all(|&b| is_token_byte(b)) && matches!(dots(text), 2 | 4) && opens_object(text)
+}
+
+/// Whether `text` starts as a token does (the base64url of a JSON object's opening, `eyJ…`):
+/// an argument that does not, and holds no token, may be a file name.
+pub fn opens_like_a_token(text: &[u8]) -> bool {
+    opens_object(text)
 }
 
 /// Whether the text starts with the base64url of a JSON object's opening (`{"`, `{ "`,
@@ -552,6 +687,68 @@ mod tests {
         assert_eq!(picked.token, U.as_bytes());
         assert!(picked.note.unwrap().contains("JSON member id_token"));
         assert!(find(text.as_bytes(), Some("nope")).is_err());
+    }
+
+    #[test]
+    fn the_dpop_scheme_and_header_are_stripped_like_bearer() {
+        for input in [
+            format!("DPoP {T}"),
+            format!("dpop  {T}\n"),
+            format!("Authorization: DPoP {T}"),
+            format!("DPoP: {T}"),
+        ] {
+            assert_eq!(token(&input), T, "{input}");
+            assert_eq!(extract(input.as_bytes()).unwrap(), T.as_bytes(), "{input}");
+        }
+        assert!(
+            find(format!("DPoP {T}").as_bytes(), None)
+                .unwrap()
+                .note
+                .is_none()
+        );
+        // A word that merely starts like a scheme is no scheme.
+        assert_ne!(
+            extract(format!("dpopx {T}").as_bytes()).unwrap(),
+            T.as_bytes()
+        );
+    }
+
+    #[test]
+    fn header_names_pick_tokens() {
+        let text = format!("> Authorization: DPoP {T}\r\n> DPoP: {U}\r\n> Accept: */*\r\n");
+        let err = find(text.as_bytes(), None).unwrap_err().to_string();
+        assert!(
+            err.contains("Authorization (line 1), DPoP (line 2)"),
+            "{err}"
+        );
+        assert_eq!(
+            find(text.as_bytes(), Some("authorization")).unwrap().token,
+            T.as_bytes()
+        );
+        assert_eq!(
+            find(text.as_bytes(), Some("DPoP")).unwrap().token,
+            U.as_bytes()
+        );
+        let one = format!("Authorization: Bearer {T}");
+        assert_eq!(
+            find(one.as_bytes(), Some("Authorization")).unwrap().token,
+            T.as_bytes()
+        );
+        assert!(find(one.as_bytes(), Some("DPoP")).is_err());
+    }
+
+    #[test]
+    fn mail_quoted_wrapped_tokens_are_joined() {
+        let quoted = format!(
+            "Hi,\n\n> {}\n> {}\n>  {} thanks\n",
+            &T[..15],
+            &T[15..30],
+            &T[30..]
+        );
+        assert_eq!(token(&quoted), T);
+        // curl -v's next header line is no piece of the token.
+        let curl = format!("> Authorization: Bearer {T}\r\n> Accept: */*\r\n");
+        assert_eq!(token(&curl), T);
     }
 
     #[test]

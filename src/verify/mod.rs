@@ -29,6 +29,7 @@ use crate::keys::key::{Key, Purpose};
 use crate::text::cut;
 use crate::time::{self, NumericDate, Seconds};
 use crate::token::compact::{self as token, Segments};
+use crate::token::paste;
 
 /// What the claims must satisfy, judged at an instant given explicitly ([`Policy::at`]).
 #[derive(Debug, Clone)]
@@ -157,7 +158,7 @@ impl KeyRing {
     /// `input` (a JWE around it): a DPoP proof's `ath` is the hash of the token as sent (RFC
     /// 9449 §4.2), not of the token inside.
     fn verify_as_sent(&self, input: &[u8], sent: Option<&[u8]>, policy: &Policy) -> Verdict {
-        let token = match token::extract(input) {
+        let token = match paste::extract(input) {
             Ok(token) => token,
             Err(Error::Malformed(err)) => {
                 return Verdict::default().fail(Reason::Malformed, fault(&err));
@@ -261,7 +262,7 @@ impl KeyRing {
         let Some(decryptor) = decryptor else {
             return self.verify(input, policy);
         };
-        let sent = match token::extract(input) {
+        let sent = match paste::extract(input) {
             Ok(token) if crate::jwe::is_jwe(token) => token,
             _ => return not_encrypted(input),
         };
@@ -271,7 +272,7 @@ impl KeyRing {
         };
         let inner = decrypted.plaintext.as_slice();
         let dots = inner.iter().filter(|&&b| b == b'.').count();
-        if dots != 2 || token::extract(inner).ok() != Some(inner) {
+        if dots != 2 || paste::extract(inner).ok() != Some(inner) {
             return Verdict::default().fail(
                 Reason::Malformed,
                 "the decrypted payload is not a JWS (a nested JWT holds a signed token, cty JWT)",
@@ -415,7 +416,7 @@ impl KeyRing {
 /// not even a well-formed JWS, else `unsupported`. Its signature is not checked: the token is
 /// refused whatever it says.
 fn not_encrypted(input: &[u8]) -> Verdict {
-    let jws = token::extract(input)
+    let jws = paste::extract(input)
         .map_err(|err| match err {
             Error::Malformed(err) => fault(&err),
             other => other.to_string(),

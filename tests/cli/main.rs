@@ -16,6 +16,7 @@ mod keyset;
 mod mint;
 mod mint_checks;
 mod numbers;
+mod openssh;
 mod paste;
 mod properties;
 mod remote;

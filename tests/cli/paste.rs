@@ -237,13 +237,100 @@ fn an_argument_naming_a_file_is_read_as_the_file() {
         stderr.contains("is not a token but a file"),
         "the note says so: {stderr}"
     );
-    // A name that is no file stays what it was: a malformed token.
+    // A name that is no file is not "2 segments": it is a file that is not there (exit 3).
+    for name in ["okta_at.jwt", "nosuch.jwt", "tokens/at.txt"] {
+        let out = jwtk()
+            .args(["decode", name])
+            .current_dir(dir.path().join(".."))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3), "{name}: {out:?}");
+        let stderr = super::stderr_after_pin(&out);
+        assert_eq!(
+            stderr,
+            format!("jwtk: error: {name}: no such file, and not a token either\n")
+        );
+    }
+    // A broken token stays a malformed token.
     let out = jwtk()
-        .args(["decode", "okta_at.jwt"])
-        .current_dir(dir.path().join(".."))
+        .args(["decode", &t[..t.rfind('.').unwrap()]])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 segments"));
+}
+
+/// RFC 9449 §7.1: a DPoP-bound access token is sent as `Authorization: DPoP <token>`, its
+/// proof in a `DPoP` header; both forms are read as `Bearer` is, in one place (decode, verify,
+/// classify and `verify --batch` lines alike), and `--field` picks either header's token.
+#[test]
+fn the_dpop_scheme_and_header_names_are_read_like_bearer() {
+    let (t, u) = two();
+    for input in [
+        format!("DPoP {t}"),
+        format!("dpop {t}\n"),
+        format!("Authorization: DPoP {t}"),
+        format!("> Authorization: DPoP {t}\r\n> Accept: */*\r\n"),
+        format!("-H 'Authorization: DPoP {t}'"),
+    ] {
+        let (code, doc, stderr) = decode(&input, &[]);
+        assert_eq!(code, Some(0), "{input:?}: {stderr}");
+        assert_eq!(signature_of(&doc), sig(&t), "{input:?}");
+    }
+    // The README's DPoP request, both headers pasted: two tokens, each header picks its own.
+    let request = format!("> Authorization: DPoP {t}\r\n> DPoP: {u}\r\n");
+    let (code, _, stderr) = decode(&request, &[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("Authorization (line 1), DPoP (line 2)"),
+        "{stderr}"
+    );
+    for (field, want) in [("Authorization", &t), ("authorization", &t), ("DPoP", &u)] {
+        let (code, doc, stderr) = decode(&request, &["--field", field]);
+        assert_eq!(code, Some(0), "{field}: {stderr}");
+        assert_eq!(signature_of(&doc), sig(want), "{field}");
+        assert!(stderr.contains("header (line"), "{stderr}");
+    }
+    let (code, doc, _) = decode(
+        &format!("Authorization: Bearer {t}"),
+        &["--field", "Authorization"],
+    );
+    assert_eq!((code, signature_of(&doc)), (Some(0), sig(&t)));
+    // verify --batch lines go through the same front door.
+    let key = super::fixture("rfc/rfc7515-A.1-HS256/key.jwk.json");
+    let out = jwtk()
+        .args([
+            "verify",
+            "--batch",
+            "--allow-no-exp",
+            "--now",
+            "1300819300",
+            "-k",
+        ])
+        .arg(&key)
+        .write_stdin(format!("DPoP {t}\nAuthorization: DPoP {t}\nBearer {t}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+/// A token a mail client wrapped and quoted (`> ` at the start of each line) is found; the
+/// marker goes with the line break.
+#[test]
+fn a_mail_quoted_wrapped_token_is_found() {
+    let (t, _) = two();
+    let (a, rest) = t.split_at(60);
+    let (b, c) = rest.split_at(60);
+    for input in [
+        format!("> {a}\n> {b}\n> {c}\n"),
+        format!("On Monday Bob wrote:\n>\n> {a}\n> {b}\n> {c}\n>\n> thanks\n"),
+        format!("> > {a}\n> > {b}\n> > {c} (expired?)\n"),
+    ] {
+        let (code, doc, stderr) = decode(&input, &[]);
+        assert_eq!(code, Some(0), "{input:?}: {stderr}");
+        assert_eq!(signature_of(&doc), sig(&t), "{input:?}");
+        assert!(stderr.contains("joined from 3 lines"), "{stderr}");
+    }
 }
 
 #[test]

@@ -90,8 +90,11 @@ fn key_problem(problem: &KeyProblem) -> Option<&'static str> {
             "decrypt it first: openssl pkcs8 -in key.pem -out plain.pem (and keep plain.pem 0600)"
         }
         KeyProblem::PemSeveral { .. } => "put one key in each file; repeat --key for several",
-        KeyProblem::OpenSsh => {
-            "convert it to PEM: ssh-keygen -e -m PKCS8 -f key.pub > key.pem (a private key: ssh-keygen -p -m PKCS8 -f key)"
+        KeyProblem::OpenSshEncrypted => {
+            "jwtk reads no passphrases: remove it from a copy (ssh-keygen -p -N '' -f COPY asks for the old one) and keep the copy 0600"
+        }
+        KeyProblem::OpenSshSeveral { .. } => {
+            "put one key in each file (one line of authorized_keys); repeat --key for several"
         }
         KeyProblem::JsonArray => "wrap the keys: {\"keys\": [ ... ]}",
         KeyProblem::TextAroundJson => "save only the JSON body (curl without -i)",

@@ -3,7 +3,7 @@
 //! `--secret-encoding` goes through.
 //!
 //! The pipeline: bytes → unwrap the text (a UTF-8 byte-order mark skipped, UTF-16 decoded) →
-//! classify as PEM (armour anywhere in the text), OpenSSH (refused), JSON (must be a JWK or a
+//! classify as PEM (armour anywhere in the text), an OpenSSH public key line, JSON (must be a JWK or a
 //! JWKS), DER (by shape: a SEQUENCE spanning the input), base64/hex of DER, key material
 //! inside other text ([`embedded`]: refused), or else a raw secret. Anything that looks like
 //! key material but does not load is an error, never a secret: public-key material must never
@@ -27,6 +27,8 @@ pub enum Found {
     Pem(Vec<pem::Pem>),
     /// DER bytes (binary, or decoded from base64/hex text), not yet known to load.
     Der(Zeroizing<Vec<u8>>),
+    /// An OpenSSH public key line's key blob (the base64 word, decoded).
+    SshPublic(Vec<u8>),
     /// A JSON object carrying `kty` (a JWK) or `keys` (a JWKS).
     Json(serde_json::Map<String, Value>),
     /// A raw secret: the bytes for HMAC.
@@ -145,8 +147,8 @@ fn classify_utf8(
     encoding: Option<SecretEncoding>,
     notes: &mut Vec<String>,
 ) -> Result<Found, KeyProblem> {
-    if is_openssh(text) {
-        return Err(KeyProblem::OpenSsh);
+    if let Some(blob) = openssh_public(text)? {
+        return Ok(Found::SshPublic(blob));
     }
     if let Some(json) = json_key(text)? {
         return Ok(Found::Json(json));
@@ -205,24 +207,29 @@ fn looks_quoted(text: &str) -> bool {
     trimmed.starts_with(['"', '\'']) || trimmed.contains("\\n")
 }
 
-/// OpenSSH keys: a public key line (`ssh-ed25519 AAAA…`, `ecdsa-sha2-nistp256 AAAA…`) anywhere,
-/// recognised by the wire encoding of its key type rather than by a list of names.
-fn is_openssh(text: &str) -> bool {
-    text.split_ascii_whitespace().any(|word| {
-        word.starts_with("AAAA")
-            && STANDARD_NO_PAD
-                .decode(word.trim_end_matches('='))
-                .ok()
-                .is_some_and(|blob| {
-                    let (len, rest) = blob.split_at(blob.len().min(4));
-                    len.len() == 4
-                        && len[0] == 0
-                        && len[1] == 0
-                        && [&b"ssh-"[..], b"ecdsa-", b"sk-"]
-                            .iter()
-                            .any(|p| rest.starts_with(p))
-                })
-    })
+/// An OpenSSH public key line (`ssh-ed25519 AAAA… comment`, `authorized_keys` options before
+/// it, comments around it): the key blob, recognised by the wire encoding of its key type
+/// rather than by a list of names. Two different keys are an error: one key per file.
+fn openssh_public(text: &str) -> Result<Option<Vec<u8>>, KeyProblem> {
+    let mut blobs: Vec<Vec<u8>> = Vec::new();
+    for word in text.split_ascii_whitespace() {
+        let Some(blob) = word
+            .starts_with("AAAA")
+            .then(|| STANDARD_NO_PAD.decode(word.trim_end_matches('=')).ok())
+            .flatten()
+            .filter(|blob| crate::keys::openssh::is_key_blob(blob))
+        else {
+            continue;
+        };
+        if !blobs.contains(&blob) {
+            blobs.push(blob);
+        }
+    }
+    match blobs.len() {
+        0 => Ok(None),
+        1 => Ok(blobs.pop()),
+        count => Err(KeyProblem::OpenSshSeveral { count }),
+    }
 }
 
 /// JSON key material, or an error for JSON that is not one: text that starts with `{` or `[`,
@@ -395,6 +402,7 @@ mod tests {
             Found::Pem(_) => "pem",
             Found::Der(_) => "der",
             Found::Json(_) => "json",
+            Found::SshPublic(_) => "ssh",
             Found::Secret(_) => "secret",
         })
     }
@@ -454,9 +462,14 @@ mod tests {
             kind(b"{\"a\":1}", None),
             Err(KeyProblem::JsonNotKey)
         ));
+        let ssh = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me@host";
+        assert_eq!(kind(ssh.as_bytes(), None).unwrap(), "ssh");
+        let two = format!(
+            "{ssh}\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJlO"
+        );
         assert!(matches!(
-            kind(b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me@host", None),
-            Err(KeyProblem::OpenSsh)
+            kind(two.as_bytes(), None),
+            Err(KeyProblem::OpenSshSeveral { count: 2 })
         ));
         assert!(matches!(
             kind(b"\xFF\xFE\x00\xD8", None),

@@ -32,7 +32,10 @@ pub fn run(args: &MintArgs, console: &mut Console) -> super::Result<Status> {
         console.warn(&weakness)?;
     }
     let claims = claims_spec(args)?.build(crate::clock::now());
-    let header = mint::build_header(alg.name(), &args.typ, key.kid.as_deref(), &args.headers)?;
+    // A key without a kid of its own is named by its RFC 7638 thumbprint, as keygen printed
+    // it (never a secret's: a hash of a secret is never published).
+    let kid = key.kid.clone().or_else(|| key.thumbprint());
+    let header = mint::build_header(alg.name(), &args.typ, kid.as_deref(), &args.headers)?;
     let signed = mint::sign(&header, &claims, &signer)?;
     let encrypted = match &encryptor {
         Some(encryptor) => Some(

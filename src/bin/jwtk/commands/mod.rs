@@ -107,6 +107,16 @@ pub fn read_token_input(input: &TokenInput, console: &mut Console) -> Result<Vec
             Ok(found) if token::Segments::split(&found.token).is_ok() => found,
             other => match token_file(text, console)? {
                 Some(bytes) => paste::find(&bytes, field)?,
+                None if names_a_file(text) => {
+                    return Err(Error::File {
+                        path: text.into(),
+                        io: std::io::Error::new(
+                            std::io::ErrorKind::NotFound,
+                            "no such file, and not a token either",
+                        ),
+                    }
+                    .into());
+                }
                 None => other?,
             },
         },
@@ -124,6 +134,21 @@ pub fn read_token_input(input: &TokenInput, console: &mut Console) -> Result<Vec
         console.note(note)?;
     }
     Ok(found.token)
+}
+
+/// Whether an argument that is no token reads as a file name: no whitespace, does not start
+/// as a token does (`eyJ…`), and holds a path separator or ends with a file extension
+/// (`nosuch.jwt`, `token.txt`).
+fn names_a_file(text: &str) -> bool {
+    let extension = text.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty()
+            && (1..=5).contains(&ext.len())
+            && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+            && ext.bytes().any(|b| b.is_ascii_alphabetic())
+    });
+    !text.contains(char::is_whitespace)
+        && !paste::opens_like_a_token(text.as_bytes())
+        && (extension || text.contains('/') || text.contains(std::path::MAIN_SEPARATOR))
 }
 
 /// The contents of the file `text` names, when it names one (with a note saying so).
