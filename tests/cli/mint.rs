@@ -775,3 +775,58 @@ fn a_private_key_file_others_can_read_is_warned_about() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// "Key input": a key without a kid of its own (PEM, DER, a JWK without kid) is named in the
+/// header by its RFC 7638 thumbprint — the kid keygen printed — never a secret; `--kid` names
+/// a single key instead.
+#[test]
+fn a_key_without_a_kid_is_named_by_its_thumbprint_or_kid() {
+    let dir = tempfile::tempdir().unwrap();
+    let issuer = dir.path().join("issuer");
+    let out = jwtk()
+        .args(["keygen", "--type", "ec", "--out"])
+        .arg(&issuer)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let printed = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let pem = issuer.display().to_string();
+    let token = mint(&["--key", &pem]);
+    assert_eq!(decoded(&token)["header"]["kid"], printed.as_str());
+    for key in [
+        "keys/rsa-2048-pkcs1.pem",
+        "keys/ed25519-pkcs8.pem",
+        "keys/rsa-2048-pkcs8.der",
+    ] {
+        let token = mint(&["--key", &key_path(key)]);
+        let out = jwtk()
+            .args(["verify", "--json", "--key", &key_path(key), &token])
+            .output()
+            .unwrap();
+        let doc = json_stdout(&out);
+        assert_eq!(doc["valid"], true, "{key}: {doc}");
+        assert_eq!(
+            doc["header"]["kid"], doc["key"]["thumbprint"],
+            "{key}: {doc}"
+        );
+    }
+    let token = mint(&["--key", &pem, "--kid", "2026-11"]);
+    assert_eq!(decoded(&token)["header"]["kid"], "2026-11");
+    // A secret is never named by a hash of itself.
+    let token = mint(&["--key", &key_path("keys/secret-newline.txt")]);
+    assert!(decoded(&token)["header"].get("kid").is_none());
+    let token = mint(&["--key", &key_path("keys/secret-newline.txt"), "--kid", "s1"]);
+    assert_eq!(decoded(&token)["header"]["kid"], "s1");
+    // A JWKS's keys keep their own kids: --kid still picks, never renames.
+    let out = jwtk()
+        .args([
+            "mint",
+            "--key",
+            &key_path("keys/keyset.jwks"),
+            "--kid",
+            "nope",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+}
