@@ -646,6 +646,14 @@ pub enum EnvProblem {
 /// A flag value or combination refused (exit 2). Flags are named at the edge.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Usage {
+    /// Two inputs that would both read stdin.
+    #[error("{first} and {second} would both read stdin; only one can")]
+    StdinTwice {
+        /// The first reader ("--key -").
+        first: &'static str,
+        /// The second ("the token").
+        second: &'static str,
+    },
     /// Two key sources where one is taken.
     #[error("{what} takes exactly one key source")]
     OneKeySource {
@@ -959,13 +967,26 @@ pub enum KeyProblem {
         "is not PEM, DER, a JWK or a JWKS, and verify never takes raw bytes as an HMAC secret unless told"
     )]
     RawSecretNotAllowed,
-    /// `--key` names no file.
+    /// A `--key` value that names no file and may be a secret: never shown.
     #[error(
-        "--key names no file (the value has {chars} characters; it is not shown, in case it is a secret)"
+        "names no file (the value has {chars} character{}; it is not shown, in case it is a secret)",
+        if *chars == 1 { "" } else { "s" }
     )]
-    NoSuchFile {
+    NotAFile {
         /// The value's length.
         chars: usize,
+    },
+    /// A `--key` path (it ends with a key file's extension) that is not there.
+    #[error("no such file")]
+    NoSuchFile,
+    /// A URL given as `--key`.
+    #[error("is a URL, and --key reads a file")]
+    UrlNotFile,
+    /// A key file with nothing in it.
+    #[error("{}", if *whitespace { "holds nothing but whitespace: there is no key in it" } else { "is an empty file: there is no key in it" })]
+    EmptyFile {
+        /// Whether it holds whitespace (else no byte at all).
+        whitespace: bool,
     },
     /// A private or secret member where only a public key belongs.
     #[error("holds the private member {0:?}: only a public key belongs here")]

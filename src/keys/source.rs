@@ -122,34 +122,68 @@ fn os_bytes(value: std::ffi::OsString) -> Vec<u8> {
 }
 
 fn read_key_file(path: &PathBuf) -> Result<Zeroizing<Vec<u8>>> {
-    let file_error = |source| Error::File {
-        path: path.clone(),
-        io: source,
-    };
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
-        // The value may be a secret pasted in the wrong place: never echo it.
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::KeyMaterial {
-                origin: "--key".into(),
-                problem: KeyProblem::NoSuchFile {
-                    chars: path.as_os_str().to_string_lossy().chars().count(),
-                },
+            return Err(no_such_file(path));
+        }
+        Err(err) => {
+            return Err(Error::File {
+                path: path.clone(),
+                io: err,
             });
         }
-        Err(err) => return Err(file_error(err)),
     };
+    read_key_bytes(file, &path.display().to_string())
+}
+
+/// A `--key` value that names no file. A value may be a secret pasted in the wrong place, so it
+/// is never shown — unless it is a URL or ends with a key file's extension (a typo'd path).
+fn no_such_file(path: &std::path::Path) -> Error {
+    const EXTENSIONS: [&str; 10] = [
+        ".pem", ".der", ".key", ".pub", ".crt", ".cer", ".jwk", ".jwks", ".json", ".txt",
+    ];
+    let value = path.as_os_str().to_string_lossy();
+    let lower = value.to_ascii_lowercase();
+    let (origin, problem) = if lower.starts_with("https://") || lower.starts_with("http://") {
+        (value.into_owned(), KeyProblem::UrlNotFile)
+    } else if EXTENSIONS.iter().any(|ext| lower.ends_with(ext)) {
+        (value.into_owned(), KeyProblem::NoSuchFile)
+    } else {
+        (
+            "--key".to_string(),
+            KeyProblem::NotAFile {
+                chars: value.chars().count(),
+            },
+        )
+    };
+    Error::KeyMaterial { origin, problem }
+}
+
+/// Read key material from `reader` (a file, stdin), refusing more than a key could be and an
+/// empty input; `origin` names it in messages.
+pub fn read_key_bytes(reader: impl Read, origin: &str) -> Result<Zeroizing<Vec<u8>>> {
     let mut bytes = Zeroizing::new(Vec::new());
-    file.take(MAX_KEY_BYTES + 1)
+    reader
+        .take(MAX_KEY_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(file_error)?;
-    if bytes.len() as u64 > MAX_KEY_BYTES {
-        return Err(Error::KeyMaterial {
-            origin: path.display().to_string(),
-            problem: KeyProblem::TooLarge,
-        });
-    }
-    Ok(bytes)
+        .map_err(|io| Error::File {
+            path: origin.into(),
+            io,
+        })?;
+    let problem = if bytes.len() as u64 > MAX_KEY_BYTES {
+        KeyProblem::TooLarge
+    } else if bytes.trim_ascii().is_empty() {
+        KeyProblem::EmptyFile {
+            whitespace: !bytes.is_empty(),
+        }
+    } else {
+        return Ok(bytes);
+    };
+    Err(Error::KeyMaterial {
+        origin: origin.to_string(),
+        problem,
+    })
 }
 
 /// Keep the keys whose kid is `kid`. A kid that only a skipped key of a set carries is an

@@ -1050,3 +1050,110 @@ fn random_secrets_in_the_same_wrappers_are_still_secrets() {
         assert_eq!(out.status.code(), Some(0), "{text}: {out:?}");
     }
 }
+
+/// What a user types as `--key` when something is slightly off ("Key input"): a typo'd path
+/// (a key file's extension) or a URL is shown, a URL pointing to `--jwks`; anything else may
+/// be a pasted secret and is never shown, its length counted right; `--key -` reads stdin
+/// unless the token does; an empty file says so.
+#[test]
+fn key_values_that_name_no_file_say_what_they_are() {
+    let token = rs256_token();
+    for (value, line, hint) in [
+        (
+            "issuer.pem",
+            "jwtk: error: issuer.pem: no such file",
+            "check the path",
+        ),
+        (
+            "keys/ISSUER.JWKS",
+            "jwtk: error: keys/ISSUER.JWKS: no such file",
+            "check the path",
+        ),
+        (
+            "https://idp.example/.well-known/jwks.json",
+            "jwtk: error: https://idp.example/.well-known/jwks.json: is a URL, and --key reads a file",
+            "--jwks URL",
+        ),
+        (
+            "x",
+            "jwtk: error: --key: names no file (the value has 1 character; it is not shown, in case it is a secret)",
+            "--key-env",
+        ),
+        (
+            "hunter22",
+            "jwtk: error: --key: names no file (the value has 8 characters; it is not shown, in case it is a secret)",
+            "--key-env",
+        ),
+    ] {
+        let out = verify(&["--key", value], &[], &token);
+        assert_eq!(out.status.code(), Some(3), "{value}: {out:?}");
+        let stderr = stderr_after_pin(&out);
+        let mut lines = stderr.lines();
+        assert_eq!(lines.next(), Some(line), "{stderr}");
+        assert!(
+            lines
+                .next()
+                .is_some_and(|h| h.starts_with("hint: ") && h.contains(hint)),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("--key: --key"), "{stderr}");
+    }
+    // `--key -`: the key from stdin.
+    let public = std::fs::read(fixture("keys/rsa-2048-spki.pem")).unwrap();
+    let out = jwtk()
+        .args(["verify", "--json", "--key", "-", &token])
+        .write_stdin(public.clone())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(json_stdout(&out)["key"]["source"], "stdin");
+    let out = jwtk()
+        .args(["mint", "--key", "-"])
+        .write_stdin(std::fs::read(fixture(PRIVATE)).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    // stdin is read once: the token, --batch, --claims - or a second --key - beside it is exit 2.
+    for args in [
+        &["verify", "--key", "-"][..],
+        &["verify", "--key", "-", "-"],
+        &["verify", "--key", "-", "--batch"],
+        &["verify", "--key", "-", "--key", "-", "x.y.z"],
+        &["mint", "--key", "-", "--claims", "-"],
+        &["decrypt", "--key", "-"],
+    ] {
+        let out = jwtk()
+            .args(args)
+            .write_stdin(public.clone())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        assert!(
+            stderr_after_pin(&out).contains("would both read stdin"),
+            "{out:?}"
+        );
+    }
+    // An empty key file, or one with whitespace alone, says so (not "the secret is empty").
+    let dir = tempfile::tempdir().unwrap();
+    for (bytes, words) in [
+        (&b""[..], "is an empty file"),
+        (b"\n\n", "nothing but whitespace"),
+    ] {
+        let file = dir.path().join("key.pem");
+        std::fs::write(&file, bytes).unwrap();
+        for command in ["mint", "verify"] {
+            let mut cmd = jwtk();
+            cmd.args([command, "--key"]).arg(&file);
+            if command == "verify" {
+                cmd.arg(&token);
+            }
+            let out = cmd.output().unwrap();
+            assert_eq!(out.status.code(), Some(3), "{out:?}");
+            let stderr = stderr_after_pin(&out);
+            assert!(
+                stderr.contains(words) && !stderr.contains("secret is empty"),
+                "{stderr}"
+            );
+        }
+    }
+}

@@ -119,8 +119,15 @@ fn key_problem(problem: &KeyProblem) -> Option<&'static str> {
         KeyProblem::RawSecretNotAllowed => {
             "if it is an HMAC secret, say so: --alg HS256 (or --secret-encoding, or --key-prompt)"
         }
-        KeyProblem::NoSuchFile { .. } => {
+        KeyProblem::NotAFile { .. } => {
             "a secret belongs in a file or an environment variable: --key-env VAR, or --key-prompt"
+        }
+        KeyProblem::NoSuchFile => "check the path (--key - reads the key from stdin)",
+        KeyProblem::UrlNotFile => {
+            "--jwks URL fetches a key set over HTTPS (--issuer URL finds it by OIDC discovery)"
+        }
+        KeyProblem::EmptyFile { .. } => {
+            "was it written by a command that failed? (jwtk keygen --out FILE writes a key)"
         }
         _ => return None,
     })
@@ -256,6 +263,9 @@ fn environment(problem: &EnvProblem) -> Option<Cow<'static, str>> {
 fn usage(usage: &Usage) -> Option<Cow<'static, str>> {
     Some(match usage {
         Usage::OneKeySource { .. } => "give one of --key, --key-env and --key-prompt, once".into(),
+        Usage::StdinTwice { .. } => {
+            "give the other as an argument or a file (the key: --key FILE or --key-env VAR)".into()
+        }
         Usage::IssMismatch { .. } => {
             "leave out --iss: --issuer requires iss to be the issuer".into()
         }

@@ -20,6 +20,7 @@ pub fn run(args: &DecryptArgs, console: &mut Console) -> Result<Status> {
         algs: args.alg.clone(),
         encs: args.enc.clone(),
     };
+    super::stdin_once(&args.key, super::token_from_stdin(&args.input), "the token")?;
     let decryptor = decryptor(
         key_sources(&args.key)?,
         args.key.secret_encoding,

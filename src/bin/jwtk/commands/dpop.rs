@@ -11,6 +11,7 @@ use jwtk::token;
 /// Build one proof and print it with a newline on stdout.
 pub fn run(args: &DpopArgs, console: &mut Console) -> super::Result<Status> {
     let key_args = &args.key;
+    super::stdin_once(key_args, args.ath.as_deref() == Some("-"), "--ath -")?;
     // An access token may be opaque (not a JWT): it is read as given, not searched for a JWT.
     let access_token = match args.ath.as_deref() {
         None => None,

@@ -21,6 +21,8 @@ use jwtk::token::inspect::Review;
 /// Mint one token and print it with a newline on stdout.
 pub fn run(args: &MintArgs, console: &mut Console) -> super::Result<Status> {
     let key_args = &args.key;
+    let claims_from_stdin = args.claims_file.as_deref() == Some(std::path::Path::new("-"));
+    super::stdin_once(key_args, claims_from_stdin, "--claims -")?;
     let key = super::signing_key(key_args, "mint", console)?;
     let alg = args.alg.unwrap_or_else(|| key.default_alg());
     let signer = key.signer(alg)?;

@@ -177,7 +177,30 @@ fn token_file(text: &str, console: &mut Console) -> Result<Option<Vec<u8>>> {
 /// The key sources the flags name, in order: each `--key`, then `--key-env`, then
 /// `--key-prompt`; with none of them, `JWTK_KEY` if set; otherwise a key error with a hint.
 pub fn key_sources(args: &KeyArgs) -> Result<Vec<Source>> {
-    let mut sources: Vec<Source> = args.key.iter().cloned().map(Source::File).collect();
+    if args
+        .key
+        .iter()
+        .filter(|path| path.as_os_str() == "-")
+        .count()
+        > 1
+    {
+        return Err(Error::from(jwtk::error::Usage::StdinTwice {
+            first: "--key -",
+            second: "another --key -",
+        })
+        .into());
+    }
+    let mut sources = Vec::with_capacity(args.key.len() + 1);
+    for path in &args.key {
+        sources.push(if path.as_os_str() == "-" {
+            Source::Given {
+                bytes: keys::read_key_bytes(std::io::stdin().lock(), "stdin")?,
+                origin: "stdin".into(),
+            }
+        } else {
+            Source::File(path.clone())
+        });
+    }
     if let Some(var) = &args.key_env {
         sources.push(Source::Env(var.clone()));
     }
@@ -191,6 +214,24 @@ pub fn key_sources(args: &KeyArgs) -> Result<Vec<Source>> {
         sources.push(Source::Env(DEFAULT_KEY_VAR.to_string()));
     }
     Ok(sources)
+}
+
+/// Refuse `--key -` beside another input that reads stdin (`what`: "the token", "--claims -"):
+/// stdin can be read once.
+pub fn stdin_once(args: &KeyArgs, other_reads_stdin: bool, what: &'static str) -> Result<()> {
+    if other_reads_stdin && args.key.iter().any(|path| path.as_os_str() == "-") {
+        return Err(Error::from(jwtk::error::Usage::StdinTwice {
+            first: "--key -",
+            second: what,
+        })
+        .into());
+    }
+    Ok(())
+}
+
+/// Whether the token is read from stdin (no argument, or `-`).
+pub fn token_from_stdin(input: &TokenInput) -> bool {
+    input.token.as_deref().is_none_or(|t| t == "-")
 }
 
 /// Refuse two key sources where one key signs (`mint`, `dpop`): a usage error, never a

@@ -36,6 +36,8 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> Result<Status> {
         })
         .into());
     }
+    let token_from_stdin = args.batch || super::token_from_stdin(&args.input);
+    super::stdin_once(&args.key, token_from_stdin, "the token")?;
     let policy = policy(args)?;
     let judge = Judge::new(args, console)?;
     let decryptor = match args.decrypt_key.as_slice() {
