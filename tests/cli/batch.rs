@@ -213,6 +213,8 @@ fn batch_memory_is_bounded_by_bytes_not_lines() {
             peak >> 10
         );
         assert_eq!((code, verdicts), (1, 128));
+        // A peak of 0 means /proc could not be read: that measures nothing.
+        assert!(peak > 0, "--jobs {jobs}: no peak read from /proc");
         assert!(
             peak < limit_kib,
             "--jobs {jobs}: peak {peak} KiB over {limit_kib} KiB"

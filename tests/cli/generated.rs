@@ -11,7 +11,7 @@ use clap_complete::Shell;
 // library and clap): completions and man pages are rendered from it here.
 #[path = "../../src/bin/jwtk/args.rs"]
 #[allow(dead_code)]
-mod args;
+pub mod args;
 
 fn check_or_update(path: PathBuf, expected: &[u8], stale: &mut Vec<String>) {
     if std::env::var_os("UPDATE_GENERATED").is_some() {

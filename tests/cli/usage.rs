@@ -7,23 +7,30 @@ fn unknown_flag_is_exit_2() {
     jwtk().args(["decode", "--frobnicate"]).assert().code(2);
 }
 
+/// Every subcommand, nested ones too, taken from the interface's definition (so a new one
+/// cannot be forgotten): its help ends with examples that run jwtk.
 #[test]
 fn every_subcommand_help_ends_with_examples() {
-    for sub in [
-        "decode",
-        "mint",
-        "verify",
-        "keygen",
-        "keyset",
-        "completions",
-    ] {
-        let out = jwtk().args([sub, "--help"]).output().unwrap();
-        assert!(out.status.success());
+    fn paths(command: &clap::Command, prefix: &[String], into: &mut Vec<Vec<String>>) {
+        for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+            let mut path = prefix.to_vec();
+            path.push(sub.get_name().to_string());
+            paths(sub, &path, into);
+            into.push(path);
+        }
+    }
+    let mut all = Vec::new();
+    paths(&super::generated::args::whole_command(), &[], &mut all);
+    assert!(all.len() >= 15, "{all:?}");
+    assert!(all.iter().any(|p| p == &["keyset", "fetch"]), "{all:?}");
+    for path in all {
+        let out = jwtk().args(&path).arg("--help").output().unwrap();
+        assert!(out.status.success(), "{path:?}");
         let help = String::from_utf8(out.stdout).unwrap();
         let tail = &help[help
             .rfind("Examples:")
-            .unwrap_or_else(|| panic!("{sub}: no examples"))..];
-        assert!(tail.contains("jwtk "), "{sub}: {tail}");
+            .unwrap_or_else(|| panic!("{path:?}: no examples"))..];
+        assert!(tail.contains("jwtk "), "{path:?}: {tail}");
     }
 }
 
@@ -65,12 +72,24 @@ fn algorithm_names_are_spelled_exactly_as_the_contract() {
             .assert()
             .success();
     }
-    for encoding in ["utf8", "base64", "base64url", "hex"] {
-        jwtk()
+    // Each encoding reads "00ff" as its own bytes: the token is signed with exactly those.
+    for (encoding, secret) in [
+        ("utf8", &b"00ff"[..]),
+        ("base64", &[0xd3, 0x47, 0xdf][..]),
+        ("base64url", &[0xd3, 0x47, 0xdf][..]),
+        ("hex", &[0x00, 0xff][..]),
+    ] {
+        let out = jwtk()
             .env("K", "00ff")
             .args(["mint", "--key-env", "K", "--secret-encoding", encoding])
-            .assert()
-            .code(predicates::ord::ne(2));
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{encoding}: {out:?}");
+        let token = String::from_utf8(out.stdout).unwrap();
+        let (input, signature) = token.trim().rsplit_once('.').unwrap();
+        let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, secret);
+        let tag = aws_lc_rs::hmac::sign(&key, input.as_bytes());
+        assert_eq!(signature, super::b64(tag.as_ref()), "{encoding}");
     }
     jwtk()
         .env("K", "00ff")

@@ -679,3 +679,66 @@ fn header_keys_are_ignored_and_the_configured_key_judges() {
     );
     assert_eq!(reason(&["-k", &k, &attacker]), "bad_signature");
 }
+
+/// A short-secret warning names the token's algorithm: a 48-byte secret is enough for HS256
+/// and HS384, not HS512 — the warning for an HS256 token must not speak of HS512.
+#[test]
+fn secret_length_warnings_name_the_tokens_algorithm() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("s48.b64");
+    // 48 bytes, base64 (as `openssl rand -base64 48` prints them).
+    std::fs::write(&secret, format!("{}\n", "QUJD".repeat(16))).unwrap();
+    let key = secret.display().to_string();
+    let mint = |alg: &str| {
+        let out = jwtk()
+            .args([
+                "mint",
+                "-k",
+                &key,
+                "--secret-encoding",
+                "base64",
+                "--alg",
+                alg,
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    for (alg, warned) in [("HS256", false), ("HS384", false), ("HS512", true)] {
+        let token = mint(alg);
+        let out = jwtk()
+            .args(["verify", "-k", &key, "--secret-encoding", "base64", &token])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr.contains("warning: the HS512 secret"),
+            warned,
+            "{alg}: {stderr}"
+        );
+        assert!(
+            !stderr.contains("HS384 secret") && !stderr.contains("HS256 secret"),
+            "{stderr}"
+        );
+    }
+    // A secret short for every algorithm is warned about under the token's own (HS256 here).
+    let short = dir.path().join("short.txt");
+    std::fs::write(&short, "0123456789").unwrap();
+    let short = short.display().to_string();
+    let token = {
+        let out = jwtk().args(["mint", "-k", &short]).output().unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let out = jwtk()
+        .args(["verify", "-k", &short, "--secret-encoding", "utf8", &token])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the HS256 secret from") && stderr.contains("is 10 bytes"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("HS512"), "{stderr}");
+}

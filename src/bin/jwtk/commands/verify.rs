@@ -55,6 +55,7 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> Result<Status> {
         .into());
     }
     if args.batch {
+        judge.warn_weak_secrets_for_batch(&args.alg, console)?;
         return run_batch(args, &judge, &policy, console);
     }
     let verdict = match read_token_input(&args.input, console) {
@@ -65,6 +66,7 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> Result<Status> {
     };
     judge.print_notes(console)?;
     let verdict = verdict?;
+    judge.warn_weak_secrets(verdict.alg.as_deref(), console)?;
     report(&verdict, args, &policy, &judge, console)?;
     Ok(if verdict.is_valid() {
         Status::Success
@@ -118,14 +120,18 @@ pub fn policy(args: &VerifyArgs) -> jwtk::error::Result<Policy> {
 }
 
 /// The keys of a run (the library's [`RunKeys`]: local keys, remote sets, the refetch
-/// policy), read from the flags, with what it notes printed.
-struct Judge(RunKeys);
+/// policy), read from the flags, with what it notes printed; and the local HMAC secrets,
+/// whose length is judged against the algorithm a token uses.
+struct Judge {
+    keys: RunKeys,
+    secrets: Vec<Key>,
+}
 
 impl std::ops::Deref for Judge {
     type Target = RunKeys;
 
     fn deref(&self) -> &RunKeys {
-        &self.0
+        &self.keys
     }
 }
 
@@ -150,7 +156,11 @@ impl Judge {
                 .collect(),
             (None, _) => loaded.into_iter().flat_map(|l| l.keys).collect(),
         };
-        warn_weak_secrets(&local, &args.alg, console)?;
+        let secrets: Vec<Key> = local
+            .iter()
+            .filter(|k| matches!(k.material, keys::Material::Secret(_)))
+            .cloned()
+            .collect();
         let remote = if remote_given {
             let fetcher = Fetcher::new(fetch_settings(&args.remote)?);
             let loaded = RemoteKeys::load(
@@ -167,12 +177,40 @@ impl Judge {
         } else {
             None
         };
-        Ok(Judge(RunKeys::new(
-            local,
-            args.key.kid.clone(),
-            args.alg.clone(),
-            remote,
-        )?))
+        let keys = RunKeys::new(local, args.key.kid.clone(), args.alg.clone(), remote)?;
+        Ok(Judge { keys, secrets })
+    }
+
+    /// A warning for each HMAC secret shorter than the hash of the token's algorithm `alg`
+    /// (RFC 7518 §3.2) — the algorithm it served, not the largest it could.
+    fn warn_weak_secrets(&self, alg: Option<&str>, console: &mut Console) -> std::io::Result<()> {
+        let Some(alg) = alg.and_then(|name| name.parse::<Algorithm>().ok()) else {
+            return Ok(());
+        };
+        for warning in self.secrets.iter().filter_map(|key| key.weakness(alg)) {
+            console.warn(&warning)?;
+        }
+        Ok(())
+    }
+
+    /// Before a `--batch` run, whose tokens may use any algorithm: a warning for each secret
+    /// too short for the least any algorithm it may serve asks.
+    fn warn_weak_secrets_for_batch(
+        &self,
+        allowed: &[Algorithm],
+        console: &mut Console,
+    ) -> std::io::Result<()> {
+        for key in &self.secrets {
+            let least = key
+                .algorithms(Purpose::Verify)
+                .into_iter()
+                .filter(|a| allowed.is_empty() || allowed.contains(a))
+                .min_by_key(|a| a.min_secret_len());
+            if let Some(warning) = least.and_then(|alg| key.weakness(alg)) {
+                console.warn(&warning)?;
+            }
+        }
+        Ok(())
     }
 
     /// Print the notes the remote sets gathered since the last call.
@@ -182,25 +220,6 @@ impl Judge {
         }
         Ok(())
     }
-}
-
-/// A warning for each HMAC secret shorter than the hash of the algorithms it may serve.
-fn warn_weak_secrets(
-    keys: &[Key],
-    allowed: &[Algorithm],
-    console: &mut Console,
-) -> std::io::Result<()> {
-    for key in keys {
-        let weakest = key
-            .algorithms(Purpose::Verify)
-            .into_iter()
-            .filter(|a| allowed.is_empty() || allowed.contains(a))
-            .find_map(|alg| key.weakness(alg));
-        if let Some(warning) = weakest {
-            console.warn(&warning)?;
-        }
-    }
-    Ok(())
 }
 
 /// What `--dpop` and its flags ask of the proof; proofs are never signed with HMAC.
