@@ -199,7 +199,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
         }
         'jwtk;keyset;fetch' {
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Find the JWKS by OIDC discovery (then RFC 8414) of this issuer')
-            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the public set here (mode 0644). Example: --out google.jwks')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the public set here (mode 0644) instead of stdout. Example: --out google.jwks')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file too, besides the system''s')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up a fetch (redirects included) after this long; default 10s, at most 5m')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')

@@ -187,7 +187,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         }
         &'jwtk;keyset;fetch'= {
             cand --issuer 'Find the JWKS by OIDC discovery (then RFC 8414) of this issuer'
-            cand --out 'Write the public set here (mode 0644). Example: --out google.jwks'
+            cand --out 'Write the public set here (mode 0644) instead of stdout. Example: --out google.jwks'
             cand --cacert 'Trust the CA certificates in this PEM file too, besides the system''s'
             cand --timeout 'Give up a fetch (redirects included) after this long; default 10s, at most 5m'
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'

@@ -287,7 +287,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcom
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from public" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from public" -s V -l version -d 'Print version'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l issuer -d 'Find the JWKS by OIDC discovery (then RFC 8414) of this issuer' -r -f
-complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l out -d 'Write the public set here (mode 0644). Example: --out google.jwks' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l out -d 'Write the public set here (mode 0644) instead of stdout. Example: --out google.jwks' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l cacert -d 'Trust the CA certificates in this PEM file too, besides the system\'s' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l timeout -d 'Give up a fetch (redirects included) after this long; default 10s, at most 5m' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from fetch" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'

@@ -33,6 +33,9 @@ pub enum FetchError {
     /// The whole fetch took longer than allowed.
     #[error("timed out after {0:?}")]
     Timeout(Duration),
+    /// A server certificate no trusted root vouches for.
+    #[error("TLS: the server's certificate is issued by a CA that is not trusted (UnknownIssuer)")]
+    UnknownIssuer,
     /// DNS, TCP, TLS or HTTP failure below us.
     #[error("{0}")]
     Transport(String),

@@ -434,12 +434,23 @@ fn transport(err: ureq::Error, total: Duration) -> FetchError {
     match err {
         ureq::Error::Timeout(_) => FetchError::Timeout(total),
         ureq::Error::HostNotFound => FetchError::Transport("host not found (DNS)".into()),
-        ureq::Error::Rustls(tls) => FetchError::Transport(format!("TLS: {tls}")),
+        ureq::Error::Rustls(tls) => tls_failure(&tls),
         ureq::Error::Io(io) => match io.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
-            Some(tls) => FetchError::Transport(format!("TLS: {tls}")),
+            Some(tls) => tls_failure(tls),
             None => FetchError::Transport(io.to_string()),
         },
         other => FetchError::Transport(other.to_string()),
+    }
+}
+
+/// A TLS failure; a certificate from a CA no trusted root vouches for is one of its own (a
+/// private or corporate CA: `--cacert` adds its roots).
+fn tls_failure(tls: &rustls::Error) -> FetchError {
+    match tls {
+        rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer) => {
+            FetchError::UnknownIssuer
+        }
+        other => FetchError::Transport(format!("TLS: {other}")),
     }
 }
 

@@ -86,6 +86,32 @@ impl RemoteKeys {
                 .any(|s| !s.refetched && s.set.age >= REFETCH_AFTER)
     }
 
+    /// Why a token whose kid or alg no key serves was judged without a refetch, when it is that
+    /// the keys came from a cached copy too young to be fetched again (under 30 s): which copy,
+    /// how old, and the way to fetch it now. `None` otherwise (offline, fetched in this run).
+    pub fn young_copies(&self) -> Option<String> {
+        if self.offline {
+            return None;
+        }
+        let young: Vec<String> = self
+            .sources
+            .iter()
+            .filter(|s| s.set.cached && !s.refetched && s.set.age < REFETCH_AFTER)
+            .map(|s| {
+                format!(
+                    "{} came from the cache, fetched {} s ago",
+                    s.set.url, s.set.age
+                )
+            })
+            .collect();
+        (!young.is_empty()).then(|| {
+            format!(
+                "the keys of {}; a copy under {REFETCH_AFTER} s old is not fetched again for an unknown kid: --refresh fetches it now",
+                young.join(", ")
+            )
+        })
+    }
+
     /// The once-per-run refetch for a token whose kid or alg no key serves: every set older
     /// than 30 seconds is asked for again (a conditional request). A refetch that fails leaves
     /// the copy at hand in use, with a note, and is remembered in the cache: for 30 seconds no

@@ -97,8 +97,18 @@ impl RunKeys {
         {
             let mut remote = remote.lock().unwrap_or_else(|p| p.into_inner());
             if !remote.can_refetch() {
+                let why = remote.young_copies();
                 drop(remote);
-                return Ok(self.with_ring(|ring| ring.verify(input, policy)));
+                let mut verdict = self.with_ring(|ring| ring.verify(input, policy));
+                if let Some(why) = why
+                    && let Some(failure) = verdict
+                        .failures
+                        .iter_mut()
+                        .find(|f| matches!(f.reason, Reason::NoMatchingKey | Reason::AlgNotAllowed))
+                {
+                    failure.message = format!("{} ({why})", failure.message);
+                }
+                return Ok(verdict);
             }
             if remote.refetch() {
                 let keys = all_keys(&self.local, Some(&remote), self.kid.as_deref());

@@ -391,12 +391,32 @@ fn an_oversize_body_and_error_statuses_are_refused_before_parsing() {
 fn an_untrusted_certificate_is_refused() {
     let env = Env::new();
     serve_rsa(&env);
-    // No --cacert: the system's trust store does not know the test CA.
-    env.jwtk()
+    // No --cacert: the system's trust store does not know the test CA. The hint names the
+    // flag that adds roots.
+    let out = env
+        .jwtk()
         .args(["verify", "--jwks", &env.url("/jwks"), &rsa_token("i")])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("TLS"));
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let stderr = crate::stderr_after_pin(&out);
+    assert!(stderr.contains("TLS"), "{stderr}");
+    let hint = stderr.lines().nth(1).unwrap_or_default();
+    assert!(
+        hint.starts_with("hint: ") && hint.contains("--cacert"),
+        "{stderr}"
+    );
+    // keyset fetch says the same.
+    let out = env
+        .jwtk()
+        .args(["keyset", "fetch", &env.url("/jwks")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(
+        crate::stderr_after_pin(&out).contains("hint: a private or corporate CA? --cacert"),
+        "{out:?}"
+    );
     // Another CA's roots do not help either.
     let other = TestCa::new();
     env.jwtk()
@@ -588,6 +608,68 @@ fn an_unknown_kid_refetches_once_when_the_copy_is_older_than_30_seconds() {
         .assert()
         .code(1);
     assert_eq!(env.server.hits("/jwks"), 3);
+}
+
+/// A key rotated seconds ago, refused because the keys came from a cached copy too young to be
+/// fetched again: the message says where the keys came from, how old they are, and what
+/// fetches them now.
+#[test]
+fn a_kid_refused_from_a_young_cached_copy_says_so_and_points_to_refresh() {
+    let env = Env::new();
+    serve_rsa(&env);
+    env.verify()
+        .args(["--jwks", &env.url("/jwks"), &rsa_token("i")])
+        .assert()
+        .success();
+    env.server.route(
+        "/jwks",
+        Reply::json(jwks(&[public_jwk(RSA, "rsa-1"), public_jwk(EC, "ec-2")])),
+    );
+    let rotated = sign(EC, "ec-2", "i", |_| {});
+    env.age_cache(12);
+    let out = env
+        .verify()
+        .args(["--jwks", &env.url("/jwks"), "--json", &rotated])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let message = json_stdout(&out)["message"].as_str().unwrap().to_string();
+    let url = env.url("/jwks");
+    assert!(
+        message.contains(&format!(
+            "the keys of {url} came from the cache, fetched 12 s ago"
+        )) && message.contains("--refresh"),
+        "{message}"
+    );
+    let out = env
+        .verify()
+        .args(["--jwks", &url, &rotated])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("jwtk: invalid: ") && stderr.contains("fetched 12 s ago"),
+        "{stderr}"
+    );
+    env.verify()
+        .args(["--refresh", "--jwks", &url, &rotated])
+        .assert()
+        .success();
+    // A copy fetched in this very run is no cached copy: nothing about the cache is said.
+    let fresh = Env::new();
+    serve_rsa(&fresh);
+    let out = fresh
+        .verify()
+        .args(["--jwks", &fresh.url("/jwks"), "--json", &rotated])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        !json_stdout(&out)["message"]
+            .as_str()
+            .unwrap()
+            .contains("cache")
+    );
 }
 
 #[test]
@@ -853,6 +935,24 @@ fn keyset_fetch_saves_the_public_set() {
         .success();
     env.jwtk()
         .args(["keyset", "fetch", "--out", "x.jwks"])
+        .assert()
+        .code(2);
+    // Without --out the public set goes to stdout, as `keyset public` prints it, and no file
+    // is written.
+    let printed = env
+        .jwtk()
+        .args(["keyset", "fetch", "--cacert"])
+        .arg(&env.ca.pem_path)
+        .arg(env.url("/jwks"))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(printed.status.code(), Some(0), "{printed:?}");
+    let set = json_stdout(&printed);
+    assert_eq!(set, saved, "the same set as the file");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    env.jwtk()
+        .args(["keyset", "fetch", "--force", &env.url("/jwks")])
         .assert()
         .code(2);
 }

@@ -1064,12 +1064,13 @@ pub enum KeysetCommand {
     /// Save an issuer's published public keys to a file, to pin them or use them offline.
     ///
     /// The set is fetched over HTTPS (the JWKS URL, or --issuer URL by OIDC discovery), its
-    /// public keys written to PATH (secret and private members left out). An existing PATH
-    /// needs --force.
+    /// public keys written to PATH (secret and private members left out), or printed on
+    /// stdout without --out. An existing PATH needs --force.
     ///
     /// Examples:
     ///   jwtk keyset fetch https://www.googleapis.com/oauth2/v3/certs --out google.jwks
     ///   jwtk keyset fetch --issuer https://token.actions.githubusercontent.com --out gha.jwks
+    ///   jwtk keyset fetch --issuer https://accounts.google.com | jq '.keys[].kid'
     #[command(verbatim_doc_comment)]
     Fetch(KeysetFetchArgs),
     /// Make one key the signing key (move it first); it must be able to sign.
@@ -1160,14 +1161,14 @@ pub struct KeysetFetchArgs {
     #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
     pub issuer: Option<String>,
 
-    /// Write the public set here (mode 0644). Example: --out google.jwks
+    /// Write the public set here (mode 0644) instead of stdout. Example: --out google.jwks
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
 
     /// Replace PATH if it exists (atomically).
     ///
-    /// Example: jwtk keyset retire issuer.jwks --kid "$OLD" --force
-    #[arg(long)]
+    /// Example: jwtk keyset fetch https://www.googleapis.com/oauth2/v3/certs --out google.jwks --force
+    #[arg(long, requires = "out")]
     pub force: bool,
 
     #[command(flatten)]

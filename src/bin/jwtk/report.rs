@@ -12,6 +12,7 @@ use jwtk::error::{
     EnvProblem, Error, FileProblem, KeyProblem, KeyUse, KeysetProblem, RemoteProblem, Usage,
 };
 use jwtk::jwe::encrypt::EncryptError;
+use jwtk::remote::error::FetchError;
 
 /// Print `err` as `jwtk: error: …` (plus `hint: …`) on stderr and return the exit code the
 /// contract gives it. A closed stdout pipe is not an error worth a word: it exits 0 quietly.
@@ -232,6 +233,16 @@ fn encrypt(err: &EncryptError) -> Option<&'static str> {
 
 fn remote(problem: &RemoteProblem) -> Option<&'static str> {
     Some(match problem {
+        RemoteProblem::Fetch {
+            err: FetchError::UnknownIssuer,
+            ..
+        }
+        | RemoteProblem::Revalidate {
+            err: FetchError::UnknownIssuer,
+            ..
+        } => {
+            "a private or corporate CA? --cacert CA.pem trusts its certificates (beside the system's)"
+        }
         RemoteProblem::Revalidate { .. } => "--offline uses the cached copy as it is",
         RemoteProblem::NotCached { .. } => "run once without --offline to fill the cache",
         RemoteProblem::IssuerMismatch { .. } => {

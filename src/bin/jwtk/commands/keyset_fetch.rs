@@ -1,4 +1,6 @@
-//! `jwtk keyset fetch`: save an issuer's published public keys to a file.
+//! `jwtk keyset fetch`: save an issuer's published public keys to a file, or print them.
+
+use std::io::Write;
 
 use crate::args::KeysetFetchArgs;
 use crate::commands::Status;
@@ -10,12 +12,14 @@ use jwtk::remote::fetch::{self, Fetcher};
 use jwtk::remote::http::Start;
 
 /// Fetch the set (asking the server even when the cached copy is fresh, unless `--offline`),
-/// keep its public keys, write them to `--out`.
+/// keep its public keys, write them to `--out` (or stdout).
 pub fn run(args: &KeysetFetchArgs, console: &mut Console) -> super::Result<Status> {
     let mut settings = fetch_settings(&args.remote)?;
     settings.refresh = !settings.offline;
     let mut fetcher = Fetcher::new(settings);
-    files::check_writable(&[&args.out], args.force)?;
+    if let Some(out) = &args.out {
+        files::check_writable(&[out], args.force)?;
+    }
     let (url, start) = match (&args.url, &args.issuer) {
         (_, Some(issuer)) => {
             let found = fetcher.discover(issuer);
@@ -41,11 +45,15 @@ pub fn run(args: &KeysetFetchArgs, console: &mut Console) -> super::Result<Statu
     for note in &notes {
         console.note(note)?;
     }
-    files::write_atomic(&args.out, &public.to_json(), PUBLIC_MODE, args.force)?;
+    let Some(out) = &args.out else {
+        console.out.write_all(&public.to_json())?;
+        return Ok(Status::Success);
+    };
+    files::write_atomic(out, &public.to_json(), PUBLIC_MODE, args.force)?;
     console.note(&format!(
         "saved {} public key(s) from {url} to {}",
         public.keys.len(),
-        args.out.display()
+        out.display()
     ))?;
     Ok(Status::Success)
 }
