@@ -635,6 +635,9 @@ pub enum EnvProblem {
     /// No key source at all.
     #[error("no key given")]
     NoKeyGiven,
+    /// No key source at all where remote sets would do too (`verify`).
+    #[error("no key given")]
+    NoVerificationKey,
     /// A prompt without a terminal.
     #[error("the secret prompt needs a terminal to read the secret from ({why})")]
     NoTerminal {

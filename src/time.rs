@@ -105,6 +105,13 @@ impl FromStr for When {
                 ))),
             };
         }
+        // `1h`, `15m`: a duration where a time belongs, most likely meant from now.
+        if text.starts_with(|c: char| c.is_ascii_digit()) && parse_duration(text).is_ok() {
+            return Err(TimeSyntaxError(format!(
+                "{text} is a length of time, not a time: for {text} from now write +{text} \
+                 (-{text} for {text} ago)"
+            )));
+        }
         jiff::Timestamp::from_str(text)
             .map(|ts| When::At(ts.as_second()))
             .map_err(|_| {
@@ -383,6 +390,9 @@ mod tests {
         assert!("999999999".parse::<When>().is_err());
         assert!("tomorrow".parse::<When>().is_err());
         assert!("+5x".parse::<When>().is_err());
+        let err = "1h".parse::<When>().unwrap_err();
+        assert!(err.0.contains("write +1h"), "{err}");
+        assert!("15m".parse::<When>().unwrap_err().0.contains("+15m"));
     }
 
     #[test]

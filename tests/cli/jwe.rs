@@ -213,7 +213,7 @@ fn tampering_with_any_part_gives_one_reason_and_one_message() {
                 stderr,
                 [
                     crate::PIN_NOTE.trim_end().to_string(),
-                    format!("jwtk: error: {DECRYPTION_FAILED}")
+                    format!("jwtk: invalid: {DECRYPTION_FAILED}")
                 ],
                 "{alg} part {index}"
             );

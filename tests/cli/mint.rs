@@ -344,6 +344,19 @@ fn times_refuse_bare_small_integers_and_nonsense() {
         .args(["mint", "-k", &key, "--exp", "3600"])
         .assert()
         .stderr(predicate::str::contains("+1h"));
+    // A length of time where a time belongs: most likely meant from now.
+    for (value, suggestion) in [
+        ("1h", "write +1h"),
+        ("15m", "write +15m"),
+        ("7d", "write +7d"),
+    ] {
+        jwtk()
+            .args(["mint", "-k", &key, "--exp", value])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(suggestion));
+    }
     jwtk()
         .args(["mint", "-k", &key, "--exp", "+1h", "--no-exp"])
         .assert()

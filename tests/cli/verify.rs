@@ -742,3 +742,31 @@ fn secret_length_warnings_name_the_tokens_algorithm() {
     );
     assert!(!stderr.contains("HS512"), "{stderr}");
 }
+
+/// No key at all: verify's hint names the remote sources first (an issuer's keys are what a
+/// new user most likely wants), mint's does not.
+#[test]
+fn the_no_key_hint_names_issuer_and_jwks_for_verify() {
+    let out = jwtk()
+        .args(["verify", &vector("rfc7515-A.2-RS256")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let stderr = super::stderr_after_pin(&out);
+    assert!(
+        stderr.starts_with("jwtk: error: no key given\nhint: "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--issuer URL")
+            && stderr.contains("--jwks URL")
+            && stderr.contains("--key FILE"),
+        "{stderr}"
+    );
+    let out = jwtk().args(["mint"]).output().unwrap();
+    let stderr = super::stderr_after_pin(&out);
+    assert!(
+        stderr.contains("hint: give --key FILE") && !stderr.contains("--jwks"),
+        "{stderr}"
+    );
+}

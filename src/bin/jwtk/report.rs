@@ -265,6 +265,9 @@ fn environment(problem: &EnvProblem) -> Option<Cow<'static, str>> {
         EnvProblem::NoKeyGiven => {
             "give --key FILE, --key-env VAR or --key-prompt, or set JWTK_KEY".into()
         }
+        EnvProblem::NoVerificationKey => {
+            "give the issuer's keys: --issuer URL or --jwks URL (fetched over HTTPS), --key FILE, --key-env VAR or --key-prompt, or set JWTK_KEY".into()
+        }
         EnvProblem::NoTerminal { .. } => {
             "in scripts use --key FILE, --key-env VAR or JWTK_KEY".into()
         }

@@ -52,11 +52,11 @@ pub fn run(args: &DecryptArgs, console: &mut Console) -> Result<Status> {
             return Ok(Status::Rejected);
         }
         (Err(failure), false) => {
-            return Err(Error::NotDecrypted {
-                reason: failure.reason,
-                message: failure.message,
-            }
-            .into());
+            // A token refused, as verify says it: `invalid:`, not an error of jwtk's.
+            let label = console.err_style.paint("invalid:", anstyle::AnsiColor::Red);
+            let message = format!("{}: {}", failure.reason.code(), failure.message);
+            writeln!(console.err, "jwtk: {label} {}", output::one_line(&message))?;
+            return Ok(Status::Rejected);
         }
     }
     Ok(Status::Success)

@@ -142,7 +142,12 @@ impl Judge {
             !args.key.key.is_empty() || args.key.key_env.is_some() || args.key.key_prompt;
         let hmac_asked = args.alg.iter().any(|a| a.family() == Family::Hmac);
         let loaded = if local_given || !remote_given {
-            load_keys(&args.key, hmac_asked, console)?
+            load_keys(&args.key, hmac_asked, console).map_err(|err| match err.library() {
+                Some(Error::Environment(jwtk::error::EnvProblem::NoKeyGiven)) => {
+                    Error::from(jwtk::error::EnvProblem::NoVerificationKey).into()
+                }
+                _ => err,
+            })?
         } else {
             Vec::new()
         };
