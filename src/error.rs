@@ -513,6 +513,14 @@ pub enum KeysetProblem {
         /// Where the key came from.
         origin: String,
     },
+    /// A key file that is one key, not a set (a PEM key, a JWK).
+    #[error("{origin} is {what}, not a JWKS")]
+    OneKeyNotASet {
+        /// The file.
+        origin: String,
+        /// What it holds ("a PKCS#8 PEM key: an EC P-256 private key").
+        what: String,
+    },
     /// A key file holding several keys, for import.
     #[error("{origin} holds {count} keys; import takes one at a time")]
     ImportSeveral {

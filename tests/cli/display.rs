@@ -380,3 +380,110 @@ fn display_width(text: &str) -> usize {
     }
     width
 }
+
+/// Cut to a narrow terminal, a line keeps its verdict: the least useful part (a date, the key
+/// name, the bar) goes first, never "expires in …".
+#[test]
+fn narrow_terminals_keep_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("issuer-signing-key-2026.pem");
+    jwtk()
+        .args(["keygen", "--type", "ec", "--out"])
+        .arg(&key)
+        .assert()
+        .success();
+    let key = key.display().to_string();
+    let public = format!("{key}.pub");
+    let out = jwtk()
+        .args(["mint", "--key", &key, "--sub", "alice", "--exp", "+2h"])
+        .output()
+        .unwrap();
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    for columns in [40, 50, 60] {
+        let verify = plain(&in_terminal(
+            Some(columns),
+            "",
+            &["verify", "--key", &public, &token],
+        ));
+        assert_fits(&format!("{verify}\n"), columns, "verify");
+        assert!(
+            verify.contains("valid: ES256, expires in 2h, by"),
+            "{columns}: {verify}"
+        );
+        let decode = plain(&in_terminal(Some(columns), "", &["decode", &token]));
+        assert_fits(&decode, columns, "decode");
+        let exp = decode.lines().find(|l| l.contains("\"exp\"")).unwrap();
+        assert!(exp.contains("expires in 2h"), "{columns}: {exp}");
+        let lifetime = decode.lines().find(|l| l.contains("Lifetime")).unwrap();
+        assert!(lifetime.contains("ends in 2h"), "{columns}: {lifetime}");
+    }
+    // Wide enough, nothing moves: the date first, the whole sentence.
+    let verify = plain(&in_terminal(
+        Some(200),
+        "",
+        &["verify", "--key", &public, &token],
+    ));
+    assert!(
+        verify.contains("signature by") && verify.contains("audience not checked"),
+        "{verify}"
+    );
+    let decode = plain(&in_terminal(Some(200), "", &["decode", &token]));
+    assert!(decode.contains("Z, expires in 2h"), "{decode}");
+}
+
+/// `keyset list` fits the terminal: keys on two lines when the table is too wide, each kid
+/// whole on its own line (a kid is copied into `promote`), the rest beneath.
+#[test]
+fn keyset_list_fits_the_width() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("keys.jwks").display().to_string();
+    let mut kids = Vec::new();
+    for kind in ["ec", "rsa", "ed25519"] {
+        let out = jwtk()
+            .args(["keygen", "--type", kind, "--add-to", &set])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        kids.push(String::from_utf8(out.stdout).unwrap().trim().to_string());
+    }
+    let wide = plain(&in_terminal(Some(120), "", &["keyset", "list", &set]));
+    assert_eq!(wide.lines().count(), 3, "{wide}");
+    for columns in [60, 80] {
+        let list = plain(&in_terminal(Some(columns), "", &["keyset", "list", &set]));
+        assert_fits(&list, columns, "keyset list");
+        let lines: Vec<&str> = list.lines().map(|l| l.trim_end_matches('\r')).collect();
+        assert_eq!(lines.len(), 6, "{list}");
+        for (i, kid) in kids.iter().enumerate() {
+            assert_eq!(lines[2 * i], kid, "{list}");
+        }
+        assert!(
+            lines[1].contains("EC P-256") && lines[1].contains("signs"),
+            "{list}"
+        );
+        assert!(
+            lines[3].contains("RSA") && !lines[3].contains("signs"),
+            "{list}"
+        );
+    }
+}
+
+/// Terminal output without its colour sequences and the pinned-clock note.
+fn plain(output: &str) -> String {
+    let mut text = String::new();
+    let mut chars = output.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            text.push(c);
+        }
+    }
+    text.lines()
+        .filter(|l| !l.contains("the clock is pinned"))
+        .map(|l| format!("{}\n", l.trim_end_matches('\r')))
+        .collect()
+}

@@ -881,3 +881,89 @@ fn a_kid_starting_with_a_dash_is_a_value() {
         "{listed}"
     );
 }
+
+/// `keyset import` of a public key publishes it; it never signs, so nothing suggests
+/// promoting it. A private key added behind the signing key gets the promote note.
+#[test]
+fn importing_a_public_key_does_not_suggest_promote() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("verifiers.jwks");
+    let import = |key: &str| {
+        let out = jwtk()
+            .args(["keyset", "import"])
+            .arg(&set)
+            .arg("--key")
+            .arg(super::fixture(key))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{key}: {out:?}");
+        super::stderr_after_pin(&out)
+    };
+    assert_eq!(import("keys/ec-p256-spki.pem"), "");
+    let stderr = import("keys/ed25519-spki.pem");
+    assert!(
+        !stderr.contains("promote") && !stderr.contains("does not sign yet"),
+        "{stderr}"
+    );
+    let private = dir.path().join("signers.jwks");
+    for key in ["keys/ed25519-pkcs8.pem", "keys/ec-p521-sec1.pem"] {
+        let out = jwtk()
+            .args(["keyset", "import"])
+            .arg(&private)
+            .arg("--key")
+            .arg(super::fixture(key))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    }
+    let out = jwtk()
+        .args(["keyset", "import"])
+        .arg(&private)
+        .arg("--key")
+        .arg(super::fixture("keys/rsa-2048-pkcs1.pem"))
+        .output()
+        .unwrap();
+    assert!(
+        super::stderr_after_pin(&out).contains("jwtk keyset promote"),
+        "{out:?}"
+    );
+}
+
+/// `keyset list` (and `public`) of a file that is one key says what it is — a PEM key, a DER
+/// key, a JWK, an OpenSSH key — not that it is a broken JWKS.
+#[test]
+fn listing_a_single_key_file_names_what_it_is() {
+    for (key, what) in [
+        (
+            "keys/ec-p256-sec1.pem",
+            "is a PEM key (EC P-256 private key, SEC1 PEM), not a JWKS",
+        ),
+        (
+            "keys/rsa-2048-spki.pem",
+            "is a PEM key (RSA 2048-bit public key, SPKI PEM), not a JWKS",
+        ),
+        ("keys/rsa-2048-spki.der", "is a DER key"),
+        ("keys/rsa-2048-cert.pem", "is a certificate"),
+        (
+            "openssh/id_ed25519.pub",
+            "is an OpenSSH key (Ed25519 public key",
+        ),
+        ("rfc/rfc7515-A.1-HS256/key.jwk.json", "is a single JWK"),
+    ] {
+        for command in ["list", "public"] {
+            let out = jwtk()
+                .args(["keyset", command])
+                .arg(super::fixture(key))
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(3), "{key}: {out:?}");
+            let stderr = super::stderr_after_pin(&out);
+            assert!(stderr.contains(what), "{key}: {stderr}");
+            assert!(!stderr.contains("not valid JSON"), "{stderr}");
+            assert!(
+                stderr.contains("hint: ") && stderr.contains("jwtk keyset import"),
+                "{stderr}"
+            );
+        }
+    }
+}

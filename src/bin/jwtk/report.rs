@@ -204,6 +204,9 @@ fn keyset(problem: &KeysetProblem) -> Option<Cow<'static, str>> {
             "HMAC keys have no public half: hand the secret set to its verifiers over a secret channel"
                 .into()
         }
+        KeysetProblem::OneKeyNotASet { origin, .. } => {
+            format!("a set holds keys as JWKs: jwtk keyset import SET.jwks --key {origin} adds it to one").into()
+        }
         KeysetProblem::CannotPromote { .. }
         | KeysetProblem::NotOneKey { .. }
         | KeysetProblem::Unserializable

@@ -186,11 +186,16 @@ impl View<'_> {
                         .times
                         .iter()
                         .find(|t| t.claim == name)?;
-                    Some(format!(
-                        "{}, {}",
-                        time::format_at(note.at, local),
-                        note.status
-                    ))
+                    let date = time::format_at(note.at, local);
+                    // `  "exp": 1796502174,  // date, status`: where that is wider than the
+                    // terminal, the status (the point) goes first and the date is what is cut.
+                    let value = claims.get(name).map_or(0, |v| v.to_string().len());
+                    let line = 2 + name.len() + 4 + value + 5 + date.len() + 2 + note.status.len();
+                    Some(if width.is_some_and(|w| line > w) {
+                        format!("{}, {date}", note.status)
+                    } else {
+                        format!("{date}, {}", note.status)
+                    })
                 };
                 writeln!(
                     out,
@@ -288,7 +293,8 @@ fn lifetime_bar(life: Lifetime, p: Palette, width: Option<usize>) -> String {
     // "Lifetime   " (11 columns), the bar with its ends and marker (4), two spaces, status.
     let room = width.map_or(24, |w| w.saturating_sub(17 + status.chars().count()));
     let bar_width = room.clamp(6, 24);
-    if life.end <= life.start {
+    // No room for a bar of 6 beside the status: the status alone (the bar only draws it).
+    if life.end <= life.start || room < 6 {
         return status;
     }
     let fraction = (now - life.start) / (life.end - life.start);

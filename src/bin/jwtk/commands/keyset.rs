@@ -50,11 +50,46 @@ pub fn run(args: &KeysetArgs, console: &mut Console) -> super::Result<Status> {
     Ok(Status::Success)
 }
 
+/// The keyset at `path`, which must exist. A file that is one key in another form (a PEM key,
+/// a JWK) is named as what it is, not as a broken JWKS.
 fn existing(path: &Path) -> Result<Keyset> {
-    Keyset::read(path)?.ok_or_else(|| Error::File {
-        path: path.to_path_buf(),
-        io: std::io::ErrorKind::NotFound.into(),
-    })
+    match Keyset::read(path) {
+        Ok(Some(set)) => Ok(set),
+        Ok(None) => Err(Error::File {
+            path: path.to_path_buf(),
+            io: std::io::ErrorKind::NotFound.into(),
+        }),
+        Err(err @ Error::Keyset(KeysetProblem::NotEditable { .. })) => {
+            Err(one_key(path).unwrap_or(err))
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// What a file that is no JWKS holds, when it is one key jwtk reads.
+fn one_key(path: &Path) -> Option<Error> {
+    let loaded = keys::load(&Source::File(path.to_path_buf()), &Reading::default()).ok()?;
+    let [key] = loaded.keys.as_slice() else {
+        return None;
+    };
+    if key.format == "JWKS" {
+        return None;
+    }
+    let kind = match key.format {
+        f if f.contains("certificate") => "a certificate",
+        f if f.contains("OpenSSH") => "an OpenSSH key",
+        f if f.contains("PEM") => "a PEM key",
+        f if f.contains("DER") => "a DER key",
+        "JWK" => "a single JWK",
+        _ => "a raw secret",
+    };
+    Some(
+        KeysetProblem::OneKeyNotASet {
+            origin: path.display().to_string(),
+            what: format!("{kind} ({}, {})", key.describe(), key.format),
+        }
+        .into(),
+    )
 }
 
 /// Load one key from `key` and append it; print its kid.
@@ -83,7 +118,8 @@ fn import(set: &Path, key: &Path, kid: Option<String>, console: &mut Console) ->
         keys.add(&jwk)?;
         Ok(had_keys)
     })?;
-    if had_keys {
+    // A public key is published with the set and never signs: nothing to promote.
+    if had_keys && jwk.is_private() {
         console.note(&set::not_signing_yet(set, &new_kid))?;
     }
     writeln!(console.out, "{}", output::one_line(&new_kid))?;
@@ -113,15 +149,39 @@ fn list(path: &Path, json: bool, console: &mut Console) -> super::Result<()> {
         .max()
         .unwrap_or(3)
         .max(3);
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|row| line(row, width).trim_end().to_string())
+        .collect();
+    console.out.fit(true);
+    let terminal = console.out.width();
+    let fits = |text: &str| terminal.is_none_or(|w| output::display_width(text) <= w);
+    if lines.iter().all(|l| fits(l)) {
+        for line in &lines {
+            writeln!(console.out, "{line}")?;
+        }
+        return Ok(());
+    }
+    // A narrow terminal: each key on two lines, its kid whole on the first, the rest below;
+    // never a kid cut to fit beside its columns.
     for row in &rows {
-        writeln!(console.out, "{}", line(row, width).trim_end())?;
+        let kid = output::one_line(row.kid.as_deref().unwrap_or("-")).into_owned();
+        console.out.fit(false);
+        writeln!(console.out, "{kid}")?;
+        console.out.fit(true);
+        let (alg, use_) = (row.alg.as_deref(), row.use_.as_deref());
+        let mut parts = vec![output::one_line(&row.kind).into_owned()];
+        parts.extend(alg.map(|a| format!("alg {}", output::one_line(a))));
+        parts.extend(use_.map(|u| format!("use {}", output::one_line(u))));
+        parts.push(if row.private { "private" } else { "public" }.into());
+        parts.extend(flags(row).into_iter().map(String::from));
+        writeln!(console.out, "  {}", parts.join(" · "))?;
     }
     Ok(())
 }
 
-/// `kid  kind  alg  use  private|public  [signs] [duplicate kid] [unusable]`.
-fn line(row: &Listing, width: usize) -> String {
-    let dash = |v: &Option<String>| output::one_line(v.as_deref().unwrap_or("-")).into_owned();
+/// `signs`, `duplicate-kid`, `unusable`: what a row says beyond its columns.
+fn flags(row: &Listing) -> Vec<&'static str> {
     let mut flags = Vec::new();
     if row.signing {
         flags.push("signs");
@@ -132,6 +192,12 @@ fn line(row: &Listing, width: usize) -> String {
     if row.unusable.is_some() {
         flags.push("unusable");
     }
+    flags
+}
+
+/// `kid  kind  alg  use  private|public  [signs] [duplicate kid] [unusable]`.
+fn line(row: &Listing, width: usize) -> String {
+    let dash = |v: &Option<String>| output::one_line(v.as_deref().unwrap_or("-")).into_owned();
     format!(
         "{:width$}  {:<13}  {:<6}  {:<3}  {:<7}  {}",
         dash(&row.kid),
@@ -139,6 +205,6 @@ fn line(row: &Listing, width: usize) -> String {
         dash(&row.alg),
         dash(&row.use_),
         if row.private { "private" } else { "public" },
-        flags.join(" "),
+        flags(row).join(" "),
     )
 }

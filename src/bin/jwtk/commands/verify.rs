@@ -287,6 +287,7 @@ fn write_members(
             verdict,
             policy,
             local: false,
+            compact: false,
         };
         out.extend_from_slice(b",\"message\":");
         display_string(out, &line);
@@ -402,11 +403,23 @@ fn report(
     if verdict.is_valid() {
         console.out.fit(true);
         let label = console.out_style.paint("valid:", Color::Green);
-        return writeln!(
-            console.out,
-            "{label} {}",
-            output::one_line(&valid_line(verdict, policy, args.local))
-        );
+        let mut line = output::one_line(&valid_line(verdict, policy, args.local)).into_owned();
+        // Too wide for the terminal: the verdict first (the expiry), the key last, no dates —
+        // what a cut takes is then the least useful part.
+        if console
+            .out
+            .width()
+            .is_some_and(|w| 7 + output::display_width(&line) > w)
+        {
+            let compact = ValidLine {
+                verdict,
+                policy,
+                local: args.local,
+                compact: true,
+            };
+            line = output::one_line(&compact.to_string()).into_owned();
+        }
+        return writeln!(console.out, "{label} {line}");
     }
     let label = console.err_style.paint("invalid:", Color::Red);
     writeln!(
@@ -437,6 +450,7 @@ fn valid_line(verdict: &Verdict, policy: &Policy, local: bool) -> String {
         verdict,
         policy,
         local,
+        compact: false,
     }
     .to_string()
 }
@@ -446,6 +460,8 @@ struct ValidLine<'a> {
     verdict: &'a Verdict,
     policy: &'a Policy,
     local: bool,
+    /// For a narrow terminal: `HS256, expires in 14m, by kid "a"` — no dates, no notes.
+    compact: bool,
 }
 
 impl std::fmt::Display for ValidLine<'_> {
@@ -453,6 +469,9 @@ impl std::fmt::Display for ValidLine<'_> {
         let (verdict, policy) = (self.verdict, self.policy);
         let alg = verdict.alg.as_deref().unwrap_or("?");
         let key = verdict.key.as_ref().map_or("?", |k| k.label.as_str());
+        if self.compact {
+            return self.fmt_compact(f, alg, key);
+        }
         // Pieces rather than format strings: `--batch` writes this line for every valid token.
         for piece in [alg, " signature by ", key, ", "] {
             f.write_str(piece)?;
@@ -492,6 +511,25 @@ impl std::fmt::Display for ValidLine<'_> {
             f.write_str("; DPoP proof checked")?;
         }
         Ok(())
+    }
+}
+
+impl ValidLine<'_> {
+    fn fmt_compact(&self, f: &mut std::fmt::Formatter, alg: &str, key: &str) -> std::fmt::Result {
+        let (verdict, policy) = (self.verdict, self.policy);
+        let relative = |at| time::Relative {
+            at,
+            now: policy.now,
+        };
+        write!(f, "{alg}, ")?;
+        match verdict.exp {
+            Some(exp) if exp <= policy.now as f64 => {
+                write!(f, "expired {} (within the leeway)", relative(exp))?
+            }
+            Some(exp) => write!(f, "expires {}", relative(exp))?,
+            None => f.write_str("never expires")?,
+        }
+        write!(f, ", by {key}")
     }
 }
 
