@@ -241,9 +241,10 @@ fn stage(
     mode: u32,
     fill: impl FnOnce(&mut File) -> std::io::Result<()>,
 ) -> Result<tempfile::NamedTempFile> {
+    // Errors name the user's path: the temporary file's name is ours, not theirs.
     let file_error = |io| Error::File {
         path: path.to_path_buf(),
-        io,
+        io: without_temporary_name(io),
     };
     let mut temp = temp_builder(mode)
         .tempfile_in(parent(path))
@@ -251,6 +252,20 @@ fn stage(
     fill(temp.as_file_mut()).map_err(file_error)?;
     temp.as_file().sync_all().map_err(file_error)?;
     Ok(temp)
+}
+
+/// The operating system's reason alone, without the `at path ".jwtk-xST5yF"` tempfile adds:
+/// a message names the file the user asked for, never a temporary one.
+fn without_temporary_name(io: std::io::Error) -> std::io::Error {
+    // tempfile wraps the system's error in a private type whose text ends with the path.
+    let text = match io.get_ref() {
+        Some(wrapped) => wrapped.to_string(),
+        None => return io,
+    };
+    match text.rfind(" at path \"") {
+        Some(at) => std::io::Error::new(io.kind(), &text[..at]),
+        None => io,
+    }
 }
 
 /// Rename a staged file into place; without `replace`, never over an existing name.
@@ -311,9 +326,10 @@ pub fn lock(path: &Path) -> Result<Lock> {
     let mut name = path.as_os_str().to_owned();
     name.push(".lock");
     let lock_path = PathBuf::from(name);
-    let file_error = |io| Error::File {
-        path: lock_path.clone(),
-        io,
+    // Named by the keyset the user gave: the sidecar lock file is jwtk's business.
+    let file_error = |io: std::io::Error| Error::File {
+        path: path.to_path_buf(),
+        io: std::io::Error::new(io.kind(), format!("cannot lock it for editing ({io})")),
     };
     let mut options = OpenOptions::new();
     options.create(true).truncate(false).write(true);
@@ -377,6 +393,23 @@ mod tests {
             1,
             "the temporary file is gone"
         );
+    }
+
+    #[test]
+    fn errors_name_the_users_path_not_a_temporary_or_lock_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing-dir").join("k.jwks");
+        let err = write_atomic(&path, b"x", PRIVATE_MODE, true)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with(&path.display().to_string()), "{err}");
+        assert!(!err.contains(".jwtk-") && !err.contains("at path"), "{err}");
+        let err = lock(&path).err().unwrap().to_string();
+        assert!(
+            err.starts_with(&format!("{}: cannot lock it", path.display())),
+            "{err}"
+        );
+        assert!(!err.contains(".lock"), "{err}");
     }
 
     #[test]

@@ -421,3 +421,44 @@ fn adding_to_a_keyset_others_can_reach_is_warned_about() {
         "0600: only the note about promoting: {stderr}"
     );
 }
+
+/// A write that fails names the path the user gave — never jwtk's temporary file
+/// (`.jwtk-xST5yF`) or a keyset's lock file (`.lock`).
+#[test]
+fn write_errors_name_the_users_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-dir");
+    for args in [
+        vec!["keygen", "--type", "ec", "--out", "no-such-dir/issuer"],
+        vec![
+            "keygen",
+            "--type",
+            "ec",
+            "--add-to",
+            "no-such-dir/keys.jwks",
+        ],
+        vec!["keyset", "import", "no-such-dir/keys.jwks", "--key"],
+    ] {
+        let mut cmd = super::jwtk();
+        cmd.current_dir(dir.path()).args(&args);
+        if args[0] == "keyset" {
+            cmd.arg(super::fixture("keys/ec-p256-sec1.pem"));
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {out:?}");
+        let stderr = super::stderr_after_pin(&out);
+        let error = stderr
+            .lines()
+            .find(|l| l.starts_with("jwtk: error: "))
+            .unwrap();
+        assert!(
+            error.starts_with("jwtk: error: no-such-dir/"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            !stderr.contains(".jwtk-") && !stderr.contains(".lock") && !stderr.contains("at path"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(!missing.exists());
+}
