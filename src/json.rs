@@ -50,10 +50,12 @@ pub fn parse_value(bytes: &[u8]) -> Result<Value, JsonError> {
     }
     let fault = Cell::new(None);
     let mut de = serde_json::Deserializer::from_slice(bytes);
+    let numbers = NumberTexts::of(bytes);
     let strict = StrictValue {
         depth: 0,
         fault: &fault,
         text: bytes,
+        numbers: &numbers,
     };
     let value = strict
         .deserialize(&mut de)
@@ -213,11 +215,13 @@ fn lite(raw: &str) -> Option<Lite<'_>> {
         b'{' | b'[' => {
             let fault = Cell::new(None);
             let mut de = serde_json::Deserializer::from_str(raw);
+            let numbers = NumberTexts::of(raw.as_bytes());
             // Inside the top-level object: one level down, as parse_value counts.
             let strict = StrictValue {
                 depth: 1,
                 fault: &fault,
                 text: raw.as_bytes(),
+                numbers: &numbers,
             };
             let value = strict.deserialize(&mut de).ok()?;
             de.end().ok()?;
@@ -295,6 +299,84 @@ struct StrictValue<'a> {
     fault: &'a Cell<Option<JsonError>>,
     /// The JSON text being read: names borrowed from it are names, never the number marker.
     text: &'a [u8],
+    /// The numbers of the text as written, in order.
+    numbers: &'a NumberTexts<'a>,
+}
+
+/// The number literals of a JSON text exactly as written, in document order. serde_json
+/// hands a number over with its exponent rewritten (`1E3` becomes `1e+3`); the number is
+/// kept as the text wrote it, so that every output shows it so (`mint` and `decode` alike).
+struct NumberTexts<'t> {
+    spans: Vec<&'t str>,
+    next: Cell<usize>,
+}
+
+impl<'t> NumberTexts<'t> {
+    fn of(text: &'t [u8]) -> Self {
+        let mut spans = Vec::new();
+        let mut at = 0;
+        while at < text.len() {
+            match text[at] {
+                b'"' => {
+                    at += 1;
+                    while at < text.len() && text[at] != b'"' {
+                        at += if text[at] == b'\\' { 2 } else { 1 };
+                    }
+                    at += 1;
+                }
+                b'-' | b'0'..=b'9' => {
+                    let start = at;
+                    while at < text.len()
+                        && matches!(text[at], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                    {
+                        at += 1;
+                    }
+                    if let Ok(span) = std::str::from_utf8(&text[start..at]) {
+                        spans.push(span);
+                    }
+                }
+                _ => at += 1,
+            }
+        }
+        NumberTexts {
+            spans,
+            next: Cell::new(0),
+        }
+    }
+
+    /// The next number, as written when that is the number serde_json read as `read`.
+    fn take(&self, read: String) -> Result<Number, String> {
+        let at = self.next.get();
+        self.next.set(at + 1);
+        match self.spans.get(at) {
+            Some(written) if normalized(written) == read => {
+                Ok(Number::from_string_unchecked((*written).to_string()))
+            }
+            _ => read.parse::<Number>().map_err(|e| e.to_string()),
+        }
+    }
+
+    /// A number that reached the visitor as a value, not as text: its place is used up.
+    fn skip(&self) {
+        self.next.set(self.next.get() + 1);
+    }
+}
+
+/// A number's text as serde_json writes it: `e` for `E`, the exponent's sign always there.
+fn normalized(written: &str) -> String {
+    let mut out = String::with_capacity(written.len() + 1);
+    let mut chars = written.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == 'e' || c == 'E' {
+            out.push('e');
+            if !matches!(chars.peek(), Some('+' | '-')) {
+                out.push('+');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl StrictValue<'_> {
@@ -335,14 +417,17 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
     }
 
     fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        self.numbers.skip();
         Ok(Value::Number(v.into()))
     }
 
     fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        self.numbers.skip();
         Ok(Value::Number(v.into()))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        self.numbers.skip();
         Number::from_f64(v)
             .map(Value::Number)
             .ok_or_else(|| E::custom("number is not finite"))
@@ -377,8 +462,9 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
                 // A number, handed over as its text: keep it exactly as written.
                 Key::Number if map.is_empty() => {
                     let text = access.next_value::<String>()?;
-                    return text
-                        .parse::<Number>()
+                    return self
+                        .numbers
+                        .take(text)
                         .map(Value::Number)
                         .map_err(de::Error::custom);
                 }
@@ -463,7 +549,7 @@ mod tests {
         let value = |lite: &Lite| match lite {
             Lite::Null => Value::Null,
             Lite::Bool(b) => Value::Bool(*b),
-            Lite::Number(text) => Value::Number(text.parse().expect("a JSON number")),
+            Lite::Number(text) => parse_value(text.as_bytes()).expect("a JSON number"),
             Lite::String(text) => Value::String(text.to_string()),
             Lite::Nested(value) => value.clone(),
         };
@@ -641,6 +727,19 @@ mod tests {
             parse_value(br#"{"a":{"b":1,"b":2}}"#),
             Err(JsonError::Duplicate("b".into()))
         );
+    }
+
+    #[test]
+    fn numbers_keep_their_exponent_as_written() {
+        let text = r#"{"a":1e3,"b":[1E3,2e-5,3E+7],"c":{"d":-1.5e10},"s":"1e3 2E5","e":1e+2}"#;
+        let map = parse_object(text.as_bytes()).unwrap();
+        assert_eq!(serde_json::to_string(&map).unwrap(), text);
+        assert_eq!(map["a"].as_f64(), Some(1000.0));
+        assert_eq!(map["b"][1].as_f64(), Some(2e-5));
+        assert_eq!(parse_value(b"1e3").unwrap().to_string(), "1e3");
+        assert_eq!(parse_value(b" 4E2 ").unwrap().to_string(), "4E2");
+        let members = scan_object(text.as_bytes()).unwrap();
+        assert_eq!(members.get("b").unwrap().to_string(), "[1E3,2e-5,3E+7]");
     }
 
     #[test]

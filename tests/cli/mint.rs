@@ -842,3 +842,45 @@ fn a_key_without_a_kid_is_named_by_its_thumbprint_or_kid() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3), "{out:?}");
 }
+
+/// "Numbers in claims are kept exactly as written in every output": an exponent too — `1e3`
+/// stays `1e3` (serde_json alone writes `1e+3`), `1E3` stays `1E3`.
+#[test]
+fn numbers_keep_their_exponent_as_written() {
+    let key = key_path("keys/secret-newline.txt");
+    let args = [
+        "-k",
+        &key,
+        "--claim",
+        "n:=1e3",
+        "--claim",
+        "m:=[1E3,2e-5]",
+        "--claim",
+        "o:={\"x\":7E+2}",
+    ];
+    let token = mint(&args);
+    let payload = token.split('.').nth(1).unwrap();
+    use base64::Engine;
+    let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    let claims = String::from_utf8(claims).unwrap();
+    let want = r#""n":1e3,"m":[1E3,2e-5],"o":{"x":7E+2}"#;
+    assert!(claims.starts_with(&format!("{{{want}")), "{claims}");
+    let out = jwtk().args(["mint", "--json"]).args(args).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(want),
+        "{out:?}"
+    );
+    let out = jwtk().args(["decode", "--json", &token]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(want),
+        "{out:?}"
+    );
+    let out = jwtk().args(["decode", &token]).output().unwrap();
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        human.contains("\"n\": 1e3") && human.contains("1E3"),
+        "{human}"
+    );
+}

@@ -138,12 +138,16 @@ impl View<'_> {
 
     fn json(&self, claims: &Map<String, Value>) -> Value {
         let mut doc = serde_json::json!({
-            "header": self.jws.header,
-            "claims": claims,
+            "header": null,
+            "claims": null,
             "signature": self.jws.segments.signature,
             "size": self.review.size.parts,
             "warnings": self.warnings(),
         });
+        // Moved in, not through `json!` (which serializes values again and rewrites a number
+        // such as 1E3 as 1e+3): numbers stay as the token wrote them.
+        doc["header"] = Value::Object(self.jws.header.clone());
+        doc["claims"] = Value::Object(claims.clone());
         if dpop::is_proof(&self.jws.header) {
             doc["dpop_proof"] = Value::Bool(true);
         }

@@ -59,11 +59,19 @@ pub fn run(args: &MintArgs, console: &mut Console) -> super::Result<Status> {
     if args.json {
         let mut out = serde_json::json!({
             "token": token,
-            "header": header,
-            "claims": claims,
-            "exp": claims.get("exp").filter(|exp| exp.is_number()),
+            "header": null,
+            "claims": null,
+            "exp": null,
             "kid": header.get("kid"),
         });
+        // Moved in, not through `json!`, which would write 1e3 as 1e+3.
+        out["exp"] = claims
+            .get("exp")
+            .filter(|exp| exp.is_number())
+            .cloned()
+            .unwrap_or_default();
+        out["header"] = Value::Object(header.clone());
+        out["claims"] = Value::Object(claims.clone());
         if let Some(encrypted) = &encrypted {
             out["encrypted_header"] = Value::Object(encrypted.header.clone());
         }
