@@ -333,15 +333,57 @@ impl fmt::Display for Relative {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         let delta = self.at - self.now as f64;
         if delta.abs() < 1.0 {
-            f.write_str("now")
-        } else if delta > 0.0 {
-            f.write_str("in ")?;
-            Span(delta).fmt(f)
-        } else {
-            Span(delta).fmt(f)?;
-            f.write_str(" ago")
+            return f.write_str("now");
         }
+        if delta > 0.0 {
+            f.write_str("in ")?;
+        }
+        match calendar_years(self.at, self.now) {
+            Some((years, days)) => {
+                write!(f, "{years}y")?;
+                if days > 0 {
+                    write!(f, " {days}d")?;
+                }
+            }
+            None => Span(delta).fmt(f)?,
+        }
+        if delta < 0.0 {
+            f.write_str(" ago")?;
+        }
+        Ok(())
     }
+}
+
+/// A span of a year or more between two instants in calendar years and the days left over
+/// (UTC): 2011-03-22 to 2026-11-22 is 15 years and 245 days, whatever the leap days between.
+/// `None` under a year, or out of the calendar's range.
+fn calendar_years(at: Seconds, now: i64) -> Option<(i64, i64)> {
+    // Under 365 days is never a calendar year (and most spans are: `--batch` writes one per
+    // valid token): no calendar arithmetic for them.
+    if (at - now as f64).abs() < 365.0 * 86_400.0 {
+        return None;
+    }
+    let (earlier, later) = if at < now as f64 {
+        (at.floor() as i64, now)
+    } else {
+        (now, at.floor() as i64)
+    };
+    let utc = |secs: i64| {
+        jiff::Timestamp::from_second(secs)
+            .ok()
+            .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC))
+    };
+    let (from, to) = (utc(earlier)?, utc(later)?);
+    let mut years = i64::from(to.year() - from.year());
+    let after = |years: i64| from.checked_add(jiff::Span::new().years(years)).ok();
+    while years > 0 && after(years)? > to {
+        years -= 1;
+    }
+    if years < 1 {
+        return None;
+    }
+    let rest = later - after(years)?.timestamp().as_second();
+    Some((years, rest / 86_400))
 }
 
 #[cfg(test)]
@@ -417,6 +459,14 @@ mod tests {
         assert_eq!(relative(100.0, 200), "1m 40s ago");
         assert_eq!(format_at(1_300_819_380.0, false), "2011-03-22T18:43:00Z");
         assert!(relative(1e300, 0).starts_with("in "));
+        // Calendar years: RFC 7519's example token seen from 2026-11-22T12:24:49Z expired 15
+        // years (to 2026-03-22T18:43:00Z) and 244 days ago — not 15 × 365 days and 248.
+        assert_eq!(relative(1_300_819_380.0, 1_795_350_289), "15y 244d ago");
+        assert_eq!(relative(1_795_350_289.0, 1_300_819_380), "in 15y 244d");
+        // A leap day inside a year does not make it a year and a day.
+        let (a, b) = (1_709_251_200, 1_740_787_200); // 2024-03-01, 2025-03-01
+        assert_eq!(relative(b as f64, a), "in 1y");
+        assert_eq!(relative((a + 364 * 86_400) as f64, a), "in 364d");
     }
 
     #[test]
