@@ -980,8 +980,8 @@ pub enum KeyProblem {
     RawSecretNotAllowed,
     /// A `--key` value that names no file and may be a secret: never shown.
     #[error(
-        "names no file (the value has {chars} character{}; it is not shown, in case it is a secret)",
-        if *chars == 1 { "" } else { "s" }
+        "names no file (the value has {}; it is not shown, in case it is a secret)",
+        crate::text::count(*chars, "character")
     )]
     NotAFile {
         /// The value's length.

@@ -19,6 +19,15 @@ pub fn quoted(names: &[String]) -> String {
         .join(", ")
 }
 
+/// `n` and a noun in its number: "1 character", "2 characters".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -28,6 +37,13 @@ mod tests {
         assert_eq!(cut("abc"), "abc");
         let long = "é".repeat(100);
         assert_eq!(cut(&long).chars().count(), 81);
+    }
+
+    #[test]
+    fn counts_agree_with_their_number() {
+        assert_eq!(count(1, "character"), "1 character");
+        assert_eq!(count(0, "character"), "0 characters");
+        assert_eq!(count(33, "character"), "33 characters");
     }
 
     #[test]

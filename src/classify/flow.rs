@@ -378,7 +378,11 @@ fn base_rule(f: &Facts, _: Kind) -> Option<FlowFinding> {
             Flow::Unknown,
             SubjectKind::Unknown,
             Confidence::Low,
-            format!("{name} == sub, but {} show a user login", signs.join(", ")),
+            format!(
+                "{name} == sub, but {} {} a user login",
+                signs.join(", "),
+                if signs.len() == 1 { "shows" } else { "show" }
+            ),
         );
     }
     found(

@@ -191,18 +191,23 @@ fn granted_kind(kind: Kind, flow: Flow) -> Kind {
 /// Contradictions between the decision and other signs (a marker wins, but is not hidden).
 fn contradictions(f: &Facts, kind: Kind, flow: Flow, subject: SubjectKind) -> Vec<String> {
     let mut conflicts = Vec::new();
-    let signs = f.login_signs().join(", ");
+    let login = f.login_signs();
+    let signs = format!(
+        "{} {}",
+        login.join(", "),
+        if login.len() == 1 { "shows" } else { "show" }
+    );
     let base_says_client = f.client().is_some_and(|(_, c)| Some(c) == f.sub());
     let machines_as_users = f.issuer.map(|i| i.family) == Some(Family::MachinesAsUsers);
     if flow == Flow::Unknown && subject == SubjectKind::Unknown && base_says_client {
         if !machines_as_users {
             conflicts.push(format!(
-                "the base rule (client id == sub) says client credentials, but {signs} show a user login"
+                "the base rule (client id == sub) says client credentials, but {signs} a user login"
             ));
         }
-    } else if flow == Flow::ClientCredentials && !signs.is_empty() {
+    } else if flow == Flow::ClientCredentials && !login.is_empty() {
         conflicts.push(format!(
-            "decided client credentials, but {signs} show a user login"
+            "decided client credentials, but {signs} a user login"
         ));
     }
     let decided_user = matches!(
@@ -233,8 +238,13 @@ fn typing_conflict(f: &Facts, kind: Kind) -> Option<String> {
         .collect();
     (!markers.is_empty()).then_some(())?;
     Some(format!(
-        "header typ at+jwt says access token, but {} are ID-token claims",
-        markers.join(", ")
+        "header typ at+jwt says access token, but {} {}",
+        markers.join(", "),
+        if markers.len() == 1 {
+            "is an ID-token claim"
+        } else {
+            "are ID-token claims"
+        }
     ))
 }
 

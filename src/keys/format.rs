@@ -994,7 +994,10 @@ fn ident(text: &str) -> String {
     if plain {
         text.to_string()
     } else {
-        format!("({} characters, not shown)", text.chars().count())
+        format!(
+            "({}, not shown)",
+            crate::text::count(text.chars().count(), "character")
+        )
     }
 }
 

@@ -191,8 +191,8 @@ fn base64_fault(part: Part, segment: &str, err: base64::DecodeError) -> Malforme
         }
         base64::DecodeError::InvalidLength(_) => {
             format!(
-                "invalid base64url: a length of {} characters is impossible",
-                segment.len()
+                "invalid base64url: a length of {} is impossible",
+                crate::text::count(segment.len(), "character")
             )
         }
         other => format!("invalid base64url ({other})"),

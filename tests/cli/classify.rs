@@ -210,3 +210,77 @@ fn the_conflict_names_what_contradicts() {
         "{conflict}"
     );
 }
+
+/// An encrypted token has no claims to read: classify says it is encrypted and how the
+/// recipient opens it — not that it is malformed.
+#[test]
+fn an_encrypted_token_is_named_as_such() {
+    // RFC 7516 Appendix A.1.
+    let jwe = std::fs::read_to_string(fixture("jwe/rfc7516/a1.jwe")).unwrap();
+    for args in [&["classify"][..], &["classify", "--json"]] {
+        let out = jwtk().args(args).arg(jwe.trim()).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        let stderr = super::stderr_after_pin(&out);
+        assert!(
+            stderr.contains("the token is encrypted (a JWE)"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("malformed"), "{stderr}");
+        assert!(
+            stderr.contains("hint: ") && stderr.contains("jwtk decrypt"),
+            "{stderr}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
+
+/// Wording: no `evidence:` heading over nothing; one claim takes a singular verb.
+#[test]
+fn the_human_view_words_its_lists_right() {
+    let bare = format!(
+        "{}.{}.{}",
+        b64(r#"{"alg":"HS256"}"#),
+        b64(r#"{"x":1}"#),
+        b64([7u8; 32])
+    );
+    let out = jwtk().args(["classify", &bare]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let json = json_stdout(&jwtk().args(["classify", "--json", &bare]).output().unwrap());
+    assert_eq!(json["evidence"].as_array().map(Vec::len), Some(0), "{json}");
+    assert!(!text.contains("evidence:"), "{text}");
+    let typed = format!(
+        "{}.{}.{}",
+        b64(r#"{"alg":"RS256","typ":"at+jwt"}"#),
+        b64(r#"{"iss":"https://as.example","sub":"u1","client_id":"c1","nonce":"n","aud":"api"}"#),
+        b64([7u8; 32])
+    );
+    let json = json_stdout(
+        &jwtk()
+            .args(["classify", "--json", &typed])
+            .output()
+            .unwrap(),
+    );
+    let conflicts = json["conflicts"].to_string();
+    assert!(
+        conflicts.contains("but nonce is an ID-token claim"),
+        "{conflicts}"
+    );
+    let login = format!(
+        "{}.{}.{}",
+        b64(r#"{"alg":"RS256"}"#),
+        b64(r#"{"sub":"c1","client_id":"c1","sid":"s"}"#),
+        b64([7u8; 32])
+    );
+    let json = json_stdout(
+        &jwtk()
+            .args(["classify", "--json", &login])
+            .output()
+            .unwrap(),
+    );
+    let said = format!("{}{}", json["evidence"], json["conflicts"]);
+    assert!(
+        said.contains("sid shows a user login") && !said.contains("sid show "),
+        "{said}"
+    );
+}

@@ -770,3 +770,47 @@ fn the_no_key_hint_names_issuer_and_jwks_for_verify() {
         "{stderr}"
     );
 }
+
+/// An `iat` in the future beyond the leeway is no reason to reject (RFC 7519 §4.1.6) but is
+/// worth a note: the issuer's clock runs ahead. Within the leeway, nothing is said.
+#[test]
+fn an_iat_in_the_future_beyond_the_leeway_is_noted() {
+    let key = path("keys/secret-newline.txt");
+    let at = |iat: &str| {
+        let out = jwtk()
+            .args(["mint", "-k", &key, "--iat", iat, "--exp", "+2h"])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let out = jwtk()
+        .args(["verify", "-k", &key, "--alg", "HS256", &at("+1h")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stderr = super::stderr_after_pin(&out);
+    assert!(
+        stderr.contains("note: iat is in 1h (") && stderr.contains("beyond the 1m leeway"),
+        "{stderr}"
+    );
+    for (iat, leeway) in [("+30s", "60s"), ("+1h", "2h")] {
+        let out = jwtk()
+            .args([
+                "verify",
+                "-k",
+                &key,
+                "--alg",
+                "HS256",
+                "--leeway",
+                leeway,
+                &at(iat),
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        assert!(
+            !super::stderr_after_pin(&out).contains("iat"),
+            "{iat} {leeway}: {out:?}"
+        );
+    }
+}

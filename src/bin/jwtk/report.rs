@@ -68,6 +68,10 @@ pub fn hint(err: &Error) -> Option<Cow<'static, str>> {
         Error::Environment(problem) => return environment(problem),
         Error::Encrypt(err) => encrypt(err)?,
         Error::Usage(usage) => return self::usage(usage),
+        Error::NotDecrypted {
+            reason: jwtk::verify::Reason::Unsupported,
+            ..
+        } => "the recipient decrypts it: jwtk decrypt --key KEY TOKEN | jwtk classify",
         Error::Malformed(_)
         | Error::NotDecrypted { .. }
         | Error::File { .. }

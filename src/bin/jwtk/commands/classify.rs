@@ -16,6 +16,13 @@ use jwtk::token::size::SizeReport;
 /// Classify one token and print the answer.
 pub fn run(args: &ClassifyArgs, console: &mut Console) -> super::Result<Status> {
     let token = read_token_input(&args.input, console)?;
+    if jwtk::jwe::is_jwe(&token) {
+        return Err(jwtk::error::Error::NotDecrypted {
+            reason: jwtk::verify::Reason::Unsupported,
+            message: "the token is encrypted (a JWE): its claims are readable only by its recipient, after decryption".into(),
+        }
+        .into());
+    }
     let jws = Jws::parse(&token)?;
     let claims = jws.claims()?;
     let answer = classify::classify(&jws.header, &claims);
@@ -87,9 +94,12 @@ fn human(
         banner = "NOT VERIFIED: read, not checked";
     }
     writeln!(out, "{}", p.paint(banner, Color::Yellow))?;
-    writeln!(out, "evidence:")?;
-    for line in &answer.evidence {
-        writeln!(out, "  - {}", output::one_line(line))?;
+    // No heading over nothing: a token nothing speaks for has no evidence to list.
+    if !answer.evidence.is_empty() {
+        writeln!(out, "evidence:")?;
+        for line in &answer.evidence {
+            writeln!(out, "  - {}", output::one_line(line))?;
+        }
     }
     if !answer.conflicts.is_empty() {
         writeln!(out, "{}", p.paint("conflicts:", Color::Red))?;

@@ -137,11 +137,12 @@ pub fn read_token_input(input: &TokenInput, console: &mut Console) -> Result<Vec
 }
 
 /// Whether an argument that is no token reads as a file name: no whitespace, does not start
-/// as a token does (`eyJ…`), and holds a path separator or ends with a file extension
-/// (`nosuch.jwt`, `token.txt`).
+/// as a token does (`eyJ…`), and holds a path separator or is a name with one extension
+/// (`nosuch.jwt`, `token.txt`; `a.b.c` is a broken token).
 fn names_a_file(text: &str) -> bool {
     let extension = text.rsplit_once('.').is_some_and(|(stem, ext)| {
         !stem.is_empty()
+            && !stem.contains('.')
             && (1..=5).contains(&ext.len())
             && ext.bytes().all(|b| b.is_ascii_alphanumeric())
             && ext.bytes().any(|b| b.is_ascii_alphabetic())

@@ -67,11 +67,31 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> Result<Status> {
     judge.print_notes(console)?;
     let verdict = verdict?;
     judge.warn_weak_secrets(verdict.alg.as_deref(), console)?;
+    if let Some(note) = future_iat(&verdict, &policy) {
+        console.note(&note)?;
+    }
     report(&verdict, args, &policy, &judge, console)?;
     Ok(if verdict.is_valid() {
         Status::Success
     } else {
         Status::Rejected
+    })
+}
+
+/// A note for a token issued in the future beyond the leeway: RFC 7519 §4.1.6 makes `iat` no
+/// reason to reject, but an issuer whose clock runs ahead is worth knowing about.
+fn future_iat(verdict: &Verdict, policy: &Policy) -> Option<String> {
+    let claims = verdict.claims()?;
+    let time::NumericDate::At(iat) = time::NumericDate::read(claims.get("iat")?) else {
+        return None;
+    };
+    (iat > (policy.now + policy.leeway) as f64).then(|| {
+        format!(
+            "iat is {} ({}): issued in the future, beyond the {} leeway; the issuer's clock runs ahead of this one",
+            time::relative(iat, policy.now),
+            time::format_utc(iat),
+            time::format_span(policy.leeway as f64)
+        )
     })
 }
 
