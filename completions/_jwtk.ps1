@@ -39,7 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             break
         }
         'jwtk;decode' {
-            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member, a cookie name or an HTTP header name (Authorization, DPoP). Example: --field id_token')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object: header, claims, signature, sizes and warnings')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Show times in the local time zone too, beside UTC (from TZ, else the system''s zone). Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"')
@@ -50,11 +50,11 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             break
         }
         'jwtk;mint' {
-            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)')
             [CompletionResult]::new('--key-env', '--key-env', [CompletionResultType]::ParameterName, 'Read the key material from environment variable VAR')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret''s text becomes bytes (default: the bytes as they are); decoded bytes that are key material are refused')
-            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves. For mint, a single key without a kid of its own (PEM, DER) takes this kid; without --kid it is named by its RFC 7638 thumbprint')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The signing algorithm (default: the key''s own, or its family''s)')
             [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'The subject (sub)')
             [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'The issuer (iss)')
@@ -85,12 +85,12 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             break
         }
         'jwtk;verify' {
-            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token')
-            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member, a cookie name or an HTTP header name (Authorization, DPoP). Example: --field id_token')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)')
             [CompletionResult]::new('--key-env', '--key-env', [CompletionResultType]::ParameterName, 'Read the key material from environment variable VAR')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret''s text becomes bytes (default: the bytes as they are); decoded bytes that are key material are refused')
-            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves. For mint, a single key without a kid of its own (PEM, DER) takes this kid; without --kid it is named by its RFC 7638 thumbprint')
             [CompletionResult]::new('--jwks', '--jwks', [CompletionResultType]::ParameterName, 'Fetch a JWKS over HTTPS from URL (repeatable, beside --key), through the cache')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Fetch the issuer''s keys by OIDC discovery (then RFC 8414) and require iss = URL')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file too, besides the system''s')
@@ -128,12 +128,12 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             break
         }
         'jwtk;decrypt' {
-            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token')
-            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member, a cookie name or an HTTP header name (Authorization, DPoP). Example: --field id_token')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)')
             [CompletionResult]::new('--key-env', '--key-env', [CompletionResultType]::ParameterName, 'Read the key material from environment variable VAR')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret''s text becomes bytes (default: the bytes as they are); decoded bytes that are key material are refused')
-            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves. For mint, a single key without a kid of its own (PEM, DER) takes this kid; without --kid it is named by its RFC 7638 thumbprint')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Allow this key-management algorithm (repeatable); default: those the keys fit')
             [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'Allow this content-encryption algorithm (repeatable); default: all six')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
@@ -274,7 +274,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             break
         }
         'jwtk;classify' {
-            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member, a cookie name or an HTTP header name (Authorization, DPoP). Example: --field id_token')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object: kind, flow, subject, provider, confidence, evidence, conflicts')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 1 when the answer has low confidence or conflicts')
@@ -286,11 +286,11 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             break
         }
         'jwtk;dpop' {
-            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)')
             [CompletionResult]::new('--key-env', '--key-env', [CompletionResultType]::ParameterName, 'Read the key material from environment variable VAR')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret''s text becomes bytes (default: the bytes as they are); decoded bytes that are key material are refused')
-            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves. For mint, a single key without a kid of its own (PEM, DER) takes this kid; without --kid it is named by its RFC 7638 thumbprint')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The signing algorithm (default: the key''s own, or its family''s), e.g. --alg PS256')
             [CompletionResult]::new('--htm', '--htm', [CompletionResultType]::ParameterName, 'The request''s HTTP method (htm), exactly as sent, e.g. --htm GET')
             [CompletionResult]::new('--htu', '--htu', [CompletionResultType]::ParameterName, 'The request''s URI (htu); query and fragment are left out, e.g. --htu https://api.example.com/x')

@@ -35,7 +35,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jwtk;decode'= {
-            cand --field 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token'
+            cand --field 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member, a cookie name or an HTTP header name (Authorization, DPoP). Example: --field id_token'
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
             cand --json 'Print one JSON object: header, claims, signature, sizes and warnings'
             cand --local 'Show times in the local time zone too, beside UTC (from TZ, else the system''s zone). Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"'
@@ -45,11 +45,11 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --version 'Print version'
         }
         &'jwtk;mint'= {
-            cand -k 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
-            cand --key 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
+            cand -k 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)'
+            cand --key 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)'
             cand --key-env 'Read the key material from environment variable VAR'
             cand --secret-encoding 'How a raw secret''s text becomes bytes (default: the bytes as they are); decoded bytes that are key material are refused'
-            cand --kid 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves'
+            cand --kid 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves. For mint, a single key without a kid of its own (PEM, DER) takes this kid; without --kid it is named by its RFC 7638 thumbprint'
             cand --alg 'The signing algorithm (default: the key''s own, or its family''s)'
             cand --sub 'The subject (sub)'
             cand --iss 'The issuer (iss)'
@@ -79,12 +79,12 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --version 'Print version'
         }
         &'jwtk;verify'= {
-            cand --field 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token'
-            cand -k 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
-            cand --key 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
+            cand --field 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member, a cookie name or an HTTP header name (Authorization, DPoP). Example: --field id_token'
+            cand -k 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)'
+            cand --key 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)'
             cand --key-env 'Read the key material from environment variable VAR'
             cand --secret-encoding 'How a raw secret''s text becomes bytes (default: the bytes as they are); decoded bytes that are key material are refused'
-            cand --kid 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves'
+            cand --kid 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves. For mint, a single key without a kid of its own (PEM, DER) takes this kid; without --kid it is named by its RFC 7638 thumbprint'
             cand --jwks 'Fetch a JWKS over HTTPS from URL (repeatable, beside --key), through the cache'
             cand --issuer 'Fetch the issuer''s keys by OIDC discovery (then RFC 8414) and require iss = URL'
             cand --cacert 'Trust the CA certificates in this PEM file too, besides the system''s'
@@ -121,12 +121,12 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --version 'Print version'
         }
         &'jwtk;decrypt'= {
-            cand --field 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token'
-            cand -k 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
-            cand --key 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
+            cand --field 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member, a cookie name or an HTTP header name (Authorization, DPoP). Example: --field id_token'
+            cand -k 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)'
+            cand --key 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)'
             cand --key-env 'Read the key material from environment variable VAR'
             cand --secret-encoding 'How a raw secret''s text becomes bytes (default: the bytes as they are); decoded bytes that are key material are refused'
-            cand --kid 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves'
+            cand --kid 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves. For mint, a single key without a kid of its own (PEM, DER) takes this kid; without --kid it is named by its RFC 7638 thumbprint'
             cand --alg 'Allow this key-management algorithm (repeatable); default: those the keys fit'
             cand --enc 'Allow this content-encryption algorithm (repeatable); default: all six'
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
@@ -250,7 +250,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         &'jwtk;keyset;help;help'= {
         }
         &'jwtk;classify'= {
-            cand --field 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token'
+            cand --field 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member, a cookie name or an HTTP header name (Authorization, DPoP). Example: --field id_token'
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
             cand --json 'Print one JSON object: kind, flow, subject, provider, confidence, evidence, conflicts'
             cand --strict 'Exit 1 when the answer has low confidence or conflicts'
@@ -261,11 +261,11 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --version 'Print version'
         }
         &'jwtk;dpop'= {
-            cand -k 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
-            cand --key 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
+            cand -k 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)'
+            cand --key 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)'
             cand --key-env 'Read the key material from environment variable VAR'
             cand --secret-encoding 'How a raw secret''s text becomes bytes (default: the bytes as they are); decoded bytes that are key material are refused'
-            cand --kid 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves'
+            cand --kid 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves. For mint, a single key without a kid of its own (PEM, DER) takes this kid; without --kid it is named by its RFC 7638 thumbprint'
             cand --alg 'The signing algorithm (default: the key''s own, or its family''s), e.g. --alg PS256'
             cand --htm 'The request''s HTTP method (htm), exactly as sent, e.g. --htm GET'
             cand --htu 'The request''s URI (htu); query and fragment are left out, e.g. --htu https://api.example.com/x'

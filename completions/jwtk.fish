@@ -39,7 +39,7 @@ complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "classify" -d 'Say what ki
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "dpop" -d 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "completions" -d 'Print a shell completion script.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jwtk -n "__fish_jwtk_using_subcommand decode" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand decode" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member, a cookie name or an HTTP header name (Authorization, DPoP). Example: --field id_token' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand decode" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -47,13 +47,13 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand decode" -l json -d 'Print one 
 complete -c jwtk -n "__fish_jwtk_using_subcommand decode" -l local -d 'Show times in the local time zone too, beside UTC (from TZ, else the system\'s zone). Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"'
 complete -c jwtk -n "__fish_jwtk_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand decode" -s V -l version -d 'Print version'
-complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l key-env -d 'Read the key material from environment variable VAR' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l secret-encoding -d 'How a raw secret\'s text becomes bytes (default: the bytes as they are); decoded bytes that are key material are refused' -r -f -a "utf8\t'The bytes, which must be UTF-8 text'
 base64\t'Standard base64 (padding optional, line breaks allowed)'
 base64url\t'base64url (padding optional, line breaks allowed)'
 hex\t'Hexadecimal (line breaks allowed)'"
-complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l kid -d 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l kid -d 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves. For mint, a single key without a kid of its own (PEM, DER) takes this kid; without --kid it is named by its RFC 7638 thumbprint' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l alg -d 'The signing algorithm (default: the key\'s own, or its family\'s)' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -110,14 +110,14 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l no-iat -d 'Leave out 
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l json -d 'Print one JSON object instead of the bare token: token, header, claims, exp, kid. Example: jwtk mint --key k.pem --json | jq -r .token'
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -s V -l version -d 'Print version'
-complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token' -r
-complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member, a cookie name or an HTTP header name (Authorization, DPoP). Example: --field id_token' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l key-env -d 'Read the key material from environment variable VAR' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l secret-encoding -d 'How a raw secret\'s text becomes bytes (default: the bytes as they are); decoded bytes that are key material are refused' -r -f -a "utf8\t'The bytes, which must be UTF-8 text'
 base64\t'Standard base64 (padding optional, line breaks allowed)'
 base64url\t'base64url (padding optional, line breaks allowed)'
 hex\t'Hexadecimal (line breaks allowed)'"
-complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l kid -d 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l kid -d 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves. For mint, a single key without a kid of its own (PEM, DER) takes this kid; without --kid it is named by its RFC 7638 thumbprint' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l jwks -d 'Fetch a JWKS over HTTPS from URL (repeatable, beside --key), through the cache' -r -f
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l issuer -d 'Fetch the issuer\'s keys by OIDC discovery (then RFC 8414) and require iss = URL' -r -f
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l cacert -d 'Trust the CA certificates in this PEM file too, besides the system\'s' -r -F
@@ -177,14 +177,14 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l json -d 'Print one 
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l local -d 'Show times in the local time zone too, beside UTC (from TZ, else the system\'s zone). Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s V -l version -d 'Print version'
-complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token' -r
-complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member, a cookie name or an HTTP header name (Authorization, DPoP). Example: --field id_token' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l key-env -d 'Read the key material from environment variable VAR' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l secret-encoding -d 'How a raw secret\'s text becomes bytes (default: the bytes as they are); decoded bytes that are key material are refused' -r -f -a "utf8\t'The bytes, which must be UTF-8 text'
 base64\t'Standard base64 (padding optional, line breaks allowed)'
 base64url\t'base64url (padding optional, line breaks allowed)'
 hex\t'Hexadecimal (line breaks allowed)'"
-complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l kid -d 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l kid -d 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves. For mint, a single key without a kid of its own (PEM, DER) takes this kid; without --kid it is named by its RFC 7638 thumbprint' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l alg -d 'Allow this key-management algorithm (repeatable); default: those the keys fit' -r -f -a "RSA-OAEP\t''
 RSA-OAEP-256\t''
 ECDH-ES\t''
@@ -325,7 +325,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcom
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "import" -d 'Add an existing key (any format --key reads) at the end of a keyset; prints its kid.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "retire" -d 'Remove one key, keeping the others untouched.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand keyset; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member, a cookie name or an HTTP header name (Authorization, DPoP). Example: --field id_token' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -334,13 +334,13 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -l strict -d 'Exit 1
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -l local -d 'Show times in the local time zone too, beside UTC (from TZ, else the system\'s zone). Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"'
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -s V -l version -d 'Print version'
-complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from the content; `-` reads it from stdin (not beside a token read from stdin)' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l key-env -d 'Read the key material from environment variable VAR' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l secret-encoding -d 'How a raw secret\'s text becomes bytes (default: the bytes as they are); decoded bytes that are key material are refused' -r -f -a "utf8\t'The bytes, which must be UTF-8 text'
 base64\t'Standard base64 (padding optional, line breaks allowed)'
 base64url\t'base64url (padding optional, line breaks allowed)'
 hex\t'Hexadecimal (line breaks allowed)'"
-complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l kid -d 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l kid -d 'Pick the key with this kid out of a JWKS; for verify, out of every source (files, environment, fetched sets): a key without this kid never serves. For mint, a single key without a kid of its own (PEM, DER) takes this kid; without --kid it is named by its RFC 7638 thumbprint' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l alg -d 'The signing algorithm (default: the key\'s own, or its family\'s), e.g. --alg PS256' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''

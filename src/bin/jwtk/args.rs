@@ -69,9 +69,10 @@ pub enum Command {
     ///
     /// The key comes from one of --key FILE, --key-env VAR, --key-prompt or the JWTK_KEY
     /// environment variable, never from the command line. Its kind is detected from the
-    /// content: PEM (PKCS#8, PKCS#1, SEC1), DER, a JWK, a JWKS (its first key, the signing
-    /// key, or --kid), or a raw HMAC secret; public-key material is never a secret. The
-    /// algorithm follows the key unless --alg says otherwise.
+    /// content: PEM (PKCS#8, PKCS#1, SEC1), DER, an OpenSSH key, a JWK, a JWKS (its first key,
+    /// the signing key, or --kid), or a raw HMAC secret; public-key material is never a
+    /// secret. The algorithm follows the key unless --alg says otherwise. A key without a kid
+    /// of its own is named in the header by its RFC 7638 thumbprint (or --kid).
     ///
     /// By default the token has iat = now and exp = now + 15 minutes, and typ JWT.
     /// WHEN is now, +90s, +15m, -2h, +7d, an RFC 3339 time or epoch seconds (a bare number
@@ -320,16 +321,18 @@ fn keep_about(
 pub struct TokenInput {
     /// The token, or text holding it; absent or `-` reads stdin.
     ///
-    /// The token is found in what was pasted: a `Bearer ` prefix, an `Authorization: Bearer …`
-    /// line (also as `curl -v` or a `-H '…'` argument shows it), a JSON string, an OAuth token
-    /// response, a `Cookie:`/`Set-Cookie:` line, a URL whose query or fragment holds it, or a
-    /// token wrapped over lines. An argument that is not a token but names a readable file is
-    /// read as that file. Example: jwtk decode "$(pbpaste)"
+    /// The token is found in what was pasted: a `Bearer ` or `DPoP ` prefix, an
+    /// `Authorization: Bearer …` or `Authorization: DPoP …` line (also as `curl -v` or a
+    /// `-H '…'` argument shows it), a JSON string, an OAuth token response, a
+    /// `Cookie:`/`Set-Cookie:` line, a URL whose query or fragment holds it, or a token wrapped
+    /// over lines (mail quotes `> ` included). An argument that is not a token but names a
+    /// readable file is read as that file. Example: jwtk decode "$(pbpaste)"
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
 
     /// Pick the token under this name when the input holds several: a query or fragment
-    /// parameter, a JSON member or a cookie name. Example: --field id_token
+    /// parameter, a JSON member, a cookie name or an HTTP header name (Authorization, DPoP).
+    /// Example: --field id_token
     #[arg(long, value_name = "NAME")]
     pub field: Option<String>,
 }
@@ -354,7 +357,8 @@ pub struct DecodeArgs {
 /// Where key material comes from (`mint`, `verify`).
 #[derive(Debug, Clone, Args)]
 pub struct KeyArgs {
-    /// A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content.
+    /// A key file: PEM, DER, JWK, JWKS, an OpenSSH key or a raw HMAC secret, detected from
+    /// the content; `-` reads it from stdin (not beside a token read from stdin).
     ///
     /// Example: --key issuer.pub.pem (repeat for rotation in verify)
     #[arg(short = 'k', long = "key", value_name = "PATH", value_hint = ValueHint::FilePath)]
@@ -380,7 +384,9 @@ pub struct KeyArgs {
     pub secret_encoding: Option<SecretEncoding>,
 
     /// Pick the key with this kid out of a JWKS; for verify, out of every source (files,
-    /// environment, fetched sets): a key without this kid never serves.
+    /// environment, fetched sets): a key without this kid never serves. For mint, a single key
+    /// without a kid of its own (PEM, DER) takes this kid; without --kid it is named by its
+    /// RFC 7638 thumbprint.
     ///
     /// Example: --kid 2026-11
     #[arg(long, value_name = "KID", allow_hyphen_values = true)]
