@@ -97,3 +97,27 @@ fn algorithm_names_are_spelled_exactly_as_the_contract() {
         .assert()
         .code(2);
 }
+
+/// The version is 0.2 and the README says what changed since 0.1 for users.
+#[test]
+fn the_version_is_0_2_and_the_readme_says_how_to_upgrade() {
+    let out = jwtk().arg("--version").output().unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "jwtk 0.2.0\n");
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme
+        .find("\n## Upgrading from 0.1\n")
+        .expect("an upgrading section")..];
+    let section = &section[..section[1..].find("\n## ").unwrap_or(section.len())];
+    for change in [
+        "first key",
+        "thumbprint",
+        "cargo install",
+        "default-features = false",
+    ] {
+        assert!(
+            section.contains(change),
+            "the upgrading section names {change:?}"
+        );
+    }
+}
