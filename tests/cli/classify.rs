@@ -161,9 +161,9 @@ fn every_issuer_family_has_a_fixture() {
         .collect();
     for issuer in jwtk::classify::issuers::all() {
         assert!(
-            named.iter().any(|p| p == issuer.provider),
+            named.iter().any(|p| p == issuer.provider.as_str()),
             "no fixture names {}",
-            issuer.provider
+            issuer.provider.as_str()
         );
     }
 }
