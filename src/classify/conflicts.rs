@@ -5,7 +5,7 @@ use super::facts::Facts;
 use super::kind;
 use super::labels::{Flow, Kind, SubjectKind};
 use super::shapes::{self, Workload};
-use super::signs::Family;
+use super::signs::{Cond, Family, Mark};
 
 /// Every contradiction, in words.
 pub fn contradictions(f: &Facts, kind: Kind, flow: Flow, subject: SubjectKind) -> Vec<String> {
@@ -88,9 +88,17 @@ fn typing(f: &Facts) -> Vec<String> {
             "{said} says logout, but events holds no back-channel logout event"
         ));
     }
+    // A row's kind marker read from the token's claims (Keycloak's typ claim, Cognito's
+    // token_use), not a family default read from its issuer or audience alone.
+    let from_claims = |m: &&Mark| {
+        m.when
+            .iter()
+            .any(|c| !matches!(c, Cond::Iss(_) | Cond::Aud(_)))
+    };
     if let Some(mark) = f.issuer.and_then(|i| {
         i.marks
             .iter()
+            .filter(from_claims)
             .find(|m| m.kind.is_some_and(|k| k != explicit) && f.all(m.when))
     }) {
         conflicts.push(format!(
@@ -116,8 +124,8 @@ fn machine_convention(f: &Facts) -> Option<String> {
     // A subject convention is contradicted only by claims that are there.
     let tested = issuer.machine.iter().any(|sign| {
         sign.iter().all(|c| match c {
-            super::signs::Cond::Sub(_) => f.sub().is_some(),
-            super::signs::Cond::Value(n, _) => f.path(n).is_some(),
+            Cond::Sub(_) => f.sub().is_some(),
+            Cond::Value(n, _) => f.path(n).is_some(),
             _ => true,
         })
     });

@@ -78,7 +78,12 @@ pub fn classify(header: &Map<String, Value>, claims: &Map<String, Value>) -> Cla
         }
         None => (Flow::Unknown, SubjectKind::Unknown, None, Confidence::Low),
     };
-    let kind = granted_kind(kind, flow);
+    // What a grant issues is an access token: a kind known only from the grant is as sure
+    // as the grant.
+    let (kind, kind_confidence) = match granted_kind(kind, flow) {
+        granted if granted != kind => (granted, flow_confidence),
+        same => (same, kind_confidence),
+    };
     let conflicts = conflicts::contradictions(&f, kind, flow, subject_kind);
     // Any contradiction leaves the answer at low confidence.
     let confidence = if conflicts.is_empty() {
