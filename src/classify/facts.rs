@@ -214,9 +214,9 @@ impl<'a> Facts<'a> {
     /// Whether a row's condition holds for this token.
     pub fn holds(&self, cond: &Cond) -> bool {
         match *cond {
-            Cond::Iss(p) => self.str("iss").is_some_and(|v| issuer_matches(p, v)),
+            Cond::Iss(p) => self.str("iss").is_some_and(|v| url_matches(p, v)),
             Cond::Sub(p) => self.str("sub").is_some_and(|v| glob(p, v)),
-            Cond::Aud(p) => self.auds().iter().any(|v| glob(p, v)),
+            Cond::Aud(p) => self.auds().iter().any(|v| url_matches(p, v)),
             Cond::Value(name, p) => self
                 .path(name)
                 .and_then(Value::as_str)
@@ -279,22 +279,58 @@ pub fn is_authority(value: &str) -> bool {
             .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
-/// Match an issuer against a row's pattern. A pattern with a scheme only matches a URL whose
-/// host part is a plain host name and port: user info (`okta.com@evil`), a query or a fragment
-/// would let someone else's issuer end in the family's domain.
-fn issuer_matches(pattern: &str, value: &str) -> bool {
+/// Match an issuer (or an audience URL) against a row's pattern. A pattern with a scheme is
+/// matched part by part: the host label by label, where `*` is one label and `**` one or more
+/// (so `*.okta.com` is Okta's own subdomain and nothing else), and the path with [`glob`]. The
+/// value's host must be a plain host name and port: user info (`okta.com@evil`), a query or a
+/// fragment would let someone else's issuer end in the family's domain. Hosts compare lower
+/// case; a port in the value is ignored unless the pattern names one.
+pub fn url_matches(pattern: &str, value: &str) -> bool {
     if !pattern.contains("://") {
         return glob(pattern, value);
     }
-    let Some((_, rest)) = value.split_once("://") else {
+    let (Some((p_scheme, p_rest)), Some((scheme, rest))) =
+        (pattern.split_once("://"), value.split_once("://"))
+    else {
         return false;
     };
-    let host = rest.split('/').next().unwrap_or_default();
+    let split = |s: &'_ str| -> (String, String) {
+        match s.find('/') {
+            Some(at) => (s[..at].to_string(), s[at..].to_string()),
+            None => (s.to_string(), String::new()),
+        }
+    };
+    let ((p_host, p_path), (host, path)) = (split(p_rest), split(rest));
     let plain = !host.is_empty()
         && host
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
-    plain && !value.contains(['?', '#', '\\']) && glob(pattern, &value.to_ascii_lowercase())
+    if !plain || value.len() > MAX_MATCHED || value.contains(['?', '#', '\\']) {
+        return false;
+    }
+    let host = host.to_ascii_lowercase();
+    let host = if p_host.contains(':') {
+        host.as_str()
+    } else {
+        host.split(':').next().unwrap_or_default()
+    };
+    glob(p_scheme, scheme) && labels_match(&p_host, host) && glob(&p_path, &path)
+}
+
+/// A host against a host pattern, label by label: `*` is one label, `**` one or more.
+fn labels_match(pattern: &str, host: &str) -> bool {
+    let p: Vec<&str> = pattern.split('.').collect();
+    let h: Vec<&str> = host.split('.').collect();
+    h.iter().all(|l| !l.is_empty()) && labels(&p, &h)
+}
+
+fn labels(p: &[&str], h: &[&str]) -> bool {
+    match p.split_first() {
+        None => h.is_empty(),
+        Some((&"**", rest)) => (1..=h.len()).any(|n| labels(rest, &h[n..])),
+        Some((&"*", rest)) => !h.is_empty() && labels(rest, &h[1..]),
+        Some((label, rest)) => h.first() == Some(label) && labels(rest, &h[1..]),
+    }
 }
 
 /// The values at a path: a plain claim name (which may hold dots or slashes), or
@@ -383,8 +419,27 @@ mod tests {
     #[test]
     fn issuer_patterns_need_a_plain_host() {
         let p = "https://*.okta.com/**";
-        assert!(issuer_matches(p, "https://dev-1.okta.com/oauth2/default"));
-        assert!(issuer_matches(p, "https://DEV-1.OKTA.COM/oauth2/default"));
+        assert!(url_matches(p, "https://dev-1.okta.com/oauth2/default"));
+        assert!(url_matches(p, "https://DEV-1.OKTA.COM/oauth2/default"));
+        assert!(url_matches(p, "https://dev-1.okta.com:443/oauth2/default"));
+        assert!(!url_matches(p, "https://a.b.okta.com/oauth2/default"));
+        assert!(url_matches(
+            "https://**.auth0.com/",
+            "https://acme.us.auth0.com/"
+        ));
+        // host and path match separately: a path prefix is a pattern of its own
+        let realm = "http://sso.example.com:8080/auth/realms/acme";
+        assert!(!url_matches("*://**/realms/*", realm));
+        assert!(url_matches("*://**/**/realms/*", realm));
+        let region = "https://cognito-idp.*.amazonaws.com/*";
+        assert!(url_matches(
+            region,
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Ab"
+        ));
+        assert!(!url_matches(
+            region,
+            "https://cognito-idp.bucket.s3.amazonaws.com/x"
+        ));
         for lookalike in [
             "https://evil.example?.okta.com/x",
             "https://evil.example#.okta.com/x",
@@ -392,9 +447,9 @@ mod tests {
             "https://okta.com.evil.example/a.okta.com/x",
             "https://evil.example/x.okta.com/y",
         ] {
-            assert!(!issuer_matches(p, lookalike), "{lookalike}");
+            assert!(!url_matches(p, lookalike), "{lookalike}");
         }
-        assert!(issuer_matches("accounts.google.com", "accounts.google.com"));
+        assert!(url_matches("accounts.google.com", "accounts.google.com"));
     }
 
     #[test]

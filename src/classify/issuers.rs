@@ -81,7 +81,7 @@ const ISSUERS: &[Issuer] = &[
         .signs(&[
             &[Iss("https://token.actions.githubusercontent.com")],
             &[Iss("https://token.actions.githubusercontent.com/*")],
-            &[Iss("https://*/_services/token"), Has("repository")],
+            &[Iss("https://**/_services/token"), Has("repository")],
         ])
         .source("https://docs.github.com/en/actions/reference/security/oidc")
         .cannot_tell("who triggered the run (actor) is not the subject"),
@@ -173,7 +173,7 @@ const ISSUERS: &[Issuer] = &[
         .cannot_tell("azp is the page's origin, not a client: nothing names an OAuth client; production issuers (clerk.<your domain>) only by the fva claim"),
     // OAuth and OpenID Connect servers.
     Issuer::new("auth0", "Auth0", IdentityProvider, Grants)
-        .signs(&[&[Iss("https://*.auth0.com/")], &[Sub("*@clients")]])
+        .signs(&[&[Iss("https://**.auth0.com/")], &[Sub("*@clients")]])
         .machine(&[&[Sub("*@clients")]])
         .source("https://auth0.com/docs/secure/tokens/access-tokens/access-token-profiles")
         .cannot_tell("authorization code from implicit (no gty); custom domains only by claims"),
@@ -230,6 +230,7 @@ const ISSUERS: &[Issuer] = &[
     Issuer::new("pingam", "PingAM (ForgeRock Access Management)", IdentityProvider, Grants)
         .signs(&[
             &[Iss("https://**/oauth2/realms/**")],
+            &[Iss("https://**/**/oauth2/realms/**")],
             &[Iss("https://*.forgeblocks.com/**")],
             &[Has("tokenName"), Has("auditTrackingId")],
         ])
@@ -240,7 +241,7 @@ const ISSUERS: &[Issuer] = &[
         .source("https://docs.pingidentity.com/pingam/7.2/oauth2-guide/client-auth-jwt.html")
         .cannot_tell("the grant of a token without grant_type (client-based tokens carry it, server-side ones do not)"),
     Issuer::new("keycloak", "Keycloak", IdentityProvider, Grants)
-        .signs(&[&[Iss("*://**/realms/*")]])
+        .signs(&[&[Iss("*://**/realms/*")], &[Iss("*://**/**/realms/*")]])
         .marks(&[
             Mark::kind(Kind::Access, &[Value("typ", "Bearer")], "Keycloak typ claim \"Bearer\""),
             Mark::kind(Kind::Access, &[Value("typ", "DPoP")], "Keycloak typ claim \"DPoP\""),
@@ -455,7 +456,11 @@ const ISSUERS: &[Issuer] = &[
         .cannot_tell("its issuer is the project's auth URL (often a custom domain)"),
     // Identity providers.
     Issuer::new("curity", "Curity Identity Server", IdentityProvider, Grants)
-        .signs(&[&[Has("delegationId"), Has("purpose")], &[Iss("https://**/oauth/v2/oauth-anonymous")]])
+        .signs(&[
+            &[Has("delegationId"), Has("purpose")],
+            &[Iss("https://**/oauth/v2/oauth-anonymous")],
+            &[Iss("https://**/**/oauth/v2/oauth-anonymous")],
+        ])
         .marks(&[
             Mark::kind(Kind::Access, &[Value("purpose", "access_token")], "Curity purpose access_token"),
             Mark::kind(Kind::Id, &[Value("purpose", "id")], "Curity purpose id"),
@@ -539,14 +544,14 @@ const ISSUERS: &[Issuer] = &[
             &[Iss("https://test.salesforce.com")],
             &[Aud("https://login.salesforce.com")],
             &[Aud("https://test.salesforce.com")],
-            &[Aud("https://*.my.salesforce.com")],
+            &[Aud("https://**.my.salesforce.com")],
         ])
         .marks(&[
             Mark::kind(Kind::ClientAssertion, &[Aud("https://login.salesforce.com")],
                 "aud login.salesforce.com: a JWT bearer assertion for Salesforce"),
             Mark::kind(Kind::ClientAssertion, &[Aud("https://test.salesforce.com")],
                 "aud test.salesforce.com: a JWT bearer assertion for a Salesforce sandbox"),
-            Mark::kind(Kind::ClientAssertion, &[Aud("https://*.my.salesforce.com")],
+            Mark::kind(Kind::ClientAssertion, &[Aud("https://**.my.salesforce.com")],
                 "aud …my.salesforce.com: a JWT bearer assertion for a Salesforce My Domain"),
         ])
         .source("https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_jwt_flow.htm")
@@ -633,3 +638,133 @@ const ISSUERS: &[Issuer] = &[
         .source("https://firebase.google.com/docs/app-check/custom-resource-backend")
         .cannot_tell("which attestation provider vouched for the app"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_cites_a_public_source_and_has_a_plain_unique_name() {
+        let mut seen = std::collections::BTreeSet::new();
+        for issuer in all() {
+            let name = issuer.provider.as_str();
+            assert!(issuer.source.starts_with("https://"), "{name}");
+            assert!(!issuer.cannot_tell.is_empty(), "{name}");
+            assert!(!issuer.signs.is_empty(), "{name}");
+            assert!(issuer.signs.iter().all(|s| !s.is_empty()), "{name}");
+            let plain = name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            assert!(
+                plain && !name.starts_with('_') && !name.ends_with('_'),
+                "{name}"
+            );
+            assert!(seen.insert(name), "two rows are named {name}");
+        }
+    }
+
+    /// Every issuer or audience pattern of the table with a scheme, with its row.
+    fn url_patterns() -> Vec<(&'static Issuer, &'static str)> {
+        all()
+            .iter()
+            .flat_map(|i| {
+                i.signs
+                    .iter()
+                    .flat_map(move |s| s.iter().map(move |c| (i, c)))
+            })
+            .filter_map(|(i, c)| match c {
+                Cond::Iss(p) | Cond::Aud(p) if p.contains("://") => Some((i, *p)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A provider is named only from a host its family owns: a wildcard label stands for the
+    /// family's own subdomains (`*.okta.com`, `cognito-idp.*.amazonaws.com`), never for
+    /// someone else's domain (`clerk.*`, `auth.pingone.*`): the registrable domain (the last
+    /// two labels) is always written out.
+    #[test]
+    fn wildcard_hosts_end_in_the_familys_own_domain() {
+        for (issuer, pattern) in url_patterns() {
+            let host = pattern
+                .split("://")
+                .nth(1)
+                .unwrap()
+                .split('/')
+                .next()
+                .unwrap();
+            let labels: Vec<&str> = host.split('.').collect();
+            if !host.contains('*') || labels.iter().all(|l| *l == "*" || *l == "**") {
+                continue;
+            }
+            let tail = &labels[labels.len().saturating_sub(2)..];
+            let fixed = labels.len() >= 3 && !tail.iter().any(|l| l.contains('*'));
+            let whole = labels
+                .iter()
+                .all(|l| !l.contains('*') || *l == "*" || *l == "**");
+            assert!(
+                fixed && whole,
+                "{}: host {host} of {pattern} can be someone else's domain",
+                issuer.provider.as_str()
+            );
+        }
+    }
+
+    /// An issuer on any host names a family only by the URL shape of its self-hosted software
+    /// (Keycloak's `/realms/<realm>`), never by a path that merely holds the family's name.
+    #[test]
+    fn any_host_patterns_do_not_match_on_the_name() {
+        for (issuer, pattern) in url_patterns() {
+            let rest = pattern.split("://").nth(1).unwrap();
+            let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+            if !host.chars().all(|c| c == '*') {
+                continue;
+            }
+            let path = path.to_ascii_lowercase();
+            // The brand: the product name's first word, and the provider name.
+            let brand = issuer.name.split(' ').next().unwrap_or_default();
+            let words = [
+                brand.to_ascii_lowercase(),
+                issuer.provider.as_str().to_string(),
+            ];
+            for word in words {
+                assert!(
+                    !path.contains(&word),
+                    "{}: {pattern} names it from a path",
+                    issuer.provider.as_str()
+                );
+            }
+        }
+    }
+
+    /// URL hosts are compared lower case (see `facts::url_matches`), so their patterns are.
+    #[test]
+    fn url_hosts_are_lower_case() {
+        for (issuer, pattern) in url_patterns() {
+            let host = pattern
+                .split("://")
+                .nth(1)
+                .unwrap()
+                .split('/')
+                .next()
+                .unwrap();
+            assert_eq!(
+                host,
+                host.to_ascii_lowercase(),
+                "{}",
+                issuer.provider.as_str()
+            );
+        }
+    }
+
+    #[test]
+    fn keycloak_jti_grants() {
+        assert_eq!(keycloak_grant("onrtac:1f65"), Some(Flow::AuthorizationCode));
+        assert_eq!(keycloak_grant("trltcc:1f65"), Some(Flow::ClientCredentials));
+        assert_eq!(keycloak_grant("ofrtdg:x"), Some(Flow::DeviceCode));
+        assert_eq!(keycloak_grant("onrtci:x"), Some(Flow::Ciba));
+        assert_eq!(keycloak_grant("1f65761e-aaaa"), None);
+        assert_eq!(keycloak_grant("xxrtac:1"), None);
+        assert_eq!(keycloak_grant("oné:1"), None);
+    }
+}

@@ -6,9 +6,10 @@
 use super::labels::{Confidence, Flow, Kind, SubjectKind};
 
 /// One condition of a sign or a marker. Patterns use `*` (a run without `/`) and `**` (any
-/// run); an issuer pattern with a scheme only matches an issuer URL whose host is a plain
-/// host name (no user info, query or fragment), so `*.okta.com` cannot be reached from
-/// someone else's host.
+/// run); a URL pattern (`Iss`, `Aud`, with a scheme) matches its host label by label (`*` one
+/// label, `**` one or more) and only a plain host name (no user info, query or fragment), so
+/// `*.okta.com` cannot be reached from someone else's host; see
+/// [`url_matches`](super::facts::url_matches).
 #[derive(Debug, Clone, Copy)]
 pub enum Cond {
     /// `iss` matches the pattern.
