@@ -723,6 +723,25 @@ pub enum Usage {
         /// What is wrong.
         why: &'static str,
     },
+    /// Flags that do not suit the profile asked for (`verify --profile`).
+    #[error(transparent)]
+    Profile(#[from] crate::profile::FlagProblem),
+    /// Claims or a header that cannot make a token of the profile (`mint --profile`).
+    #[error("mint --profile {profile}: {problems}")]
+    Unmintable {
+        /// The profile.
+        profile: &'static str,
+        /// Every rule the token would break, with its section.
+        problems: String,
+        /// What to add, one flag each ("--iss URL").
+        add: Vec<String>,
+    },
+    /// Two inputs both read from stdin.
+    #[error("the token and {what} can't both be read from stdin")]
+    StdinTwice {
+        /// The other input ("--access-token -").
+        what: &'static str,
+    },
     /// An RSA size jwtk does not generate.
     #[error("RSA keys are 2048, 3072, 4096 or 8192 bits, not {bits}")]
     RsaBits {

@@ -374,13 +374,29 @@ impl Profile {
         }
     }
 
+    /// Whether one of the profile's rules requires `claim` to be present.
+    pub fn requires(self, claim: &str) -> bool {
+        (self.spec().rules.iter()).any(|r| matches!(r.check, Check::Present(c) if c == claim))
+    }
+
     /// Every rule the token breaks: the structural ones, and those whose flag `expect` gives.
     pub fn check(self, token: Token, expect: &Expect, clock: Clock) -> Vec<Failure> {
-        self.failures(token, Some((expect, clock)))
+        let broken = self.failures(token, Some((expect, clock))).into_iter();
+        broken.map(|(_, failure)| failure).collect()
     }
 
     /// The structural rules the token breaks (those that need no flag).
     pub fn unmet(self, header: &Map<String, Value>, claims: &Map<String, Value>) -> Vec<Failure> {
+        let broken = self.broken(header, claims).into_iter();
+        broken.map(|(_, failure)| failure).collect()
+    }
+
+    /// [`Profile::unmet`], each failure with the rule it breaks.
+    pub fn broken(
+        self,
+        header: &Map<String, Value>,
+        claims: &Map<String, Value>,
+    ) -> Vec<(&'static Rule, Failure)> {
         let token = Token {
             header,
             claims,
@@ -394,7 +410,11 @@ impl Profile {
         self.unmet(header, claims).is_empty()
     }
 
-    fn failures(self, token: Token, given: Option<(&Expect, Clock)>) -> Vec<Failure> {
+    fn failures(
+        self,
+        token: Token,
+        given: Option<(&Expect, Clock)>,
+    ) -> Vec<(&'static Rule, Failure)> {
         let spec = self.spec();
         spec.rules
             .iter()
@@ -404,9 +424,10 @@ impl Profile {
                     (Some(_), Some((expect, clock))) => flagged(&rule.check, token, expect, clock),
                     (Some(_), None) => None,
                 };
-                found.map(|(reason, what)| Failure {
-                    reason,
-                    message: format!("profile {}: {what} ({})", spec.name, rule.section),
+                let message = |what| format!("profile {}: {what} ({})", spec.name, rule.section);
+                found.map(|(reason, what)| {
+                    let message = message(what);
+                    (rule, Failure { reason, message })
                 })
             })
             .collect()
