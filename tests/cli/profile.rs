@@ -860,3 +860,67 @@ fn classify_names_the_first_profile_met() {
         assert_eq!(json_stdout(&out)["profile"], want);
     }
 }
+
+/// The README's section on profiles, from its heading to the next one.
+fn readme_section() -> String {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let start = readme
+        .find("### Is this a correct access token?")
+        .expect("the README's profile section");
+    let rest = &readme[start..];
+    let end = rest[4..].find("\n### ").map_or(rest.len(), |e| e + 4);
+    rest[..end].to_string()
+}
+
+/// The README lists every rule of every profile with its section, as the table has them.
+#[test]
+fn the_readme_lists_every_rule() {
+    let section = readme_section();
+    for profile in jwtk::profile::Profile::ALL {
+        let name = profile.name();
+        let start = section
+            .find(&format!("\n- `{name}` — "))
+            .unwrap_or_else(|| panic!("no bullet for {name}"));
+        let bullet = &section[start + 1..];
+        let bullet = &bullet[..bullet[1..].find("\n- ").map_or(bullet.len(), |e| e + 1)];
+        let flat = bullet.split_whitespace().collect::<Vec<_>>().join(" ");
+        for rule in profile.spec().rules {
+            let describe = rule.check.describe();
+            assert!(
+                flat.contains(&describe),
+                "{name}: {describe:?} not in {flat}"
+            );
+            assert!(
+                flat.contains(rule.section),
+                "{name}: {} not in {flat}",
+                rule.section
+            );
+        }
+    }
+}
+
+/// The README's `mint --profile` refusal is what mint prints.
+#[test]
+fn the_readme_mint_refusal_is_as_shown() {
+    let section = readme_section();
+    let block = section.split("```console\n").nth(1).unwrap();
+    let block = block.split("```").next().unwrap();
+    let mut lines = block.lines();
+    let command = lines.next().unwrap().strip_prefix("$ jwtk ").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pem = std::fs::read(fixture("rfc/rfc7515-A.3-ES256/key.private.pkcs8.pem")).unwrap();
+    let key = dir.path().join("as.pem");
+    std::fs::write(&key, pem).unwrap();
+    std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let out = jwtk()
+        .current_dir(dir.path())
+        .args(command.split(' '))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = super::stderr_after_pin(&out);
+    let shown: Vec<&str> = lines.collect();
+    assert_eq!(stderr.lines().collect::<Vec<_>>(), shown);
+}
