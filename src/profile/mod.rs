@@ -469,27 +469,11 @@ fn shown(value: &Value) -> String {
 
 fn structural(check: &Check, token: Token) -> Found {
     let claims = token.claims;
-    let violation = |what: String| Some((Reason::ProfileViolation, what));
     match check {
         Check::Typ {
             expected,
             absent_ok,
-        } => {
-            let wanted = expected.join(" or ");
-            let got = match token.header.get("typ") {
-                None if *absent_ok => return None,
-                None => "absent".to_string(),
-                Some(Value::String(typ)) if expected.iter().any(|e| same_typ(typ, e)) => {
-                    return None;
-                }
-                Some(other) => shown(other),
-            };
-            let or_none = if *absent_ok { " (or none)" } else { "" };
-            Some((
-                Reason::WrongType,
-                format!("header typ is {got}, expected {wanted}{or_none}"),
-            ))
-        }
+        } => typ(token.header, expected, *absent_ok),
         Check::Present(claim) => absent(claims, claim),
         Check::AnyOf(names) => {
             let any = names.iter().any(|n| absent(claims, n).is_none());
@@ -504,36 +488,65 @@ fn structural(check: &Check, token: Token) -> Found {
         }),
         Check::StringWhenPresent(claim) => match claims.get(*claim) {
             None | Some(Value::String(_)) => None,
-            Some(other) => violation(format!("{claim} is {}, not a string", kind_of(other))),
-        },
-        Check::LogoutEvent => match claims.get("events")? {
-            Value::Object(events) => match events.get(LOGOUT_EVENT) {
-                Some(Value::Object(_)) => None,
-                None => violation(format!("events has no {LOGOUT_EVENT} member")),
-                Some(other) => violation(format!(
-                    "events' {LOGOUT_EVENT} member is {}, not an object",
-                    kind_of(other)
-                )),
-            },
-            Value::Null => None,
-            other => violation(format!("events is {}, not an object", kind_of(other))),
-        },
-        Check::IssIsSub => match (claims.get("iss")?, claims.get("sub")?) {
-            (Value::String(iss), Value::String(sub)) if iss == sub => None,
-            (Value::String(iss), Value::String(sub)) => violation(format!(
-                "iss {:?} differs from sub {:?}: a client authenticating names itself in both",
-                cut(iss),
-                cut(sub)
-            )),
-            (Value::Null, _) | (_, Value::Null) => None,
-            (iss, sub) => violation(format!(
-                "iss is {} and sub {}: both must be the client's id, a string",
-                kind_of(iss),
-                kind_of(sub)
+            Some(other) => Some((
+                Reason::ProfileViolation,
+                format!("{claim} is {}, not a string", kind_of(other)),
             )),
         },
+        Check::LogoutEvent => logout_event(claims.get("events")?),
+        Check::IssIsSub => iss_is_sub(claims.get("iss")?, claims.get("sub")?),
         _ => None,
     }
+}
+
+/// The header `typ` is one of `expected` (or absent, when that is fine).
+fn typ(header: &Map<String, Value>, expected: &[&str], absent_ok: bool) -> Found {
+    let wanted = expected.join(" or ");
+    let got = match header.get("typ") {
+        None if absent_ok => return None,
+        None => "absent".to_string(),
+        Some(Value::String(typ)) if expected.iter().any(|e| same_typ(typ, e)) => return None,
+        Some(other) => shown(other),
+    };
+    let or_none = if absent_ok { " (or none)" } else { "" };
+    let what = format!("header typ is {got}, expected {wanted}{or_none}");
+    Some((Reason::WrongType, what))
+}
+
+/// `events` is an object holding the logout event, whose value is an object.
+fn logout_event(events: &Value) -> Found {
+    let what = match events {
+        Value::Object(events) => match events.get(LOGOUT_EVENT) {
+            Some(Value::Object(_)) => return None,
+            None => format!("events has no {LOGOUT_EVENT} member"),
+            Some(other) => format!(
+                "events' {LOGOUT_EVENT} member is {}, not an object",
+                kind_of(other)
+            ),
+        },
+        Value::Null => return None,
+        other => format!("events is {}, not an object", kind_of(other)),
+    };
+    Some((Reason::ProfileViolation, what))
+}
+
+/// `iss` and `sub` are the same string (nulls are `missing_claim`'s).
+fn iss_is_sub(iss: &Value, sub: &Value) -> Found {
+    let what = match (iss, sub) {
+        (Value::String(iss), Value::String(sub)) if iss == sub => return None,
+        (Value::Null, _) | (_, Value::Null) => return None,
+        (Value::String(iss), Value::String(sub)) => format!(
+            "iss {:?} differs from sub {:?}: a client authenticating names itself in both",
+            cut(iss),
+            cut(sub)
+        ),
+        (iss, sub) => format!(
+            "iss is {} and sub {}: both must be the client's id, a string",
+            kind_of(iss),
+            kind_of(sub)
+        ),
+    };
+    Some((Reason::ProfileViolation, what))
 }
 
 /// `missing_claim` when the claim is absent or null.
@@ -547,23 +560,10 @@ fn absent(claims: &Map<String, Value>, claim: &str) -> Found {
 
 fn flagged(check: &Check, token: Token, expect: &Expect, clock: Clock) -> Found {
     let claims = token.claims;
-    let needs = |claim: &str, flag: Flag| {
-        absent(claims, claim)
-            .map(|(reason, what)| (reason, format!("{what}, and {} needs it", flag.name())))
-    };
     match check {
         Check::ClientIdInAud => {
-            let client_id = expect.client_id.as_deref()?;
             let aud = claims.get("aud").filter(|a| !a.is_null())?;
-            let holds = match aud {
-                Value::String(one) => one == client_id,
-                Value::Array(many) => many.iter().any(|a| a.as_str() == Some(client_id)),
-                _ => false,
-            };
-            (!holds).then(|| {
-                let what = format!("aud is {}, without the client id {client_id:?}", shown(aud));
-                (Reason::WrongAudience, what)
-            })
+            client_id_in_aud(aud, expect.client_id.as_deref()?)
         }
         Check::ClientIdIsIss => {
             let client_id = expect.client_id.as_deref()?;
@@ -580,57 +580,73 @@ fn flagged(check: &Check, token: Token, expect: &Expect, clock: Clock) -> Found 
         }
         Check::Nonce => {
             let nonce = expect.nonce.as_deref()?;
-            if let Some(missing) = needs("nonce", Flag::Nonce) {
-                return Some(missing);
-            }
-            match claims.get("nonce")? {
+            needed(claims, "nonce", Flag::Nonce).or_else(|| match claims.get("nonce")? {
                 Value::String(got) if got == nonce => None,
                 other => Some((
                     Reason::ProfileViolation,
                     format!("nonce is {}, expected {:?}", shown(other), cut(nonce)),
                 )),
-            }
+            })
         }
-        Check::AtHash => half_hash(
-            token,
-            "at_hash",
-            expect.access_token.as_deref()?,
-            Flag::AccessToken,
-        ),
+        Check::AtHash => {
+            let access_token = expect.access_token.as_deref()?;
+            half_hash(token, "at_hash", access_token, Flag::AccessToken)
+        }
         Check::CHash => half_hash(token, "c_hash", expect.code.as_deref()?, Flag::Code),
         Check::MaxAge => {
             let max_age = expect.max_age?;
-            if let Some(missing) = needs("auth_time", Flag::MaxAge) {
-                return Some(missing);
-            }
-            match NumericDate::read(claims.get("auth_time")?) {
-                NumericDate::NotANumber(kind) => Some((
-                    Reason::ProfileViolation,
-                    format!("auth_time is {kind}, not a NumericDate"),
-                )),
-                NumericDate::At(at) => {
-                    let limit = at + max_age as f64 + clock.leeway as f64;
-                    (clock.now as f64 > limit).then(|| {
-                        let what = format!(
-                            "the user authenticated {} ({}), longer ago than --max-age {} allows",
-                            time::relative(at, clock.now),
-                            time::format_utc(at),
-                            time::format_span(max_age as f64)
-                        );
-                        (Reason::ProfileViolation, what)
-                    })
-                }
-            }
+            needed(claims, "auth_time", Flag::MaxAge)
+                .or_else(|| auth_time(claims.get("auth_time")?, max_age, clock))
         }
-        Check::CnfForKeyBinding if expect.require_kb => needs("cnf", Flag::RequireKb),
+        Check::CnfForKeyBinding if expect.require_kb => needed(claims, "cnf", Flag::RequireKb),
         _ => None,
     }
 }
 
+/// `missing_claim` for a claim a flag needs.
+fn needed(claims: &Map<String, Value>, claim: &str, flag: Flag) -> Found {
+    let (reason, what) = absent(claims, claim)?;
+    Some((reason, format!("{what}, and {} needs it", flag.name())))
+}
+
+/// `aud` (a string or an array) holds the client id; `wrong_audience` if not.
+fn client_id_in_aud(aud: &Value, client_id: &str) -> Found {
+    let holds = match aud {
+        Value::String(one) => one == client_id,
+        Value::Array(many) => many.iter().any(|a| a.as_str() == Some(client_id)),
+        _ => false,
+    };
+    (!holds).then(|| {
+        let what = format!("aud is {}, without the client id {client_id:?}", shown(aud));
+        (Reason::WrongAudience, what)
+    })
+}
+
+/// `auth_time` is a NumericDate no more than `max_age` (and the leeway) ago.
+fn auth_time(value: &Value, max_age: i64, clock: Clock) -> Found {
+    let at = match NumericDate::read(value) {
+        NumericDate::At(at) => at,
+        NumericDate::NotANumber(kind) => {
+            let what = format!("auth_time is {kind}, not a NumericDate");
+            return Some((Reason::ProfileViolation, what));
+        }
+    };
+    let limit = at + max_age as f64 + clock.leeway as f64;
+    (clock.now as f64 > limit).then(|| {
+        let what = format!(
+            "the user authenticated {} ({}), longer ago than --max-age {} allows",
+            time::relative(at, clock.now),
+            time::format_utc(at),
+            time::format_span(max_age as f64)
+        );
+        (Reason::ProfileViolation, what)
+    })
+}
+
 /// `at_hash` or `c_hash` against the half hash of `value` by the token's algorithm.
 fn half_hash(token: Token, claim: &str, value: &str, flag: Flag) -> Found {
-    if let Some((reason, what)) = absent(token.claims, claim) {
-        return Some((reason, format!("{what}, and {} needs it", flag.name())));
+    if let Some(missing) = needed(token.claims, claim, flag) {
+        return Some(missing);
     }
     let Some(alg) = token.alg else {
         return Some((

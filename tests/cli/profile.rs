@@ -593,7 +593,9 @@ fn mint(args: &[&str]) -> std::process::Output {
 #[test]
 fn mint_profile_round_trips() {
     let events = format!("events:={{\"{LOGOUT_EVENT}\":{{}}}}");
-    let cases: [(&str, Vec<&str>, Vec<&str>, &str, bool); 4] = [
+    // (profile, mint flags, verify flags, typ, whether a jti is added)
+    type MintCase<'a> = (&'a str, Vec<&'a str>, Vec<&'a str>, &'a str, bool);
+    let cases: [MintCase; 4] = [
         (
             "at+jwt",
             vec![
