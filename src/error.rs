@@ -65,6 +65,7 @@ impl Malformed {
 /// failure, with typed fields. Each maps to one exit code of the contract; hints and flag
 /// names are rendered at the edge (`report`), never here.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The token cannot be read (exit 1).
     #[error(transparent)]

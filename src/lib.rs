@@ -15,7 +15,7 @@
 //! let secret = Source::Given { bytes: b"a-very-long-shared-secret-of-40-bytes!!!".to_vec().into(), origin: "example".into() };
 //! let keys = keys::load(&secret, &Reading::with_raw_secrets())?.keys;
 //! let ring = KeyRing::new(keys, &[jwtk::Algorithm::HS256])?;
-//! let verdict = ring.verify(b"not.a.token", &Policy::default());
+//! let verdict = ring.verify(b"not.a.token", &Policy::at(jwtk::time::now()));
 //! assert_eq!(verdict.reason(), Some(jwtk::verify::Reason::Malformed));
 //! # Ok::<(), jwtk::Error>(())
 //! ```

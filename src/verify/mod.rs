@@ -31,8 +31,9 @@ use crate::text::cut;
 use crate::time::{self, NumericDate, Seconds};
 use crate::token::compact::{self as token, Segments};
 
-/// What the claims must satisfy.
-#[derive(Debug, Clone, Default)]
+/// What the claims must satisfy, judged at an instant given explicitly ([`Policy::at`]).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Policy {
     /// Acceptable issuers (any one); empty: not checked.
     pub iss: Vec<String>,
@@ -56,6 +57,27 @@ pub struct Policy {
     pub profile: Option<Profile>,
     /// The values the profile's flag-driven rules check against (`--nonce`, …).
     pub profile_expect: profile::Expect,
+}
+
+impl Policy {
+    /// Judge at `now` (epoch seconds), with nothing else required: no issuer, audience,
+    /// subject or type checked, no leeway, `exp` required. A policy always names its instant:
+    /// there is no default clock (judging at 0 would accept every expired token).
+    pub fn at(now: i64) -> Policy {
+        Policy {
+            iss: Vec::new(),
+            aud: Vec::new(),
+            sub: None,
+            typ: None,
+            require: Vec::new(),
+            leeway: 0,
+            now,
+            allow_no_exp: false,
+            dpop: None,
+            profile: None,
+            profile_expect: profile::Expect::default(),
+        }
+    }
 }
 
 struct Entry {
@@ -725,7 +747,7 @@ mod tests {
         let policy = Policy {
             now: 1000,
             leeway: 60,
-            ..Policy::default()
+            ..Policy::at(0)
         };
         assert_eq!(reasons(json!({}), json!({"exp": 1061}), &policy), []);
         assert_eq!(
@@ -748,7 +770,7 @@ mod tests {
         let huge = Policy {
             now: 1000,
             leeway: i64::MAX,
-            ..Policy::default()
+            ..Policy::at(0)
         };
         assert_eq!(
             reasons(json!({}), json!({"exp": 0, "nbf": 1e18}), &huge),
@@ -779,7 +801,7 @@ mod tests {
             sub: Some("u".into()),
             typ: Some("at+jwt".into()),
             allow_no_exp: true,
-            ..Policy::default()
+            ..Policy::at(0)
         };
         let ok = json!({"iss": "b", "aud": ["x", "api"], "sub": "u"});
         assert_eq!(

@@ -4,6 +4,7 @@
 /// Why a token was rejected, in the contract's order of precedence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Reason {
     /// Not a well-formed JWT.
     Malformed,

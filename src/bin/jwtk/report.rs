@@ -72,6 +72,8 @@ pub fn hint(err: &Error) -> Option<Cow<'static, str>> {
         | Error::NotDecrypted { .. }
         | Error::File { .. }
         | Error::Refused(_) => return None,
+        // A kind of error this build of the command does not know yet: its message only.
+        _ => return None,
     };
     Some(Cow::Borrowed(text))
 }

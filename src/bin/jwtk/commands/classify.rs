@@ -28,7 +28,7 @@ pub fn run(args: &ClassifyArgs, console: &mut Console) -> super::Result<Status> 
     } else {
         console.out.fit(true);
         human(&answer, &claims, console)?;
-        for note in inspect(&jws.header, Some(&claims), time::now())
+        for note in inspect(&jws.header, Some(&claims), crate::clock::now())
             .times
             .iter()
             .filter(|t| t.claim == "exp")

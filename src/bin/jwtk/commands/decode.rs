@@ -28,7 +28,12 @@ pub fn run(args: &DecodeArgs, console: &mut Console) -> super::Result<Status> {
     let jws = Jws::parse(&token)?;
     let claims = jws.claims();
     let view = View {
-        review: Review::new(&jws.header, claims.as_ref().ok(), jws.sizes(), time::now()),
+        review: Review::new(
+            &jws.header,
+            claims.as_ref().ok(),
+            jws.sizes(),
+            crate::clock::now(),
+        ),
         jws: &jws,
     };
     match (&claims, args.json) {

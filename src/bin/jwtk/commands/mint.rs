@@ -16,7 +16,6 @@ use jwtk::keys::key::Purpose;
 use jwtk::keys::{self, Reading, Source};
 use jwtk::mint::{self, ClaimsSpec};
 use jwtk::profile::{Check, LOGOUT_EVENT, Profile};
-use jwtk::time;
 use jwtk::token::PartSizes;
 use jwtk::token::inspect::Review;
 
@@ -33,7 +32,7 @@ pub fn run(args: &MintArgs, console: &mut Console) -> super::Result<Status> {
     if let Some(weakness) = key.weakness(alg) {
         console.warn(&weakness)?;
     }
-    let mut claims = claims_spec(args)?.build(time::now());
+    let mut claims = claims_spec(args)?.build(crate::clock::now());
     let profile = args.profile.map(|p| p.0);
     let profile_typ = profile.and_then(|p| p.spec().mint.as_ref()).map(|m| m.typ);
     let typ = args.typ.as_deref().or(profile_typ).unwrap_or("JWT");
@@ -245,7 +244,7 @@ fn check(
         claims: claims_len,
         signature,
     };
-    let review = Review::new(header, Some(claims), parts, time::now());
+    let review = Review::new(header, Some(claims), parts, crate::clock::now());
     if let Some(max) = max_size
         && sent_len > max
     {
