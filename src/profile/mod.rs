@@ -13,6 +13,7 @@ mod table;
 use serde_json::{Map, Value};
 
 use crate::alg::{Algorithm, registered_names};
+pub use crate::error::FlagProblem;
 use crate::json::kind_of;
 use crate::text::cut;
 use crate::time::{self, NumericDate};
@@ -299,39 +300,6 @@ pub struct Clock {
     pub now: i64,
     /// Seconds.
     pub leeway: i64,
-}
-
-/// What the verifier's flags get wrong for a profile (a usage error, exit 2).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FlagProblem {
-    /// The audience flag the profile makes mandatory is missing.
-    #[error("--profile {profile} needs {needs}: {why}")]
-    Needs {
-        /// The profile.
-        profile: &'static str,
-        /// "--aud", "--client-id or --aud".
-        needs: &'static str,
-        /// Why, with the section.
-        why: &'static str,
-    },
-    /// A flag none of the profile's rules reads.
-    #[error("{flag} does not apply to --profile {profile}")]
-    DoesNotApply {
-        /// The flag.
-        flag: &'static str,
-        /// The profile.
-        profile: &'static str,
-    },
-    /// `--aud` and `--client-id` naming different audiences.
-    #[error(
-        "--client-id {client_id:?} differs from --aud {aud:?}: for an ID token they name the same audience"
-    )]
-    ClientIdDiffers {
-        /// `--client-id`.
-        client_id: String,
-        /// The `--aud` that differs.
-        aud: String,
-    },
 }
 
 impl Profile {
