@@ -45,5 +45,8 @@ pub mod time;
 pub mod token;
 pub mod verify;
 
+#[cfg(test)]
+mod testing;
+
 pub use crate::alg::{Algorithm, Curve, Family, Sha};
 pub use crate::error::{Error, KeyProblem, Malformed, Part, Result};
