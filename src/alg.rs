@@ -297,6 +297,20 @@ impl Algorithm {
         }
     }
 
+    /// The SHA-2 hash inside this algorithm: the one its name carries (ES256/384/512 by their
+    /// curves' hashes), and SHA-512 for EdDSA and Ed25519, the hash Ed25519 itself uses (RFC
+    /// 8032 §5.1). OpenID Connect's `at_hash` and `c_hash` are halves of this hash (OIDC Core
+    /// §3.1.3.6; for EdDSA, SHA-512 as the OpenID Connect working group settled).
+    pub fn hash(self) -> Sha {
+        match self {
+            Self::Hs(sha) | Self::Rs(sha) | Self::Ps(sha) => sha,
+            Self::Es(Curve::P256) => Sha::Sha256,
+            Self::Es(Curve::P384) => Sha::Sha384,
+            Self::Es(Curve::P521) => Sha::Sha512,
+            Self::EdDSA | Self::Ed25519 => Sha::Sha512,
+        }
+    }
+
     /// For HMAC, the hash length in bytes: the smallest secret RFC 7518 §3.2 allows.
     pub fn min_secret_len(self) -> Option<usize> {
         match self {

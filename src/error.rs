@@ -657,14 +657,6 @@ pub enum EnvProblem {
 /// A flag value or combination refused (exit 2). Flags are named at the edge.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Usage {
-    /// Two inputs that would both read stdin.
-    #[error("{first} and {second} would both read stdin; only one can")]
-    StdinTwice {
-        /// The first reader ("--key -").
-        first: &'static str,
-        /// The second ("the token").
-        second: &'static str,
-    },
     /// Two key sources where one is taken.
     #[error("{what} takes exactly one key source")]
     OneKeySource {
@@ -743,6 +735,27 @@ pub enum Usage {
         /// What is wrong.
         why: &'static str,
     },
+    /// Flags that do not suit the profile asked for (`verify --profile`).
+    #[error(transparent)]
+    Profile(#[from] FlagProblem),
+    /// Claims or a header that cannot make a token of the profile (`mint --profile`).
+    #[error("mint --profile {profile}: {problems}")]
+    Unmintable {
+        /// The profile.
+        profile: &'static str,
+        /// Every rule the token would break, with its section.
+        problems: String,
+        /// What to add, one flag each ("--iss URL").
+        add: Vec<String>,
+    },
+    /// Two inputs both read from stdin.
+    #[error("{first} and {second} can't both be read from stdin")]
+    StdinTwice {
+        /// One input ("the token", "--key -").
+        first: &'static str,
+        /// The other ("--access-token -", "--claims -").
+        second: &'static str,
+    },
     /// An RSA size jwtk does not generate.
     #[error("RSA keys are 2048, 3072, 4096 or 8192 bits, not {bits}")]
     RsaBits {
@@ -802,6 +815,39 @@ pub enum Usage {
         alg: String,
         /// The minimum.
         min: usize,
+    },
+}
+
+/// What the verifier's flags get wrong for a profile (a usage error, exit 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FlagProblem {
+    /// The audience flag the profile makes mandatory is missing.
+    #[error("--profile {profile} needs {needs}: {why}")]
+    Needs {
+        /// The profile.
+        profile: &'static str,
+        /// "--aud", "--client-id or --aud".
+        needs: &'static str,
+        /// Why, with the section.
+        why: &'static str,
+    },
+    /// A flag none of the profile's rules reads.
+    #[error("{flag} does not apply to --profile {profile}")]
+    DoesNotApply {
+        /// The flag.
+        flag: &'static str,
+        /// The profile.
+        profile: &'static str,
+    },
+    /// `--aud` and `--client-id` naming different audiences.
+    #[error(
+        "--client-id {client_id:?} differs from --aud {aud:?}: for an ID token they name the same audience"
+    )]
+    ClientIdDiffers {
+        /// `--client-id`.
+        client_id: String,
+        /// The `--aud` that differs.
+        aud: String,
     },
 }
 

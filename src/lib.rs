@@ -23,7 +23,8 @@
 //! The map of the crate, from the bottom up: [`text`] (message helpers), [`json`] (the strict
 //! parser), [`alg`], [`crypto`], [`time`], [`files`] and [`error`]; then [`token`] (finding and
 //! parsing tokens), [`keys`] (key material in every format, sets, generation), [`mint`],
-//! [`jwe`], [`dpop`], [`verify`], `remote` (HTTPS, the key cache, refetching; feature
+//! [`jwe`], [`dpop`], [`profile`] (what RFC 9068, OpenID Connect, RFC 7523 and SD-JWT VC
+//! demand of their tokens, as tables of rules), [`verify`], `remote` (HTTPS, the key cache, refetching; feature
 //! `remote`) and [`classify`].
 
 pub mod alg;
@@ -36,12 +37,16 @@ pub mod json;
 pub mod jwe;
 pub mod keys;
 pub mod mint;
+pub mod profile;
 #[cfg(feature = "remote")]
 pub mod remote;
 pub mod text;
 pub mod time;
 pub mod token;
 pub mod verify;
+
+#[cfg(test)]
+mod testing;
 
 pub use crate::alg::{Algorithm, Curve, Family, Sha};
 pub use crate::error::{Error, KeyProblem, Malformed, Part, Result};

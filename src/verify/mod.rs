@@ -26,6 +26,7 @@ use crate::error::{Error, KeyUse, Malformed, Result};
 use crate::json::{Lite, Members};
 use crate::jwe::decrypt::Decryptor;
 use crate::keys::key::{Key, Purpose};
+use crate::profile::{self, Profile};
 use crate::text::cut;
 use crate::time::{self, NumericDate, Seconds};
 use crate::token::compact::{self as token, Segments};
@@ -53,6 +54,10 @@ pub struct Policy {
     pub allow_no_exp: bool,
     /// The DPoP proof the token must come with (`--dpop`).
     pub dpop: Option<dpop::Expect>,
+    /// The profile the token must meet (`--profile`).
+    pub profile: Option<Profile>,
+    /// The values the profile's flag-driven rules check against (`--nonce`, …).
+    pub profile_expect: profile::Expect,
 }
 
 impl Policy {
@@ -70,6 +75,8 @@ impl Policy {
             now,
             allow_no_exp: false,
             dpop: None,
+            profile: None,
+            profile_expect: profile::Expect::default(),
         }
     }
 }
@@ -226,6 +233,15 @@ impl KeyRing {
                     .extend(check_found(&header, &claims, &found, policy));
                 verdict.bound = found.cnf.and_then(dpop::binding);
                 verdict.exp = found.exp.and_then(Lite::as_f64);
+                if let Some(profile) = policy.profile {
+                    verdict.failures.extend(profile_failures(
+                        profile,
+                        alg,
+                        &header_json,
+                        &payload,
+                        policy,
+                    ));
+                }
                 if let Some(expect) = &policy.dpop {
                     verdict.failures.extend(dpop_failures(
                         expect,
@@ -466,6 +482,38 @@ fn dpop_failures(
     }
 }
 
+/// What `--profile` finds wrong with the token (its header and claims: JSON objects the
+/// scans accepted, so the parser does too).
+fn profile_failures(
+    profile: Profile,
+    alg: Algorithm,
+    header: &[u8],
+    payload: &[u8],
+    policy: &Policy,
+) -> Vec<Failure> {
+    let parsed = token::parse_object(Part::Header, header)
+        .and_then(|header| Ok((header, token::parse_object(Part::Claims, payload)?)));
+    let (header, claims) = match parsed {
+        Ok(both) => both,
+        Err(err) => {
+            return vec![Failure {
+                reason: Reason::Malformed,
+                message: fault(&err),
+            }];
+        }
+    };
+    let token = profile::Token {
+        header: &header,
+        claims: &claims,
+        alg: Some(alg),
+    };
+    let clock = profile::Clock {
+        now: policy.now,
+        leeway: policy.leeway,
+    };
+    profile.check(token, &policy.profile_expect, clock)
+}
+
 /// The header members the checks read, found in one pass over the header (its names are
 /// unique: it was read strictly) rather than one search each.
 #[derive(Default)]
@@ -573,10 +621,16 @@ fn check_found(
                 time::format_utc(exp)
             ),
         ),
-        None if !policy.allow_no_exp && found.exp.is_none() => fail(
-            Reason::MissingClaim,
-            "no exp: tokens must expire (--allow-no-exp accepts this)".into(),
-        ),
+        // A profile that requires exp says so itself, naming its section.
+        None if !policy.allow_no_exp
+            && found.exp.is_none()
+            && !policy.profile.is_some_and(|p| p.requires("exp")) =>
+        {
+            fail(
+                Reason::MissingClaim,
+                "no exp: tokens must expire (--allow-no-exp accepts this)".into(),
+            )
+        }
         _ => {}
     }
     if let Some(nbf) = nbf.filter(|&nbf| now + leeway < nbf) {

@@ -36,6 +36,9 @@ pub enum Reason {
     WrongSubject,
     /// The header `typ` is not the one expected.
     WrongType,
+    /// A rule of the profile asked for (`--profile`) is broken, other than a missing claim or
+    /// a wrong `typ`.
+    ProfileViolation,
     /// The DPoP proof itself is broken (`--dpop`).
     DpopInvalid,
     /// A sound DPoP proof that belongs to another request or token (`--dpop`).
@@ -60,6 +63,7 @@ impl Reason {
             Reason::WrongAudience => "wrong_audience",
             Reason::WrongSubject => "wrong_subject",
             Reason::WrongType => "wrong_type",
+            Reason::ProfileViolation => "profile_violation",
             Reason::DpopInvalid => "dpop_invalid",
             Reason::DpopMismatch => "dpop_mismatch",
         }

@@ -1129,7 +1129,7 @@ fn key_values_that_name_no_file_say_what_they_are() {
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
         assert!(
-            stderr_after_pin(&out).contains("would both read stdin"),
+            stderr_after_pin(&out).contains("can't both be read from stdin"),
             "{out:?}"
         );
     }

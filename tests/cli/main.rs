@@ -18,6 +18,7 @@ mod mint_checks;
 mod numbers;
 mod openssh;
 mod paste;
+mod profile;
 mod properties;
 mod remote;
 mod remote_edges;

@@ -12,6 +12,7 @@ use jwtk::error::{
     EnvProblem, Error, FileProblem, KeyProblem, KeyUse, KeysetProblem, RemoteProblem, Usage,
 };
 use jwtk::jwe::encrypt::EncryptError;
+use jwtk::profile::FlagProblem;
 use jwtk::remote::error::FetchError;
 
 /// Print `err` as `jwtk: error: …` (plus `hint: …`) on stderr and return the exit code the
@@ -284,9 +285,6 @@ fn environment(problem: &EnvProblem) -> Option<Cow<'static, str>> {
 fn usage(usage: &Usage) -> Option<Cow<'static, str>> {
     Some(match usage {
         Usage::OneKeySource { .. } => "give one of --key, --key-env and --key-prompt, once".into(),
-        Usage::StdinTwice { .. } => {
-            "give the other as an argument or a file (the key: --key FILE or --key-env VAR)".into()
-        }
         Usage::IssMismatch { .. } => {
             "leave out --iss: --issuer requires iss to be the issuer".into()
         }
@@ -303,6 +301,17 @@ fn usage(usage: &Usage) -> Option<Cow<'static, str>> {
         Usage::HmacBits { .. } => "--bits 256, 384 or 512 (or --alg HS384 / HS512)".into(),
         Usage::BadIssuer { .. } => "e.g. --issuer https://accounts.google.com".into(),
         Usage::NeedTypeOrAlg => "give --type or --alg".into(),
+        Usage::Profile(FlagProblem::Needs { needs, .. }) => format!("give {needs}").into(),
+        Usage::Profile(FlagProblem::ClientIdDiffers { .. }) => {
+            "give --client-id alone: it stands for --aud".into()
+        }
+        Usage::Profile(FlagProblem::DoesNotApply { .. }) => {
+            "see which flags each profile reads: jwtk verify --help".into()
+        }
+        Usage::Unmintable { add, .. } if !add.is_empty() => add.join("; ").into(),
+        Usage::StdinTwice { .. } => {
+            "give one of them as an argument or a file (a key: --key FILE or --key-env VAR)".into()
+        }
         Usage::Batch { .. }
         | Usage::NoSuchField { .. }
         | Usage::TimeoutTooShort
@@ -312,6 +321,7 @@ fn usage(usage: &Usage) -> Option<Cow<'static, str>> {
         | Usage::RsaBits { .. }
         | Usage::AlgDoesNotFit { .. }
         | Usage::NotApplicable { .. }
-        | Usage::TooFewBits { .. } => return None,
+        | Usage::TooFewBits { .. }
+        | Usage::Unmintable { .. } => return None,
     })
 }

@@ -19,12 +19,13 @@ use jwtk::json;
 use jwtk::jwe::keyring::Allowed;
 use jwtk::keys;
 use jwtk::keys::key::{Key, Purpose};
+use jwtk::profile::{self, Profile};
 use jwtk::remote::fetch::Fetcher;
 use jwtk::remote::keys::RemoteKeys;
 use jwtk::remote::ring::RunKeys;
-use jwtk::time;
 use jwtk::verify::batch;
 use jwtk::verify::{Failure, Policy, Reason, Verdict};
+use jwtk::{time, token};
 
 /// Verify one token (or every line of stdin with `--batch`) and report.
 pub fn run(args: &VerifyArgs, console: &mut Console) -> Result<Status> {
@@ -136,7 +137,62 @@ pub fn policy(args: &VerifyArgs) -> jwtk::error::Result<Policy> {
     policy.leeway = args.leeway.0;
     policy.allow_no_exp = args.allow_no_exp;
     policy.dpop = dpop_expect(&args.dpop)?;
+    policy.profile = args.profile.profile;
+    policy.profile_expect = profile_expect(args)?;
     Ok(policy)
+}
+
+/// The values `--profile`'s flag-driven rules check against, and whether they suit it (the
+/// audience flag it requires, no flag it does not read). `--access-token -` reads stdin.
+fn profile_expect(args: &VerifyArgs) -> jwtk::error::Result<profile::Expect> {
+    let given = &args.profile;
+    let access_token = match given.access_token.as_deref() {
+        Some("-") => {
+            let token_on_stdin = matches!(args.input.token.as_deref(), None | Some("-"));
+            if token_on_stdin || args.batch {
+                return Err(Usage::StdinTwice {
+                    first: "the token",
+                    second: "--access-token -",
+                }
+                .into());
+            }
+            Some(access_token_from(token::read_input(
+                std::io::stdin().lock(),
+            )?)?)
+        }
+        other => other.map(str::to_string),
+    };
+    let expect = profile::Expect {
+        nonce: given.nonce.clone(),
+        access_token,
+        code: given.code.clone(),
+        max_age: given.max_age.map(|d| d.0),
+        client_id: given.client_id.clone(),
+        require_kb: false,
+    };
+    if let Some(profile) = given.profile {
+        profile
+            .check_flags(&expect, &args.aud)
+            .map_err(Usage::from)?;
+    }
+    Ok(expect)
+}
+
+/// An access token read from stdin: its bytes, less one trailing newline (at_hash hashes the
+/// token exactly).
+fn access_token_from(mut bytes: Vec<u8>) -> jwtk::error::Result<String> {
+    if bytes.last() == Some(&b'\n') {
+        bytes.pop();
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+    }
+    let why = match String::from_utf8(bytes) {
+        Ok(text) if text.is_empty() => "is empty",
+        Ok(text) if text.is_ascii() => return Ok(text),
+        _ => "is not ASCII text",
+    };
+    Err(Usage::AccessToken { why }.into())
 }
 
 /// The keys of a run (the library's [`RunKeys`]: local keys, remote sets, the refetch
@@ -524,8 +580,15 @@ impl std::fmt::Display for ValidLine<'_> {
             }
             None => f.write_str("never expires (no exp)")?,
         }
-        if policy.aud.is_empty() {
+        // An ID token's --client-id is its audience check (it stands for --aud).
+        let client_aud =
+            policy.profile == Some(Profile::IdToken) && policy.profile_expect.client_id.is_some();
+        if policy.aud.is_empty() && !client_aud {
             f.write_str("; audience not checked (no --aud)")?;
+        }
+        if let Some(profile) = policy.profile {
+            f.write_str("; meets profile ")?;
+            f.write_str(profile.name())?;
         }
         if policy.dpop.is_some() {
             f.write_str("; DPoP proof checked")?;
