@@ -426,7 +426,7 @@ fn the_human_view_words_its_lists_right() {
     );
     let conflicts = json["conflicts"].to_string();
     assert!(
-        conflicts.contains("but nonce is an ID-token claim"),
+        conflicts.contains("but nonce is an id claim"),
         "{conflicts}"
     );
     let login = format!(
