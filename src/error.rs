@@ -144,6 +144,9 @@ pub enum Error {
     /// A flag value or combination that clap could not judge on its own (exit 2).
     #[error(transparent)]
     Usage(#[from] Usage),
+    /// `jwtk serve` could not start (exit 3).
+    #[error(transparent)]
+    Serve(#[from] ServeProblem),
 }
 
 impl Error {
@@ -162,7 +165,8 @@ impl Error {
             | Error::File { .. }
             | Error::Refused(_)
             | Error::Environment(_)
-            | Error::Encrypt(_) => 3,
+            | Error::Encrypt(_)
+            | Error::Serve(_) => 3,
         }
     }
 }
@@ -527,6 +531,53 @@ pub enum RemoteProblem {
     NoUsableKey {
         /// The set's URL.
         url: String,
+    },
+}
+
+/// Why `jwtk serve` cannot start, or cannot take a changed file.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeProblem {
+    /// The address is taken.
+    #[error("{addr} is in use (another server?)")]
+    AddrInUse {
+        /// The address asked for.
+        addr: String,
+    },
+    /// Any other failure to listen.
+    #[error("cannot listen on {addr}: {io}")]
+    Listen {
+        /// The address asked for.
+        addr: String,
+        /// Why.
+        io: std::io::Error,
+    },
+    /// A non-loopback address without declared clients.
+    #[error(
+        "{addr} is not a loopback address: serving other hosts needs declared clients (--client or a config file with clients); open mode is for loopback only"
+    )]
+    OpenModeNotLoopback {
+        /// The address.
+        addr: String,
+    },
+    /// A config file that does not follow the schema.
+    #[error("the config file {}: {why}", path.display())]
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong (names the member, never a secret's value).
+        why: String,
+    },
+    /// TLS could not be set up.
+    #[error("TLS: {why}")]
+    Tls {
+        /// What failed.
+        why: String,
+    },
+    /// The server's threads or timers could not be made.
+    #[error("cannot start the server: {why}")]
+    Runtime {
+        /// What failed.
+        why: String,
     },
 }
 

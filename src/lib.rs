@@ -24,7 +24,7 @@
 //! parser), [`alg`], [`crypto`], [`time`], [`files`] and [`error`]; then [`token`] (finding and
 //! parsing tokens), [`keys`] (key material in every format, sets, generation), [`mint`],
 //! [`jwe`], [`dpop`], [`verify`], `remote` (HTTPS, the key cache, refetching; feature
-//! `remote`) and [`classify`].
+//! `remote`), [`classify`] and `serve` (a local OAuth 2.0 issuer for tests; feature `serve`).
 
 pub mod alg;
 pub mod classify;
@@ -38,6 +38,8 @@ pub mod keys;
 pub mod mint;
 #[cfg(feature = "remote")]
 pub mod remote;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod text;
 pub mod time;
 pub mod token;

@@ -17,6 +17,7 @@ use jwtk::jwe::alg::{ContentAlg, KeyAlg};
 use jwtk::keys::generate::JwkAlg;
 use jwtk::keys::input::SecretEncoding;
 use jwtk::mint::{Jti, parse_assignment};
+use jwtk::serve::{BindAddr, HttpUrl};
 use jwtk::time::{Duration, When};
 
 /// A JSON Web Token toolkit: decode, mint, verify, generate keys and classify tokens.
@@ -214,6 +215,39 @@ pub enum Command {
     ///   echo "$TOKEN" | jwtk dpop --key dpop --htm GET --htu "$URL" --ath - --nonce "$NONCE"
     #[command(verbatim_doc_comment)]
     Dpop(Deferred<DpopArgs>),
+
+    /// Run a local OAuth 2.0 issuer for tests and CI: discovery, JWKS, client credentials.
+    ///
+    /// Signs RFC 9068 access tokens (typ at+jwt) with --key: a keyset signs with its first
+    /// key and publishes every public key; a single key (a PEM file) is a one-key set whose
+    /// kid is its RFC 7638 thumbprint; without --key, an ephemeral EC P-256 key. The keyset
+    /// and the config are re-read when they change (twice a second), so `jwtk keygen
+    /// --add-to`, `keyset promote` and `keyset retire` rotate keys without a restart; a change
+    /// that does not load keeps the last good state and says so.
+    ///
+    /// Endpoints, under the issuer URL: /.well-known/openid-configuration (and RFC 8414's
+    /// /.well-known/oauth-authorization-server), /jwks (what `keyset public` writes, with
+    /// Cache-Control max-age and an ETag) and POST /token (grant client_credentials, client
+    /// authentication client_secret_basic or client_secret_post).
+    ///
+    /// With no client declared the server is in open mode: any client_id is taken, and one
+    /// that sends any secret is confidential. --client declares a public client; clients with
+    /// secrets are declared in --config FILE (JSON): {"clients":[{"client_id", "client_secret"
+    /// | "jwk" | "jwks" | "jwks_uri", "redirect_uris", "scopes", "audience", "claims", "ttl"}],
+    /// "users":{"SUB":{claims}}}. No secret is ever a flag's value.
+    ///
+    /// The first line on stdout is the issuer URL, once the socket accepts connections; then
+    /// one line per request on stderr (method, path, status, client_id, grant_type; never a
+    /// query, body, header value, secret or token). SIGTERM exits 0, Ctrl-C 130. Listening
+    /// beyond loopback needs declared clients; a request for another Host gets 421 (DNS
+    /// rebinding); CORS answers only declared redirect URI origins (open mode: loopback).
+    ///
+    /// Examples:
+    ///   jwtk serve --addr 127.0.0.1:0 > issuer.url &
+    ///   jwtk serve --key issuer.jwks --config clients.json --addr 127.0.0.1:9000
+    ///   jwtk serve --tls --ca-out ca.pem --issuer https://localhost:8443 --addr 127.0.0.1:8443
+    #[command(verbatim_doc_comment)]
+    Serve(Deferred<ServeArgs>),
 
     /// Print a shell completion script.
     ///
@@ -1216,4 +1250,129 @@ pub enum ColorChoice {
     Always,
     /// Never colour.
     Never,
+}
+
+/// `jwtk serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// The keyset (JWKS) or key file that signs, re-read when it changes (default: an
+    /// ephemeral EC P-256 key).
+    ///
+    /// Example: --key issuer.jwks
+    #[arg(short = 'k', long, value_name = "KEYSET|KEY", value_hint = ValueHint::FilePath)]
+    pub key: Option<PathBuf>,
+
+    /// Where to listen, HOST:PORT with an IP address or localhost (default 127.0.0.1:8080);
+    /// port 0 picks a free one. A non-loopback address needs declared clients.
+    ///
+    /// Example: --addr 127.0.0.1:0
+    #[arg(long, value_name = "HOST:PORT")]
+    pub addr: Option<BindAddr>,
+
+    /// The issuer URL clients use (default: http://HOST:PORT of --addr, localhost for
+    /// 0.0.0.0 and ::); requests for other hosts than its own and loopback get 421.
+    ///
+    /// Example: --issuer http://issuer:8080 (a docker-compose service name)
+    #[arg(long, value_name = "URL", value_parser = issuer_url, value_hint = ValueHint::Url)]
+    pub issuer: Option<HttpUrl>,
+
+    /// The config file (JSON): clients, with their secrets, scopes, audience, claims and
+    /// ttl, and users; re-read when it changes.
+    ///
+    /// Example: --config clients.json
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub config: Option<PathBuf>,
+
+    /// Declare a public client (repeatable); declared clients end open mode.
+    ///
+    /// Example: --client web-app
+    #[arg(long = "client", value_name = "ID", value_parser = client_id)]
+    pub clients: Vec<String>,
+
+    /// The user the authorization endpoint signs in (not served by this build yet).
+    ///
+    /// Example: --user alice
+    #[arg(long, value_name = "SUB", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub user: Option<String>,
+
+    /// Access token lifetime, unless the client's config sets one (at most 366d).
+    ///
+    /// Example: --ttl 1h
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = ttl)]
+    pub ttl: u64,
+
+    /// Cache-Control max-age of /jwks and the discovery documents (at most 1d).
+    ///
+    /// Example: --jwks-max-age 0 (verifiers always revalidate)
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = jwks_max_age)]
+    pub jwks_max_age: u64,
+
+    /// How long a client has to send a whole request before it is cut off, 1s to 5m.
+    ///
+    /// Example: --request-timeout 2s
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = request_timeout)]
+    pub request_timeout: u64,
+
+    /// Serve HTTPS with a throwaway CA made at start, limited to the names it serves; its
+    /// key never leaves memory.
+    ///
+    /// Example: jwtk serve --tls --ca-out ca.pem, then jwtk verify --issuer https://… --cacert ca.pem
+    #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
+    pub tls: bool,
+
+    /// Where --tls writes the CA certificate (default: a temporary file, named in a note).
+    ///
+    /// Example: --ca-out ca.pem (then SSL_CERT_FILE=ca.pem or NODE_EXTRA_CA_CERTS=ca.pem)
+    #[arg(long, value_name = "PATH", requires = "tls", value_hint = ValueHint::FilePath)]
+    pub ca_out: Option<PathBuf>,
+
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+    ///
+    /// Example: --tls-cert server.crt --tls-key server.key
+    #[arg(long, value_name = "PEM", requires = "tls_key", value_hint = ValueHint::FilePath)]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key of --tls-cert (PEM).
+    ///
+    /// Example: --tls-key server.key
+    #[arg(long, value_name = "PEM", requires = "tls_cert", value_hint = ValueHint::FilePath)]
+    pub tls_key: Option<PathBuf>,
+
+    /// Leave out the request log (notes and warnings stay).
+    ///
+    /// Example: jwtk serve -q
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+fn issuer_url(text: &str) -> Result<HttpUrl, String> {
+    HttpUrl::parse(text).map_err(|why| format!("the issuer {why}"))
+}
+
+fn client_id(text: &str) -> Result<String, String> {
+    if text.is_empty() || !text.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
+        return Err("a client_id is printable ASCII, at least one character".into());
+    }
+    Ok(text.to_string())
+}
+
+/// A duration in seconds between `min` and `max`.
+fn seconds(text: &str, min: i64, max: i64, what: &str) -> Result<u64, String> {
+    let duration: Duration = text.parse().map_err(|e| format!("{e}"))?;
+    match u64::try_from(duration.0) {
+        Ok(secs) if (min..=max).contains(&duration.0) => Ok(secs),
+        _ => Err(format!("{what} is {min}s to {max}s")),
+    }
+}
+
+fn ttl(text: &str) -> Result<u64, String> {
+    seconds(text, 1, jwtk::serve::config::MAX_TTL as i64, "the lifetime")
+}
+
+fn jwks_max_age(text: &str) -> Result<u64, String> {
+    seconds(text, 0, 86_400, "the max-age")
+}
+
+fn request_timeout(text: &str) -> Result<u64, String> {
+    seconds(text, 1, 300, "the timeout")
 }

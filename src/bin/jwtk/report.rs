@@ -8,7 +8,8 @@ use colored::Color;
 
 use crate::output::{self, Console};
 use jwtk::error::{
-    EnvProblem, Error, FileProblem, KeyProblem, KeyUse, KeysetProblem, RemoteProblem, Usage,
+    EnvProblem, Error, FileProblem, KeyProblem, KeyUse, KeysetProblem, RemoteProblem, ServeProblem,
+    Usage,
 };
 use jwtk::jwe::encrypt::EncryptError;
 
@@ -68,6 +69,7 @@ pub fn hint(err: &Error) -> Option<Cow<'static, str>> {
             "choose another path, or give --force to replace it"
         }
         Error::Environment(problem) => return environment(problem),
+        Error::Serve(problem) => serve(problem)?,
         Error::Encrypt(err) => encrypt(err)?,
         Error::Usage(usage) => return self::usage(usage),
         Error::Malformed(_)
@@ -233,6 +235,21 @@ fn remote(problem: &RemoteProblem) -> Option<&'static str> {
         | RemoteProblem::NoJwksUri { .. }
         | RemoteProblem::JwksUriNotHttps { .. }
         | RemoteProblem::NoUsableKey { .. } => return None,
+    })
+}
+
+fn serve(problem: &ServeProblem) -> Option<&'static str> {
+    Some(match problem {
+        ServeProblem::AddrInUse { .. } => "--addr 127.0.0.1:0 picks a free port",
+        ServeProblem::OpenModeNotLoopback { .. } => {
+            "declare clients (--client ID, or --config FILE), or listen on 127.0.0.1"
+        }
+        ServeProblem::Config { .. } => {
+            "the schema: {\"clients\":[{\"client_id\",\"client_secret\",\"scopes\",\"audience\",\"claims\",\"ttl\",…}],\"users\":{…}}"
+        }
+        ServeProblem::Listen { .. } | ServeProblem::Tls { .. } | ServeProblem::Runtime { .. } => {
+            return None;
+        }
     })
 }
 
