@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('keyset', 'keyset', [CompletionResultType]::ParameterValue, 'List, publish, fetch, import, promote and retire the keys of a JWKS file.')
             [CompletionResult]::new('classify', 'classify', [CompletionResultType]::ParameterValue, 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.')
             [CompletionResult]::new('dpop', 'dpop', [CompletionResultType]::ParameterValue, 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local OAuth 2.0 issuer for tests and CI: discovery, JWKS, client credentials.')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -304,6 +305,30 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'jwtk;serve' {
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'The keyset (JWKS) or key file that signs, re-read when it changes (default: an ephemeral EC P-256 key)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The keyset (JWKS) or key file that signs, re-read when it changes (default: an ephemeral EC P-256 key)')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Where to listen, HOST:PORT with an IP address or localhost (default 127.0.0.1:8080); port 0 picks a free one. A non-loopback address needs declared clients')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'The issuer URL clients use (default: http://HOST:PORT of --addr, localhost for 0.0.0.0 and ::); requests for other hosts than its own and loopback get 421')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file (JSON): clients, with their secrets, scopes, audience, claims and ttl, and users; re-read when it changes')
+            [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'Declare a public client (repeatable); declared clients end open mode')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The user the authorization endpoint signs in (not served by this build yet)')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Access token lifetime, unless the client''s config sets one (at most 366d)')
+            [CompletionResult]::new('--jwks-max-age', '--jwks-max-age', [CompletionResultType]::ParameterName, 'Cache-Control max-age of /jwks and the discovery documents (at most 1d)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a client has to send a whole request before it is cut off, 1s to 5m')
+            [CompletionResult]::new('--ca-out', '--ca-out', [CompletionResultType]::ParameterName, 'Where --tls writes the CA certificate (default: a temporary file, named in a note)')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Serve HTTPS with this certificate chain (PEM); needs --tls-key')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'The private key of --tls-cert (PEM)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Serve HTTPS with a throwaway CA made at start, limited to the names it serves; its key never leaves memory')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Leave out the request log (notes and warnings stay)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Leave out the request log (notes and warnings stay)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'jwtk;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -321,6 +346,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('keyset', 'keyset', [CompletionResultType]::ParameterValue, 'List, publish, fetch, import, promote and retire the keys of a JWKS file.')
             [CompletionResult]::new('classify', 'classify', [CompletionResultType]::ParameterValue, 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.')
             [CompletionResult]::new('dpop', 'dpop', [CompletionResultType]::ParameterValue, 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local OAuth 2.0 issuer for tests and CI: discovery, JWKS, client credentials.')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -371,6 +397,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             break
         }
         'jwtk;help;dpop' {
+            break
+        }
+        'jwtk;help;serve' {
             break
         }
         'jwtk;help;completions' {

@@ -31,6 +31,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand keyset 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
             cand classify 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
             cand dpop 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
+            cand serve 'Run a local OAuth 2.0 issuer for tests and CI: discovery, JWKS, client credentials.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -278,6 +279,29 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'jwtk;serve'= {
+            cand -k 'The keyset (JWKS) or key file that signs, re-read when it changes (default: an ephemeral EC P-256 key)'
+            cand --key 'The keyset (JWKS) or key file that signs, re-read when it changes (default: an ephemeral EC P-256 key)'
+            cand --addr 'Where to listen, HOST:PORT with an IP address or localhost (default 127.0.0.1:8080); port 0 picks a free one. A non-loopback address needs declared clients'
+            cand --issuer 'The issuer URL clients use (default: http://HOST:PORT of --addr, localhost for 0.0.0.0 and ::); requests for other hosts than its own and loopback get 421'
+            cand --config 'The config file (JSON): clients, with their secrets, scopes, audience, claims and ttl, and users; re-read when it changes'
+            cand --client 'Declare a public client (repeatable); declared clients end open mode'
+            cand --user 'The user the authorization endpoint signs in (not served by this build yet)'
+            cand --ttl 'Access token lifetime, unless the client''s config sets one (at most 366d)'
+            cand --jwks-max-age 'Cache-Control max-age of /jwks and the discovery documents (at most 1d)'
+            cand --request-timeout 'How long a client has to send a whole request before it is cut off, 1s to 5m'
+            cand --ca-out 'Where --tls writes the CA certificate (default: a temporary file, named in a note)'
+            cand --tls-cert 'Serve HTTPS with this certificate chain (PEM); needs --tls-key'
+            cand --tls-key 'The private key of --tls-cert (PEM)'
+            cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --tls 'Serve HTTPS with a throwaway CA made at start, limited to the names it serves; its key never leaves memory'
+            cand -q 'Leave out the request log (notes and warnings stay)'
+            cand --quiet 'Leave out the request log (notes and warnings stay)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'jwtk;completions'= {
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
             cand -h 'Print help (see more with ''--help'')'
@@ -294,6 +318,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand keyset 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
             cand classify 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
             cand dpop 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
+            cand serve 'Run a local OAuth 2.0 issuer for tests and CI: discovery, JWKS, client credentials.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -330,6 +355,8 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         &'jwtk;help;classify'= {
         }
         &'jwtk;help;dpop'= {
+        }
+        &'jwtk;help;serve'= {
         }
         &'jwtk;help;completions'= {
         }

@@ -37,6 +37,7 @@ complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "keygen" -d 'Generate a ke
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "keyset" -d 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "classify" -d 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "dpop" -d 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
+complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "serve" -d 'Run a local OAuth 2.0 issuer for tests and CI: discovery, JWKS, client credentials.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "completions" -d 'Print a shell completion script.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtk -n "__fish_jwtk_using_subcommand decode" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token' -r
@@ -365,21 +366,41 @@ never\t'Never colour'"
 complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l key-prompt -d 'Type an HMAC secret at the terminal (not echoed)'
 complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -s V -l version -d 'Print version'
+complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -s k -l key -d 'The keyset (JWKS) or key file that signs, re-read when it changes (default: an ephemeral EC P-256 key)' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l addr -d 'Where to listen, HOST:PORT with an IP address or localhost (default 127.0.0.1:8080); port 0 picks a free one. A non-loopback address needs declared clients' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l issuer -d 'The issuer URL clients use (default: http://HOST:PORT of --addr, localhost for 0.0.0.0 and ::); requests for other hosts than its own and loopback get 421' -r -f
+complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l config -d 'The config file (JSON): clients, with their secrets, scopes, audience, claims and ttl, and users; re-read when it changes' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l client -d 'Declare a public client (repeatable); declared clients end open mode' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l user -d 'The user the authorization endpoint signs in (not served by this build yet)' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l ttl -d 'Access token lifetime, unless the client\'s config sets one (at most 366d)' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l jwks-max-age -d 'Cache-Control max-age of /jwks and the discovery documents (at most 1d)' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l request-timeout -d 'How long a client has to send a whole request before it is cut off, 1s to 5m' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l ca-out -d 'Where --tls writes the CA certificate (default: a temporary file, named in a note)' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l tls-cert -d 'Serve HTTPS with this certificate chain (PEM); needs --tls-key' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l tls-key -d 'The private key of --tls-cert (PEM)' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l tls -d 'Serve HTTPS with a throwaway CA made at start, limited to the names it serves; its key never leaves memory'
+complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -s q -l quiet -d 'Leave out the request log (notes and warnings stay)'
+complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c jwtk -n "__fish_jwtk_using_subcommand completions" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c jwtk -n "__fish_jwtk_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "decode" -d 'Show a token\'s header and claims without verifying anything.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "mint" -d 'Create and sign a token; print it alone on stdout.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "verify" -d 'Check a token\'s signature and claims.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "decrypt" -d 'Decrypt an encrypted token (JWE) and print its plaintext, byte for byte.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "keygen" -d 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "keyset" -d 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "classify" -d 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "dpop" -d 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "completions" -d 'Print a shell completion script.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "decode" -d 'Show a token\'s header and claims without verifying anything.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "mint" -d 'Create and sign a token; print it alone on stdout.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "verify" -d 'Check a token\'s signature and claims.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "decrypt" -d 'Decrypt an encrypted token (JWE) and print its plaintext, byte for byte.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "keygen" -d 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "keyset" -d 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "classify" -d 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "dpop" -d 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "serve" -d 'Run a local OAuth 2.0 issuer for tests and CI: discovery, JWKS, client credentials.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "completions" -d 'Print a shell completion script.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "list" -d 'One line per key: kid, type, alg, use, private or public; which key signs; duplicate kids and keys jwtk cannot use are flagged.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "public" -d 'The public JWKS for verifiers: public members only, HMAC keys left out.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "fetch" -d 'Save an issuer\'s published public keys to a file, to pin them or use them offline.'

@@ -15,6 +15,7 @@ fn every_subcommand_help_ends_with_examples() {
         "verify",
         "keygen",
         "keyset",
+        "serve",
         "completions",
     ] {
         let out = jwtk().args([sub, "--help"]).output().unwrap();
