@@ -127,7 +127,7 @@ impl Site {
                     "misdirected request: this issuer does not serve that host",
                 );
             }
-            None => return text(StatusCode::BAD_REQUEST, "bad request: no Host header"),
+            None => return text(StatusCode::BAD_REQUEST, "bad request: no valid Host header"),
         }
         let Some(route) = self.route(request.uri().path()) else {
             return text(StatusCode::NOT_FOUND, "not found");

@@ -21,6 +21,7 @@ mod properties;
 mod remote;
 mod remote_edges;
 mod robustness;
+#[cfg(unix)]
 mod serve;
 mod server;
 mod usage;
