@@ -154,7 +154,7 @@ mod tests {
                 error
                     .describe()
                     .bytes()
-                    .all(|b| b' ' <= b && b <= b'~' && b != b'"' && b != b'\\')
+                    .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
             );
         }
     }

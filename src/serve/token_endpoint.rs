@@ -407,7 +407,7 @@ mod tests {
                 200,
                 "",
             ),
-            (None, format!("{good}"), 400, "invalid_request"),
+            (None, good.to_string(), 400, "invalid_request"),
             (
                 None,
                 format!("grant_type=password&{good}"),
@@ -470,7 +470,7 @@ mod tests {
             ),
             (
                 Some("Basic c3ZjOnMzY3JldA=="),
-                format!("grant_type=client_credentials&client_secret=s3cret"),
+                "grant_type=client_credentials&client_secret=s3cret".to_string(),
                 400,
                 "invalid_request",
             ),

@@ -500,7 +500,7 @@ fn serve_a_pem_key_is_a_one_key_set_with_its_thumbprint_as_kid() {
             key.to_str().unwrap(),
         ],
     );
-    assert_eq!(served.kids(), [thumbprint.clone()]);
+    assert_eq!(served.kids(), std::slice::from_ref(&thumbprint));
     let (header, claims) = parts(&served.token(""));
     assert_eq!(
         (header["alg"].as_str(), header["kid"].as_str()),
@@ -630,6 +630,9 @@ fn serve_token_responses_follow_rfc_6749() {
     assert_eq!(reply.json()["scope"], "");
 }
 
+/// A token request and what it must get: content type, body, extra headers, status, error.
+type Case<'a> = (&'a str, Vec<u8>, Vec<String>, u16, &'a str);
+
 #[test]
 fn serve_token_errors() {
     let dir = tempfile::tempdir().unwrap();
@@ -644,10 +647,10 @@ fn serve_token_errors() {
     let served = Served::start_in(dir, &["--config", "clients.json", "--client", "spa"]);
     let good = "client_id=svc&client_secret=s3cret";
     let form = "application/x-www-form-urlencoded";
-    let cases: Vec<(&str, Vec<u8>, Vec<String>, u16, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (form, format!("grant_type=client_credentials&{good}").into(), vec![], 200, ""),
         (form, good.into(), vec![], 400, "invalid_request"),
-        ("application/json", format!("{{\"grant_type\":\"client_credentials\"}}").into(), vec![], 400, "invalid_request"),
+        ("application/json", b"{\"grant_type\":\"client_credentials\"}".to_vec(), vec![], 400, "invalid_request"),
         (form, format!("grant_type=client_credentials&{good}&scope=a&scope=b").into(), vec![], 400, "invalid_request"),
         (form, format!("grant_type=client_credentials&{good}&scope=%zz").into(), vec![], 400, "invalid_request"),
         (form, [format!("grant_type=client_credentials&{good}&scope=").into_bytes(), b"%ff%fe".to_vec()].concat(), vec![], 400, "invalid_request"),
@@ -1152,7 +1155,7 @@ fn serve_rotates_keys_while_running() {
     // A change that does not load keeps the last good keys, and says so.
     std::fs::write(served.path("keys.jwks"), "{not json").unwrap();
     served.wait_for_stderr("does not load");
-    assert_eq!(served.kids(), [new.clone()]);
+    assert_eq!(served.kids(), std::slice::from_ref(&new));
     assert_eq!(parts(&served.token("")).0["kid"], new.as_str());
 }
 
