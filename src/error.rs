@@ -65,6 +65,7 @@ impl Malformed {
 /// failure, with typed fields. Each maps to one exit code of the contract; hints and flag
 /// names are rendered at the edge (`report`), never here.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The token cannot be read (exit 1).
     #[error(transparent)]
@@ -94,7 +95,7 @@ pub enum Error {
     #[error("{}: {message}", reason.code())]
     NotDecrypted {
         /// The reason code.
-        reason: crate::verify::Reason,
+        reason: crate::verify::reason::Reason,
         /// The message (one for every decryption failure).
         message: String,
     },
@@ -110,7 +111,7 @@ pub enum Error {
 
     /// A key that cannot be encrypted to, or encrypting failed (exit 3).
     #[error(transparent)]
-    Encrypt(#[from] crate::jwe::encrypt::EncryptError),
+    Encrypt(#[from] EncryptError),
 
     /// A key that cannot serve what is asked of it (exit 3).
     #[error(transparent)]
@@ -150,7 +151,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// The process exit code `CLI.md` gives this error.
+    /// The process exit code this error has (README, "Exit codes").
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Malformed(_)
@@ -173,6 +174,65 @@ impl Error {
 
 /// The core's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a key cannot be encrypted to, or encrypting failed. Never quotes key material.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EncryptError {
+    /// The key's `use`, `key_ops` or kind forbid encrypting to it.
+    #[error(transparent)]
+    Refused(Refusal),
+    /// The key is an HMAC-only kind of thing jwtk cannot encrypt to.
+    #[error("{key} holds {what}, which no JWE algorithm encrypts to")]
+    NotJweKey {
+        /// How the key is named.
+        key: String,
+        /// What it holds.
+        what: String,
+    },
+    /// The key-management algorithm does not fit the key.
+    #[error("{key} holds {what}, which cannot serve {alg}")]
+    Unfit {
+        /// How the key is named.
+        key: String,
+        /// What it holds.
+        what: String,
+        /// The algorithm asked for.
+        alg: crate::jwe::alg::KeyAlg,
+    },
+    /// The key's JWK `alg` pins another algorithm than the one asked for.
+    #[error("{key} is for {own} only (its JWK alg), not {asked}")]
+    Pinned {
+        /// How the key is named.
+        key: String,
+        /// Its own `alg`.
+        own: String,
+        /// The algorithm asked for.
+        asked: String,
+    },
+    /// A shared key whose length no key wrap has, and no `--key-alg`.
+    #[error("{key} is a {len}-byte shared key: no AES key wrap has that length")]
+    NoDefault {
+        /// How the key is named.
+        key: String,
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// A `dir` key whose length is not the content key's.
+    #[error("{key} is a {len}-byte key, and dir with {enc} needs exactly {need} bytes")]
+    DirLength {
+        /// How the key is named.
+        key: String,
+        /// Its length.
+        len: usize,
+        /// The content algorithm.
+        enc: crate::jwe::alg::ContentAlg,
+        /// The length it needs.
+        need: usize,
+    },
+    /// The crypto library failed (no entropy, a recipient key it refuses).
+    #[error("encrypting to {0} failed (the recipient's public key was refused)")]
+    Failed(String),
+}
 
 /// Why a key may not be used for a purpose at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -471,20 +531,22 @@ pub enum KeysetProblem {
 #[derive(Debug, thiserror::Error)]
 pub enum RemoteProblem {
     /// A fetch that failed.
+    #[cfg(feature = "remote")]
     #[error("fetching {url} failed: {err}; the token was not judged")]
     Fetch {
         /// The URL.
         url: String,
         /// What failed.
-        err: crate::remote::http::FetchError,
+        err: crate::remote::error::FetchError,
     },
     /// A stale cached copy whose revalidation failed.
+    #[cfg(feature = "remote")]
     #[error("could not revalidate the cached copy of {url}: {err}")]
     Revalidate {
         /// The URL.
         url: String,
         /// What failed.
-        err: crate::remote::http::FetchError,
+        err: crate::remote::error::FetchError,
     },
     /// Offline with nothing cached.
     #[error("no cached copy of {url} (offline, nothing is fetched)")]
@@ -713,6 +775,25 @@ pub enum Usage {
         /// What is wrong.
         why: &'static str,
     },
+    /// Flags that do not suit the profile asked for (`verify --profile`).
+    #[error(transparent)]
+    Profile(#[from] FlagProblem),
+    /// Claims or a header that cannot make a token of the profile (`mint --profile`).
+    #[error("mint --profile {profile}: {problems}")]
+    Unmintable {
+        /// The profile.
+        profile: &'static str,
+        /// Every rule the token would break, with its section.
+        problems: String,
+        /// What to add, one flag each ("--iss URL").
+        add: Vec<String>,
+    },
+    /// Two inputs both read from stdin.
+    #[error("the token and {what} can't both be read from stdin")]
+    StdinTwice {
+        /// The other input ("--access-token -").
+        what: &'static str,
+    },
     /// An RSA size jwtk does not generate.
     #[error("RSA keys are 2048, 3072, 4096 or 8192 bits, not {bits}")]
     RsaBits {
@@ -775,6 +856,39 @@ pub enum Usage {
     },
 }
 
+/// What the verifier's flags get wrong for a profile (a usage error, exit 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FlagProblem {
+    /// The audience flag the profile makes mandatory is missing.
+    #[error("--profile {profile} needs {needs}: {why}")]
+    Needs {
+        /// The profile.
+        profile: &'static str,
+        /// "--aud", "--client-id or --aud".
+        needs: &'static str,
+        /// Why, with the section.
+        why: &'static str,
+    },
+    /// A flag none of the profile's rules reads.
+    #[error("{flag} does not apply to --profile {profile}")]
+    DoesNotApply {
+        /// The flag.
+        flag: &'static str,
+        /// The profile.
+        profile: &'static str,
+    },
+    /// `--aud` and `--client-id` naming different audiences.
+    #[error(
+        "--client-id {client_id:?} differs from --aud {aud:?}: for an ID token they name the same audience"
+    )]
+    ClientIdDiffers {
+        /// `--client-id`.
+        client_id: String,
+        /// The `--aud` that differs.
+        aud: String,
+    },
+}
+
 /// Why key material was refused. Messages name members, positions and kinds, never values:
 /// nothing here ever holds key bytes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -824,19 +938,19 @@ pub enum KeyProblem {
     #[error("is not text, so it cannot be {}", encoding.name())]
     SecretNotText {
         /// The encoding asked for.
-        encoding: crate::keys::input::SecretEncoding,
+        encoding: crate::keys::input::encoding::SecretEncoding,
     },
     /// Text that is not valid in the encoding asked for.
     #[error("the secret is not valid {}", encoding.name())]
     SecretNotEncoded {
         /// The encoding asked for.
-        encoding: crate::keys::input::SecretEncoding,
+        encoding: crate::keys::input::encoding::SecretEncoding,
     },
     /// `--secret-encoding` produced key material, not a secret.
     #[error("decoded as {}, the secret is key material (DER or PEM), not an HMAC secret", encoding.name())]
     EncodedKeyMaterial {
         /// The encoding used.
-        encoding: crate::keys::input::SecretEncoding,
+        encoding: crate::keys::input::encoding::SecretEncoding,
     },
     /// Base64 of a PEM (a Kubernetes secret's data, say).
     #[error("is base64 of a PEM key or certificate")]

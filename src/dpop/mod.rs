@@ -16,11 +16,12 @@ use crate::error::{Error, KeyProblem, KeyUse, Result, Usage};
 use crate::json::kind_of;
 use crate::keys::format;
 use crate::keys::key::Key;
+use crate::mint;
 use crate::text::cut;
 use crate::time::{self, NumericDate, Seconds};
-use crate::token::Jws;
-use crate::verify::Reason;
-use crate::{mint, token};
+use crate::token::compact as token;
+use crate::token::compact::Jws;
+use crate::verify::reason::Reason;
 
 /// The header `typ` of a DPoP proof.
 pub const TYP: &str = "dpop+jwt";

@@ -14,8 +14,9 @@ use crate::jwe::zip::{self, InflateError};
 use crate::jwe::{Jwe, aeskw, content, ecdh, rsa};
 use crate::keys::key::Key;
 use crate::text::cut;
-use crate::token;
-use crate::verify::{Failure, MatchedKey, Reason};
+use crate::token::compact as token;
+use crate::verify::reason::{Failure, Reason};
+use crate::verify::verdict::MatchedKey;
 
 /// The one message for every decryption failure.
 pub const DECRYPTION_FAILED: &str =

@@ -17,66 +17,7 @@ use crate::jwe::ecdh::AgreementCurve;
 use crate::jwe::{aeskw, content, ecdh, rsa};
 use crate::keys::key::{Key, Material, Purpose};
 
-/// Why a key cannot be encrypted to, or encrypting failed. Never quotes key material.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum EncryptError {
-    /// The key's `use`, `key_ops` or kind forbid encrypting to it.
-    #[error(transparent)]
-    Refused(crate::error::Refusal),
-    /// The key is an HMAC-only kind of thing jwtk cannot encrypt to.
-    #[error("{key} holds {what}, which no JWE algorithm encrypts to")]
-    NotJweKey {
-        /// How the key is named.
-        key: String,
-        /// What it holds.
-        what: String,
-    },
-    /// The key-management algorithm does not fit the key.
-    #[error("{key} holds {what}, which cannot serve {alg}")]
-    Unfit {
-        /// How the key is named.
-        key: String,
-        /// What it holds.
-        what: String,
-        /// The algorithm asked for.
-        alg: KeyAlg,
-    },
-    /// The key's JWK `alg` pins another algorithm than the one asked for.
-    #[error("{key} is for {own} only (its JWK alg), not {asked}")]
-    Pinned {
-        /// How the key is named.
-        key: String,
-        /// Its own `alg`.
-        own: String,
-        /// The algorithm asked for.
-        asked: String,
-    },
-    /// A shared key whose length no key wrap has, and no `--key-alg`.
-    #[error("{key} is a {len}-byte shared key: no AES key wrap has that length")]
-    NoDefault {
-        /// How the key is named.
-        key: String,
-        /// Its length in bytes.
-        len: usize,
-    },
-    /// A `dir` key whose length is not the content key's.
-    #[error("{key} is a {len}-byte key, and dir with {enc} needs exactly {need} bytes")]
-    DirLength {
-        /// How the key is named.
-        key: String,
-        /// Its length.
-        len: usize,
-        /// The content algorithm.
-        enc: ContentAlg,
-        /// The length it needs.
-        need: usize,
-    },
-    /// The crypto library failed (no entropy, a recipient key it refuses).
-    #[error("encrypting to {0} failed (the recipient's public key was refused)")]
-    Failed(String),
-}
-
-impl EncryptError {}
+pub use crate::error::EncryptError;
 
 /// What encrypts: the recipient's public key, or the shared key.
 enum Sender {
@@ -234,19 +175,20 @@ fn sender(key: &Key) -> Result<Sender, EncryptError> {
         Material::Private(_, public) | Material::Public(public) => public,
     };
     let refused = || EncryptError::Failed(key.label());
+    let not_jwe = || EncryptError::NotJweKey {
+        key: key.label(),
+        what: describe(key),
+    };
     match public.family {
         Family::Rsa => Ok(Sender::Rsa(Arc::new(
             rsa::encrypting_key(&public.bytes).ok_or_else(refused)?,
         ))),
         Family::Ec(curve) => Ok(Sender::Ecdh(
-            AgreementCurve::Ec(curve),
+            AgreementCurve::ec(curve).ok_or_else(not_jwe)?,
             public.bytes.clone(),
         )),
         Family::X25519 => Ok(Sender::Ecdh(AgreementCurve::X25519, public.bytes.clone())),
-        Family::Ed25519 | Family::Hmac => Err(EncryptError::NotJweKey {
-            key: key.label(),
-            what: describe(key),
-        }),
+        Family::Ed25519 | Family::Hmac => Err(not_jwe()),
     }
 }
 

@@ -16,7 +16,7 @@ use crate::jwe::ecdh::{self, AgreementCurve};
 use crate::jwe::rsa;
 use crate::keys::key::{Key, Material, Purpose};
 use crate::text::cut;
-use crate::verify::MatchedKey;
+use crate::verify::verdict::MatchedKey;
 
 /// What decrypts.
 pub enum Recipient {

@@ -25,7 +25,7 @@ pub use keyring::Allowed;
 use serde_json::{Map, Value};
 
 use crate::error::{Malformed, Part};
-use crate::token::{check_characters, decode_segment, parse_object};
+use crate::token::compact::{check_characters, decode_segment, parse_object};
 
 /// The parts of a compact JWE, in order.
 const PARTS: [Part; 5] = [

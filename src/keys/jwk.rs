@@ -288,6 +288,35 @@ pub fn rsa_from_pkcs8(pkcs8_der: &[u8]) -> Option<Jwk> {
     Some(jwk)
 }
 
+/// A key's public half as a JWK (here, beside the JWK code, so that `key` needs none of it).
+impl Key {
+    /// The public JWK of this key: `kty` and the key type's public parameters (`e`, `n`;
+    /// `crv`, `x`, `y`; `crv`, `x`) in lexicographic order (RFC 7638's), with no `kid`, `alg`
+    /// or `use`. `None` for an HMAC secret, which has no public half.
+    pub fn public_jwk(&self) -> Option<Map<String, Value>> {
+        match serde_json::to_value(self.public_as_jwk()?).ok()? {
+            Value::Object(map) => {
+                let sorted: std::collections::BTreeMap<String, Value> = map.into_iter().collect();
+                Some(sorted.into_iter().collect())
+            }
+            _ => None,
+        }
+    }
+
+    /// The RFC 7638 SHA-256 thumbprint of the public key, base64url; `None` for an HMAC secret
+    /// (a hash of a secret is never published).
+    pub fn thumbprint(&self) -> Option<String> {
+        self.public_as_jwk()?.thumbprint()
+    }
+
+    fn public_as_jwk(&self) -> Option<Jwk> {
+        match &self.material {
+            Material::Secret(_) => None,
+            Material::Private(_, public) | Material::Public(public) => public_jwk(public),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,8 @@ pub struct Site {
     pub live: Arc<Live>,
     /// Where the request log goes.
     pub events: Arc<dyn Events>,
+    /// The clock tokens are issued at.
+    pub clock: fn() -> i64,
     paths: Paths,
 }
 
@@ -67,6 +69,7 @@ impl Site {
         max_age: u64,
         live: Arc<Live>,
         events: Arc<dyn Events>,
+        clock: fn() -> i64,
     ) -> Site {
         let base = issuer.base_path().to_string();
         let paths = Paths {
@@ -81,6 +84,7 @@ impl Site {
             max_age,
             live,
             events,
+            clock,
             paths,
         }
     }
@@ -228,7 +232,7 @@ impl Site {
         let issuing = Issuing {
             issuer: &self.issuer.text,
             ttl: self.ttl,
-            now: crate::time::now(),
+            now: (self.clock)(),
         };
         let reply = token_endpoint::handle(&request, &snapshot.registry, &snapshot.keys, &issuing);
         line.client_id = reply.client_id;

@@ -68,6 +68,8 @@ pub struct Options {
     pub request_timeout: Duration,
     /// TLS.
     pub tls: Tls,
+    /// The clock tokens are issued at, in epoch seconds (a command may pin it).
+    pub clock: fn() -> i64,
 }
 
 impl Default for Options {
@@ -83,6 +85,7 @@ impl Default for Options {
             jwks_max_age: DEFAULT_JWKS_MAX_AGE,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             tls: Tls::Off,
+            clock: crate::time::now,
         }
     }
 }

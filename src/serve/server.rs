@@ -122,6 +122,7 @@ impl Server {
             options.jwks_max_age,
             watcher.live(),
             events,
+            options.clock,
         );
         Ok(Server {
             runtime,

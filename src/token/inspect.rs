@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::time::{self, NumericDate, Seconds};
-use crate::token::PartSizes;
+use crate::token::compact::PartSizes;
 use crate::token::size::SizeReport;
 
 /// A time claim read as a date, seen from "now".

@@ -12,7 +12,7 @@ use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use crate::error::{Error, Malformed, Part, Result, Usage};
-use crate::token::MAX_TOKEN_BYTES;
+use crate::token::compact::MAX_TOKEN_BYTES;
 
 /// The token found in a pasted text, and what was stripped to find it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::token::PartSizes;
+use crate::token::compact::PartSizes;
 
 /// A size a token must stay under to travel somewhere, and where that limit comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

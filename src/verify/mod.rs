@@ -7,99 +7,33 @@
 //! floats, so no value wraps.
 
 pub mod batch;
+pub mod reason;
+pub mod verdict;
+
+pub use reason::{Failure, Reason};
+pub use verdict::{MatchedKey, Verdict};
 
 use std::borrow::Cow;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::alg::{Algorithm, Family};
 use crate::crypto::Verifier;
 use crate::dpop;
 use crate::error::Part;
 use crate::error::{Error, KeyUse, Malformed, Result};
-use crate::json::{self, Lite, Members};
+use crate::json::{Lite, Members};
 use crate::jwe::decrypt::Decryptor;
 use crate::keys::key::{Key, Purpose};
+use crate::profile::{self, Profile};
 use crate::text::cut;
 use crate::time::{self, NumericDate, Seconds};
-use crate::token::{self, Segments};
+use crate::token::compact::{self as token, Segments};
 
-/// Why a token was rejected, in the contract's order of precedence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Reason {
-    /// Not a well-formed JWT.
-    Malformed,
-    /// Uses something jwtk refuses to interpret (`crit`, `b64: false`, `zip`, nested JWT, an
-    /// unknown algorithm).
-    Unsupported,
-    /// A JWE that does not decrypt with the keys given, whatever the cause (one reason, one
-    /// message: no oracle).
-    DecryptionFailed,
-    /// A JWE whose compressed plaintext inflates past the cap.
-    TooLarge,
-    /// The algorithm is not one the keys (or `--alg`) allow; `none` never is.
-    AlgNotAllowed,
-    /// The token's `kid` names no key given.
-    NoMatchingKey,
-    /// No key verifies the signature.
-    BadSignature,
-    /// `exp` has passed (beyond the leeway).
-    Expired,
-    /// `nbf` is still ahead (beyond the leeway).
-    NotYetValid,
-    /// A required claim is absent.
-    MissingClaim,
-    /// `iss` is not one of those expected.
-    WrongIssuer,
-    /// `aud` names none of the audiences expected.
-    WrongAudience,
-    /// `sub` is not the one expected.
-    WrongSubject,
-    /// The header `typ` is not the one expected.
-    WrongType,
-    /// The DPoP proof itself is broken (`--dpop`).
-    DpopInvalid,
-    /// A sound DPoP proof that belongs to another request or token (`--dpop`).
-    DpopMismatch,
-}
-
-impl Reason {
-    /// The code as it appears in JSON and messages.
-    pub fn code(self) -> &'static str {
-        match self {
-            Reason::Malformed => "malformed",
-            Reason::Unsupported => "unsupported",
-            Reason::DecryptionFailed => "decryption_failed",
-            Reason::TooLarge => "too_large",
-            Reason::AlgNotAllowed => "alg_not_allowed",
-            Reason::NoMatchingKey => "no_matching_key",
-            Reason::BadSignature => "bad_signature",
-            Reason::Expired => "expired",
-            Reason::NotYetValid => "not_yet_valid",
-            Reason::MissingClaim => "missing_claim",
-            Reason::WrongIssuer => "wrong_issuer",
-            Reason::WrongAudience => "wrong_audience",
-            Reason::WrongSubject => "wrong_subject",
-            Reason::WrongType => "wrong_type",
-            Reason::DpopInvalid => "dpop_invalid",
-            Reason::DpopMismatch => "dpop_mismatch",
-        }
-    }
-}
-
-/// One failed check.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    /// Its code.
-    pub reason: Reason,
-    /// What exactly failed, for people.
-    pub message: String,
-}
-
-/// What the claims must satisfy.
-#[derive(Debug, Clone, Default)]
+/// What the claims must satisfy, judged at an instant given explicitly ([`Policy::at`]).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Policy {
     /// Acceptable issuers (any one); empty: not checked.
     pub iss: Vec<String>,
@@ -119,126 +53,30 @@ pub struct Policy {
     pub allow_no_exp: bool,
     /// The DPoP proof the token must come with (`--dpop`).
     pub dpop: Option<dpop::Expect>,
+    /// The profile the token must meet (`--profile`).
+    pub profile: Option<Profile>,
+    /// The values the profile's flag-driven rules check against (`--nonce`, …).
+    pub profile_expect: profile::Expect,
 }
 
-/// The outcome for one token.
-#[derive(Debug, Clone, Default)]
-pub struct Verdict {
-    /// Every failed check; empty when the token is valid.
-    pub failures: Vec<Failure>,
-    /// The header's `alg`, when it is a string (borrowed when it names a known algorithm).
-    pub alg: Option<Cow<'static, str>>,
-    /// The key that verified the signature.
-    pub key: Option<Arc<MatchedKey>>,
-    /// The header's JSON text, exactly as signed, when the signature verified (a JSON object
-    /// with unique names: [`Verdict::header`] reads it).
-    pub header_json: Option<Vec<u8>>,
-    /// The claims' JSON text, exactly as signed, when the signature verified and they are a
-    /// JSON object with unique names ([`Verdict::claims`] reads it).
-    pub claims_json: Option<Vec<u8>>,
-    /// The claims' `exp`, when it is a number (set with `claims_json`).
-    pub exp: Option<f64>,
-    /// The sender constraint the claims declare (`cnf.jkt`, `cnf["x5t#S256"]`).
-    pub bound: Option<dpop::Bound>,
-}
-
-impl Verdict {
-    /// The header, when the signature verified.
-    pub fn header(&self) -> Option<Map<String, Value>> {
-        json::parse_object(self.header_json.as_deref()?).ok()
-    }
-
-    /// The claims, when the signature verified and they are a JSON object.
-    pub fn claims(&self) -> Option<Map<String, Value>> {
-        json::parse_object(self.claims_json.as_deref()?).ok()
-    }
-
-    /// Whether every check passed.
-    pub fn is_valid(&self) -> bool {
-        self.failures.is_empty()
-    }
-
-    /// The first reason by precedence.
-    pub fn reason(&self) -> Option<Reason> {
-        self.failures.iter().map(|f| f.reason).min()
-    }
-
-    /// Every failure, most important first, as `code: message; …`.
-    pub fn message(&self) -> String {
-        let mut failures: Vec<&Failure> = self.failures.iter().collect();
-        failures.sort_by_key(|f| f.reason);
-        failures
-            .iter()
-            .map(|f| format!("{}: {}", f.reason.code(), f.message))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn fail(mut self, reason: Reason, message: impl Into<String>) -> Self {
-        self.failures.push(Failure {
-            reason,
-            message: message.into(),
-        });
-        self
-    }
-}
-
-/// The key that verified a token, as `--json` names it.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct MatchedKey {
-    /// Its kid, if it has one.
-    pub kid: Option<String>,
-    /// Where it came from: a path, `$VAR`, a URL.
-    pub source: String,
-    /// Its RFC 7638 thumbprint; `None` for an HMAC secret (a hash of a secret is never
-    /// published).
-    pub thumbprint: Option<String>,
-    /// How messages name it: its kid, or where it came from.
-    #[serde(skip)]
-    pub label: String,
-    /// [`MatchedKey::json_members`], rendered at its first use.
-    #[serde(skip)]
-    rendered: OnceLock<Box<str>>,
-}
-
-/// Equal when they name the same key (whether its JSON was rendered yet does not count).
-impl PartialEq for MatchedKey {
-    fn eq(&self, other: &Self) -> bool {
-        (&self.kid, &self.source, &self.thumbprint, &self.label)
-            == (&other.kid, &other.source, &other.thumbprint, &other.label)
-    }
-}
-
-impl Eq for MatchedKey {}
-
-impl MatchedKey {
-    /// The key as verdicts name it.
-    pub fn new(
-        kid: Option<String>,
-        source: String,
-        thumbprint: Option<String>,
-        label: String,
-    ) -> Self {
-        MatchedKey {
-            kid,
-            source,
-            thumbprint,
-            label,
-            rendered: OnceLock::new(),
+impl Policy {
+    /// Judge at `now` (epoch seconds), with nothing else required: no issuer, audience,
+    /// subject or type checked, no leeway, `exp` required. A policy always names its instant:
+    /// there is no default clock (judging at 0 would accept every expired token).
+    pub fn at(now: i64) -> Policy {
+        Policy {
+            iss: Vec::new(),
+            aud: Vec::new(),
+            sub: None,
+            typ: None,
+            require: Vec::new(),
+            leeway: 0,
+            now,
+            allow_no_exp: false,
+            dpop: None,
+            profile: None,
+            profile_expect: profile::Expect::default(),
         }
-    }
-
-    /// `"kid":…,"key":{"kid":…,"source":…,"thumbprint":…` — a JSON verdict's members for this
-    /// key up to the key's `cached` flag and closing brace, rendered once: `--batch` writes
-    /// them for every token.
-    pub fn json_members(&self) -> &str {
-        self.rendered.get_or_init(|| {
-            // Strings only: serialising them cannot fail.
-            let kid = serde_json::to_string(&self.kid).unwrap_or_default();
-            let key = serde_json::to_string(self).unwrap_or_default();
-            let open = key.strip_suffix('}').unwrap_or(&key);
-            format!("\"kid\":{kid},\"key\":{open}").into_boxed_str()
-        })
     }
 }
 
@@ -394,6 +232,15 @@ impl KeyRing {
                     .extend(check_found(&header, &claims, &found, policy));
                 verdict.bound = found.cnf.and_then(dpop::binding);
                 verdict.exp = found.exp.and_then(Lite::as_f64);
+                if let Some(profile) = policy.profile {
+                    verdict.failures.extend(profile_failures(
+                        profile,
+                        alg,
+                        &header_json,
+                        &payload,
+                        policy,
+                    ));
+                }
                 if let Some(expect) = &policy.dpop {
                     verdict.failures.extend(dpop_failures(
                         expect,
@@ -634,6 +481,38 @@ fn dpop_failures(
     }
 }
 
+/// What `--profile` finds wrong with the token (its header and claims: JSON objects the
+/// scans accepted, so the parser does too).
+fn profile_failures(
+    profile: Profile,
+    alg: Algorithm,
+    header: &[u8],
+    payload: &[u8],
+    policy: &Policy,
+) -> Vec<Failure> {
+    let parsed = token::parse_object(Part::Header, header)
+        .and_then(|header| Ok((header, token::parse_object(Part::Claims, payload)?)));
+    let (header, claims) = match parsed {
+        Ok(both) => both,
+        Err(err) => {
+            return vec![Failure {
+                reason: Reason::Malformed,
+                message: fault(&err),
+            }];
+        }
+    };
+    let token = profile::Token {
+        header: &header,
+        claims: &claims,
+        alg: Some(alg),
+    };
+    let clock = profile::Clock {
+        now: policy.now,
+        leeway: policy.leeway,
+    };
+    profile.check(token, &policy.profile_expect, clock)
+}
+
 /// The header members the checks read, found in one pass over the header (its names are
 /// unique: it was read strictly) rather than one search each.
 #[derive(Default)]
@@ -741,10 +620,16 @@ fn check_found(
                 time::format_utc(exp)
             ),
         ),
-        None if !policy.allow_no_exp && found.exp.is_none() => fail(
-            Reason::MissingClaim,
-            "no exp: tokens must expire (--allow-no-exp accepts this)".into(),
-        ),
+        // A profile that requires exp says so itself, naming its section.
+        None if !policy.allow_no_exp
+            && found.exp.is_none()
+            && !policy.profile.is_some_and(|p| p.requires("exp")) =>
+        {
+            fail(
+                Reason::MissingClaim,
+                "no exp: tokens must expire (--allow-no-exp accepts this)".into(),
+            )
+        }
         _ => {}
     }
     if let Some(nbf) = nbf.filter(|&nbf| now + leeway < nbf) {
@@ -849,8 +734,8 @@ mod tests {
 
     fn reasons(header: Value, body: Value, policy: &Policy) -> Vec<Reason> {
         let (header, body) = (header.to_string(), body.to_string());
-        let header = json::scan_object(header.as_bytes()).unwrap();
-        let body = json::scan_object(body.as_bytes()).unwrap();
+        let header = crate::json::scan_object(header.as_bytes()).unwrap();
+        let body = crate::json::scan_object(body.as_bytes()).unwrap();
         check_claims(&header, &body, policy)
             .iter()
             .map(|f| f.reason)
@@ -862,7 +747,7 @@ mod tests {
         let policy = Policy {
             now: 1000,
             leeway: 60,
-            ..Policy::default()
+            ..Policy::at(0)
         };
         assert_eq!(reasons(json!({}), json!({"exp": 1061}), &policy), []);
         assert_eq!(
@@ -885,7 +770,7 @@ mod tests {
         let huge = Policy {
             now: 1000,
             leeway: i64::MAX,
-            ..Policy::default()
+            ..Policy::at(0)
         };
         assert_eq!(
             reasons(json!({}), json!({"exp": 0, "nbf": 1e18}), &huge),
@@ -916,7 +801,7 @@ mod tests {
             sub: Some("u".into()),
             typ: Some("at+jwt".into()),
             allow_no_exp: true,
-            ..Policy::default()
+            ..Policy::at(0)
         };
         let ok = json!({"iss": "b", "aud": ["x", "api"], "sub": "u"});
         assert_eq!(

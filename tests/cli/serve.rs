@@ -566,7 +566,7 @@ fn serve_round_trip_with_verify_issuer() {
     assert_eq!(claims["client_id"], "svc");
     assert_eq!(claims["aud"], served.url.as_str());
     assert_eq!(claims["exp"], NOW + 900);
-    let out = served.verify(&token, &["--aud", &served.url, "--typ", "at+jwt"]);
+    let out = served.verify(&token, &["--aud", &served.url, "--profile", "at+jwt"]);
     assert!(
         out.status.success(),
         "{}",

@@ -4,30 +4,29 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use colored::Color;
+use anstyle::AnsiColor as Color;
 
+use crate::commands::CommandError;
 use crate::output::{self, Console};
 use jwtk::error::{
     EnvProblem, Error, FileProblem, KeyProblem, KeyUse, KeysetProblem, RemoteProblem, ServeProblem,
     Usage,
 };
 use jwtk::jwe::encrypt::EncryptError;
+use jwtk::profile::FlagProblem;
 
 /// Print `err` as `jwtk: error: …` (plus `hint: …`) on stderr and return the exit code the
 /// contract gives it. A closed stdout pipe is not an error worth a word: it exits 0 quietly.
-pub fn report(err: &anyhow::Error, console: &mut Console) -> u8 {
+pub fn report(err: &CommandError, console: &mut Console) -> u8 {
     if is_broken_pipe(err) {
         return 0;
     }
-    let (code, hint) = match err.downcast_ref::<Error>() {
+    let (code, hint) = match err.library() {
         Some(core) => (core.exit_code(), hint(core)),
-        None => match err.downcast_ref::<jwtk::error::Malformed>() {
-            Some(_) => (1, None),
-            None => (3, None),
-        },
+        None => (3, None),
     };
     let label = console.err_style.paint("error:", Color::Red);
-    let message = format!("{err:#}");
+    let message = err.to_string();
     let mut line = format!("jwtk: {label} {}\n", output::one_line(&message));
     if let Some(hint) = hint {
         line.push_str(&format!(
@@ -40,12 +39,11 @@ pub fn report(err: &anyhow::Error, console: &mut Console) -> u8 {
     code
 }
 
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-    })
+fn is_broken_pipe(err: &CommandError) -> bool {
+    match err {
+        CommandError::Io(err) => err.kind() == io::ErrorKind::BrokenPipe,
+        CommandError::Jwtk(_) => false,
+    }
 }
 
 /// What to do about an error, where something helps.
@@ -76,6 +74,8 @@ pub fn hint(err: &Error) -> Option<Cow<'static, str>> {
         | Error::NotDecrypted { .. }
         | Error::File { .. }
         | Error::Refused(_) => return None,
+        // A kind of error this build of the command does not know yet: its message only.
+        _ => return None,
     };
     Some(Cow::Borrowed(text))
 }
@@ -287,6 +287,15 @@ fn usage(usage: &Usage) -> Option<Cow<'static, str>> {
         Usage::HmacBits { .. } => "--bits 256, 384 or 512 (or --alg HS384 / HS512)".into(),
         Usage::BadIssuer { .. } => "e.g. --issuer https://accounts.google.com".into(),
         Usage::NeedTypeOrAlg => "give --type or --alg".into(),
+        Usage::Profile(FlagProblem::Needs { needs, .. }) => format!("give {needs}").into(),
+        Usage::Profile(FlagProblem::ClientIdDiffers { .. }) => {
+            "give --client-id alone: it stands for --aud".into()
+        }
+        Usage::Profile(FlagProblem::DoesNotApply { .. }) => {
+            "see which flags each profile reads: jwtk verify --help".into()
+        }
+        Usage::Unmintable { add, .. } if !add.is_empty() => add.join("; ").into(),
+        Usage::StdinTwice { .. } => "give one of them as an argument".into(),
         Usage::Batch { .. }
         | Usage::NoSuchField { .. }
         | Usage::TimeoutTooShort
@@ -296,6 +305,7 @@ fn usage(usage: &Usage) -> Option<Cow<'static, str>> {
         | Usage::RsaBits { .. }
         | Usage::AlgDoesNotFit { .. }
         | Usage::NotApplicable { .. }
-        | Usage::TooFewBits { .. } => return None,
+        | Usage::TooFewBits { .. }
+        | Usage::Unmintable { .. } => return None,
     })
 }

@@ -384,8 +384,20 @@ mod tests {
                     1,
                 ),
             ];
+            // Percent-encoding that touched only the padding leaves a base64 run that is found
+            // as it is (the key's base64 holds no `+` or `/`): either reading is a find.
+            let padding_only = !b64.contains(['+', '/']);
             for (text, form, line) in cases {
-                assert_eq!(found(&text), Some((form.to_string(), line)), "{text}");
+                let got = found(&text);
+                if padding_only && form == "%base64 of a DER key" {
+                    assert!(
+                        got == Some((form.to_string(), line))
+                            || got == Some(("base64 of a DER key".to_string(), line)),
+                        "{text}: {got:?}"
+                    );
+                } else {
+                    assert_eq!(got, Some((form.to_string(), line)), "{text}");
+                }
             }
         }
     }
@@ -422,7 +434,8 @@ mod tests {
     #[test]
     fn random_secrets_are_never_found() {
         let url = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
-        for _ in 0..5_000 {
+        // 300 draws in the everyday loop, 5,000 in CI.
+        for _ in 0..crate::testing::cases(300).max(300) * 5 / 2 {
             let mut random = [0u8; 64];
             aws_lc_rs::rand::fill(&mut random).unwrap();
             let b64 = PADDED.encode(random);

@@ -5,11 +5,12 @@
 //! The pipeline: bytes → unwrap the text (a UTF-8 byte-order mark skipped, UTF-16 decoded) →
 //! classify as PEM (armour anywhere in the text), OpenSSH (refused), JSON (must be a JWK or a
 //! JWKS), DER (by shape: a SEQUENCE spanning the input), base64/hex of DER, key material
-//! inside other text ([`embedded`]: refused), or else a raw secret. Anything that looks like
+//! inside other text (`embedded`: refused), or else a raw secret. Anything that looks like
 //! key material but does not load is an error, never a secret: public-key material must never
 //! become an HMAC key (RFC 8725 §3.1).
 
 mod embedded;
+pub mod encoding;
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
@@ -18,30 +19,7 @@ use zeroize::Zeroizing;
 
 use crate::error::KeyProblem;
 
-/// How a raw secret's text becomes bytes (`--secret-encoding`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SecretEncoding {
-    /// The bytes, which must be UTF-8 text.
-    Utf8,
-    /// Standard base64 (padding optional, line breaks allowed).
-    Base64,
-    /// base64url (padding optional, line breaks allowed).
-    Base64Url,
-    /// Hexadecimal (line breaks allowed).
-    Hex,
-}
-
-impl SecretEncoding {
-    /// The flag value naming this encoding.
-    pub fn name(self) -> &'static str {
-        match self {
-            SecretEncoding::Utf8 => "utf8",
-            SecretEncoding::Base64 => "base64",
-            SecretEncoding::Base64Url => "base64url",
-            SecretEncoding::Hex => "hex",
-        }
-    }
-}
+pub use encoding::SecretEncoding;
 
 /// What the input holds.
 pub enum Found {

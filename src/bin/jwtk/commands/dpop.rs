@@ -6,10 +6,10 @@ use crate::args::DpopArgs;
 use crate::commands::Status;
 use crate::output::Console;
 use jwtk::dpop::{self, ProofSpec};
-use jwtk::{time, token};
+use jwtk::token;
 
 /// Build one proof and print it with a newline on stdout.
-pub fn run(args: &DpopArgs, console: &mut Console) -> anyhow::Result<Status> {
+pub fn run(args: &DpopArgs, console: &mut Console) -> super::Result<Status> {
     let key_args = &args.key;
     // An access token may be opaque (not a JWT): it is read as given, not searched for a JWT.
     let access_token = match args.ath.as_deref() {
@@ -33,7 +33,7 @@ pub fn run(args: &DpopArgs, console: &mut Console) -> anyhow::Result<Status> {
         htu: args.htu.clone(),
         access_token,
         nonce: args.nonce.clone(),
-        iat: time::now(),
+        iat: crate::clock::now(),
     };
     let proof = dpop::build(&key, alg, &spec)?;
     writeln!(console.out, "{proof}")?;

@@ -15,12 +15,12 @@ use jwtk::jwe::encrypt::Encryptor;
 use jwtk::keys::key::Purpose;
 use jwtk::keys::{self, Reading, Source};
 use jwtk::mint::{self, ClaimsSpec};
-use jwtk::time;
+use jwtk::profile::{Check, LOGOUT_EVENT, Profile};
 use jwtk::token::PartSizes;
 use jwtk::token::inspect::Review;
 
 /// Mint one token and print it with a newline on stdout.
-pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
+pub fn run(args: &MintArgs, console: &mut Console) -> super::Result<Status> {
     let key_args = &args.key;
     let key = super::signing_key(key_args, "mint", console)?;
     let alg = args.alg.unwrap_or_else(|| key.default_alg());
@@ -32,8 +32,17 @@ pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
     if let Some(weakness) = key.weakness(alg) {
         console.warn(&weakness)?;
     }
-    let claims = claims_spec(args)?.build(time::now());
-    let header = mint::build_header(alg.name(), &args.typ, key.kid.as_deref(), &args.headers)?;
+    let mut claims = claims_spec(args)?.build(crate::clock::now());
+    let profile = args.profile.map(|p| p.0);
+    let profile_typ = profile.and_then(|p| p.spec().mint.as_ref()).map(|m| m.typ);
+    let typ = args.typ.as_deref().or(profile_typ).unwrap_or("JWT");
+    if let Some(profile) = profile {
+        profile.complete(&mut claims);
+    }
+    let header = mint::build_header(alg.name(), typ, key.kid.as_deref(), &args.headers)?;
+    if let Some(profile) = profile {
+        meets(profile, &header, &claims)?;
+    }
     let signed = mint::sign(&header, &claims, &signer)?;
     let encrypted = match &encryptor {
         Some(encryptor) => Some(
@@ -68,6 +77,66 @@ pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
         writeln!(console.out, "{token}")?;
     }
     Ok(Status::Success)
+}
+
+/// Refuse (exit 2) a token that would not pass `verify --profile`: every structural rule it
+/// breaks, with its section, and the flags that would mend them.
+fn meets(profile: Profile, header: &Map<String, Value>, claims: &Map<String, Value>) -> Result<()> {
+    let broken = profile.broken(header, claims);
+    if broken.is_empty() {
+        return Ok(());
+    }
+    let name = profile.name();
+    let prefix = format!("profile {name}: ");
+    let problems: Vec<&str> = broken
+        .iter()
+        .map(|(_, f)| f.message.strip_prefix(&prefix).unwrap_or(&f.message))
+        .collect();
+    let mut add: Vec<String> = Vec::new();
+    for (rule, _) in &broken {
+        let mend = mend(&rule.check);
+        if !add.contains(&mend) {
+            add.push(mend);
+        }
+    }
+    Err(Usage::Unmintable {
+        profile: name,
+        problems: problems.join("; "),
+        add,
+    }
+    .into())
+}
+
+/// What makes a broken rule pass, as mint's flags say it.
+fn mend(check: &Check) -> String {
+    let claim = |name: &str| match name {
+        "iss" => "--iss ISSUER".to_string(),
+        "sub" => "--sub SUBJECT".to_string(),
+        "aud" => "--aud AUDIENCE".to_string(),
+        "jti" => "--jti auto".to_string(),
+        "exp" => "--exp +15m (not --no-exp)".to_string(),
+        "iat" => "--iat now (not --no-iat)".to_string(),
+        "events" => format!("--claim 'events:={{\"{LOGOUT_EVENT}\":{{}}}}'"),
+        other => format!("--claim {other}=VALUE"),
+    };
+    match check {
+        Check::Present(name) => format!("add {}", claim(name)),
+        Check::AnyOf(names) => {
+            let each: Vec<String> = names.iter().map(|n| claim(n)).collect();
+            format!("add {}", each.join(" or "))
+        }
+        Check::LogoutEvent => format!("add {}", claim("events")),
+        Check::IssIsSub => "give the client id as both --iss and --sub".into(),
+        Check::Typ { expected, .. } => {
+            format!(
+                "leave out --typ and a typ --header (the profile's is {})",
+                expected[0]
+            )
+        }
+        Check::Absent { claim, .. } => format!("leave out the {claim} claim"),
+        Check::StringWhenPresent(name) => format!("give {name} as a string"),
+        other => other.describe(),
+    }
 }
 
 fn claims_spec(args: &MintArgs) -> Result<ClaimsSpec> {
@@ -119,7 +188,7 @@ fn encryptor(
     args: &MintArgs,
     path: &std::path::Path,
     console: &mut Console,
-) -> anyhow::Result<Encryptor> {
+) -> super::Result<Encryptor> {
     let symmetric = matches!(
         args.key_alg,
         Some(KeyAlg::AesKw(_) | KeyAlg::AesGcmKw(_) | KeyAlg::Dir)
@@ -161,7 +230,7 @@ fn check(
     claims: &Map<String, Value>,
     max_size: Option<usize>,
     console: &mut Console,
-) -> anyhow::Result<()> {
+) -> super::Result<()> {
     // The token was just built: measure its segments rather than parse it again.
     let mut lengths = token.split('.').map(str::len);
     let (header_len, claims_len, signature) = (
@@ -175,7 +244,7 @@ fn check(
         claims: claims_len,
         signature,
     };
-    let review = Review::new(header, Some(claims), parts, time::now());
+    let review = Review::new(header, Some(claims), parts, crate::clock::now());
     if let Some(max) = max_size
         && sent_len > max
     {

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use colored::Color;
+use anstyle::AnsiColor as Color;
 
 use crate::args::ServeArgs;
 use crate::commands::Status;
@@ -12,7 +12,7 @@ use crate::output::{self, Console, Palette};
 use jwtk::serve::{Event, Events, Options, RequestLine, Server, Stopped, Tls};
 
 /// Serve until SIGTERM (exit 0) or Ctrl-C (exit 130).
-pub fn run(args: &ServeArgs, console: &mut Console) -> anyhow::Result<Status> {
+pub fn run(args: &ServeArgs, console: &mut Console) -> super::Result<Status> {
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => Tls::Files {
             cert: cert.clone(),
@@ -34,6 +34,7 @@ pub fn run(args: &ServeArgs, console: &mut Console) -> anyhow::Result<Status> {
         jwks_max_age: args.jwks_max_age,
         request_timeout: std::time::Duration::from_secs(args.request_timeout),
         tls,
+        clock: crate::clock::now,
     };
     let log = Log {
         quiet: args.quiet,
