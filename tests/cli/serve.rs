@@ -379,7 +379,8 @@ fn serve_prints_the_issuer_then_serves_discovery_at_both_paths() {
             assert!(doc.get(absent).is_none(), "{absent} is not implemented");
         }
     }
-    let stderr = served.stderr();
+    // The request lines come after the start-up notes.
+    let stderr = served.wait_for_stderr("GET /.well-known/oauth-authorization-server 200");
     assert!(stderr.contains("ephemeral EC P-256 key"), "{stderr}");
     assert!(stderr.contains("open mode"), "{stderr}");
 }
@@ -725,8 +726,8 @@ fn serve_config_clients_get_their_audience_scopes_claims_and_ttl() {
     )
     .unwrap();
     let served = Served::start_in(dir, &["--config", "clients.json"]);
-    assert!(!served.stderr().contains("open mode"));
     let reply = served.token_request("grant_type=client_credentials", &[&basic("svc", "s3cret")]);
+    assert!(!served.wait_for_stderr("POST /token").contains("open mode"));
     let body = reply.json();
     assert_eq!(body["scope"], "read write");
     assert_eq!(body["expires_in"], 300);
@@ -812,13 +813,13 @@ fn serve_beyond_loopback_needs_declared_clients() {
         "{}",
         served.url
     );
-    let stderr = served.wait_for_stderr("need --issuer");
-    assert!(!stderr.contains("open mode"));
+    served.wait_for_stderr("need --issuer");
     let port = served.url.rsplit(':').next().unwrap();
     let reply = served.send(&format!(
         "GET /jwks HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"
     ));
     assert_eq!(reply.status, 200);
+    assert!(!served.wait_for_stderr("GET /jwks").contains("open mode"));
 }
 
 #[test]
@@ -1059,7 +1060,8 @@ fn serve_logs_requests_without_secrets_tokens_or_query_values() {
         "grant_type=client_credentials&client_id=%1b%5b31mred%e2%80%ae&client_secret=POSTSECRET",
         &[],
     );
-    let stderr = served.wait_for_stderr("GET /jwks 200");
+    served.wait_for_stderr("GET /jwks 200");
+    let stderr = served.wait_for_stderr("POST /token 200 client_id=\\u{1b}");
     assert!(
         stderr.contains("POST /token 200 client_id=svc grant_type=client_credentials\n"),
         "{stderr}"
@@ -1324,5 +1326,34 @@ impl Served {
             ),
         );
         reply.json()["access_token"].as_str().unwrap().to_string()
+    }
+}
+
+#[test]
+fn serve_without_flags_listens_on_127_0_0_1_8080() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jwtk"))
+        .env_clear()
+        .current_dir(dir.path())
+        .arg("serve")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    if line.is_empty() {
+        // Something else on this machine holds the port: the error must name it.
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(3));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("127.0.0.1:8080 is in use"), "{stderr}");
+    } else {
+        assert_eq!(line, "http://127.0.0.1:8080\n");
+        // SAFETY: kill(2) on the child this test started and has not waited for.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        assert_eq!(child.wait().unwrap().code(), Some(0));
     }
 }
