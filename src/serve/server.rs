@@ -93,29 +93,7 @@ impl Server {
             }
             Tls::Files { cert, key } => (Some(tls::from_files(cert, key)?), None),
         };
-        let snapshot = watcher.live().get();
-        if options.key.is_none() {
-            events.report(Event::Note(format!(
-                "signing with an ephemeral EC P-256 key, kid {:?}: its tokens stop verifying when the server stops (--key keeps keys across restarts)",
-                snapshot.keys.kid.as_deref().unwrap_or_default()
-            )));
-        }
-        if snapshot.registry.is_open() {
-            events.report(Event::Note(
-                "open mode: no client is declared, so any client_id is taken (one that sends any secret is confidential); --client or --config declares clients".into(),
-            ));
-        }
-        if let Some(ca) = &ca_file {
-            events.report(Event::Note(format!(
-                "the throwaway CA's certificate is in {} (jwtk verify --cacert, SSL_CERT_FILE, NODE_EXTRA_CA_CERTS)",
-                ca.path().display()
-            )));
-        }
-        if options.user.is_some() {
-            events.report(Event::Note(
-                "--user names the user of the authorization endpoint, which this build does not serve yet".into(),
-            ));
-        }
+        notes(&*events, &options, &watcher, ca_file.as_ref());
         let site = Site::new(
             issuer,
             options.ttl,
@@ -176,6 +154,33 @@ impl Server {
         runtime.shutdown_timeout(Duration::from_millis(200));
         drop(ca_file);
         Ok(stopped)
+    }
+}
+
+/// The notes that say how a server runs: its key, open mode, its CA, flags not served yet.
+fn notes(events: &dyn Events, options: &Options, watcher: &Watcher, ca_file: Option<&CaFile>) {
+    let snapshot = watcher.live().get();
+    if options.key.is_none() {
+        events.report(Event::Note(format!(
+            "signing with an ephemeral EC P-256 key, kid {:?}: its tokens stop verifying when the server stops (--key keeps keys across restarts)",
+            snapshot.keys.kid.as_deref().unwrap_or_default()
+        )));
+    }
+    if snapshot.registry.is_open() {
+        events.report(Event::Note(
+            "open mode: no client is declared, so any client_id is taken (one that sends any secret is confidential); --client or --config declares clients".into(),
+        ));
+    }
+    if let Some(ca) = ca_file {
+        events.report(Event::Note(format!(
+            "the throwaway CA's certificate is in {} (jwtk verify --cacert, SSL_CERT_FILE, NODE_EXTRA_CA_CERTS)",
+            ca.path().display()
+        )));
+    }
+    if options.user.is_some() {
+        events.report(Event::Note(
+            "--user names the user of the authorization endpoint, which this build does not serve yet".into(),
+        ));
     }
 }
 
