@@ -23,7 +23,7 @@
 //! The map of the crate, from the bottom up: [`text`] (message helpers), [`json`] (the strict
 //! parser), [`alg`], [`crypto`], [`time`], [`files`] and [`error`]; then [`token`] (finding and
 //! parsing tokens), [`keys`] (key material in every format, sets, generation), [`mint`],
-//! [`jwe`], [`dpop`], [`verify`], `remote` (HTTPS, the key cache, refetching; feature
+//! [`jwe`], [`dpop`], [`sd`] (SD-JWT), [`verify`], `remote` (HTTPS, the key cache, refetching; feature
 //! `remote`) and [`classify`].
 
 pub mod alg;
@@ -38,6 +38,7 @@ pub mod keys;
 pub mod mint;
 #[cfg(feature = "remote")]
 pub mod remote;
+pub mod sd;
 pub mod text;
 pub mod time;
 pub mod token;
