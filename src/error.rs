@@ -147,7 +147,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// The process exit code `CLI.md` gives this error.
+    /// The process exit code this error has (README, "Exit codes").
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Malformed(_)

@@ -1,4 +1,4 @@
-//! Every command-line type: the declarative description of jwtk's interface (`CLI.md`).
+//! Every command-line type: the declarative description of jwtk's interface (README and man pages describe it).
 
 // The doc comments here are clap's help text (shown by --help and the man pages), not
 // rustdoc: URLs and brackets in them are for people reading a terminal.

@@ -42,7 +42,7 @@ fn parse() -> Cli {
 }
 
 /// Run a parsed command line, writing to `console`.
-fn run(cli: &Cli, console: &mut Console) -> anyhow::Result<Status> {
+fn run(cli: &Cli, console: &mut Console) -> commands::Result<Status> {
     let quiet = matches!(&cli.command, Command::Verify(args) if args.quiet);
     if let Some(pinned) = jwtk::time::pinned()?
         && !quiet

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 
-use colored::{Color, Colorize};
+use anstyle::{AnsiColor as Color, Effects, Style};
 use serde_json::{Map, Value};
 
 use crate::args::ColorChoice;
@@ -38,9 +38,6 @@ impl Console {
         let decide = |is_terminal: bool| Palette {
             enabled: color_enabled(choice, no_color, force, is_terminal),
         };
-        // `colored` would decide once, for stdout only; jwtk decides per stream instead and
-        // tells `colored` to always paint what a `Palette` asks it to.
-        colored::control::set_override(true);
         Console {
             out_style: decide(io::stdout().is_terminal()),
             err_style: decide(io::stderr().is_terminal()),
@@ -279,26 +276,23 @@ pub struct Palette {
 impl Palette {
     /// `text` in `color`, or as it is when colour is off.
     pub fn paint(&self, text: &str, color: Color) -> String {
-        if self.enabled {
-            text.color(color).to_string()
-        } else {
-            text.to_string()
-        }
+        self.styled(text, Style::new().fg_color(Some(color.into())))
     }
 
     /// `text` in bold.
     pub fn bold(&self, text: &str) -> String {
-        if self.enabled {
-            text.bold().to_string()
-        } else {
-            text.to_string()
-        }
+        self.styled(text, Style::new().effects(Effects::BOLD))
     }
 
     /// `text` dimmed.
     pub fn dim(&self, text: &str) -> String {
+        self.styled(text, Style::new().effects(Effects::DIMMED))
+    }
+
+    /// `text` in `style` (its escape sequences, then a reset), or as it is when colour is off.
+    fn styled(&self, text: &str, style: Style) -> String {
         if self.enabled {
-            text.dimmed().to_string()
+            format!("{}{text}{}", style.render(), style.render_reset())
         } else {
             text.to_string()
         }

@@ -4,8 +4,9 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use colored::Color;
+use anstyle::AnsiColor as Color;
 
+use crate::commands::CommandError;
 use crate::output::{self, Console};
 use jwtk::error::{
     EnvProblem, Error, FileProblem, KeyProblem, KeyUse, KeysetProblem, RemoteProblem, Usage,
@@ -14,19 +15,16 @@ use jwtk::jwe::encrypt::EncryptError;
 
 /// Print `err` as `jwtk: error: …` (plus `hint: …`) on stderr and return the exit code the
 /// contract gives it. A closed stdout pipe is not an error worth a word: it exits 0 quietly.
-pub fn report(err: &anyhow::Error, console: &mut Console) -> u8 {
+pub fn report(err: &CommandError, console: &mut Console) -> u8 {
     if is_broken_pipe(err) {
         return 0;
     }
-    let (code, hint) = match err.downcast_ref::<Error>() {
+    let (code, hint) = match err.library() {
         Some(core) => (core.exit_code(), hint(core)),
-        None => match err.downcast_ref::<jwtk::error::Malformed>() {
-            Some(_) => (1, None),
-            None => (3, None),
-        },
+        None => (3, None),
     };
     let label = console.err_style.paint("error:", Color::Red);
-    let message = format!("{err:#}");
+    let message = err.to_string();
     let mut line = format!("jwtk: {label} {}\n", output::one_line(&message));
     if let Some(hint) = hint {
         line.push_str(&format!(
@@ -39,12 +37,11 @@ pub fn report(err: &anyhow::Error, console: &mut Console) -> u8 {
     code
 }
 
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-    })
+fn is_broken_pipe(err: &CommandError) -> bool {
+    match err {
+        CommandError::Io(err) => err.kind() == io::ErrorKind::BrokenPipe,
+        CommandError::Jwtk(_) => false,
+    }
 }
 
 /// What to do about an error, where something helps.

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use colored::Color;
+use anstyle::AnsiColor as Color;
 
 use crate::args::ClassifyArgs;
 use crate::commands::{Status, read_token_input};
@@ -14,7 +14,7 @@ use jwtk::token::inspect::inspect;
 use jwtk::token::size::SizeReport;
 
 /// Classify one token and print the answer.
-pub fn run(args: &ClassifyArgs, console: &mut Console) -> anyhow::Result<Status> {
+pub fn run(args: &ClassifyArgs, console: &mut Console) -> super::Result<Status> {
     let token = read_token_input(&args.input, console)?;
     let jws = Jws::parse(&token)?;
     let claims = jws.claims()?;

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use colored::Color;
+use anstyle::AnsiColor as Color;
 use serde_json::{Map, Value};
 
 use crate::args::DecodeArgs;
@@ -18,7 +18,7 @@ use jwtk::token::inspect::{Lifetime, Review, jwe_warnings};
 use jwtk::token::size::SizeReport;
 
 /// Decode one token and print it, as a human view or as one JSON object.
-pub fn run(args: &DecodeArgs, console: &mut Console) -> anyhow::Result<Status> {
+pub fn run(args: &DecodeArgs, console: &mut Console) -> super::Result<Status> {
     let token = read_token_input(&args.input, console)?;
     if jwe::is_jwe(&token) {
         let jwe = Jwe::parse(&token)?;

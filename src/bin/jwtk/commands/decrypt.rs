@@ -6,33 +6,37 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
-use crate::args::{DecryptArgs, KeyArgs};
-use crate::commands::{Status, key_sources, load_keys_for, read_token_input};
+use crate::args::DecryptArgs;
+use crate::commands::{CommandError, Result, Status, decryptor, key_sources, read_token_input};
 use crate::output::{self, Console};
 use jwtk::error::Error;
-use jwtk::jwe::alg::KeyAlg;
-use jwtk::jwe::decrypt::{Decrypted, Decryptor};
+use jwtk::jwe::decrypt::Decrypted;
 use jwtk::jwe::keyring::Allowed;
-use jwtk::keys;
-use jwtk::keys::key::{Key, Purpose};
 use jwtk::verify::{Failure, Reason};
 
 /// Decrypt one token and print the plaintext (or one JSON object).
-pub fn run(args: &DecryptArgs, console: &mut Console) -> anyhow::Result<Status> {
+pub fn run(args: &DecryptArgs, console: &mut Console) -> Result<Status> {
     let allowed = Allowed {
         algs: args.alg.clone(),
         encs: args.enc.clone(),
     };
-    let decryptor = decryptor(&args.key, key_sources(&args.key)?, allowed, console)?;
+    let decryptor = decryptor(
+        key_sources(&args.key)?,
+        args.key.secret_encoding,
+        args.key.kid.as_deref(),
+        allowed,
+        console,
+    )?;
     let outcome = match read_token_input(&args.input, console) {
         Ok(input) => decryptor.open(&input),
-        Err(err) => match err.downcast::<Error>() {
-            Ok(err @ (Error::TooLarge { .. } | Error::Malformed(_))) => Err(Failure {
-                reason: Reason::Malformed,
-                message: err.to_string(),
-            }),
-            Ok(other) => return Err(other.into()),
-            Err(other) => return Err(other),
+        Err(err) => match err {
+            CommandError::Jwtk(err @ (Error::TooLarge { .. } | Error::Malformed(_))) => {
+                Err(Failure {
+                    reason: Reason::Malformed,
+                    message: err.to_string(),
+                })
+            }
+            other => return Err(other),
         },
     };
     match (outcome, args.json) {
@@ -55,27 +59,6 @@ pub fn run(args: &DecryptArgs, console: &mut Console) -> anyhow::Result<Status> 
         }
     }
     Ok(Status::Success)
-}
-
-/// Load the decryption keys the flags (or `sources`) name and prepare them. Raw bytes are a
-/// shared secret only when the user said so: an `--alg` that takes one (A…KW, A…GCMKW, dir),
-/// or `--secret-encoding`.
-pub fn decryptor(
-    args: &KeyArgs,
-    sources: Vec<keys::Source>,
-    allowed: Allowed,
-    console: &mut Console,
-) -> anyhow::Result<Decryptor> {
-    let symmetric = allowed
-        .algs
-        .iter()
-        .any(|a| matches!(a, KeyAlg::AesKw(_) | KeyAlg::AesGcmKw(_) | KeyAlg::Dir));
-    let loaded = load_keys_for(sources, args, symmetric, Purpose::Decrypt, console)?;
-    let keys: Vec<Key> = match &args.kid {
-        Some(kid) => keys::select_kid(loaded, kid)?,
-        None => loaded.into_iter().flat_map(|l| l.keys).collect(),
-    };
-    Ok(Decryptor::new(&keys, allowed)?)
 }
 
 fn success_json(done: &Decrypted) -> Value {

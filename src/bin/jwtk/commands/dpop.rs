@@ -9,7 +9,7 @@ use jwtk::dpop::{self, ProofSpec};
 use jwtk::{time, token};
 
 /// Build one proof and print it with a newline on stdout.
-pub fn run(args: &DpopArgs, console: &mut Console) -> anyhow::Result<Status> {
+pub fn run(args: &DpopArgs, console: &mut Console) -> super::Result<Status> {
     let key_args = &args.key;
     // An access token may be opaque (not a JWT): it is read as given, not searched for a JWT.
     let access_token = match args.ath.as_deref() {

@@ -19,7 +19,7 @@ use jwtk::keys::generate::{self, Generated, JwkAlg, KeyType, Use};
 use jwtk::keys::set;
 
 /// Generate one key and put it where the flags say.
-pub fn run(args: &KeygenArgs, console: &mut Console) -> anyhow::Result<Status> {
+pub fn run(args: &KeygenArgs, console: &mut Console) -> super::Result<Status> {
     let key_type = key_type(args)?;
     let use_ = match args.use_ {
         UseArg::Sig => Use::Sig,

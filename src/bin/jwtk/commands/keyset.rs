@@ -14,7 +14,7 @@ use jwtk::keys::set::{self, Keyset, Listing, Retired};
 use jwtk::keys::{self, Reading, Source};
 
 /// Run one keyset subcommand.
-pub fn run(args: &KeysetArgs, console: &mut Console) -> anyhow::Result<Status> {
+pub fn run(args: &KeysetArgs, console: &mut Console) -> super::Result<Status> {
     match &args.command {
         KeysetCommand::List { jwks, json } => list(jwks, *json, console)?,
         KeysetCommand::Fetch(fetch) => return super::keyset_fetch::run(fetch, console),
@@ -58,12 +58,7 @@ fn existing(path: &Path) -> Result<Keyset> {
 }
 
 /// Load one key from `key` and append it; print its kid.
-fn import(
-    set: &Path,
-    key: &Path,
-    kid: Option<String>,
-    console: &mut Console,
-) -> anyhow::Result<()> {
+fn import(set: &Path, key: &Path, kid: Option<String>, console: &mut Console) -> super::Result<()> {
     let mut loaded = keys::load(
         &Source::File(key.to_path_buf()),
         &Reading::with_raw_secrets(),
@@ -95,7 +90,7 @@ fn import(
     Ok(())
 }
 
-fn list(path: &Path, json: bool, console: &mut Console) -> anyhow::Result<()> {
+fn list(path: &Path, json: bool, console: &mut Console) -> super::Result<()> {
     let rows = existing(path)?.list();
     for row in &rows {
         if let Some(why) = &row.unusable {

@@ -2,7 +2,7 @@
 
 use crate::args::KeysetFetchArgs;
 use crate::commands::Status;
-use crate::commands::verify::fetch_settings;
+use crate::commands::fetch_settings;
 use crate::output::Console;
 use jwtk::files::{self, PUBLIC_MODE};
 use jwtk::keys::set::Keyset;
@@ -11,7 +11,7 @@ use jwtk::remote::http::Start;
 
 /// Fetch the set (asking the server even when the cached copy is fresh, unless `--offline`),
 /// keep its public keys, write them to `--out`.
-pub fn run(args: &KeysetFetchArgs, console: &mut Console) -> anyhow::Result<Status> {
+pub fn run(args: &KeysetFetchArgs, console: &mut Console) -> super::Result<Status> {
     let mut settings = fetch_settings(&args.remote)?;
     settings.refresh = !settings.offline;
     let mut fetcher = Fetcher::new(settings);

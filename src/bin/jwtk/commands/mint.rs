@@ -20,7 +20,7 @@ use jwtk::token::PartSizes;
 use jwtk::token::inspect::Review;
 
 /// Mint one token and print it with a newline on stdout.
-pub fn run(args: &MintArgs, console: &mut Console) -> anyhow::Result<Status> {
+pub fn run(args: &MintArgs, console: &mut Console) -> super::Result<Status> {
     let key_args = &args.key;
     let key = super::signing_key(key_args, "mint", console)?;
     let alg = args.alg.unwrap_or_else(|| key.default_alg());
@@ -119,7 +119,7 @@ fn encryptor(
     args: &MintArgs,
     path: &std::path::Path,
     console: &mut Console,
-) -> anyhow::Result<Encryptor> {
+) -> super::Result<Encryptor> {
     let symmetric = matches!(
         args.key_alg,
         Some(KeyAlg::AesKw(_) | KeyAlg::AesGcmKw(_) | KeyAlg::Dir)
@@ -161,7 +161,7 @@ fn check(
     claims: &Map<String, Value>,
     max_size: Option<usize>,
     console: &mut Console,
-) -> anyhow::Result<()> {
+) -> super::Result<()> {
     // The token was just built: measure its segments rather than parse it again.
     let mut lengths = token.split('.').map(str::len);
     let (header_len, claims_len, signature) = (

@@ -15,14 +15,68 @@ use std::io::IsTerminal;
 
 use zeroize::Zeroizing;
 
-use crate::args::{KeyArgs, TokenInput};
+use crate::args::{KeyArgs, RemoteArgs, TokenInput};
 use crate::output::Console;
-use jwtk::error::{EnvProblem, Error, Result};
+use jwtk::error::{EnvProblem, Error, Usage};
+use jwtk::jwe::alg::KeyAlg;
+use jwtk::jwe::decrypt::Decryptor;
+use jwtk::jwe::keyring::Allowed;
 use jwtk::keys::format::Loaded;
+use jwtk::keys::input::SecretEncoding;
+use jwtk::keys::key::Key;
 use jwtk::keys::key::Purpose;
 use jwtk::keys::{self, Reading, Source};
+use jwtk::remote::fetch::Settings;
+use jwtk::remote::http;
 use jwtk::token::paste;
 use jwtk::{time, token};
+
+/// What stops a command: the library's errors, and failing to read input or write output (a
+/// closed pipe, a full disk). `report` turns either into a message and an exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// The library refused or failed.
+    #[error(transparent)]
+    Jwtk(#[from] Error),
+    /// Reading or writing a stream.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Each part of the library's error converts as the library's error does.
+macro_rules! from_library {
+    ($($part:ty),*) => {$(
+        impl From<$part> for CommandError {
+            fn from(err: $part) -> Self {
+                CommandError::Jwtk(Error::from(err))
+            }
+        }
+    )*};
+}
+
+from_library!(
+    jwtk::error::Malformed,
+    jwtk::error::EncryptError,
+    jwtk::error::KeyUse,
+    jwtk::error::KeysetProblem,
+    jwtk::error::RemoteProblem,
+    jwtk::error::FileProblem,
+    jwtk::error::EnvProblem,
+    jwtk::error::Usage
+);
+
+impl CommandError {
+    /// The library's error, when that is what this is.
+    pub fn library(&self) -> Option<&Error> {
+        match self {
+            CommandError::Jwtk(err) => Some(err),
+            CommandError::Io(_) => None,
+        }
+    }
+}
+
+/// A command's outcome.
+pub type Result<T, E = CommandError> = std::result::Result<T, E>;
 
 /// How a command ended when it did not fail outright.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +100,7 @@ impl Status {
 /// The token to work on: found in the argument, or in stdin when it is absent or `-` (with a
 /// prompt when stdin is a terminal). An argument that holds no token but names a readable file
 /// is read as that file. Notes say what was read and what was stripped.
-pub fn read_token_input(input: &TokenInput, console: &mut Console) -> anyhow::Result<Vec<u8>> {
+pub fn read_token_input(input: &TokenInput, console: &mut Console) -> Result<Vec<u8>> {
     let field = input.field.as_deref();
     let found = match input.token.as_deref() {
         Some(text) if text != "-" => match paste::find(text.as_bytes(), field) {
@@ -73,7 +127,7 @@ pub fn read_token_input(input: &TokenInput, console: &mut Console) -> anyhow::Re
 }
 
 /// The contents of the file `text` names, when it names one (with a note saying so).
-fn token_file(text: &str, console: &mut Console) -> anyhow::Result<Option<Vec<u8>>> {
+fn token_file(text: &str, console: &mut Console) -> Result<Option<Vec<u8>>> {
     let path = std::path::Path::new(text);
     if !path.is_file() {
         return Ok(None);
@@ -131,7 +185,7 @@ pub fn signing_key(
     args: &KeyArgs,
     what: &'static str,
     console: &mut Console,
-) -> anyhow::Result<jwtk::keys::key::Key> {
+) -> Result<jwtk::keys::key::Key> {
     one_key_source(args, what)?;
     let mut loaded = load_keys(args, true, console)?;
     let loaded = loaded.pop().ok_or(jwtk::error::KeyUse::NoKeyFound)?;
@@ -144,14 +198,10 @@ pub const DEFAULT_KEY_VAR: &str = "JWTK_KEY";
 /// Read every source the flags name; print the notes and warnings reading made (a trailing
 /// newline removed, a skipped key of a set, a key file others can read). `raw_secret` says
 /// whether raw bytes may be taken as an HMAC secret (an explicit `--secret-encoding` does too).
-pub fn load_keys(
-    args: &KeyArgs,
-    raw_secret: bool,
-    console: &mut Console,
-) -> anyhow::Result<Vec<Loaded>> {
+pub fn load_keys(args: &KeyArgs, raw_secret: bool, console: &mut Console) -> Result<Vec<Loaded>> {
     load_keys_for(
         key_sources(args)?,
-        args,
+        args.secret_encoding,
         raw_secret,
         Purpose::Verify,
         console,
@@ -162,14 +212,14 @@ pub fn load_keys(
 /// serve it).
 pub fn load_keys_for(
     sources: Vec<Source>,
-    args: &KeyArgs,
+    encoding: Option<SecretEncoding>,
     raw_secret: bool,
     purpose: Purpose,
     console: &mut Console,
-) -> anyhow::Result<Vec<Loaded>> {
+) -> Result<Vec<Loaded>> {
     let reading = Reading {
-        encoding: args.secret_encoding,
-        raw_secret: raw_secret || args.secret_encoding.is_some(),
+        encoding,
+        raw_secret: raw_secret || encoding.is_some(),
         now: time::now(),
         purpose,
     };
@@ -194,4 +244,50 @@ fn prompt_secret() -> Result<Source> {
             why: err.to_string(),
         })?;
     Ok(Source::Prompt(Zeroizing::new(secret.into_bytes())))
+}
+
+/// Load the decryption keys in `sources` (`decrypt --key`, `verify --decrypt-key`) and prepare
+/// them; `kid` picks one. Raw bytes are a shared secret only when the user said so: an `--alg`
+/// that takes one (A…KW, A…GCMKW, dir), or `--secret-encoding`.
+pub fn decryptor(
+    sources: Vec<Source>,
+    encoding: Option<SecretEncoding>,
+    kid: Option<&str>,
+    allowed: Allowed,
+    console: &mut Console,
+) -> Result<Decryptor> {
+    let symmetric = allowed
+        .algs
+        .iter()
+        .any(|a| matches!(a, KeyAlg::AesKw(_) | KeyAlg::AesGcmKw(_) | KeyAlg::Dir));
+    let loaded = load_keys_for(sources, encoding, symmetric, Purpose::Decrypt, console)?;
+    let keys: Vec<Key> = match kid {
+        Some(kid) => keys::select_kid(loaded, kid)?,
+        None => loaded.into_iter().flat_map(|l| l.keys).collect(),
+    };
+    Ok(Decryptor::new(&keys, allowed)?)
+}
+
+/// Fetch settings from the flags: timeouts and the `--cacert` roots.
+pub fn fetch_settings(args: &RemoteArgs) -> Result<Settings> {
+    let mut http = http::Options::default();
+    if let Some(timeout) = args.timeout {
+        if timeout.0 <= 0 {
+            return Err(Error::from(Usage::TimeoutTooShort).into());
+        }
+        http.total = std::time::Duration::from_secs(timeout.0.unsigned_abs());
+        http.connect = http.connect.min(http.total);
+    }
+    if let Some(path) = &args.cacert {
+        let pem = std::fs::read(path).map_err(|io| Error::File {
+            path: path.clone(),
+            io,
+        })?;
+        http.extra_roots = Some(pem);
+    }
+    Ok(Settings {
+        offline: args.offline,
+        refresh: args.refresh,
+        http,
+    })
 }

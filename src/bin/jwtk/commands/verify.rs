@@ -2,32 +2,32 @@
 //! policy the flags give.
 
 use std::io::Write;
-use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use colored::Color;
+use anstyle::AnsiColor as Color;
 use serde::Serialize;
 
-use crate::args::{DpopCheckArgs, KeyArgs, RemoteArgs, VerifyArgs};
-use crate::commands::{Status, decrypt, load_keys, read_token_input};
+use crate::args::{DpopCheckArgs, VerifyArgs};
+use crate::commands::{
+    CommandError, Result, Status, decryptor, fetch_settings, load_keys, read_token_input,
+};
 use crate::output::{self, Console};
 use jwtk::alg::{Algorithm, Family};
 use jwtk::dpop;
-use jwtk::error::{Error, KeyUse, Usage};
+use jwtk::error::{Error, Usage};
 use jwtk::json;
-use jwtk::jwe::decrypt::Decryptor;
 use jwtk::jwe::keyring::Allowed;
 use jwtk::keys;
 use jwtk::keys::key::{Key, Purpose};
-use jwtk::remote::fetch::{Fetcher, Settings};
-use jwtk::remote::http;
+use jwtk::remote::fetch::Fetcher;
 use jwtk::remote::keys::RemoteKeys;
+use jwtk::remote::ring::RunKeys;
 use jwtk::time;
 use jwtk::verify::batch;
-use jwtk::verify::{Failure, KeyRing, Policy, Reason, Verdict};
+use jwtk::verify::{Failure, Policy, Reason, Verdict};
 
 /// Verify one token (or every line of stdin with `--batch`) and report.
-pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
+pub fn run(args: &VerifyArgs, console: &mut Console) -> Result<Status> {
     console.quiet = args.quiet;
     if args.jobs.is_some() && !args.batch {
         return Err(Error::from(Usage::Batch {
@@ -42,19 +42,7 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
         [] => None,
         paths => {
             let sources = paths.iter().cloned().map(keys::Source::File).collect();
-            let key_args = KeyArgs {
-                key: Vec::new(),
-                key_env: None,
-                key_prompt: false,
-                secret_encoding: None,
-                kid: None,
-            };
-            Some(decrypt::decryptor(
-                &key_args,
-                sources,
-                Allowed::default(),
-                console,
-            )?)
+            Some(decryptor(sources, None, None, Allowed::default(), console)?)
         }
     };
     if decryptor.is_some() && args.batch {
@@ -70,7 +58,7 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
     let verdict = match read_token_input(&args.input, console) {
         Ok(token) => judge
             .verify_nested(&token, decryptor.as_ref(), &policy)
-            .map_err(anyhow::Error::from),
+            .map_err(CommandError::from),
         Err(err) => unreadable_token(err),
     };
     judge.print_notes(console)?;
@@ -85,9 +73,9 @@ pub fn run(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Status> {
 
 /// A token that could not be found or read whole is a `malformed` verdict; anything else
 /// (several tokens, an unreadable file) is an error of its own.
-fn unreadable_token(err: anyhow::Error) -> anyhow::Result<Verdict> {
-    match err.downcast::<Error>() {
-        Ok(err @ (Error::TooLarge { .. } | Error::Malformed(_))) => Ok(Verdict {
+fn unreadable_token(err: CommandError) -> Result<Verdict> {
+    match err {
+        CommandError::Jwtk(err @ (Error::TooLarge { .. } | Error::Malformed(_))) => Ok(Verdict {
             failures: vec![Failure {
                 reason: Reason::Malformed,
                 message: match err {
@@ -97,8 +85,7 @@ fn unreadable_token(err: anyhow::Error) -> anyhow::Result<Verdict> {
             }],
             ..Verdict::default()
         }),
-        Ok(other) => Err(other.into()),
-        Err(other) => Err(other),
+        other => Err(other),
     }
 }
 
@@ -129,30 +116,20 @@ pub fn policy(args: &VerifyArgs) -> jwtk::error::Result<Policy> {
     })
 }
 
-/// The key ring of a run.
-enum Ring {
-    /// Without remote keys it never changes, and is read without a lock or a reference count
-    /// (`--batch` reads it for every token on every worker).
-    Fixed(KeyRing),
-    /// Rebuilt when remote sets are fetched again.
-    Replaceable(RwLock<Arc<KeyRing>>),
-}
+/// The keys of a run (the library's [`RunKeys`]: local keys, remote sets, the refetch
+/// policy), read from the flags, with what it notes printed.
+struct Judge(RunKeys);
 
-/// The keys of a run — local ones and remote sets — as a key ring, rebuilt when a token's
-/// unknown kid (or alg) makes the remote sets be fetched again (once per run).
-struct Judge {
-    local: Vec<Key>,
-    /// `--kid`: only keys with this kid serve, remote ones included.
-    kid: Option<String>,
-    alg: Vec<Algorithm>,
-    ring: Ring,
-    remote: Option<Mutex<RemoteKeys>>,
-    /// Refetch failures in `--batch`, reported at the end.
-    problems: Mutex<Vec<String>>,
+impl std::ops::Deref for Judge {
+    type Target = RunKeys;
+
+    fn deref(&self) -> &RunKeys {
+        &self.0
+    }
 }
 
 impl Judge {
-    fn new(args: &VerifyArgs, console: &mut Console) -> anyhow::Result<Judge> {
+    fn new(args: &VerifyArgs, console: &mut Console) -> Result<Judge> {
         let remote_given = !args.jwks.is_empty() || args.issuer.is_some();
         let local_given =
             !args.key.key.is_empty() || args.key.key_env.is_some() || args.key.key_prompt;
@@ -189,116 +166,20 @@ impl Judge {
         } else {
             None
         };
-        let keys = all_keys(&local, remote.as_ref(), args.key.kid.as_deref());
-        if let (Some(kid), Some(_)) = (&args.key.kid, &remote)
-            && keys.is_empty()
-        {
-            return Err(Error::from(KeyUse::NoSuchKid {
-                kid: jwtk::text::cut(kid),
-                origin: "the keys given".into(),
-                known: Vec::new(),
-            })
-            .into());
-        }
-        let ring = KeyRing::new(keys, &args.alg)?;
-        Ok(Judge {
+        Ok(Judge(RunKeys::new(
             local,
-            kid: args.key.kid.clone(),
-            alg: args.alg.clone(),
-            ring: match remote {
-                Some(_) => Ring::Replaceable(RwLock::new(Arc::new(ring))),
-                None => Ring::Fixed(ring),
-            },
-            remote: remote.map(Mutex::new),
-            problems: Mutex::new(Vec::new()),
-        })
+            args.key.kid.clone(),
+            args.alg.clone(),
+            remote,
+        )?))
     }
 
-    /// `judge` with the key ring as it is now.
-    fn with_ring<T>(&self, judge: impl FnOnce(&KeyRing) -> T) -> T {
-        match &self.ring {
-            Ring::Fixed(ring) => judge(ring),
-            Ring::Replaceable(lock) => {
-                let ring = Arc::clone(&lock.read().unwrap_or_else(|p| p.into_inner()));
-                judge(&ring)
-            }
-        }
-    }
-
-    /// Judge one token; a kid or alg no key serves first makes the once-per-run refetch.
-    fn verify(&self, input: &[u8], policy: &Policy) -> jwtk::error::Result<Verdict> {
-        let verdict = self.with_ring(|ring| ring.verify(input, policy));
-        let unknown = matches!(
-            verdict.reason(),
-            Some(Reason::NoMatchingKey | Reason::AlgNotAllowed)
-        );
-        let Some(remote) = self.remote.as_ref().filter(|_| unknown) else {
-            return Ok(verdict);
-        };
-        {
-            let mut remote = remote.lock().unwrap_or_else(|p| p.into_inner());
-            if !remote.can_refetch() {
-                drop(remote);
-                return Ok(self.with_ring(|ring| ring.verify(input, policy)));
-            }
-            if remote.refetch() {
-                let keys = all_keys(&self.local, Some(&remote), self.kid.as_deref());
-                let ring = KeyRing::new(keys, &self.alg)?;
-                if let Ring::Replaceable(lock) = &self.ring {
-                    *lock.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(ring);
-                }
-            }
-        }
-        Ok(self.with_ring(|ring| ring.verify(input, policy)))
-    }
-
-    /// [`Judge::verify`], decrypting a nested JWT first when a decryption key is given.
-    fn verify_nested(
-        &self,
-        input: &[u8],
-        decryptor: Option<&Decryptor>,
-        policy: &Policy,
-    ) -> jwtk::error::Result<Verdict> {
-        match decryptor {
-            Some(decryptor) => {
-                Ok(self.with_ring(|ring| ring.verify_nested(input, Some(decryptor), policy)))
-            }
-            None => self.verify(input, policy),
-        }
-    }
-
-    /// [`Judge::verify`] for `--batch`: a failed refetch is remembered and the token judged
-    /// with the keys at hand.
-    fn verify_in_batch(&self, input: &[u8], policy: &Policy) -> Verdict {
-        self.verify(input, policy).unwrap_or_else(|err| {
-            let mut problems = self.problems.lock().unwrap_or_else(|p| p.into_inner());
-            problems.push(err.to_string());
-            drop(problems);
-            self.with_ring(|ring| ring.verify(input, policy))
-        })
-    }
-
-    /// Notes the remote sets gathered since the last call (plain HTTP, skipped keys, …).
+    /// Print the notes the remote sets gathered since the last call.
     fn print_notes(&self, console: &mut Console) -> std::io::Result<()> {
-        if let Some(remote) = &self.remote {
-            let notes = remote
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .take_notes();
-            for note in notes {
-                console.note(&note)?;
-            }
+        for note in self.take_notes() {
+            console.note(&note)?;
         }
         Ok(())
-    }
-
-    /// Whether the key from `source` came from the cache; `None` when it is not remote.
-    fn cached(&self, source: &str) -> Option<bool> {
-        let remote = self.remote.as_ref()?;
-        remote
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .cached(source)
     }
 }
 
@@ -319,41 +200,6 @@ fn warn_weak_secrets(
         }
     }
     Ok(())
-}
-
-/// The local keys (already those with `kid`, when given) and every remote set's keys (only
-/// those with `kid`, when given).
-fn all_keys(local: &[Key], remote: Option<&RemoteKeys>, kid: Option<&str>) -> Vec<Key> {
-    let mut keys = local.to_vec();
-    if let Some(remote) = remote {
-        let wanted = |k: &&Key| kid.is_none_or(|kid| k.kid.as_deref() == Some(kid));
-        keys.extend(remote.keys().filter(wanted).cloned());
-    }
-    keys
-}
-
-/// Fetch settings from the flags: timeouts and the `--cacert` roots.
-pub fn fetch_settings(args: &RemoteArgs) -> anyhow::Result<Settings> {
-    let mut http = http::Options::default();
-    if let Some(timeout) = args.timeout {
-        if timeout.0 <= 0 {
-            return Err(Error::from(Usage::TimeoutTooShort).into());
-        }
-        http.total = std::time::Duration::from_secs(timeout.0.unsigned_abs());
-        http.connect = http.connect.min(http.total);
-    }
-    if let Some(path) = &args.cacert {
-        let pem = std::fs::read(path).map_err(|io| Error::File {
-            path: path.clone(),
-            io,
-        })?;
-        http.extra_roots = Some(pem);
-    }
-    Ok(Settings {
-        offline: args.offline,
-        refresh: args.refresh,
-        http,
-    })
 }
 
 /// What `--dpop` and its flags ask of the proof; proofs are never signed with HMAC.
@@ -631,7 +477,7 @@ fn run_batch(
     judge: &Judge,
     policy: &Policy,
     console: &mut Console,
-) -> anyhow::Result<Status> {
+) -> Result<Status> {
     let jobs = args
         .jobs
         .map(usize::from)
@@ -664,13 +510,8 @@ fn run_batch(
         write!(console.err, "\r\x1b[2K")?;
     }
     judge.print_notes(console)?;
-    for problem in judge
-        .problems
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .iter()
-    {
-        console.warn(problem)?;
+    for problem in judge.take_problems() {
+        console.warn(&problem)?;
     }
     if summary.workers < jobs {
         console.note(&match summary.workers {
