@@ -1176,7 +1176,7 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__verify)
-            opts="-k -q -h -V --field --key --key-env --key-prompt --secret-encoding --kid --jwks --issuer --cacert --timeout --offline --refresh --alg --iss --aud --sub --typ --require --leeway --now --allow-no-exp --quiet --batch --jobs --decrypt-key --json --local --dpop --htm --htu --dpop-alg --dpop-max-age --dpop-nonce --color --help --version"
+            opts="-k -q -h -V --field --key --key-env --key-prompt --secret-encoding --kid --jwks --issuer --cacert --timeout --offline --refresh --alg --iss --aud --sub --typ --require --leeway --now --allow-no-exp --quiet --batch --jobs --decrypt-key --json --local --dpop --htm --htu --dpop-alg --dpop-max-age --dpop-nonce --require-kb --kb-nonce --kb-aud --kb-max-age --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1327,6 +1327,18 @@ _jwtk() {
                     return 0
                     ;;
                 --dpop-nonce)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kb-nonce)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kb-aud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kb-max-age)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -164,6 +164,9 @@ EdDSA\t''
 Ed25519\t''"
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l dpop-max-age -d 'How old a proof may be (the leeway comes on top), e.g. --dpop-max-age 1m' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l dpop-nonce -d 'The nonce the server gave (DPoP-Nonce), which the proof must carry, e.g. --dpop-nonce n1' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l kb-nonce -d 'The nonce this verifier gave the holder, which the KB-JWT\'s nonce must equal' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l kb-aud -d 'This verifier\'s identifier, which the KB-JWT\'s aud must equal' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l kb-max-age -d 'How old a KB-JWT\'s iat may be (the leeway comes on top)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -175,6 +178,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s q -l quiet -d 'Prin
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l batch -d 'Verify one token per line of stdin; print one JSON object per line, in order, with "line": N; counts on stderr. Exit 0 when all are valid, 1 when any is not'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l json -d 'Print one JSON object: valid, reason, message, alg, kid, key, header, claims'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l local -d 'Show times in the local time zone too, beside UTC (from TZ, else the system\'s zone). Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"'
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l require-kb -d 'Reject an SD-JWT presented without a KB-JWT'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token' -r

@@ -17,15 +17,36 @@ use crate::time::{self, NumericDate, Seconds};
 use crate::token::compact::Jws;
 use crate::verify::reason::Reason;
 
-/// What the verifier expects of a KB-JWT.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct KbExpect {
+/// What the verifier expects of a KB-JWT (`verify --kb-…`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KbPolicy {
+    /// A presentation without a KB-JWT fails (`--require-kb`).
+    pub required: bool,
     /// How old `iat` may be, in seconds (the leeway comes on top).
     pub max_age: i64,
     /// The nonce the verifier gave (`--kb-nonce`).
     pub nonce: Option<String>,
     /// The verifier's own identifier (`--kb-aud`).
     pub aud: Option<String>,
+}
+
+/// The default window for `iat`: 5 minutes.
+pub const DEFAULT_MAX_AGE: i64 = 300;
+
+impl Default for KbPolicy {
+    fn default() -> Self {
+        KbPolicy {
+            required: false,
+            max_age: DEFAULT_MAX_AGE,
+            nonce: None,
+            aud: None,
+        }
+    }
+}
+
+/// The instant and skew a KB-JWT is judged with: the credential's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
     /// Now, in epoch seconds.
     pub now: i64,
     /// Allowed clock skew, in seconds.
@@ -133,7 +154,8 @@ pub fn check(
     claims: &Map<String, Value>,
     presented: &str,
     alg: SdAlg,
-    expect: &KbExpect,
+    expect: &KbPolicy,
+    clock: Clock,
 ) -> Vec<KbProblem> {
     let jws = match Jws::parse(kb_jwt.as_bytes()) {
         Ok(jws) => jws,
@@ -156,7 +178,7 @@ pub fn check(
             return problems;
         }
     };
-    problems.extend(check_claims(&kb_claims, presented, alg, expect));
+    problems.extend(check_claims(&kb_claims, presented, alg, expect, clock));
     problems
 }
 
@@ -245,11 +267,12 @@ fn check_claims(
     kb: &Map<String, Value>,
     presented: &str,
     alg: SdAlg,
-    expect: &KbExpect,
+    expect: &KbPolicy,
+    clock: Clock,
 ) -> Vec<KbProblem> {
     let mut problems = Vec::new();
     match kb.get("iat").map(NumericDate::read) {
-        Some(NumericDate::At(iat)) => problems.extend(check_iat(iat, expect)),
+        Some(NumericDate::At(iat)) => problems.extend(check_iat(iat, expect.max_age, clock)),
         Some(NumericDate::NotANumber(kind)) => problems.push(KbProblem::Claim {
             name: "iat",
             found: format!("{kind}, not a NumericDate"),
@@ -293,18 +316,18 @@ fn check_claims(
     problems
 }
 
-fn check_iat(iat: Seconds, expect: &KbExpect) -> Option<KbProblem> {
-    let (now, leeway) = (expect.now as Seconds, expect.leeway as Seconds);
+fn check_iat(iat: Seconds, max_age: i64, clock: Clock) -> Option<KbProblem> {
+    let (now, leeway) = (clock.now as Seconds, clock.leeway as Seconds);
     if iat > now + leeway {
         return Some(KbProblem::IatFuture {
             iat,
-            now: expect.now,
+            now: clock.now,
         });
     }
-    (iat < now - expect.max_age as Seconds - leeway).then_some(KbProblem::IatOld {
+    (iat < now - max_age as Seconds - leeway).then_some(KbProblem::IatOld {
         iat,
-        now: expect.now,
-        max_age: expect.max_age,
+        now: clock.now,
+        max_age,
     })
 }
 
@@ -321,15 +344,18 @@ mod tests {
     /// The KB-JWT of RFC 9901 §5.2 says `iat: 1748537244`.
     const IAT: i64 = 1748537244;
 
-    fn expect() -> KbExpect {
-        KbExpect {
-            max_age: 300,
+    fn expect() -> KbPolicy {
+        KbPolicy {
             nonce: Some("1234567890".into()),
             aud: Some("https://verifier.example.org".into()),
-            now: IAT + 10,
-            leeway: 60,
+            ..KbPolicy::default()
         }
     }
+
+    const CLOCK: Clock = Clock {
+        now: IAT + 10,
+        leeway: 60,
+    };
 
     fn claims(sd: &SdJwt) -> Map<String, Value> {
         let payload = sd.issuer_jwt().split('.').nth(1).unwrap();
@@ -338,7 +364,11 @@ mod tests {
         process(&signed, &list, SdAlg::Sha256).unwrap().claims
     }
 
-    fn problems(text: &str, expect: &KbExpect) -> Vec<KbProblem> {
+    fn problems(text: &str, expect: &KbPolicy) -> Vec<KbProblem> {
+        problems_at(text, expect, CLOCK)
+    }
+
+    fn problems_at(text: &str, expect: &KbPolicy, clock: Clock) -> Vec<KbProblem> {
         let sd = SdJwt::parse(text.trim().as_bytes()).unwrap();
         check(
             sd.kb_jwt.as_deref().unwrap(),
@@ -346,6 +376,7 @@ mod tests {
             &sd.presented,
             SdAlg::Sha256,
             expect,
+            clock,
         )
     }
 
@@ -353,7 +384,7 @@ mod tests {
     fn the_rfc_key_binding_verifies() {
         assert_eq!(problems(RFC_5_2, &expect()), []);
         assert_eq!(problems(RFC_8_3, &expect()), []);
-        let loose = KbExpect {
+        let loose = KbPolicy {
             nonce: None,
             aud: None,
             ..expect()
@@ -363,7 +394,7 @@ mod tests {
 
     #[test]
     fn nonce_aud_and_sd_hash_are_mismatches() {
-        let other = KbExpect {
+        let other = KbPolicy {
             nonce: Some("other".into()),
             aud: Some("https://else.example".into()),
             ..expect()
@@ -385,22 +416,22 @@ mod tests {
 
     #[test]
     fn the_window_and_the_key_are_invalid() {
-        let late = KbExpect {
+        let late = Clock {
             now: IAT + 400,
-            ..expect()
+            ..CLOCK
         };
-        let found = problems(RFC_5_2, &late);
+        let found = problems_at(RFC_5_2, &expect(), late);
         assert!(
             matches!(found.as_slice(), [KbProblem::IatOld { .. }]),
             "{found:?}"
         );
         assert_eq!(found[0].reason(), Reason::KbInvalid);
-        let early = KbExpect {
+        let early = Clock {
             now: IAT - 100,
-            ..expect()
+            ..CLOCK
         };
         assert!(matches!(
-            problems(RFC_5_2, &early).as_slice(),
+            problems_at(RFC_5_2, &expect(), early).as_slice(),
             [KbProblem::IatFuture { .. }]
         ));
         // A credential without cnf: no key to check with.
@@ -413,6 +444,7 @@ mod tests {
             &sd.presented,
             SdAlg::Sha256,
             &expect(),
+            CLOCK,
         );
         assert!(
             matches!(found.as_slice(), [KbProblem::NoCnfJwk(_)]),
@@ -430,6 +462,7 @@ mod tests {
             &sd.presented,
             SdAlg::Sha256,
             &expect(),
+            CLOCK,
         );
         assert!(
             matches!(
@@ -445,6 +478,7 @@ mod tests {
             &sd.presented,
             SdAlg::Sha256,
             &expect(),
+            CLOCK,
         );
         assert!(
             matches!(found.as_slice(), [KbProblem::NotJwt(_)]),
@@ -471,6 +505,7 @@ mod tests {
             &sd.presented,
             SdAlg::Sha256,
             &expect(),
+            CLOCK,
         )
     }
 
@@ -529,6 +564,7 @@ mod tests {
                 &sd.presented,
                 SdAlg::Sha256,
                 &expect(),
+                CLOCK,
             );
             assert!(matches!(found.as_slice(), [KbProblem::Alg(_)]), "{found:?}");
         }

@@ -16,10 +16,10 @@ use serde_json::{Map, Value};
 
 use crate::error::{Malformed, Part};
 use crate::json;
-use crate::token::compact::check_characters;
+use crate::token::compact::{Jws, PartSizes, check_characters};
 
 pub use disclose::{Disclosed, Disclosure, Processed, SdError, process};
-pub use kb::{KbExpect, KbProblem};
+pub use kb::{KbPolicy, KbProblem};
 
 /// The most disclosures one SD-JWT may carry. Far above any credential (the largest examples
 /// hold a few dozen), low enough that a `~~~~…` run of 16 MiB is refused at once rather than
@@ -93,6 +93,63 @@ impl SdJwt {
         }
         parse_compact(token)
     }
+}
+
+/// An SD-JWT read as `decode` reads it: nothing verified, every disclosure applied.
+#[derive(Debug, Clone)]
+pub struct Inspected {
+    /// The SD-JWT taken apart.
+    pub sd: SdJwt,
+    /// The issuer JWT's header.
+    pub header: Map<String, Value>,
+    /// The issuer JWT's claims as signed.
+    pub claims: Map<String, Value>,
+    /// The issuer JWT's encoded signature.
+    pub signature: String,
+    /// The hash function of `_sd_alg`.
+    pub alg: SdAlg,
+    /// The disclosures applied.
+    pub processed: Processed,
+    /// The KB-JWT's header and claims, when there is one.
+    pub kb: Option<(Map<String, Value>, Map<String, Value>)>,
+    /// Sizes: the whole presentation, and the issuer JWT's parts.
+    pub sizes: PartSizes,
+}
+
+/// Read an SD-JWT without verifying anything: its issuer JWT decoded, its disclosures applied
+/// by RFC 9901 §7.1 (a violation is a fault naming the disclosure), its KB-JWT decoded.
+pub fn inspect(token: &[u8]) -> Result<Inspected, Malformed> {
+    let sd = SdJwt::parse(token)?;
+    let issuer = Jws::parse(sd.issuer_jwt().as_bytes())
+        .map_err(|err| Malformed::new(err.part, format!("the issuer JWT: {}", err.fault)))?;
+    let claims = issuer.claims()?;
+    let alg = SdAlg::of(&claims).map_err(|why| Malformed::new(Part::Claims, why))?;
+    let disclosures: Vec<&str> = sd.disclosures().collect();
+    let processed = process(&claims, &disclosures, alg)
+        .map_err(|err| Malformed::new(Part::Token, format!("{err} (RFC 9901 §7.1)")))?;
+    let kb = match &sd.kb_jwt {
+        None => None,
+        Some(kb) => {
+            let kb_fault =
+                |err: Malformed| fault(format!("the KB-JWT's {}: {}", err.part.name(), err.fault));
+            let jws = Jws::parse(kb.as_bytes()).map_err(kb_fault)?;
+            let kb_claims = jws.claims().map_err(kb_fault)?;
+            Some((jws.header, kb_claims))
+        }
+    };
+    let mut sizes = issuer.sizes();
+    sizes.total = token.len();
+    let (header, signature) = (issuer.header, issuer.segments.signature.to_string());
+    Ok(Inspected {
+        sd,
+        header,
+        claims,
+        signature,
+        alg,
+        processed,
+        kb,
+        sizes,
+    })
 }
 
 /// Whether `token` (a token as found in the input) has the shape of an SD-JWT rather than a
@@ -387,6 +444,43 @@ mod tests {
         let many = format!("{jwt}{}", "~".repeat(MAX_DISCLOSURES + 2));
         let err = SdJwt::parse(many.as_bytes()).unwrap_err();
         assert!(err.fault.contains("at most"), "{}", err.fault);
+    }
+
+    #[test]
+    fn inspects_without_verifying() {
+        let seen = inspect(RFC_5_2.trim().as_bytes()).unwrap();
+        assert_eq!(seen.processed.disclosures.len(), 4);
+        assert_eq!(seen.sizes.total, RFC_5_2.trim().len());
+        let (kb_header, kb_claims) = seen.kb.unwrap();
+        assert_eq!(kb_header["typ"], "kb+jwt");
+        assert_eq!(kb_claims["nonce"], "1234567890");
+        // A disclosure no digest references: the fault names it.
+        let extra = RFC_5_2.trim().replacen(
+            "~eyJhbGciOiAiRVMyNTYiLCA",
+            "~WyJzIiwgIngiLCAxXQ~eyJhbGciOiAiRVMyNTYiLCA",
+            1,
+        );
+        let err = inspect(extra.as_bytes()).unwrap_err();
+        assert!(
+            err.fault
+                .contains(&SdAlg::Sha256.digest("WyJzIiwgIngiLCAxXQ")),
+            "{}",
+            err.fault
+        );
+    }
+
+    proptest::proptest! {
+        /// Any text after an issuer JWT — disclosures of any characters, `~` runs, a KB-JWT or
+        /// not — is taken apart and processed without a panic, and what parses holds the
+        /// presentation exactly.
+        #[test]
+        fn any_tail_is_handled(tail in "[A-Za-z0-9_~.=-]{0,200}") {
+            let text = format!("{}{tail}", RFC_5_2.trim().split('~').next().unwrap_or_default());
+            if let Ok(sd) = SdJwt::parse(text.as_bytes()) {
+                proptest::prop_assert_eq!(sd.compact(), text.clone());
+            }
+            let _ = inspect(text.as_bytes());
+        }
     }
 
     #[test]

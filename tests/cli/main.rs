@@ -21,6 +21,7 @@ mod properties;
 mod remote;
 mod remote_edges;
 mod robustness;
+mod sd_jwt;
 mod server;
 mod usage;
 mod verify;

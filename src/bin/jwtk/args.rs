@@ -713,6 +713,38 @@ pub struct VerifyArgs {
 
     #[command(flatten)]
     pub dpop: DpopCheckArgs,
+
+    #[command(flatten)]
+    pub kb: KbCheckArgs,
+}
+
+/// `verify` of an SD-JWT: what its key binding (the KB-JWT) must satisfy.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "SD-JWT key binding (RFC 9901)")]
+pub struct KbCheckArgs {
+    /// Reject an SD-JWT presented without a KB-JWT.
+    ///
+    /// Example: jwtk verify --issuer https://issuer.example --require-kb --kb-nonce n1 --kb-aud https://me.example "$VP"
+    #[arg(long)]
+    pub require_kb: bool,
+
+    /// The nonce this verifier gave the holder, which the KB-JWT's nonce must equal.
+    ///
+    /// Example: --kb-nonce 1234567890
+    #[arg(long, value_name = "NONCE", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub kb_nonce: Option<String>,
+
+    /// This verifier's identifier, which the KB-JWT's aud must equal.
+    ///
+    /// Example: --kb-aud https://verifier.example.org
+    #[arg(long, value_name = "AUD", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub kb_aud: Option<String>,
+
+    /// How old a KB-JWT's iat may be (the leeway comes on top).
+    ///
+    /// Example: --kb-max-age 1m
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub kb_max_age: Duration,
 }
 
 /// `verify --dpop`: the DPoP proof a token comes with, and the request it was sent with.

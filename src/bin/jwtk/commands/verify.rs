@@ -22,6 +22,7 @@ use jwtk::keys::key::{Key, Purpose};
 use jwtk::remote::fetch::Fetcher;
 use jwtk::remote::keys::RemoteKeys;
 use jwtk::remote::ring::RunKeys;
+use jwtk::sd::KbPolicy;
 use jwtk::time;
 use jwtk::verify::batch;
 use jwtk::verify::{Failure, Policy, Reason, Verdict};
@@ -113,6 +114,12 @@ pub fn policy(args: &VerifyArgs) -> jwtk::error::Result<Policy> {
         now: args.now.map_or(now, |when| when.resolve(now)),
         allow_no_exp: args.allow_no_exp,
         dpop: dpop_expect(&args.dpop)?,
+        kb: KbPolicy {
+            required: args.kb.require_kb,
+            max_age: args.kb.kb_max_age.0,
+            nonce: args.kb.kb_nonce.clone(),
+            aud: args.kb.kb_aud.clone(),
+        },
     })
 }
 
@@ -283,6 +290,9 @@ fn write_members(
     out.extend_from_slice(b",\"claims\":");
     splice(out, verdict.claims_json.as_deref())?;
     member(out, "bound", &verdict.bound)?;
+    if let Some(sd) = &verdict.sd {
+        member(out, "sd", sd)?;
+    }
     if let Some(line) = line {
         member(out, "line", &line)?;
     }
@@ -367,6 +377,9 @@ fn report(
     }
     if let Some(note) = bound_note(verdict, policy) {
         console.note(&note)?;
+    }
+    for note in &verdict.notes {
+        console.note(note)?;
     }
     if args.json {
         let mut line = Vec::new();
@@ -465,6 +478,19 @@ impl std::fmt::Display for ValidLine<'_> {
         }
         if policy.dpop.is_some() {
             f.write_str("; DPoP proof checked")?;
+        }
+        if let Some(sd) = &verdict.sd {
+            write!(
+                f,
+                "; SD-JWT: {} disclosed, {} undisclosed, {}",
+                sd.disclosed,
+                sd.undisclosed,
+                if sd.kb {
+                    "key binding checked"
+                } else {
+                    "no key binding"
+                }
+            )?;
         }
         Ok(())
     }
