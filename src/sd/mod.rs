@@ -233,6 +233,11 @@ fn parse_compact(token: &[u8]) -> Result<SdJwt, Malformed> {
 fn parse_json(token: &[u8]) -> Result<SdJwt, Malformed> {
     let object =
         json::parse_object(token).map_err(|err| fault(format!("JSON serialization: {err}")))?;
+    if object.contains_key("disclosures") || object.contains_key("kb_jwt") {
+        return Err(fault(
+            "JSON serialization with disclosures or kb_jwt at the top level (an SD-JWT draft's layout): RFC 9901 §8 puts them in the unprotected header",
+        ));
+    }
     let payload = string_member(&object, "payload", "the JSON serialization")?;
     let (signature, serialization) = match object.get("signatures") {
         Some(Value::Array(signatures)) => {
@@ -428,6 +433,11 @@ mod tests {
             1,
         );
         assert!(SdJwt::parse(misplaced.as_bytes()).is_err());
+        // The layout of SD-JWT drafts (and of the Python reference 0.10): disclosures at the
+        // top level are refused, not ignored.
+        let draft = r#"{"payload":"e30","protected":"e30","signature":"","disclosures":["WyJzIiwiYSIsMV0"]}"#;
+        let err = SdJwt::parse(draft.as_bytes()).unwrap_err();
+        assert!(err.fault.contains("top level"), "{}", err.fault);
     }
 
     #[test]
