@@ -97,11 +97,17 @@ pub enum Command {
     /// A valid token prints one line (algorithm, key, expiry) and exits 0. A rejected one
     /// prints `jwtk: invalid: …` on stderr with every failed check and exits 1; the reason
     /// codes are malformed, unsupported, decryption_failed, too_large, alg_not_allowed,
-    /// no_matching_key, bad_signature, expired, not_yet_valid, missing_claim, wrong_issuer,
-    /// wrong_audience, wrong_subject, wrong_type, dpop_invalid, dpop_mismatch. Key and file
-    /// problems exit 3. --json prints {"valid","reason","message","alg","kid","key","header",
-    /// "claims","bound"} (header and claims null unless the signature verified; key names the
-    /// key that matched: kid, source, RFC 7638 thumbprint, cached).
+    /// no_matching_key, bad_signature, sd_invalid, expired, not_yet_valid, missing_claim,
+    /// wrong_issuer, wrong_audience, wrong_subject, wrong_type, kb_invalid, kb_mismatch,
+    /// dpop_invalid, dpop_mismatch. Key and file problems exit 3. --json prints
+    /// {"valid","reason","message","alg","kid","key","header","claims","bound"} (header and
+    /// claims null unless the signature verified; key names the key that matched: kid, source,
+    /// RFC 7638 thumbprint, cached), and "sd" for an SD-JWT.
+    ///
+    /// An SD-JWT (RFC 9901, `<JWT>~<disclosure>~…~[<KB-JWT>]`): the issuer JWT is verified,
+    /// the disclosures applied (sd_invalid on any RFC 9901 §7.1 violation), the claim checks
+    /// run on the disclosed claims, and a KB-JWT checked against --kb-nonce, --kb-aud and
+    /// --kb-max-age (kb_invalid, kb_mismatch).
     ///
     /// Remote keys: --jwks URL fetches a JWKS over HTTPS, --issuer URL finds it by OIDC
     /// discovery (and requires iss = URL). Copies are cached under $XDG_CACHE_HOME/jwtk (else
