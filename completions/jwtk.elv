@@ -30,6 +30,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand keygen 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
             cand keyset 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
             cand classify 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
+            cand present 'Make an SD-JWT presentation: only the disclosures asked for, and a KB-JWT with --key.'
             cand dpop 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -68,6 +69,10 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --key-alg 'The key-management algorithm of --encrypt-to (default: by the recipient key)'
             cand --enc 'The content-encryption algorithm of --encrypt-to (default A256GCM)'
             cand --encrypt-kid 'Pick the recipient key of an --encrypt-to JWKS by its kid (--kid picks the signing key)'
+            cand --sd 'Make the claim at this JSON pointer selectively disclosable (SD-JWT, RFC 9901); repeatable; nested paths nest. The output is the SD-JWT with every disclosure, ending in ~'
+            cand --sd-decoys 'Add N decoy digests to each _sd array (default 0), so their count reveals nothing'
+            cand --sd-alg 'The hash of the disclosures'' digests (_sd_alg): sha-256 (default), sha-384 or sha-512'
+            cand --holder-key 'The holder''s key, whose public members (only) go into cnf.jwk, for key binding'
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
             cand --key-prompt 'Type an HMAC secret at the terminal (not echoed)'
             cand --no-exp 'Make a token that never expires (with a warning)'
@@ -264,6 +269,21 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'jwtk;present'= {
+            cand --field 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token'
+            cand --disclose 'Disclose the claim at this JSON pointer (repeatable): its disclosure, those of the objects and arrays on the way, and everything inside it'
+            cand -k 'The holder''s private key (it must be the credential''s cnf.jwk): appends a KB-JWT'
+            cand --key 'The holder''s private key (it must be the credential''s cnf.jwk): appends a KB-JWT'
+            cand --kb-aud 'The verifier the KB-JWT is for (its aud; required with --key)'
+            cand --kb-nonce 'The verifier''s nonce (the KB-JWT''s nonce; required with --key)'
+            cand --alg 'The KB-JWT''s signing algorithm (default: the key''s own, or its family''s)'
+            cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --disclose-all 'Disclose every selectively disclosable claim'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'jwtk;dpop'= {
             cand -k 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
             cand --key 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
@@ -297,6 +317,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand keygen 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
             cand keyset 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
             cand classify 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
+            cand present 'Make an SD-JWT presentation: only the disclosures asked for, and a KB-JWT with --key.'
             cand dpop 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -332,6 +353,8 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         &'jwtk;help;keyset;retire'= {
         }
         &'jwtk;help;classify'= {
+        }
+        &'jwtk;help;present'= {
         }
         &'jwtk;help;dpop'= {
         }

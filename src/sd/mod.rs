@@ -8,6 +8,7 @@
 //! the issuer's signature (a broken disclosure is `sd_invalid`, not `malformed`).
 
 pub mod disclose;
+pub mod issue;
 pub mod kb;
 
 use base64::Engine;
@@ -328,21 +329,35 @@ pub enum SdAlg {
     Sha512,
 }
 
+impl std::str::FromStr for SdAlg {
+    type Err = String;
+
+    /// `sha-256`, `sha-384` or `sha-512`, spelled exactly so.
+    fn from_str(name: &str) -> Result<Self, String> {
+        match name {
+            "sha-256" => Ok(SdAlg::Sha256),
+            "sha-384" => Ok(SdAlg::Sha384),
+            "sha-512" => Ok(SdAlg::Sha512),
+            other => Err(format!(
+                "{:?} is not sha-256, sha-384 or sha-512",
+                crate::text::cut(other)
+            )),
+        }
+    }
+}
+
 impl SdAlg {
     /// The algorithm named by the claims' `_sd_alg` (`sha-256` when absent); another name,
     /// or a value that is not a string, is unsupported (the message says which).
     pub fn of(claims: &Map<String, Value>) -> Result<Self, String> {
         match claims.get("_sd_alg") {
             None => Ok(SdAlg::Sha256),
-            Some(Value::String(name)) => match name.as_str() {
-                "sha-256" => Ok(SdAlg::Sha256),
-                "sha-384" => Ok(SdAlg::Sha384),
-                "sha-512" => Ok(SdAlg::Sha512),
-                other => Err(format!(
+            Some(Value::String(name)) => name.parse().map_err(|_| {
+                format!(
                     "_sd_alg {:?} is not one jwtk knows (sha-256, sha-384, sha-512)",
-                    crate::text::cut(other)
-                )),
-            },
+                    crate::text::cut(name)
+                )
+            }),
             Some(other) => Err(format!("_sd_alg is {}, not a string", json::kind_of(other))),
         }
     }

@@ -593,3 +593,322 @@ fn hostile_sd_jwts_fail_cleanly() {
         "{stderr}"
     );
 }
+
+/// `jwtk mint --sd …` with the RFC's issuer key (and holder key, `--holder-key`).
+fn mint_sd(flags: &[&str]) -> std::process::Output {
+    jwtk()
+        .args([
+            "mint",
+            "--key",
+            &key("issuer-private.jwk"),
+            "--iss",
+            "https://issuer.example",
+        ])
+        .args(flags)
+        .output()
+        .unwrap()
+}
+
+fn minted(flags: &[&str]) -> String {
+    let out = mint_sd(flags);
+    assert!(out.status.success(), "{flags:?}: {out:?}");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn decoded(token: &str) -> Value {
+    let out = jwtk().args(["decode", "--json", token]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    json_stdout(&out)
+}
+
+#[test]
+fn mint_sd_makes_nested_and_array_disclosures() {
+    let token = minted(&[
+        "--claim",
+        "given_name=Erika",
+        "--claim",
+        r#"address:={"street_address":"Heidestraße 17","locality":"Köln"}"#,
+        "--claim",
+        r#"nationalities:=["DE","FR"]"#,
+        "--sd",
+        "/given_name",
+        "--sd",
+        "/address",
+        "--sd",
+        "/address/street_address",
+        "--sd",
+        "/nationalities/1",
+        "--sd-decoys",
+        "2",
+        "--holder-key",
+        &key("holder-private.jwk"),
+    ]);
+    assert!(token.ends_with('~'), "{token}");
+    let doc = decoded(&token);
+    assert_eq!(doc["disclosures"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        doc["disclosed_claims"]["address"]["street_address"],
+        "Heidestraße 17"
+    );
+    assert_eq!(
+        doc["disclosed_claims"]["nationalities"],
+        json!(["DE", "FR"])
+    );
+    // Decoys: 2 in the top-level _sd and 2 in address's; _sd arrays sorted.
+    assert_eq!(doc["undisclosed"], 4);
+    let sd = doc["claims"]["_sd"].as_array().unwrap();
+    assert_eq!(sd.len(), 4);
+    let mut sorted = sd.clone();
+    sorted.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+    assert_eq!(*sd, sorted);
+    assert_eq!(doc["claims"]["_sd_alg"], "sha-256");
+    // cnf.jwk: the public members only, though a private key was given.
+    let jwk = doc["claims"]["cnf"]["jwk"].as_object().unwrap();
+    let mut members: Vec<&String> = jwk.keys().collect();
+    members.sort();
+    assert_eq!(members, ["crv", "kty", "x", "y"]);
+    // Salts: 128 bits, all distinct.
+    let salts: std::collections::HashSet<&str> = doc["disclosures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["salt"].as_str().unwrap())
+        .collect();
+    assert_eq!(salts.len(), 4);
+    assert!(salts.iter().all(|s| s.len() == 22));
+}
+
+#[test]
+fn mint_sd_refuses_what_must_stay_visible() {
+    for path in ["/iss", "/exp", "/cnf", "/vct", "/status", "/nbf"] {
+        let out = mint_sd(&[
+            "--claim",
+            "vct=x",
+            "--claim",
+            "status:={}",
+            "--nbf",
+            "now",
+            "--holder-key",
+            &key("holder-private.jwk"),
+            "--sd",
+            path,
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{path}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(path), "{path}: {stderr}");
+    }
+    // sub and iat may be disclosable; a path to nothing may not.
+    assert!(
+        mint_sd(&["--sub", "erika", "--sd", "/sub", "--sd", "/iat"])
+            .status
+            .success()
+    );
+    let out = mint_sd(&["--sd", "/nothing"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nothing names nothing"));
+    // An SD-JWT VC names its type.
+    let out = mint_sd(&["--typ", "dc+sd-jwt", "--sd", "/iat"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("vct"));
+    let out = mint_sd(&[
+        "--typ",
+        "dc+sd-jwt",
+        "--claim",
+        "vct=urn:x",
+        "--sd",
+        "/iat",
+        "--sd-alg",
+        "sha-384",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let doc = decoded(String::from_utf8_lossy(&out.stdout).trim());
+    assert_eq!(doc["claims"]["_sd_alg"], "sha-384");
+    assert_eq!(doc["header"]["typ"], "dc+sd-jwt");
+}
+
+#[test]
+fn present_picks_disclosures_and_binds_the_key() {
+    let credential = minted(&[
+        "--claim",
+        "given_name=Erika",
+        "--claim",
+        "family_name=Mustermann",
+        "--claim",
+        r#"address:={"street_address":"Heidestraße 17","locality":"Köln"}"#,
+        "--claim",
+        r#"nationalities:=["DE","FR"]"#,
+        "--sd",
+        "/given_name",
+        "--sd",
+        "/family_name",
+        "--sd",
+        "/address",
+        "--sd",
+        "/address/street_address",
+        "--sd",
+        "/address/locality",
+        "--sd",
+        "/nationalities/0",
+        "--holder-key",
+        &key("holder-private.jwk"),
+    ]);
+    let present = |flags: &[&str]| {
+        let out = jwtk()
+            .arg("present")
+            .args(flags)
+            .arg(&credential)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{flags:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    // The parent comes along; the sibling stays hidden.
+    let presentation = present(&["--disclose", "/address/locality"]);
+    assert!(presentation.ends_with('~'));
+    let doc = decoded(&presentation);
+    assert_eq!(
+        doc["disclosed_claims"]["address"],
+        json!({"locality": "Köln"})
+    );
+    assert!(doc["disclosed_claims"].get("given_name").is_none());
+    assert_eq!(doc["disclosed_claims"]["nationalities"], json!(["FR"]));
+    // A path discloses everything inside it; none keeps all hidden; --disclose-all shows all.
+    let doc = decoded(&present(&["--disclose", "/address"]));
+    assert_eq!(doc["disclosures"].as_array().unwrap().len(), 3);
+    assert_eq!(decoded(&present(&[]))["disclosures"], json!([]));
+    assert_eq!(
+        decoded(&present(&["--disclose-all"]))["disclosures"]
+            .as_array()
+            .unwrap()
+            .len(),
+        6
+    );
+    // Always visible claims are fine to name; unknown ones are exit 2.
+    assert_eq!(
+        decoded(&present(&["--disclose", "/iss"]))["disclosures"],
+        json!([])
+    );
+    let out = jwtk()
+        .args(["present", "--disclose", "/nope", &credential])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    // With the holder key: a KB-JWT that jwtk verify accepts for that nonce and audience.
+    let bound = present(&[
+        "--disclose",
+        "/given_name",
+        "--key",
+        &key("holder-private.jwk"),
+        "--kb-aud",
+        VERIFIER,
+        "--kb-nonce",
+        NONCE,
+    ]);
+    let doc = verify_at_now(
+        &bound,
+        &["--require-kb", "--kb-nonce", NONCE, "--kb-aud", VERIFIER],
+    );
+    assert_eq!(doc["valid"], true, "{doc}");
+    assert_eq!(doc["claims"]["given_name"], "Erika");
+    assert!(doc["claims"].get("family_name").is_none());
+    assert_eq!(doc["sd"]["kb"], true);
+    let kb = decoded(&bound)["kb"].clone();
+    assert_eq!(kb["header"]["typ"], "kb+jwt");
+    assert_eq!(kb["claims"]["iat"], NOW);
+    // Another key than cnf.jwk: exit 3. --key without --kb-aud/--kb-nonce: exit 2.
+    let out = jwtk()
+        .args([
+            "present",
+            "--key",
+            &key("issuer-private.jwk"),
+            "--kb-aud",
+            VERIFIER,
+            "--kb-nonce",
+            NONCE,
+            &credential,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(out.stdout.is_empty());
+    let out = jwtk()
+        .args([
+            "present",
+            "--key",
+            &key("holder-private.jwk"),
+            "--kb-aud",
+            VERIFIER,
+            &credential,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}
+
+#[test]
+fn present_reads_the_rfc_credential() {
+    // RFC 9901 §5.1's SD-JWT, presented with the RFC's holder key: the disclosures of §5.2.
+    let out = jwtk()
+        .args([
+            "present",
+            "--disclose",
+            "/given_name",
+            "--disclose",
+            "/family_name",
+        ])
+        .args(["--disclose", "/address", "--disclose", "/nationalities/0"])
+        .arg(text("rfc9901-5.1-issuance.txt"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let presented = String::from_utf8(out.stdout).unwrap();
+    let rfc = text("rfc9901-5.2-presentation.txt");
+    let mut ours: Vec<&str> = presented.trim().split('~').collect();
+    let mut theirs: Vec<&str> = rfc.split('~').collect();
+    theirs.pop();
+    ours.pop();
+    ours.sort();
+    theirs.sort();
+    assert_eq!(ours, theirs);
+}
+
+/// The README's SD-JWT walkthrough (issue, present, verify) runs as written, in bash, with
+/// `jwtk` on the PATH, and the verifier's line says valid with key binding checked.
+#[test]
+fn the_readme_sd_jwt_walkthrough_runs() {
+    let readme =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let heading = "#### Issue, present, verify: an SD-JWT VC end to end";
+    let section = &readme[readme.find(heading).expect(heading)..];
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    assert!(block.contains("--sd") && block.contains("jwtk present"));
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_jwtk"), bin.join("jwtk")).unwrap();
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("set -euo pipefail\n{block}"))
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("SD-JWT VC (ES256)"), "{stdout}");
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("valid: ES256")
+            && last.contains("SD-JWT: 2 disclosed, 8 undisclosed, key binding checked"),
+        "{last}\n{stderr}"
+    );
+}

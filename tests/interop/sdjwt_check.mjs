@@ -10,10 +10,16 @@
 //    and jwtk's claims equal their verifier's payload exactly.
 // 2. What their verifier rejects, jwtk rejects, with the contract's reason.
 // 3. The RFC 9901 §5.2 presentation, which they verify too, gives the same claims in both.
+// 4. The other way (issue 31): credentials `jwtk mint --sd` makes (ES256, ES384, EdDSA, RS256;
+//    nested objects, arrays, decoys, sha-384) are verified and fully reconstructed by their
+//    verifier; presentations `jwtk present` makes (subsets, with and without key binding) are
+//    accepted, revealing exactly the requested claims; and their credentials presented by
+//    jwtk pass their verifier.
 //
 // Exits non-zero, naming each failure, when anything does not interoperate.
 
 import { execFileSync } from "node:child_process";
+import { createPublicKey, verify as nodeVerify } from "node:crypto";
 import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -29,6 +35,7 @@ const NONCE = "n-0S6_WzA2Mj";
 const AUD = "https://verifier.example.org";
 const failures = [];
 let checks = 0;
+let sampleHolderPrivate = null;
 
 function check(name, ok, detail = "") {
   checks += 1;
@@ -84,6 +91,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), "jwtk-sdjwt-"));
   const issuer = await ES256.generateKeyPair();
   const holder = await ES256.generateKeyPair();
+  sampleHolderPrivate = holder.privateKey;
   const other = await ES256.generateKeyPair();
   const issuerFile = join(dir, "issuer.jwk");
   const otherFile = join(dir, "other.jwk");
@@ -222,8 +230,110 @@ async function main() {
       `${canonical(rfcOurs.claims)} != ${canonical(rfcTheirs.payload)}`);
   }
 
+  await jwtkIssues(dir, now, sample);
+
   console.log(`${checks - failures.length} passed, ${failures.length} failed`);
   process.exit(failures.length ? 1 : 0);
+}
+
+/** A verifier for any JWS algorithm jwtk signs with, from a public JWK (node's crypto). */
+function anyVerifier(jwk) {
+  const key = createPublicKey({ key: jwk, format: "jwk" });
+  return async (data, signature) => {
+    const [header] = data.split(".");
+    const alg = JSON.parse(Buffer.from(header, "base64url").toString()).alg;
+    const sig = Buffer.from(signature, "base64url");
+    const hash = { ES256: "sha256", ES384: "sha384", ES512: "sha512", RS256: "sha256", PS256: "sha256", EdDSA: null }[alg];
+    const options = alg.startsWith("ES") ? { key, dsaEncoding: "ieee-p1363" }
+      : alg === "PS256" ? { key, padding: 6, saltLength: 32 } : key;
+    return nodeVerify(hash, Buffer.from(data), options, sig);
+  };
+}
+
+async function jwtkIssues(dir, now, sample) {
+  const run = (args) => {
+    const out = jwtk(args);
+    if (out.code !== 0) throw new Error(`jwtk ${args.join(" ")}: exit ${out.code}: ${out.stderr}`);
+    return out.stdout.trim();
+  };
+  const holderFile = join(dir, "holder");
+  run(["keygen", "--type", "ec", "--out", holderFile]);
+  const cases = [
+    ["ES256", ["--type", "ec"], "sha-256"],
+    ["ES384", ["--type", "ec", "--curve", "P-384"], "sha-384"],
+    ["EdDSA", ["--type", "ed25519"], "sha-256"],
+    ["RS256", ["--type", "rsa"], "sha-512"],
+  ];
+  for (const [alg, keygen, sdAlg] of cases) {
+    const issuerFile = join(dir, `issuer-${alg}`);
+    run(["keygen", "--format", "jwk", "--out", issuerFile, ...keygen]);
+    const issuerPub = JSON.parse(readFileSync(`${issuerFile}.pub`, "utf8"));
+    const credential = run([
+      "mint", "--key", issuerFile, "--alg", alg, "--iss", "https://issuer.example", "--typ", "dc+sd-jwt",
+      "--claim", "vct=https://credentials.example/pid", "--claim", "given_name=Erika",
+      "--claim", 'address:={"street_address":"Heidestraße 17","locality":"Köln","country":"DE"}',
+      "--claim", 'nationalities:=["DE","FR",{"x":[1,2]}]', "--sub", "erika",
+      "--sd", "/given_name", "--sd", "/address", "--sd", "/address/street_address",
+      "--sd", "/address/locality", "--sd", "/nationalities/0", "--sd", "/nationalities/2",
+      "--sd", "/nationalities/2/x/1", "--sd", "/sub",
+      "--sd-decoys", "2", "--sd-alg", sdAlg, "--holder-key", `${holderFile}.pub`,
+    ]);
+    const holderJwk = JSON.parse(jwtk(["decode", "--json", credential]).stdout).claims.cnf.jwk;
+    const theirs = new SDJwtVcInstance({
+      hasher: digest,
+      verifier: anyVerifier(issuerPub),
+      kbVerifier: anyVerifier(holderJwk),
+    });
+    // Their verifier reconstructs every claim jwtk issued, exactly as jwtk does.
+    const all = await theirs.validate(credential).then((r) => ({ ok: true, payload: r.payload }), (e) => ({ ok: false, error: String(e) }));
+    const ours = JSON.parse(jwtk(["verify", "--json", "--key", `${issuerFile}.pub`, credential]).stdout);
+    check(`jwtk mint ${alg}/${sdAlg}: they verify`, all.ok, all.error);
+    check(`jwtk mint ${alg}/${sdAlg}: jwtk verifies`, ours.valid === true, JSON.stringify(ours));
+    if (all.ok) {
+      check(`jwtk mint ${alg}/${sdAlg}: same claims`, canonical(all.payload) === canonical(ours.claims),
+        `theirs ${canonical(all.payload)} != jwtk ${canonical(ours.claims)}`);
+      check(`jwtk mint ${alg}/${sdAlg}: every claim back`, all.payload.address?.street_address === "Heidestraße 17"
+        && canonical(all.payload.nationalities) === canonical(["DE", "FR", { x: [1, 2] }]) && all.payload.sub === "erika",
+        canonical(all.payload));
+    }
+    // jwtk present: a subset, with and without key binding, accepted by their verifier.
+    const picks = [
+      [["--disclose", "/address/locality"], { address: { locality: "Köln", country: "DE" }, nationalities: ["FR"] }],
+      [["--disclose", "/nationalities/2/x/1", "--disclose", "/given_name"], { given_name: "Erika", nationalities: ["FR", { x: [1, 2] }], address: undefined }],
+    ];
+    for (const [flags, expected] of picks) {
+      for (const bound of [false, true]) {
+        const kbFlags = bound ? ["--key", holderFile, "--kb-aud", AUD, "--kb-nonce", NONCE] : [];
+        const presentation = run(["present", ...flags, ...kbFlags, credential]);
+        const got = bound
+          ? await theirs.verify(presentation, { keyBindingNonce: NONCE }).then((r) => ({ ok: true, payload: r.payload, kb: r.kb }), (e) => ({ ok: false, error: String(e) }))
+          : await theirs.validate(presentation).then((r) => ({ ok: true, payload: r.payload }), (e) => ({ ok: false, error: String(e) }));
+        const label = `jwtk present ${alg} ${flags.join(" ")}${bound ? " +kb" : ""}`;
+        check(`${label}: they accept`, got.ok, got.error);
+        if (!got.ok) continue;
+        for (const [name, value] of Object.entries(expected)) {
+          check(`${label}: ${name}`, canonical(got.payload[name]) === canonical(value),
+            `${canonical(got.payload[name])} != ${canonical(value)}`);
+        }
+        check(`${label}: nothing else`, got.payload.sub === undefined, canonical(got.payload));
+        if (bound) check(`${label}: kb`, got.kb?.payload?.aud === AUD, JSON.stringify(got.kb));
+      }
+    }
+  }
+  // Their credential, presented by jwtk, passes their verifier.
+  const { sdjwt, credential } = sample;
+  const holderJwkFile = join(dir, "their-holder.jwk");
+  writeFileSync(holderJwkFile, JSON.stringify(sampleHolderPrivate));
+  const presented = run(["present", "--disclose", "/address/locality", "--disclose", "/given_name",
+    "--key", holderJwkFile, "--kb-aud", AUD, "--kb-nonce", NONCE, credential]);
+  const got = await theirVerdict(sdjwt, presented);
+  check("their credential, jwtk's presentation: they accept", got.ok, got.error);
+  if (got.ok) {
+    check("their credential, jwtk's presentation: the claims asked for",
+      got.payload.given_name === "Erika" && got.payload.address?.locality === "Köln"
+        && got.payload.address?.street_address === undefined && got.payload.family_name === undefined,
+      canonical(got.payload));
+  }
 }
 
 main().catch((err) => {
