@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use crate::json::{self, kind_of};
-use crate::sd::SdAlg;
+use crate::sd::alg::SdAlg;
 use crate::text::cut;
 use crate::token::compact::decode_segment;
 
@@ -456,7 +456,7 @@ fn pointer(path: &str, token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sd::SdJwt;
+    use crate::sd::parse::SdJwt;
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use serde_json::json;

@@ -6,7 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-use crate::sd::SdAlg;
+use crate::sd::alg::SdAlg;
 use crate::sd::disclose::Disclosure;
 
 /// Claims a verifier must see to judge a credential: the SD-JWT VC specification
@@ -300,7 +300,7 @@ pub fn select(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sd::process;
+    use crate::sd::disclose::process;
     use serde_json::json;
 
     fn object(value: Value) -> Map<String, Value> {

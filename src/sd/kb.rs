@@ -11,7 +11,7 @@ use crate::error::{KeyProblem, MemberFault};
 use crate::json::kind_of;
 use crate::keys::format;
 use crate::keys::key::Key;
-use crate::sd::{SdAlg, is_kb_typ};
+use crate::sd::alg::{SdAlg, is_kb_typ};
 use crate::text::cut;
 use crate::time::{self, NumericDate, Seconds};
 use crate::token::compact::Jws;
@@ -334,7 +334,8 @@ fn check_iat(iat: Seconds, max_age: i64, clock: Clock) -> Option<KbProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sd::{SdJwt, process};
+    use crate::sd::disclose::process;
+    use crate::sd::parse::SdJwt;
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 

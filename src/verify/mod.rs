@@ -26,8 +26,10 @@ use crate::error::{Error, KeyUse, Malformed, Result};
 use crate::json::{Lite, Members};
 use crate::jwe::decrypt::Decryptor;
 use crate::keys::key::{Key, Purpose};
+use crate::sd::alg::SdAlg;
+use crate::sd::disclose;
 use crate::sd::kb::{self, KbPolicy};
-use crate::sd::{self, SdAlg, SdJwt};
+use crate::sd::parse::{self as sd_parse, SdJwt};
 use crate::text::cut;
 use crate::time::{self, NumericDate, Seconds};
 use crate::token::compact::{self as token, Segments};
@@ -148,7 +150,7 @@ impl KeyRing {
             }
             Err(err) => return Verdict::default().fail(Reason::Malformed, err.to_string()),
         };
-        if sent.is_none() && sd::looks_like(token) {
+        if sent.is_none() && sd_parse::looks_like(token) {
             return self.verify_sd(token, policy);
         }
         let signed = match self.check_signed(token) {
@@ -286,7 +288,7 @@ impl KeyRing {
             }
         };
         let disclosures: Vec<&str> = sd.disclosures().collect();
-        let processed = match sd::process(&signed_claims, &disclosures, alg) {
+        let processed = match disclose::process(&signed_claims, &disclosures, alg) {
             Ok(processed) => processed,
             Err(err) => {
                 verdict.header_json = Some(header_json);
