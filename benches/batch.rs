@@ -41,12 +41,10 @@ fn token() -> String {
 }
 
 fn policy() -> Policy {
-    Policy {
-        now: NOW,
-        iss: vec!["https://issuer.example".into()],
-        aud: vec!["ws-api".into()],
-        ..Policy::default()
-    }
+    let mut policy = Policy::at(NOW);
+    policy.iss = vec!["https://issuer.example".into()];
+    policy.aud = vec!["ws-api".into()];
+    policy
 }
 
 fn pieces(c: &mut Criterion) {

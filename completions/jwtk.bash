@@ -1042,7 +1042,7 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__mint)
-            opts="-k -c -h -V --key --key-env --key-prompt --secret-encoding --kid --alg --sub --iss --aud --jti --claim --claims --exp --no-exp --nbf --iat --no-iat --header --typ --max-size --encrypt-to --key-alg --enc --encrypt-kid --sd --sd-decoys --sd-alg --holder-key --json --color --help --version"
+            opts="-k -c -h -V --key --key-env --key-prompt --secret-encoding --kid --alg --sub --iss --aud --jti --claim --claims --exp --no-exp --nbf --iat --no-iat --header --typ --profile --max-size --encrypt-to --key-alg --enc --encrypt-kid --sd --sd-decoys --sd-alg --holder-key --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1151,6 +1151,10 @@ _jwtk() {
                     ;;
                 --typ)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "logout client_assertion at+jwt id_token" -- "${cur}"))
                     return 0
                     ;;
                 --max-size)
@@ -1291,7 +1295,7 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__verify)
-            opts="-k -q -h -V --field --key --key-env --key-prompt --secret-encoding --kid --jwks --issuer --cacert --timeout --offline --refresh --alg --iss --aud --sub --typ --require --leeway --now --allow-no-exp --quiet --batch --jobs --decrypt-key --json --local --dpop --htm --htu --dpop-alg --dpop-max-age --dpop-nonce --require-kb --kb-nonce --kb-aud --kb-max-age --color --help --version"
+            opts="-k -q -h -V --field --key --key-env --key-prompt --secret-encoding --kid --jwks --issuer --cacert --timeout --offline --refresh --alg --iss --aud --sub --typ --require --leeway --now --allow-no-exp --quiet --batch --jobs --decrypt-key --json --local --profile --nonce --access-token --code --max-age --client-id --dpop --htm --htu --dpop-alg --dpop-max-age --dpop-nonce --require-kb --kb-nonce --kb-aud --kb-max-age --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1419,6 +1423,30 @@ _jwtk() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
                     fi
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "logout client_assertion at+jwt id_token sd-jwt-vc" -- "${cur}"))
+                    return 0
+                    ;;
+                --nonce)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --access-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --dpop)

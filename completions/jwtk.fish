@@ -79,7 +79,11 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l exp -d 'Expiry (defau
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l nbf -d 'Not valid before (nbf)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l iat -d 'Issued at (default now)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l header -d 'A header parameter: NAME=VALUE or NAME:=JSON. Repeatable' -r
-complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l typ -d 'The header typ (default JWT; an empty value leaves typ out)' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l typ -d 'The header typ (default JWT, or the --profile\'s; an empty value leaves typ out)' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l profile -d 'Make a token of this profile: its typ (at+jwt, logout+jwt; JWT for id_token and client_assertion) and a random jti where it needs one; exit 2, naming what is missing, when the claims given can\'t meet it' -r -f -a "logout\t'OpenID Connect Back-Channel Logout token'
+client_assertion\t'client assertion (RFC 7523, OIDC Core §9)'
+at+jwt\t'JWT access token (RFC 9068)'
+id_token\t'OpenID Connect ID token (OIDC Core)'"
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l max-size -d 'Refuse (exit 1) to print a token larger than this many bytes. Example: --max-size 4096' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l encrypt-to -d 'Encrypt the signed token to this recipient key: a nested JWT (JWE, cty JWT)' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l key-alg -d 'The key-management algorithm of --encrypt-to (default: by the recipient key)' -r -f -a "RSA-OAEP\t''
@@ -150,6 +154,16 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l leeway -d 'Allowed 
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l now -d 'Judge the time claims at this instant instead of now' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l jobs -d 'Worker threads for --batch, 1 to 256 (default: one per core, at most 256)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l decrypt-key -d 'Decrypt a JWE with this key first, then verify the nested JWT inside (repeatable)' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l profile -d 'Check the token against a specification\'s profile too (once)' -r -f -a "logout\t'OpenID Connect Back-Channel Logout token'
+client_assertion\t'client assertion (RFC 7523, OIDC Core §9)'
+at+jwt\t'JWT access token (RFC 9068)'
+id_token\t'OpenID Connect ID token (OIDC Core)'
+sd-jwt-vc\t'SD-JWT verifiable credential (draft-ietf-oauth-sd-jwt-vc)'"
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l nonce -d 'id_token: the nonce sent in the authentication request, which nonce must equal' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l access-token -d 'id_token: the access token issued with it, which at_hash must match; - reads stdin (one trailing newline removed)' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l code -d 'id_token: the authorization code issued with it, which c_hash must match' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l max-age -d 'id_token: auth_time must be present and no older than this (the max_age sent)' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l client-id -d 'id_token: aud must hold this client id (it stands for --aud); client_assertion: iss and sub must be it' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l dpop -d 'Check this DPoP proof (the request\'s DPoP header) too, e.g. --dpop "$PROOF"' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l htm -d 'The request\'s HTTP method, which the proof\'s htm must equal, e.g. --htm GET' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l htu -d 'The request\'s URI, which the proof\'s htu must name, e.g. --htu https://api.example.com/x' -r -f

@@ -1,14 +1,41 @@
 //! The JWS signature algorithms jwtk signs and verifies (RFC 7518 §3, RFC 8037, RFC 9864), the
 //! curves they use and the key families they need: every fact about an algorithm or a curve
-//! lives here, in exhaustive matches and one table row per curve.
+//! lives here, in exhaustive matches and tables the compiler checks (`enum_table!`).
 
 use std::fmt;
 
 use aws_lc_rs::signature::{self as sig, EcdsaSigningAlgorithm, EcdsaVerificationAlgorithm};
 use spki::ObjectIdentifier;
 
-/// For an algorithm enum with an `ALL` table and a `name` method: `names()`, `Display` (the
-/// name) and `FromStr` (exact, case-sensitive registered names only, else the unit error
+/// Inside an enum's `impl`: the enum's table, its values written once, in order. Each row is
+/// one value (a unit variant, or a variant over a smaller enum's values, spelled out in full)
+/// and what one method returns for it; the macro makes `ALL` (the rows' values, its length
+/// counted from the rows) and that method (a `match` on the same rows). So the compiler checks
+/// the table: a value left out leaves the `match` non-exhaustive, a value written twice is an
+/// unreachable pattern (denied), and a wildcard or a binding is no value `ALL` can hold.
+macro_rules! enum_table {
+    (
+        $(#[$all_doc:meta])* const ALL;
+        $(#[$fn_doc:meta])* fn $method:ident -> $ret:ty;
+        $($variant:ident $(($($inner:tt)*))? => $value:expr),+ $(,)?
+    ) => {
+        $(#[$all_doc])*
+        pub const ALL: [Self; [$(stringify!($variant)),+].len()] =
+            [$(Self::$variant $(($($inner)*))?),+];
+
+        $(#[$fn_doc])*
+        #[deny(unreachable_patterns)]
+        pub fn $method(self) -> $ret {
+            match self {
+                $(Self::$variant $(($($inner)*))? => $value,)+
+            }
+        }
+    };
+}
+pub(crate) use enum_table;
+
+/// For an algorithm enum whose [`enum_table!`] gives `ALL` and `name`: `names()`, `Display`
+/// (the name) and `FromStr` (exact, case-sensitive registered names only, else the unit error
 /// `$error`: `hs256` or `NONE` are not algorithms).
 macro_rules! registered_names {
     ($type:ty, $error:ident) => {
@@ -39,12 +66,12 @@ macro_rules! registered_names {
 }
 pub(crate) use registered_names;
 
-/// Everything jwtk knows about one elliptic curve for ECDSA.
+/// Everything jwtk knows about one elliptic curve for ECDSA. Its JWS algorithm is
+/// [`Algorithm::Es`] of the curve, named in [`Algorithm`]'s table.
+#[non_exhaustive]
 pub struct CurveSpec {
     /// The JWK `crv` name.
     pub name: &'static str,
-    /// The one JWS algorithm on this curve (RFC 7518 §3.4).
-    pub alg_name: &'static str,
     /// The named-curve OID in PKCS#8, SPKI and SEC1.
     pub oid: ObjectIdentifier,
     /// Bytes in one coordinate (and in each of `r` and `s` of a JOSE signature).
@@ -55,44 +82,43 @@ pub struct CurveSpec {
     pub signing: &'static EcdsaSigningAlgorithm,
     /// aws-lc-rs's verifier, with fixed-width (JOSE) signatures.
     pub verifying: &'static EcdsaVerificationAlgorithm,
-    /// aws-lc-rs's ECDH on this curve (JWE ECDH-ES).
-    pub agreement: &'static aws_lc_rs::agreement::Algorithm,
+    /// aws-lc-rs's ECDH on this curve (JWE ECDH-ES), if it has one: `None` makes the curve's
+    /// keys signature keys only.
+    pub agreement: Option<&'static aws_lc_rs::agreement::Algorithm>,
 }
 
 const P256: CurveSpec = CurveSpec {
     name: "P-256",
-    alg_name: "ES256",
     oid: ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7"),
     coordinate_len: 32,
     bits: 256,
     signing: &sig::ECDSA_P256_SHA256_FIXED_SIGNING,
     verifying: &sig::ECDSA_P256_SHA256_FIXED,
-    agreement: &aws_lc_rs::agreement::ECDH_P256,
+    agreement: Some(&aws_lc_rs::agreement::ECDH_P256),
 };
 
 const P384: CurveSpec = CurveSpec {
     name: "P-384",
-    alg_name: "ES384",
     oid: ObjectIdentifier::new_unwrap("1.3.132.0.34"),
     coordinate_len: 48,
     bits: 384,
     signing: &sig::ECDSA_P384_SHA384_FIXED_SIGNING,
     verifying: &sig::ECDSA_P384_SHA384_FIXED,
-    agreement: &aws_lc_rs::agreement::ECDH_P384,
+    agreement: Some(&aws_lc_rs::agreement::ECDH_P384),
 };
 
 const P521: CurveSpec = CurveSpec {
     name: "P-521",
-    alg_name: "ES512",
     oid: ObjectIdentifier::new_unwrap("1.3.132.0.35"),
     coordinate_len: 66,
     bits: 521,
     signing: &sig::ECDSA_P521_SHA512_FIXED_SIGNING,
     verifying: &sig::ECDSA_P521_SHA512_FIXED,
-    agreement: &aws_lc_rs::agreement::ECDH_P521,
+    agreement: Some(&aws_lc_rs::agreement::ECDH_P521),
 };
 
 /// An elliptic curve for ECDSA.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Curve {
     /// NIST P-256 (secp256r1), for ES256.
@@ -104,16 +130,14 @@ pub enum Curve {
 }
 
 impl Curve {
-    /// Every curve.
-    pub const ALL: [Curve; 3] = [Curve::P256, Curve::P384, Curve::P521];
-
-    /// This curve's table row.
-    pub fn spec(self) -> &'static CurveSpec {
-        match self {
-            Curve::P256 => &P256,
-            Curve::P384 => &P384,
-            Curve::P521 => &P521,
-        }
+    enum_table! {
+        /// Every curve.
+        const ALL;
+        /// This curve's table row.
+        fn spec -> &'static CurveSpec;
+        P256 => &P256,
+        P384 => &P384,
+        P521 => &P521,
     }
 
     /// The JWK `crv` name.
@@ -186,18 +210,20 @@ pub enum Sha {
 }
 
 impl Sha {
-    /// The digest length in bytes.
-    pub fn digest_len(self) -> usize {
-        match self {
-            Sha::Sha256 => 32,
-            Sha::Sha384 => 48,
-            Sha::Sha512 => 64,
-        }
+    enum_table! {
+        /// Every hash, shortest first.
+        const ALL;
+        /// The digest length in bytes.
+        fn digest_len -> usize;
+        Sha256 => 32,
+        Sha384 => 48,
+        Sha512 => 64,
     }
 }
 
 /// A JWS algorithm, by family; spelled exactly as RFC 7518 and RFC 9864 do (`HS256`, …,
 /// `EdDSA`, `Ed25519`).
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Algorithm {
     /// HMAC with SHA-2 (HS256, HS384, HS512).
@@ -240,41 +266,25 @@ impl Algorithm {
     /// ES512.
     pub const ES512: Self = Self::Es(Curve::P521);
 
-    /// Every algorithm, in the contract's order.
-    pub const ALL: [Algorithm; 14] = [
-        Self::HS256,
-        Self::HS384,
-        Self::HS512,
-        Self::RS256,
-        Self::RS384,
-        Self::RS512,
-        Self::PS256,
-        Self::PS384,
-        Self::PS512,
-        Self::ES256,
-        Self::ES384,
-        Self::ES512,
-        Self::EdDSA,
-        Self::Ed25519,
-    ];
-
-    /// The registered name.
-    pub fn name(self) -> &'static str {
-        use Sha::*;
-        match self {
-            Self::Hs(Sha256) => "HS256",
-            Self::Hs(Sha384) => "HS384",
-            Self::Hs(Sha512) => "HS512",
-            Self::Rs(Sha256) => "RS256",
-            Self::Rs(Sha384) => "RS384",
-            Self::Rs(Sha512) => "RS512",
-            Self::Ps(Sha256) => "PS256",
-            Self::Ps(Sha384) => "PS384",
-            Self::Ps(Sha512) => "PS512",
-            Self::Es(curve) => curve.spec().alg_name,
-            Self::EdDSA => "EdDSA",
-            Self::Ed25519 => "Ed25519",
-        }
+    enum_table! {
+        /// Every algorithm, in the contract's order.
+        const ALL;
+        /// The registered name.
+        fn name -> &'static str;
+        Hs(Sha::Sha256) => "HS256",
+        Hs(Sha::Sha384) => "HS384",
+        Hs(Sha::Sha512) => "HS512",
+        Rs(Sha::Sha256) => "RS256",
+        Rs(Sha::Sha384) => "RS384",
+        Rs(Sha::Sha512) => "RS512",
+        Ps(Sha::Sha256) => "PS256",
+        Ps(Sha::Sha384) => "PS384",
+        Ps(Sha::Sha512) => "PS512",
+        Es(Curve::P256) => "ES256",
+        Es(Curve::P384) => "ES384",
+        Es(Curve::P521) => "ES512",
+        EdDSA => "EdDSA",
+        Ed25519 => "Ed25519",
     }
 
     /// The kind of key this algorithm needs.
@@ -284,6 +294,20 @@ impl Algorithm {
             Self::Rs(_) | Self::Ps(_) => Family::Rsa,
             Self::Es(curve) => Family::Ec(curve),
             Self::EdDSA | Self::Ed25519 => Family::Ed25519,
+        }
+    }
+
+    /// The SHA-2 hash inside this algorithm: the one its name carries (ES256/384/512 by their
+    /// curves' hashes), and SHA-512 for EdDSA and Ed25519, the hash Ed25519 itself uses (RFC
+    /// 8032 §5.1). OpenID Connect's `at_hash` and `c_hash` are halves of this hash (OIDC Core
+    /// §3.1.3.6; for EdDSA, SHA-512 as the OpenID Connect working group settled).
+    pub fn hash(self) -> Sha {
+        match self {
+            Self::Hs(sha) | Self::Rs(sha) | Self::Ps(sha) => sha,
+            Self::Es(Curve::P256) => Sha::Sha256,
+            Self::Es(Curve::P384) => Sha::Sha384,
+            Self::Es(Curve::P521) => Sha::Sha512,
+            Self::EdDSA | Self::Ed25519 => Sha::Sha512,
         }
     }
 
@@ -341,6 +365,60 @@ mod tests {
             assert!(Algorithm::ALL.contains(&curve.alg()), "{}", curve.name());
             assert_eq!(Curve::from_oid(curve.spec().oid), Some(curve));
             assert_eq!(Curve::from_name(curve.name()), Some(curve));
+        }
+    }
+
+    /// The values a table must hold, built from the smaller tables by hand, not by
+    /// `enum_table!`; `spell` matches exhaustively, so a new variant stops this test compiling
+    /// until it is spelled here too.
+    fn spelled_out() -> Vec<Algorithm> {
+        fn spell(alg: Algorithm) -> Vec<Algorithm> {
+            match alg {
+                Algorithm::Hs(_) => Sha::ALL.map(Algorithm::Hs).to_vec(),
+                Algorithm::Rs(_) => Sha::ALL.map(Algorithm::Rs).to_vec(),
+                Algorithm::Ps(_) => Sha::ALL.map(Algorithm::Ps).to_vec(),
+                Algorithm::Es(_) => Curve::ALL.map(Algorithm::Es).to_vec(),
+                Algorithm::EdDSA | Algorithm::Ed25519 => vec![alg],
+            }
+        }
+        let one_of_each = [
+            Algorithm::HS256,
+            Algorithm::RS256,
+            Algorithm::PS256,
+            Algorithm::ES256,
+            Algorithm::EdDSA,
+            Algorithm::Ed25519,
+        ];
+        one_of_each.into_iter().flat_map(spell).collect()
+    }
+
+    /// `enum_table!` made each table whole: every value once, each name its own, in order.
+    #[test]
+    fn the_tables_hold_every_value_once() {
+        let expected = spelled_out();
+        assert_eq!(Algorithm::ALL.len(), expected.len());
+        assert_eq!(Algorithm::ALL.to_vec(), expected, "the contract's order");
+        let names: std::collections::BTreeSet<_> = Algorithm::names().collect();
+        assert_eq!(names.len(), Algorithm::ALL.len(), "names are distinct");
+        for alg in Algorithm::ALL {
+            assert_eq!(alg.to_string().parse(), Ok(alg));
+        }
+
+        assert_eq!(Sha::ALL, [Sha::Sha256, Sha::Sha384, Sha::Sha512]);
+        assert_eq!(Sha::ALL.map(Sha::digest_len), [32, 48, 64]);
+
+        assert_eq!(Curve::ALL, [Curve::P256, Curve::P384, Curve::P521]);
+        let crvs: std::collections::BTreeSet<_> = Curve::ALL.map(Curve::name).into();
+        let oids: std::collections::BTreeSet<_> = Curve::ALL.map(|c| c.spec().oid).into();
+        assert_eq!(
+            (crvs.len(), oids.len()),
+            (Curve::ALL.len(), Curve::ALL.len())
+        );
+        for curve in Curve::ALL {
+            assert_eq!(Curve::from_name(curve.name()), Some(curve));
+            assert_eq!(Curve::from_oid(curve.spec().oid), Some(curve));
+            assert_eq!(curve.alg().family(), Family::Ec(curve));
+            assert_eq!(Algorithm::default_for(Family::Ec(curve)), curve.alg());
         }
     }
 }

@@ -65,6 +65,7 @@ impl Malformed {
 /// failure, with typed fields. Each maps to one exit code of the contract; hints and flag
 /// names are rendered at the edge (`report`), never here.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The token cannot be read (exit 1).
     #[error(transparent)]
@@ -731,6 +732,25 @@ pub enum Usage {
         /// What is wrong.
         why: &'static str,
     },
+    /// Flags that do not suit the profile asked for (`verify --profile`).
+    #[error(transparent)]
+    Profile(#[from] FlagProblem),
+    /// Claims or a header that cannot make a token of the profile (`mint --profile`).
+    #[error("mint --profile {profile}: {problems}")]
+    Unmintable {
+        /// The profile.
+        profile: &'static str,
+        /// Every rule the token would break, with its section.
+        problems: String,
+        /// What to add, one flag each ("--iss URL").
+        add: Vec<String>,
+    },
+    /// Two inputs both read from stdin.
+    #[error("the token and {what} can't both be read from stdin")]
+    StdinTwice {
+        /// The other input ("--access-token -").
+        what: &'static str,
+    },
     /// An RSA size jwtk does not generate.
     #[error("RSA keys are 2048, 3072, 4096 or 8192 bits, not {bits}")]
     RsaBits {
@@ -806,6 +826,39 @@ pub enum Usage {
         flag: &'static str,
         /// What must come with it.
         needs: &'static str,
+    },
+}
+
+/// What the verifier's flags get wrong for a profile (a usage error, exit 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FlagProblem {
+    /// The audience flag the profile makes mandatory is missing.
+    #[error("--profile {profile} needs {needs}: {why}")]
+    Needs {
+        /// The profile.
+        profile: &'static str,
+        /// "--aud", "--client-id or --aud".
+        needs: &'static str,
+        /// Why, with the section.
+        why: &'static str,
+    },
+    /// A flag none of the profile's rules reads.
+    #[error("{flag} does not apply to --profile {profile}")]
+    DoesNotApply {
+        /// The flag.
+        flag: &'static str,
+        /// The profile.
+        profile: &'static str,
+    },
+    /// `--aud` and `--client-id` naming different audiences.
+    #[error(
+        "--client-id {client_id:?} differs from --aud {aud:?}: for an ID token they name the same audience"
+    )]
+    ClientIdDiffers {
+        /// `--client-id`.
+        client_id: String,
+        /// The `--aud` that differs.
+        aud: String,
     },
 }
 

@@ -15,7 +15,7 @@
 //! let secret = Source::Given { bytes: b"a-very-long-shared-secret-of-40-bytes!!!".to_vec().into(), origin: "example".into() };
 //! let keys = keys::load(&secret, &Reading::with_raw_secrets())?.keys;
 //! let ring = KeyRing::new(keys, &[jwtk::Algorithm::HS256])?;
-//! let verdict = ring.verify(b"not.a.token", &Policy::default());
+//! let verdict = ring.verify(b"not.a.token", &Policy::at(jwtk::time::now()));
 //! assert_eq!(verdict.reason(), Some(jwtk::verify::Reason::Malformed));
 //! # Ok::<(), jwtk::Error>(())
 //! ```
@@ -23,7 +23,8 @@
 //! The map of the crate, from the bottom up: [`text`] (message helpers), [`json`] (the strict
 //! parser), [`alg`], [`crypto`], [`time`], [`files`] and [`error`]; then [`token`] (finding and
 //! parsing tokens), [`keys`] (key material in every format, sets, generation), [`mint`],
-//! [`jwe`], [`dpop`], [`sd`] (SD-JWT), [`verify`], `remote` (HTTPS, the key cache, refetching; feature
+//! [`jwe`], [`dpop`], [`sd`] (SD-JWT: selective disclosure and key binding), [`profile`] (what RFC 9068, OpenID Connect, RFC 7523 and SD-JWT VC
+//! demand of their tokens, as tables of rules), [`verify`], `remote` (HTTPS, the key cache, refetching; feature
 //! `remote`) and [`classify`].
 
 pub mod alg;
@@ -36,6 +37,7 @@ pub mod json;
 pub mod jwe;
 pub mod keys;
 pub mod mint;
+pub mod profile;
 #[cfg(feature = "remote")]
 pub mod remote;
 pub mod sd;
@@ -43,6 +45,9 @@ pub mod text;
 pub mod time;
 pub mod token;
 pub mod verify;
+
+#[cfg(test)]
+mod testing;
 
 pub use crate::alg::{Algorithm, Curve, Family, Sha};
 pub use crate::error::{Error, KeyProblem, Malformed, Part, Result};

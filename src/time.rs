@@ -13,31 +13,10 @@ pub type Seconds = f64;
 /// The time claims jwtk annotates and judges.
 pub const TIME_CLAIMS: [&str; 4] = ["exp", "nbf", "iat", "auth_time"];
 
-/// The current time, in whole seconds since the epoch.
-///
-/// `JWTK_NOW` (epoch seconds) pins the clock, so output that depends on "now" can be
-/// reproduced (tests, examples in documentation).
+/// The system clock, in epoch seconds. (The command lets `JWTK_NOW` pin its clock; the
+/// library never reads the environment: callers pass the instant they judge at.)
 pub fn now() -> i64 {
-    if let Ok(Some(pinned)) = pinned() {
-        return pinned;
-    }
     jiff::Timestamp::now().as_second()
-}
-
-/// The environment variable that pins the clock.
-pub const PIN_VAR: &str = "JWTK_NOW";
-
-/// The instant `JWTK_NOW` pins the clock at, if it is set; an error when it is set to
-/// anything but epoch seconds (a typo must not fall back to the real clock unnoticed).
-pub fn pinned() -> crate::error::Result<Option<i64>> {
-    match std::env::var_os(PIN_VAR) {
-        None => Ok(None),
-        Some(value) => value
-            .to_str()
-            .and_then(|v| v.trim().parse::<i64>().ok())
-            .map(Some)
-            .ok_or_else(|| crate::error::EnvProblem::BadClock { var: PIN_VAR }.into()),
-    }
 }
 
 /// How a time claim's value reads as a NumericDate.

@@ -24,11 +24,11 @@ fn ring() -> &'static KeyRing {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let policy = Policy {
-        now: 1_800_000_000,
-        leeway: 60,
-        aud: vec!["api".into()],
-        ..Policy::default()
+    let policy = {
+        let mut policy = Policy::at(1_800_000_000);
+        policy.leeway = 60;
+        policy.aud = vec!["api".into()];
+        policy
     };
     let verdict = ring().verify(data, &policy);
     let _ = verdict.message();

@@ -1,15 +1,20 @@
 //! Which grant issued the token and who its subject is: ordered rules, the first that speaks
-//! decides. Kinds that no grant issues first, then the issuer family, RFC 8693 `act`,
-//! provider markers, grant markers, and last the conventions and the base rule.
+//! decides. Kinds that no grant issues first, then RFC 8693 `act`, the grant markers (the
+//! issuer's `jti` code, a grant named in any claim), the issuer family's markers and its own
+//! flow, and last the conventions: a client id without `sub`, the base rule, session markers,
+//! client-made tokens, user tokens.
 
-use super::facts::Facts;
-use super::issuers::Family;
-use super::{Confidence, Flow, Kind, SubjectKind};
+use super::facts::{Facts, is_authority};
+use super::labels::{Confidence, Flow, Kind, SubjectKind};
+use super::shapes::{self, Workload};
+use super::signs::Family;
 
 /// A decision on flow and subject.
 pub struct FlowFinding {
     pub flow: Flow,
     pub subject: SubjectKind,
+    /// The subject's id when the rule knows it better than `sub` or the client id.
+    pub subject_id: Option<String>,
     pub confidence: Confidence,
     pub evidence: String,
 }
@@ -25,8 +30,16 @@ fn found(
     Some(FlowFinding {
         flow,
         subject,
+        subject_id: None,
         confidence,
         evidence: evidence.into(),
+    })
+}
+
+fn with_id(finding: Option<FlowFinding>, id: Option<&str>) -> Option<FlowFinding> {
+    finding.map(|mut f| {
+        f.subject_id = id.map(str::to_string);
+        f
     })
 }
 
@@ -34,18 +47,17 @@ fn found(
 pub const RULES: &[FlowRule] = &[
     not_from_a_grant,
     assertion,
-    family,
-    google_service_account,
     token_exchange,
-    machines_as_users,
-    keycloak_jti,
-    keycloak_service_account,
+    jti_grant,
     grant_marker,
-    entra,
-    okta,
-    cognito,
+    row_marks,
+    family,
+    machines_as_users,
+    machine_subject,
     client_without_subject,
     base_rule,
+    signed_in,
+    client_made,
     user_token,
 ];
 
@@ -54,7 +66,7 @@ pub fn decide(f: &Facts, kind: Kind) -> Option<FlowFinding> {
     RULES.iter().find_map(|rule| rule(f, kind))
 }
 
-fn not_from_a_grant(_: &Facts, kind: Kind) -> Option<FlowFinding> {
+fn not_from_a_grant(f: &Facts, kind: Kind) -> Option<FlowFinding> {
     let (subject, why) = match kind {
         Kind::CiWorkload | Kind::ServiceAccount => (
             SubjectKind::Workload,
@@ -64,10 +76,38 @@ fn not_from_a_grant(_: &Facts, kind: Kind) -> Option<FlowFinding> {
             SubjectKind::User,
             "a logout token names the user whose session ended",
         ),
+        Kind::SecurityEvent => {
+            let id = shapes::event_subject(f);
+            let found = found(
+                Flow::NotApplicable,
+                SubjectKind::User,
+                Confidence::High,
+                "a security event token reports an event about its subject",
+            );
+            return with_id(found, id.as_deref());
+        }
+        Kind::EntityStatement if shapes::entity_is_client(f) => (
+            SubjectKind::Client,
+            "an entity statement whose metadata describes a client",
+        ),
+        Kind::EntityStatement => (
+            SubjectKind::Unknown,
+            "an entity statement describes a federation entity, not a grant",
+        ),
         Kind::DpopProof => (
             SubjectKind::Client,
             "a DPoP proof is made by the key holder for one request",
         ),
+        Kind::Id
+            if f.issuer.is_none() && matches!(shapes::workload(f), Some(Workload::Machine(_))) =>
+        {
+            return found(
+                Flow::NotApplicable,
+                SubjectKind::Workload,
+                Confidence::Medium,
+                "an ID token for a machine or workload is not issued by an OAuth grant",
+            );
+        }
         _ => return None,
     };
     found(Flow::NotApplicable, subject, Confidence::High, why)
@@ -75,6 +115,9 @@ fn not_from_a_grant(_: &Facts, kind: Kind) -> Option<FlowFinding> {
 
 fn assertion(f: &Facts, kind: Kind) -> Option<FlowFinding> {
     (kind == Kind::ClientAssertion).then_some(())?;
+    if let Some(finding) = row_marks(f, kind) {
+        return Some(finding);
+    }
     match f.sub() {
         Some(sub) if sub != f.iss() => found(
             Flow::JwtBearer,
@@ -101,48 +144,6 @@ fn assertion(f: &Facts, kind: Kind) -> Option<FlowFinding> {
     }
 }
 
-fn family(f: &Facts, _: Kind) -> Option<FlowFinding> {
-    let issuer = f.issuer?;
-    match issuer.family {
-        Family::WorkloadId => found(
-            Flow::NotApplicable,
-            SubjectKind::Workload,
-            Confidence::High,
-            format!(
-                "{} identifies a workload, not through an OAuth grant",
-                issuer.name
-            ),
-        ),
-        Family::Session(_) if f.sub().is_some() => found(
-            Flow::NotApplicable,
-            SubjectKind::User,
-            Confidence::High,
-            format!("{} signs its users in itself: no OAuth grant", issuer.name),
-        ),
-        Family::Session(_) => found(
-            Flow::NotApplicable,
-            SubjectKind::Client,
-            Confidence::Medium,
-            format!(
-                "{} token without sub: a project key, not a user's session",
-                issuer.name
-            ),
-        ),
-        _ => None,
-    }
-}
-
-fn google_service_account(f: &Facts, kind: Kind) -> Option<FlowFinding> {
-    let service = f.str("email")?.ends_with(".gserviceaccount.com");
-    (f.provider()? == "google" && kind == Kind::Id && service).then_some(())?;
-    found(
-        Flow::NotApplicable,
-        SubjectKind::Workload,
-        Confidence::High,
-        "email …gserviceaccount.com: a Google service-account identity token",
-    )
-}
-
 fn token_exchange(f: &Facts, _: Kind) -> Option<FlowFinding> {
     let act = f.claims.get("act")?;
     let actor = act.get("sub").and_then(|s| s.as_str()).unwrap_or("?");
@@ -157,6 +158,82 @@ fn token_exchange(f: &Facts, _: Kind) -> Option<FlowFinding> {
         Confidence::High,
         format!("act: {actor:?} acts for the subject (RFC 8693 token exchange)"),
     )
+}
+
+/// The grant the issuer encodes in the `jti` (Keycloak ≥ 26).
+fn jti_grant(f: &Facts, _: Kind) -> Option<FlowFinding> {
+    let issuer = f.issuer?;
+    let jti = f.str("jti")?;
+    let grant = (issuer.jti_grant?)(jti)?;
+    let prefix = jti.split(':').next()?;
+    found(
+        grant,
+        grant.subject(),
+        Confidence::High,
+        format!("{} jti prefix {prefix:?} names the grant", issuer.name),
+    )
+}
+
+/// A grant named in any claim or header (`gty` as Auth0, FusionAuth and Kinde write it,
+/// `grant_type` as PingAM and Cloud Foundry UAA do, a grant-type URN).
+fn grant_marker(f: &Facts, _: Kind) -> Option<FlowFinding> {
+    let marker = f.grant_marker()?;
+    let flow = marker.flow()?;
+    found(
+        flow,
+        flow.subject(),
+        Confidence::High,
+        format!("{}: names the grant", marker.describe()),
+    )
+}
+
+/// The issuer family's own markers of grant and subject.
+fn row_marks(f: &Facts, _: Kind) -> Option<FlowFinding> {
+    let mark = f
+        .issuer?
+        .marks
+        .iter()
+        .find(|m| m.grant.is_some() && f.all(m.when))?;
+    let (flow, subject) = mark.grant?;
+    let id = (!mark.subject_from.is_empty())
+        .then(|| f.first_str(mark.subject_from))
+        .flatten();
+    with_id(found(flow, subject, mark.sure, mark.why), id)
+}
+
+fn family(f: &Facts, _: Kind) -> Option<FlowFinding> {
+    let issuer = f.issuer?;
+    let name = issuer.name;
+    match issuer.family {
+        Family::WorkloadId => found(
+            Flow::NotApplicable,
+            SubjectKind::Workload,
+            Confidence::High,
+            format!("{name} identifies a workload, not through an OAuth grant"),
+        ),
+        Family::Session(_) if f.sub().is_some() => found(
+            Flow::NotApplicable,
+            SubjectKind::User,
+            Confidence::High,
+            format!("{name} signs its users in itself: no OAuth grant"),
+        ),
+        Family::Session(_) => found(
+            Flow::NotApplicable,
+            SubjectKind::Client,
+            Confidence::Medium,
+            format!("{name} token without sub: a project key, not a user's session"),
+        ),
+        Family::ClientMade => with_id(
+            found(
+                Flow::NotApplicable,
+                SubjectKind::Client,
+                Confidence::High,
+                format!("{name}'s API clients sign their own tokens: no OAuth grant"),
+            ),
+            f.str("iss"),
+        ),
+        _ => None,
+    }
 }
 
 /// Issuers whose machine clients are service users: nothing in a token tells a machine's
@@ -175,177 +252,19 @@ fn machines_as_users(f: &Facts, _: Kind) -> Option<FlowFinding> {
     )
 }
 
-/// Keycloak ≥ 26 encodes the grant in the `jti`: `<session:2><type:2><grant:2>:<uuid>`.
-pub fn keycloak_grant(jti: &str) -> Option<Flow> {
-    let (prefix, _) = jti.split_once(':')?;
-    let valid = prefix.len() == 6
-        && prefix.is_ascii()
-        && ["on", "of", "tr", "un"].contains(&&prefix[..2])
-        && ["rt", "lt", "un"].contains(&&prefix[2..4]);
-    valid.then_some(())?;
-    Some(match &prefix[4..] {
-        "ac" => Flow::AuthorizationCode,
-        "cc" => Flow::ClientCredentials,
-        "ro" => Flow::Password,
-        "rt" => Flow::RefreshToken,
-        "te" => Flow::TokenExchange,
-        "dg" => Flow::DeviceCode,
-        "ci" => Flow::Ciba,
-        "ag" => Flow::JwtBearer,
-        _ => return None,
-    })
-}
-
-fn subject_for(flow: Flow) -> SubjectKind {
-    if flow == Flow::ClientCredentials {
-        SubjectKind::Client
-    } else {
-        SubjectKind::User
-    }
-}
-
-fn is_service_account(f: &Facts) -> bool {
-    f.str("preferred_username")
-        .is_some_and(|u| u.starts_with("service-account-"))
-}
-
-fn keycloak_jti(f: &Facts, _: Kind) -> Option<FlowFinding> {
-    (f.provider()? == "keycloak").then_some(())?;
-    let jti = f.str("jti")?;
-    let grant = keycloak_grant(jti)?;
-    let subject = if is_service_account(f) {
-        SubjectKind::Client
-    } else {
-        subject_for(grant)
-    };
-    let prefix = jti.split(':').next()?;
-    found(
-        grant,
-        subject,
-        Confidence::High,
-        format!("Keycloak jti prefix {prefix:?} names the grant"),
-    )
-}
-
-fn keycloak_service_account(f: &Facts, _: Kind) -> Option<FlowFinding> {
-    (f.provider()? == "keycloak" && is_service_account(f)).then_some(())?;
+/// The family's form of a machine subject (Auth0 `…@clients`) with no grant marker.
+fn machine_subject(f: &Facts, _: Kind) -> Option<FlowFinding> {
+    let issuer = f.issuer?;
+    issuer
+        .machine
+        .iter()
+        .any(|sign| f.all(sign))
+        .then_some(())?;
     found(
         Flow::ClientCredentials,
         SubjectKind::Client,
         Confidence::High,
-        format!(
-            "preferred_username {}: a Keycloak service account",
-            f.str("preferred_username")?
-        ),
-    )
-}
-
-/// `gty`, as Auth0, FusionAuth and Kinde write it: the grants of the token's session.
-fn grant_marker(f: &Facts, _: Kind) -> Option<FlowFinding> {
-    let grants = f.grants();
-    let has = |g: &str| grants.iter().any(|x| x == g);
-    let flow = if has("refresh_token") {
-        Flow::RefreshToken
-    } else if has("client_credentials") {
-        Flow::ClientCredentials
-    } else {
-        grants.iter().rev().find_map(|g| flow_named(g))?
-    };
-    found(
-        flow,
-        subject_for(flow),
-        Confidence::High,
-        format!("gty {}: names the grant", grants.join(", ")),
-    )
-}
-
-fn flow_named(grant: &str) -> Option<Flow> {
-    Some(match grant {
-        "authorization_code" | "implicit" => Flow::AuthorizationCode,
-        "password" => Flow::Password,
-        "device_code" => Flow::DeviceCode,
-        "jwt_bearer" => Flow::JwtBearer,
-        "token_exchange" => Flow::TokenExchange,
-        "ciba" | "openid_ciba" => Flow::Ciba,
-        _ => return None,
-    })
-}
-
-fn entra(f: &Facts, _: Kind) -> Option<FlowFinding> {
-    (f.provider()? == "entra").then_some(())?;
-    let app = if f.has("xms_mirid") {
-        SubjectKind::Workload
-    } else {
-        SubjectKind::Client
-    };
-    if f.str("idtyp") == Some("app") {
-        let what = if app == SubjectKind::Workload {
-            "an app-only token of a managed identity (xms_mirid)"
-        } else {
-            "an app-only token"
-        };
-        return found(
-            Flow::ClientCredentials,
-            app,
-            Confidence::High,
-            format!("Entra idtyp app: {what}"),
-        );
-    }
-    if f.has("scp") {
-        return found(
-            Flow::AuthorizationCode,
-            SubjectKind::User,
-            Confidence::Medium,
-            "Entra scp: a delegated (user) token; the grant is not recorded",
-        );
-    }
-    (f.has("roles") && f.str("oid").is_some() && f.str("oid") == f.sub()).then_some(())?;
-    found(
-        Flow::ClientCredentials,
-        app,
-        Confidence::Medium,
-        "Entra roles without scp and oid == sub: an app-only token",
-    )
-}
-
-fn okta(f: &Facts, _: Kind) -> Option<FlowFinding> {
-    (f.provider()? == "okta").then_some(())?;
-    let cid = f.str("cid")?;
-    if f.has("uid") {
-        return found(
-            Flow::AuthorizationCode,
-            SubjectKind::User,
-            Confidence::Medium,
-            "Okta uid: a user token; the grant is not recorded",
-        );
-    }
-    (f.sub() == Some(cid)).then_some(())?;
-    found(
-        Flow::ClientCredentials,
-        SubjectKind::Client,
-        Confidence::High,
-        "Okta cid == sub and no uid: a client credentials token",
-    )
-}
-
-fn cognito(f: &Facts, _: Kind) -> Option<FlowFinding> {
-    (f.provider()? == "cognito").then_some(())?;
-    if f.has("username") || f.has("cognito:username") {
-        return found(
-            Flow::AuthorizationCode,
-            SubjectKind::User,
-            Confidence::Medium,
-            "Cognito username: a user token; the grant is not recorded",
-        );
-    }
-    let machine =
-        f.str("token_use") == Some("access") && f.sub().is_some() && f.sub() == f.str("client_id");
-    machine.then_some(())?;
-    found(
-        Flow::ClientCredentials,
-        SubjectKind::Client,
-        Confidence::High,
-        "Cognito access token with sub == client_id and no username",
+        format!("the subject has {}'s machine form", issuer.name),
     )
 }
 
@@ -389,6 +308,43 @@ fn base_rule(f: &Facts, _: Kind) -> Option<FlowFinding> {
     )
 }
 
+/// Session markers name a signed-in user: through an OAuth grant when the token carries a
+/// scope (authorization code, the usual one), else the issuer's own sign-in.
+fn signed_in(f: &Facts, kind: Kind) -> Option<FlowFinding> {
+    let signs = f.session_signs();
+    (kind == Kind::Access && f.sub().is_some() && !signs.is_empty()).then_some(())?;
+    let signs = signs.join(", ");
+    if f.has("scope") || f.has("scp") {
+        return found(
+            Flow::AuthorizationCode,
+            SubjectKind::User,
+            Confidence::Medium,
+            format!("{signs} show a user's sign-in; the grant is not recorded"),
+        );
+    }
+    found(
+        Flow::NotApplicable,
+        SubjectKind::User,
+        Confidence::Medium,
+        format!("{signs} show the issuer signed the user in itself: no OAuth grant"),
+    )
+}
+
+/// A token the client made for itself (opaque `iss`, no `sub`): the client is the subject.
+fn client_made(f: &Facts, kind: Kind) -> Option<FlowFinding> {
+    let iss = f.str("iss").filter(|i| !i.is_empty() && !is_authority(i))?;
+    (kind == Kind::Access && f.sub().is_none() && f.client().is_none()).then_some(())?;
+    with_id(
+        found(
+            Flow::NotApplicable,
+            SubjectKind::Client,
+            Confidence::Medium,
+            format!("the client {iss:?} signed the token itself: no OAuth grant"),
+        ),
+        Some(iss),
+    )
+}
+
 fn user_token(f: &Facts, kind: Kind) -> Option<FlowFinding> {
     (matches!(kind, Kind::Id | Kind::Refresh) && f.sub().is_some()).then_some(())?;
     found(
@@ -397,20 +353,4 @@ fn user_token(f: &Facts, kind: Kind) -> Option<FlowFinding> {
         Confidence::Medium,
         "a user's token whose grant no marker names: authorization code is the usual one",
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keycloak_jti_grants() {
-        assert_eq!(keycloak_grant("onrtac:1f65"), Some(Flow::AuthorizationCode));
-        assert_eq!(keycloak_grant("trltcc:1f65"), Some(Flow::ClientCredentials));
-        assert_eq!(keycloak_grant("ofrtdg:x"), Some(Flow::DeviceCode));
-        assert_eq!(keycloak_grant("onrtci:x"), Some(Flow::Ciba));
-        assert_eq!(keycloak_grant("1f65761e-aaaa"), None);
-        assert_eq!(keycloak_grant("xxrtac:1"), None);
-        assert_eq!(keycloak_grant("oné:1"), None);
-    }
 }

@@ -1,105 +1,32 @@
 //! What kind of token this is, which OAuth grant issued it and who its subject is, read from
 //! its (unverified) header and claims.
 //!
-//! - [`issuers`]: the issuer families jwtk knows, one row each (issuer patterns, unique
-//!   claims, what they issue, the public document each row comes from).
-//! - [`facts`]: the token as the rules see it.
+//! - [`labels`]: the contract's names (kinds, flows, subjects, confidence).
+//! - [`signs`]: what an issuer row is made of; [`issuers`]: the rows, one per family.
+//! - [`facts`]: the token as the rules see it; [`shapes`]: what any issuer's tokens show
+//!   (CI and workload claims, security events, assertion audiences).
 //! - [`kind`] and [`flow`]: two ordered tables of rules; in each the first rule that speaks
-//!   decides. Explicit typing and the issuer family come first, then provider markers, then
-//!   the conventions (RFC 9068, OIDC, RFC 8693, RFC 7523), then the base rule (a client id
-//!   equal to `sub` means client credentials).
-//! - this module: the verdict — confidence, contradictions and the evidence.
+//!   decides. Explicit typing and the issuer family come first, then the family's markers,
+//!   then grant markers and the conventions (RFC 9068, OIDC, RFC 8693, RFC 7523, CI and
+//!   workload claims, session markers), then the base rule (a client id equal to `sub` means
+//!   client credentials).
+//! - [`conflicts`]: what contradicts the decision. This module: the verdict — confidence, the
+//!   subject's id and the evidence.
 
+pub mod conflicts;
 pub mod facts;
 pub mod flow;
 pub mod issuers;
 pub mod kind;
+pub mod labels;
+pub mod shapes;
+pub mod signs;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use facts::Facts;
-use issuers::Family;
-
-/// An enum whose variants have the contract's names: `as_str()` gives them, serde writes them.
-macro_rules! named {
-    ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident = $text:literal,)* }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-        #[allow(missing_docs)]
-        pub enum $name {
-            $($variant,)*
-        }
-
-        impl $name {
-            /// The contract's name.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $text,)*
-                }
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-    };
-}
-
-named! {
-    /// What the token is.
-    pub enum Kind {
-        Access = "access",
-        Id = "id",
-        Refresh = "refresh",
-        Logout = "logout",
-        ClientAssertion = "client_assertion",
-        DpopProof = "dpop_proof",
-        CiWorkload = "ci_workload",
-        ServiceAccount = "service_account",
-        SdJwt = "sd_jwt",
-        SdJwtVc = "sd_jwt_vc",
-        KbJwt = "kb_jwt",
-        Unknown = "unknown",
-    }
-}
-
-named! {
-    /// The grant that issued it.
-    pub enum Flow {
-        ClientCredentials = "client_credentials",
-        AuthorizationCode = "authorization_code",
-        DeviceCode = "device_code",
-        Password = "password",
-        RefreshToken = "refresh_token",
-        TokenExchange = "token_exchange",
-        JwtBearer = "jwt_bearer",
-        Ciba = "ciba",
-        NotApplicable = "not_applicable",
-        Unknown = "unknown",
-    }
-}
-
-named! {
-    /// Who the subject is.
-    pub enum SubjectKind {
-        Client = "client",
-        User = "user",
-        Workload = "workload",
-        Unknown = "unknown",
-    }
-}
-
-named! {
-    /// How sure the answer is (ordered: low < medium < high).
-    pub enum Confidence {
-        Low = "low",
-        Medium = "medium",
-        High = "high",
-    }
-}
+pub use labels::{Confidence, Flow, Kind, SubjectKind};
 
 /// The subject: its kind and identifier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -147,31 +74,35 @@ pub fn classify(header: &Map<String, Value>, claims: &Map<String, Value>) -> Cla
         }
         None => (Kind::Unknown, Confidence::Low),
     };
-    let decided = speaks(&f, kind).then(|| flow::decide(&f, kind)).flatten();
-    let (flow, subject_kind, flow_confidence) = match &decided {
+    let (flow, subject_kind, subject_id, flow_confidence) = match flow::decide(&f, kind) {
         Some(d) => {
-            evidence.push(d.evidence.clone());
-            (d.flow, d.subject, d.confidence)
+            evidence.push(d.evidence);
+            (d.flow, d.subject, d.subject_id, d.confidence)
         }
-        None => (Flow::Unknown, SubjectKind::Unknown, Confidence::Low),
+        None => (Flow::Unknown, SubjectKind::Unknown, None, Confidence::Low),
     };
-    let kind = granted_kind(kind, flow);
-    let conflicts = contradictions(&f, kind, flow, subject_kind);
+    // What a grant issues is an access token: a kind known only from the grant is as sure
+    // as the grant.
+    let (kind, kind_confidence) = match granted_kind(kind, flow) {
+        granted if granted != kind => (granted, flow_confidence),
+        same => (same, kind_confidence),
+    };
+    let conflicts = conflicts::contradictions(&f, kind, flow, subject_kind);
     // Any contradiction leaves the answer at low confidence.
     let confidence = if conflicts.is_empty() {
         kind_confidence.min(flow_confidence)
     } else {
         Confidence::Low
     };
-    evidence.extend(annotations(&f));
+    evidence.extend(annotations(&f, kind));
     Classification {
         kind,
         flow,
         subject: Subject {
             kind: subject_kind,
-            id: subject_id(&f, kind, subject_kind),
+            id: subject_id.or_else(|| subject_id_of(&f, kind, subject_kind)),
         },
-        provider: f.provider(),
+        provider: f.issuer.map(|i| i.provider.as_str()),
         confidence,
         evidence,
         conflicts,
@@ -224,7 +155,7 @@ fn selective_disclosure(
     let mut all = vec![evidence];
     let provider = issuer.map(|(issuer, why)| {
         all.push(why);
-        issuer.provider
+        issuer.provider.as_str()
     });
     let sub = f.sub().map(str::to_string);
     let subject_kind = match (&sub, kind) {
@@ -246,12 +177,6 @@ fn selective_disclosure(
     })
 }
 
-/// The flow rules speak for a token with a kind, a provider or a client identifier; a token
-/// with none of these is unknown throughout.
-fn speaks(f: &Facts, kind: Kind) -> bool {
-    kind != Kind::Unknown || f.issuer.is_some() || f.client().is_some()
-}
-
 /// A grant decided for a token of no recognised kind: what a grant issues is an access token.
 fn granted_kind(kind: Kind, flow: Flow) -> Kind {
     if kind == Kind::Unknown && !matches!(flow, Flow::Unknown | Flow::NotApplicable) {
@@ -261,78 +186,9 @@ fn granted_kind(kind: Kind, flow: Flow) -> Kind {
     }
 }
 
-/// Contradictions between the decision and other signs (a marker wins, but is not hidden).
-fn contradictions(f: &Facts, kind: Kind, flow: Flow, subject: SubjectKind) -> Vec<String> {
-    let mut conflicts = Vec::new();
-    let signs = f.login_signs().join(", ");
-    let base_says_client = f.client().is_some_and(|(_, c)| Some(c) == f.sub());
-    let machines_as_users = f.issuer.map(|i| i.family) == Some(Family::MachinesAsUsers);
-    if flow == Flow::Unknown && subject == SubjectKind::Unknown && base_says_client {
-        if !machines_as_users {
-            conflicts.push(format!(
-                "the base rule (client id == sub) says client credentials, but {signs} show a user login"
-            ));
-        }
-    } else if flow == Flow::ClientCredentials && !signs.is_empty() {
-        conflicts.push(format!(
-            "decided client credentials, but {signs} show a user login"
-        ));
-    }
-    let decided_user = matches!(
-        flow,
-        Flow::AuthorizationCode
-            | Flow::Password
-            | Flow::DeviceCode
-            | Flow::Ciba
-            | Flow::RefreshToken
-    );
-    if base_says_client && decided_user {
-        conflicts.push(format!(
-            "decided a user grant ({}), but the client id equals sub, which the base rule reads as client credentials",
-            flow.as_str()
-        ));
-    }
-    conflicts.extend(typing_conflict(f, kind));
-    conflicts.extend(auth0_convention(f));
-    conflicts
-}
-
-/// Explicit typing against the other kind's markers (RFC 9068 §4, RFC 8725 §3.11).
-fn typing_conflict(f: &Facts, kind: Kind) -> Option<String> {
-    (kind == Kind::Access && f.typ().as_deref() == Some("at+jwt")).then_some(())?;
-    let markers: Vec<&str> = ["nonce", "at_hash", "c_hash"]
-        .into_iter()
-        .filter(|n| f.has(n))
-        .collect();
-    (!markers.is_empty()).then_some(())?;
-    Some(format!(
-        "header typ at+jwt says access token, but {} are ID-token claims",
-        markers.join(", ")
-    ))
-}
-
-/// Auth0 names machine subjects `<client_id>@clients`; its grant marker must agree.
-fn auth0_convention(f: &Facts) -> Option<String> {
-    (f.provider()? == "auth0").then_some(())?;
-    let sub = f.sub()?;
-    let machine_sub = sub.ends_with("@clients");
-    let grants = f.grants();
-    let machine_grant = grants.iter().any(|g| g == "client_credentials");
-    if machine_grant && !machine_sub {
-        return Some(format!(
-            "Auth0 gty client-credentials, but sub {sub:?} is not Auth0's machine form <client_id>@clients"
-        ));
-    }
-    (machine_sub && !grants.is_empty() && !machine_grant).then(|| {
-        format!(
-            "sub {sub:?} is an Auth0 machine, but gty {} names a user grant",
-            grants.join(", ")
-        )
-    })
-}
-
-/// Extra evidence that never changes the answer: sender constraint, actor, browser origin.
-fn annotations(f: &Facts) -> Vec<String> {
+/// Extra evidence that never changes the answer: sender constraint, actor, browser origin, a
+/// grant marker left in a workload token by the software that minted it.
+fn annotations(f: &Facts, kind: Kind) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(cnf) = f.claims.get("cnf").and_then(Value::as_object) {
         if cnf.contains_key("jkt") {
@@ -354,12 +210,25 @@ fn annotations(f: &Facts) -> Vec<String> {
             "azp {origin:?} is a browser origin, not a client identifier"
         ));
     }
+    let workload_family = f.issuer.is_some_and(|i| {
+        matches!(
+            i.family,
+            signs::Family::Ci | signs::Family::ServiceAccount | signs::Family::WorkloadId
+        )
+    });
+    if let Some(marker) = f.grant_marker().filter(|_| workload_family) {
+        notes.push(format!(
+            "{} is left by the identity software that minted this {} token, not a grant of it",
+            marker.describe(),
+            kind.as_str()
+        ));
+    }
     notes
 }
 
 /// The subject's identifier: a client's id, else `sub`; an assertion without `sub` is made
 /// by its issuer for itself; a DPoP proof names no one.
-fn subject_id(f: &Facts, kind: Kind, subject: SubjectKind) -> Option<String> {
+fn subject_id_of(f: &Facts, kind: Kind, subject: SubjectKind) -> Option<String> {
     let id = match (kind, subject) {
         (Kind::DpopProof, _) => None,
         (Kind::ClientAssertion, SubjectKind::Client) => f.sub().or(f.str("iss")),
@@ -406,35 +275,9 @@ const AUTHORITY: &[&str] = &[
 pub fn authority(claims: &Map<String, Value>) -> Vec<(String, String)> {
     AUTHORITY
         .iter()
-        .flat_map(|path| lookup(claims, path))
+        .flat_map(|path| facts::lookup(claims, path))
         .map(|(name, value)| (name, text_of(value)))
         .collect()
-}
-
-/// The values at a path: a plain claim name (which may hold dots or slashes), or
-/// `a.b` / `a.*.b` into nested objects (`*` stands for every member).
-fn lookup<'a>(claims: &'a Map<String, Value>, path: &str) -> Vec<(String, &'a Value)> {
-    if let Some(value) = claims.get(path) {
-        return vec![(path.to_string(), value)];
-    }
-    let Some((head, rest)) = path.split_once('.') else {
-        return Vec::new();
-    };
-    let Some(Value::Object(inner)) = claims.get(head) else {
-        return Vec::new();
-    };
-    match rest.split_once('.') {
-        Some(("*", tail)) => inner
-            .iter()
-            .filter_map(|(key, v)| {
-                Some((format!("{head}.{key}.{tail}"), v.as_object()?.get(tail)?))
-            })
-            .collect(),
-        _ => lookup(inner, rest)
-            .into_iter()
-            .map(|(name, v)| (format!("{head}.{name}"), v))
-            .collect(),
-    }
 }
 
 fn text_of(value: &Value) -> String {
@@ -503,19 +346,5 @@ mod tests {
         assert!(got.contains(&("realm_access.roles".into(), "admin".into())));
         assert!(got.contains(&("resource_access.api.roles".into(), "read write".into())));
         assert!(got.contains(&("ref".into(), "refs/heads/main".into())));
-    }
-
-    #[test]
-    fn every_issuer_row_cites_a_public_source() {
-        for issuer in issuers::all() {
-            assert!(issuer.source.starts_with("https://"), "{}", issuer.provider);
-            assert!(!issuer.cannot_tell.is_empty(), "{}", issuer.provider);
-            assert!(!issuer.signs.is_empty(), "{}", issuer.provider);
-            let plain = issuer
-                .provider
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            assert!(plain, "{}", issuer.provider);
-        }
     }
 }

@@ -1,8 +1,9 @@
 //! The JWE algorithms jwtk decrypts (RFC 7518 §4 and §5, RFC 8037 §3.2): key management and
 //! content encryption, spelled exactly as registered, with the sizes each one needs. Adding an
-//! algorithm is one variant and one row in each match.
+//! algorithm is one variant, one row in its table (the compiler asks for it) and one in each
+//! match.
 
-use crate::alg::registered_names;
+use crate::alg::{enum_table, registered_names};
 
 /// An AES key size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16,16 +17,14 @@ pub enum Aes {
 }
 
 impl Aes {
-    /// Every size, smallest first.
-    pub const ALL: [Aes; 3] = [Aes::A128, Aes::A192, Aes::A256];
-
-    /// The key length in bytes.
-    pub fn key_len(self) -> usize {
-        match self {
-            Aes::A128 => 16,
-            Aes::A192 => 24,
-            Aes::A256 => 32,
-        }
+    enum_table! {
+        /// Every size, smallest first.
+        const ALL;
+        /// The key length in bytes.
+        fn key_len -> usize;
+        A128 => 16,
+        A192 => 24,
+        A256 => 32,
     }
 
     /// The size whose key is `len` bytes.
@@ -58,41 +57,24 @@ pub enum KeyAlg {
 }
 
 impl KeyAlg {
-    /// Every algorithm, in the contract's order.
-    pub const ALL: [KeyAlg; 13] = [
-        KeyAlg::RsaOaep,
-        KeyAlg::RsaOaep256,
-        KeyAlg::EcdhEs,
-        KeyAlg::EcdhEsKw(Aes::A128),
-        KeyAlg::EcdhEsKw(Aes::A192),
-        KeyAlg::EcdhEsKw(Aes::A256),
-        KeyAlg::AesKw(Aes::A128),
-        KeyAlg::AesKw(Aes::A192),
-        KeyAlg::AesKw(Aes::A256),
-        KeyAlg::AesGcmKw(Aes::A128),
-        KeyAlg::AesGcmKw(Aes::A192),
-        KeyAlg::AesGcmKw(Aes::A256),
-        KeyAlg::Dir,
-    ];
-
-    /// The registered name.
-    pub fn name(self) -> &'static str {
-        use Aes::*;
-        match self {
-            KeyAlg::RsaOaep => "RSA-OAEP",
-            KeyAlg::RsaOaep256 => "RSA-OAEP-256",
-            KeyAlg::EcdhEs => "ECDH-ES",
-            KeyAlg::EcdhEsKw(A128) => "ECDH-ES+A128KW",
-            KeyAlg::EcdhEsKw(A192) => "ECDH-ES+A192KW",
-            KeyAlg::EcdhEsKw(A256) => "ECDH-ES+A256KW",
-            KeyAlg::AesKw(A128) => "A128KW",
-            KeyAlg::AesKw(A192) => "A192KW",
-            KeyAlg::AesKw(A256) => "A256KW",
-            KeyAlg::AesGcmKw(A128) => "A128GCMKW",
-            KeyAlg::AesGcmKw(A192) => "A192GCMKW",
-            KeyAlg::AesGcmKw(A256) => "A256GCMKW",
-            KeyAlg::Dir => "dir",
-        }
+    enum_table! {
+        /// Every algorithm, in the contract's order.
+        const ALL;
+        /// The registered name.
+        fn name -> &'static str;
+        RsaOaep => "RSA-OAEP",
+        RsaOaep256 => "RSA-OAEP-256",
+        EcdhEs => "ECDH-ES",
+        EcdhEsKw(Aes::A128) => "ECDH-ES+A128KW",
+        EcdhEsKw(Aes::A192) => "ECDH-ES+A192KW",
+        EcdhEsKw(Aes::A256) => "ECDH-ES+A256KW",
+        AesKw(Aes::A128) => "A128KW",
+        AesKw(Aes::A192) => "A192KW",
+        AesKw(Aes::A256) => "A256KW",
+        AesGcmKw(Aes::A128) => "A128GCMKW",
+        AesGcmKw(Aes::A192) => "A192GCMKW",
+        AesGcmKw(Aes::A256) => "A256GCMKW",
+        Dir => "dir",
     }
 
     /// The algorithms a key of this shape serves, in the contract's order.
@@ -138,6 +120,7 @@ impl KeyAlg {
 }
 
 /// What a JWE key is, as far as the algorithms care.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyShape {
     /// An RSA key (RSA-OAEP).
@@ -163,6 +146,7 @@ pub fn refusal(name: &str) -> String {
 }
 
 /// A content-encryption algorithm (the header's `enc`).
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContentAlg {
     /// AES-GCM with a 96-bit IV and a 128-bit tag.
@@ -172,27 +156,17 @@ pub enum ContentAlg {
 }
 
 impl ContentAlg {
-    /// Every algorithm, in the contract's order.
-    pub const ALL: [ContentAlg; 6] = [
-        ContentAlg::Gcm(Aes::A128),
-        ContentAlg::Gcm(Aes::A192),
-        ContentAlg::Gcm(Aes::A256),
-        ContentAlg::CbcHs(Aes::A128),
-        ContentAlg::CbcHs(Aes::A192),
-        ContentAlg::CbcHs(Aes::A256),
-    ];
-
-    /// The registered name.
-    pub fn name(self) -> &'static str {
-        use Aes::*;
-        match self {
-            ContentAlg::Gcm(A128) => "A128GCM",
-            ContentAlg::Gcm(A192) => "A192GCM",
-            ContentAlg::Gcm(A256) => "A256GCM",
-            ContentAlg::CbcHs(A128) => "A128CBC-HS256",
-            ContentAlg::CbcHs(A192) => "A192CBC-HS384",
-            ContentAlg::CbcHs(A256) => "A256CBC-HS512",
-        }
+    enum_table! {
+        /// Every algorithm, in the contract's order.
+        const ALL;
+        /// The registered name.
+        fn name -> &'static str;
+        Gcm(Aes::A128) => "A128GCM",
+        Gcm(Aes::A192) => "A192GCM",
+        Gcm(Aes::A256) => "A256GCM",
+        CbcHs(Aes::A128) => "A128CBC-HS256",
+        CbcHs(Aes::A192) => "A192CBC-HS384",
+        CbcHs(Aes::A256) => "A256CBC-HS512",
     }
 
     /// The content key length in bytes.
@@ -293,5 +267,44 @@ mod tests {
             kdf_input(KeyAlg::EcdhEsKw(Aes::A192), ContentAlg::DEFAULT),
             ("ECDH-ES+A192KW", 192)
         );
+    }
+
+    /// `enum_table!` made each table whole: every value once (checked against values built
+    /// by hand from the AES sizes, in the contract's order), each name its own.
+    #[test]
+    fn the_tables_hold_every_value_once() {
+        assert_eq!(Aes::ALL, [Aes::A128, Aes::A192, Aes::A256]);
+        for aes in Aes::ALL {
+            assert_eq!(Aes::from_key_len(aes.key_len()), Some(aes));
+        }
+
+        let mut key_algs = vec![KeyAlg::RsaOaep, KeyAlg::RsaOaep256, KeyAlg::EcdhEs];
+        for wrap in [KeyAlg::EcdhEsKw, KeyAlg::AesKw, KeyAlg::AesGcmKw] {
+            key_algs.extend(Aes::ALL.map(wrap));
+        }
+        key_algs.push(KeyAlg::Dir);
+        assert_eq!(KeyAlg::ALL.to_vec(), key_algs);
+
+        let mut content_algs = Aes::ALL.map(ContentAlg::Gcm).to_vec();
+        content_algs.extend(Aes::ALL.map(ContentAlg::CbcHs));
+        assert_eq!(ContentAlg::ALL.to_vec(), content_algs);
+
+        let distinct = |names: Vec<&str>| {
+            names
+                .iter()
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+        };
+        assert_eq!(distinct(KeyAlg::names().collect()), KeyAlg::ALL.len());
+        assert_eq!(
+            distinct(ContentAlg::names().collect()),
+            ContentAlg::ALL.len()
+        );
+        for alg in KeyAlg::ALL {
+            assert_eq!(alg.to_string().parse(), Ok(alg));
+        }
+        for enc in ContentAlg::ALL {
+            assert_eq!(enc.to_string().parse(), Ok(enc));
+        }
     }
 }

@@ -17,19 +17,27 @@ use crate::jwe::alg::{ContentAlg, KeyAlg, kdf_input};
 use crate::jwe::kdf::concat_kdf;
 
 /// The curve of a key-agreement key.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AgreementCurve {
-    /// A NIST curve (`kty: EC`).
+    /// A NIST curve (`kty: EC`); only a curve whose row has ECDH agrees (see [`Self::ec`]).
     Ec(Curve),
     /// X25519 (`kty: OKP`).
     X25519,
 }
 
 impl AgreementCurve {
-    fn algorithm(self) -> &'static agreement::Algorithm {
+    /// The agreement curve of an ECDSA curve; `None` when its row has no ECDH (its keys are
+    /// signature keys only).
+    pub fn ec(curve: Curve) -> Option<Self> {
+        curve.spec().agreement.map(|_| AgreementCurve::Ec(curve))
+    }
+
+    /// aws-lc-rs's ECDH on this curve; `None` for an EC curve without ECDH.
+    fn algorithm(self) -> Option<&'static agreement::Algorithm> {
         match self {
             AgreementCurve::Ec(curve) => curve.spec().agreement,
-            AgreementCurve::X25519 => &agreement::X25519,
+            AgreementCurve::X25519 => Some(&agreement::X25519),
         }
     }
 
@@ -48,18 +56,20 @@ pub type Agreed = (Map<String, Value>, Zeroizing<Vec<u8>>);
 /// The sender's side: a fresh ephemeral key pair agrees with the recipient's public key
 /// (`recipient`: the uncompressed point for EC, 32 bytes for X25519). The ephemeral public
 /// key as the header's `epk`, and the derived key (the content key for ECDH-ES, the wrapping
-/// key for ECDH-ES+A…KW); `None` when the recipient's key is refused or the library fails.
+/// key for ECDH-ES+A…KW); `None` when the curve has no ECDH, the recipient's key is refused
+/// or the library fails.
 pub fn agree_ephemeral(
     curve: AgreementCurve,
     recipient: &[u8],
     alg: KeyAlg,
     enc: ContentAlg,
 ) -> Option<Agreed> {
+    let algorithm = curve.algorithm()?;
     let ephemeral =
-        agreement::EphemeralPrivateKey::generate(curve.algorithm(), &SystemRandom::new()).ok()?;
+        agreement::EphemeralPrivateKey::generate(algorithm, &SystemRandom::new()).ok()?;
     let epk = epk_json(curve, ephemeral.compute_public_key().ok()?.as_ref())?;
     let (kdf_alg, bits) = kdf_input(alg, enc);
-    let peer = UnparsedPublicKey::new(curve.algorithm(), recipient);
+    let peer = UnparsedPublicKey::new(algorithm, recipient);
     let key = agreement::agree_ephemeral(ephemeral, peer, (), |z| {
         Ok(concat_kdf(z, kdf_alg, b"", b"", bits))
     })
@@ -93,11 +103,12 @@ fn epk_json(curve: AgreementCurve, public: &[u8]) -> Option<Map<String, Value>> 
     Some(epk)
 }
 
-/// The ECDH private key of an ECDSA key pair (the same scalar, used for agreement).
+/// The ECDH private key of an ECDSA key pair (the same scalar, used for agreement); `None`
+/// when the curve has no ECDH.
 pub fn from_ec_pair(curve: Curve, pair: &EcdsaKeyPair) -> Option<agreement::PrivateKey> {
+    let algorithm = curve.spec().agreement?;
     let scalar = pair.private_key().as_be_bytes().ok()?;
-    agreement::PrivateKey::from_private_key(AgreementCurve::Ec(curve).algorithm(), scalar.as_ref())
-        .ok()
+    agreement::PrivateKey::from_private_key(algorithm, scalar.as_ref()).ok()
 }
 
 /// The sender's public key from the header's `epk`, as aws-lc-rs reads it: the uncompressed
@@ -128,8 +139,8 @@ fn epk_bytes(curve: AgreementCurve, epk: &Value) -> Option<Vec<u8>> {
 }
 
 /// The key ECDH-ES derives for this header: the content key (ECDH-ES) or the key-wrapping key
-/// (ECDH-ES+A…KW). `None` for every failure: no or a bad `epk`, an off-curve point, bad
-/// `apu`/`apv`.
+/// (ECDH-ES+A…KW). `None` for every failure: a curve without ECDH, no or a bad `epk`, an
+/// off-curve point, bad `apu`/`apv`.
 pub fn derive(
     private: &agreement::PrivateKey,
     curve: AgreementCurve,
@@ -147,7 +158,7 @@ pub fn derive(
     };
     let (apu, apv) = (party("apu")?, party("apv")?);
     let (kdf_alg, bits) = kdf_input(alg, enc);
-    let peer = UnparsedPublicKey::new(curve.algorithm(), peer);
+    let peer = UnparsedPublicKey::new(curve.algorithm()?, peer);
     agreement::agree(private, peer, (), |z| {
         Ok(concat_kdf(z, kdf_alg, &apu, &apv, bits))
     })
@@ -212,7 +223,7 @@ mod tests {
             AgreementCurve::X25519,
         ];
         for curve in curves {
-            let ours = agreement::PrivateKey::generate(curve.algorithm()).unwrap();
+            let ours = agreement::PrivateKey::generate(curve.algorithm().unwrap()).unwrap();
             let public = ours.compute_public_key().unwrap();
             for (alg, enc) in [
                 (KeyAlg::EcdhEs, ContentAlg::CbcHs(Aes::A256)),
@@ -250,6 +261,27 @@ mod tests {
                 json!({"epk": {"kty": "OKP", "crv": "X25519", "x": URL_SAFE_NO_PAD.encode(x)}});
             let header = header.as_object().unwrap();
             assert!(derive(&ours, AgreementCurve::X25519, header, KeyAlg::EcdhEs, enc).is_none());
+        }
+    }
+
+    /// Every curve in the table whose row has ECDH agrees, sender and recipient alike; one
+    /// without gives no agreement curve, and its key pairs no agreement key.
+    #[test]
+    fn every_table_curve_with_ecdh_agrees() {
+        for curve in Curve::ALL {
+            let Some(agreeing) = AgreementCurve::ec(curve) else {
+                assert!(curve.spec().agreement.is_none());
+                continue;
+            };
+            assert_eq!(agreeing, AgreementCurve::Ec(curve));
+            let pair = EcdsaKeyPair::generate(curve.spec().signing).unwrap();
+            let ours = from_ec_pair(curve, &pair).unwrap();
+            let public = ours.compute_public_key().unwrap();
+            let (alg, enc) = (KeyAlg::EcdhEs, ContentAlg::DEFAULT);
+            let (epk, sent) = agree_ephemeral(agreeing, public.as_ref(), alg, enc).unwrap();
+            let header = json!({ "epk": epk });
+            let got = derive(&ours, agreeing, header.as_object().unwrap(), alg, enc).unwrap();
+            assert_eq!(got, sent, "{}", curve.name());
         }
     }
 }

@@ -175,19 +175,20 @@ fn sender(key: &Key) -> Result<Sender, EncryptError> {
         Material::Private(_, public) | Material::Public(public) => public,
     };
     let refused = || EncryptError::Failed(key.label());
+    let not_jwe = || EncryptError::NotJweKey {
+        key: key.label(),
+        what: describe(key),
+    };
     match public.family {
         Family::Rsa => Ok(Sender::Rsa(Arc::new(
             rsa::encrypting_key(&public.bytes).ok_or_else(refused)?,
         ))),
         Family::Ec(curve) => Ok(Sender::Ecdh(
-            AgreementCurve::Ec(curve),
+            AgreementCurve::ec(curve).ok_or_else(not_jwe)?,
             public.bytes.clone(),
         )),
         Family::X25519 => Ok(Sender::Ecdh(AgreementCurve::X25519, public.bytes.clone())),
-        Family::Ed25519 | Family::Hmac => Err(EncryptError::NotJweKey {
-            key: key.label(),
-            what: describe(key),
-        }),
+        Family::Ed25519 | Family::Hmac => Err(not_jwe()),
     }
 }
 

@@ -18,6 +18,7 @@ use crate::keys::jwk::Jwk;
 use crate::mint::random_id;
 
 /// What to generate.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyType {
     /// A shared secret of this many bits (at least 256).
@@ -53,18 +54,24 @@ pub enum JwkAlg {
     Enc(KeyAlg),
 }
 
+/// How many algorithms a JWK can name: every JWS one and every JWE key-management one.
+const JWK_ALGS: usize = Algorithm::ALL.len() + KeyAlg::ALL.len();
+
 impl JwkAlg {
-    /// Every name `keygen --alg` takes: the JWS algorithms, then the JWE ones.
-    pub const ALL: [JwkAlg; 27] = {
-        let mut all = [JwkAlg::Enc(KeyAlg::Dir); 27];
+    /// Every name `keygen --alg` takes: the JWS algorithms, then the JWE ones. Both tables are
+    /// copied whole into an array of their summed length, so every slot is written (a slot
+    /// missed would show as a second HS256, the filler, which the unit test refuses).
+    pub const ALL: [JwkAlg; JWK_ALGS] = {
+        let mut all = [JwkAlg::Sig(Algorithm::HS256); JWK_ALGS];
         let mut i = 0;
         while i < Algorithm::ALL.len() {
             all[i] = JwkAlg::Sig(Algorithm::ALL[i]);
             i += 1;
         }
-        while i < 27 {
-            all[i] = JwkAlg::Enc(KeyAlg::ALL[i - Algorithm::ALL.len()]);
-            i += 1;
+        let mut j = 0;
+        while j < KeyAlg::ALL.len() {
+            all[Algorithm::ALL.len() + j] = JwkAlg::Enc(KeyAlg::ALL[j]);
+            j += 1;
         }
         all
     };
@@ -105,11 +112,13 @@ impl KeyType {
         }
     }
 
-    /// What the JWE algorithms see of a key of this type.
+    /// What the JWE algorithms see of a key of this type (`None`: a signature key only, as
+    /// is an EC key on a curve without ECDH).
     pub fn shape(self) -> Option<KeyShape> {
         match self {
             KeyType::Rsa { .. } => Some(KeyShape::Rsa),
-            KeyType::Ec(_) | KeyType::X25519 => Some(KeyShape::Agreement),
+            KeyType::Ec(curve) => curve.spec().agreement.map(|_| KeyShape::Agreement),
+            KeyType::X25519 => Some(KeyShape::Agreement),
             KeyType::Shared { bits } => Some(KeyShape::Secret(bits / 8)),
             KeyType::Hmac { .. } | KeyType::Ed25519 => None,
         }
@@ -358,12 +367,14 @@ fn x25519() -> Option<(Jwk, Pems)> {
 mod tests {
     use super::*;
 
-    /// Every secret keygen hands out is one key input accepts: 20,000 draws hold ~10 that
-    /// start like DER and would otherwise be refused by jwtk itself.
+    /// Every secret keygen hands out is one key input accepts: 20,000 draws (CI's count; 2,000
+    /// in the everyday loop) hold ~10 that start like DER and would otherwise be refused by
+    /// jwtk itself.
     #[test]
     fn generated_secrets_are_never_key_material() {
+        let draws = crate::testing::cases(200) * 10;
         for len in [32, 48, 64] {
-            for _ in 0..20_000 / 3 {
+            for _ in 0..draws / 3 {
                 assert!(!crate::keys::input::is_key_material(&hmac_secret(len)));
             }
         }
@@ -494,5 +505,36 @@ mod tests {
             g.jwk.thumbprint()
         );
         assert_eq!(g.jwk.kid, g.jwk.thumbprint());
+    }
+
+    /// `keygen --alg` takes every JWS and every JWE key-management algorithm, once each, `dir`
+    /// last: its length is the two tables', so a new algorithm in either cannot push one out.
+    #[test]
+    fn jwk_algs_are_both_tables_whole() {
+        let expected: Vec<JwkAlg> = Algorithm::ALL
+            .map(JwkAlg::Sig)
+            .into_iter()
+            .chain(KeyAlg::ALL.map(JwkAlg::Enc))
+            .collect();
+        assert_eq!(JwkAlg::ALL.to_vec(), expected);
+        assert_eq!(JwkAlg::ALL.last(), Some(&JwkAlg::Enc(KeyAlg::Dir)));
+        let names: std::collections::BTreeSet<_> = JwkAlg::ALL.map(JwkAlg::name).into();
+        assert_eq!(names.len(), JwkAlg::ALL.len());
+    }
+
+    /// An EC key is an encryption key exactly when its curve's row has ECDH.
+    #[test]
+    fn ec_keys_encrypt_where_the_curve_agrees() {
+        for curve in Curve::ALL {
+            let ecdh = curve.spec().agreement.is_some();
+            assert_eq!(
+                KeyType::Ec(curve).shape(),
+                ecdh.then_some(KeyShape::Agreement),
+                "{}",
+                curve.name()
+            );
+            let fits = check_fit(KeyType::Ec(curve), None, Use::Enc).is_ok();
+            assert_eq!(fits, ecdh, "{}", curve.name());
+        }
     }
 }

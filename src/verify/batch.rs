@@ -254,7 +254,6 @@ where
     F: Fn(&Verdict, u64, &mut Vec<u8>) + Sync,
 {
     let jobs = jobs.clamp(1, MAX_JOBS);
-    return_large_buffers();
     let shared = Shared {
         input: Mutex::new(Input {
             input,
@@ -306,23 +305,6 @@ where
         ..output.summary
     })
 }
-
-/// Make freed buffers of a quarter MiB and more go back to the system at once. glibc's malloc
-/// otherwise raises its mmap threshold after the first large free (up to 32 MiB), and then
-/// every worker thread's arena keeps the high-water mark of the long lines it handled: 128
-/// lines of 4 MiB peaked at 157 MB with 8 workers and 224 MB with 256, against 25 and 30 MB
-/// with the threshold fixed.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn return_large_buffers() {
-    // SAFETY: mallopt only sets a malloc tuning parameter; it is called before this run
-    // starts its threads, and any value is valid for M_MMAP_THRESHOLD up to 32 MiB.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 << 10);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn return_large_buffers() {}
 
 /// Take batches, verify and render them, and deliver them in order, until the input ends or
 /// the run stops.

@@ -26,6 +26,7 @@ use crate::error::{Error, KeyUse, Malformed, Result};
 use crate::json::{Lite, Members};
 use crate::jwe::decrypt::Decryptor;
 use crate::keys::key::{Key, Purpose};
+use crate::profile::{self, Profile};
 use crate::sd::alg::SdAlg;
 use crate::sd::disclose;
 use crate::sd::kb::{self, KbPolicy};
@@ -34,8 +35,9 @@ use crate::text::cut;
 use crate::time::{self, NumericDate, Seconds};
 use crate::token::compact::{self as token, Segments};
 
-/// What the claims must satisfy.
-#[derive(Debug, Clone, Default)]
+/// What the claims must satisfy, judged at an instant given explicitly ([`Policy::at`]).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Policy {
     /// Acceptable issuers (any one); empty: not checked.
     pub iss: Vec<String>,
@@ -57,6 +59,32 @@ pub struct Policy {
     pub dpop: Option<dpop::Expect>,
     /// What an SD-JWT's key binding must satisfy (`--kb-…`, `--require-kb`).
     pub kb: KbPolicy,
+    /// The profile the token must meet (`--profile`).
+    pub profile: Option<Profile>,
+    /// The values the profile's flag-driven rules check against (`--nonce`, …).
+    pub profile_expect: profile::Expect,
+}
+
+impl Policy {
+    /// Judge at `now` (epoch seconds), with nothing else required: no issuer, audience,
+    /// subject or type checked, no leeway, `exp` required. A policy always names its instant:
+    /// there is no default clock (judging at 0 would accept every expired token).
+    pub fn at(now: i64) -> Policy {
+        Policy {
+            iss: Vec::new(),
+            aud: Vec::new(),
+            sub: None,
+            typ: None,
+            require: Vec::new(),
+            leeway: 0,
+            now,
+            allow_no_exp: false,
+            dpop: None,
+            kb: KbPolicy::default(),
+            profile: None,
+            profile_expect: profile::Expect::default(),
+        }
+    }
 }
 
 struct Entry {
@@ -159,6 +187,7 @@ impl KeyRing {
         };
         let Signed {
             mut verdict,
+            alg,
             header_json,
             payload,
         } = signed;
@@ -175,6 +204,15 @@ impl KeyRing {
                     .extend(check_found(&header, &claims, &found, policy));
                 verdict.bound = found.cnf.and_then(dpop::binding);
                 verdict.exp = found.exp.and_then(Lite::as_f64);
+                if let Some(profile) = policy.profile {
+                    verdict.failures.extend(profile_failures(
+                        profile,
+                        alg,
+                        &header_json,
+                        &payload,
+                        policy,
+                    ));
+                }
                 if let Some(expect) = &policy.dpop {
                     verdict.failures.extend(dpop_failures(
                         expect,
@@ -249,6 +287,7 @@ impl KeyRing {
         drop(header);
         Ok(Signed {
             verdict,
+            alg,
             header_json,
             payload,
         })
@@ -264,6 +303,7 @@ impl KeyRing {
         };
         let Signed {
             mut verdict,
+            alg: signed_with,
             header_json,
             payload,
         } = match self.check_signed(sd.issuer_jwt().as_bytes()) {
@@ -310,6 +350,16 @@ impl KeyRing {
             .extend(check_found(&header, &claims, &found, policy));
         verdict.bound = found.cnf.and_then(dpop::binding);
         verdict.exp = found.exp.and_then(Lite::as_f64);
+        if let Some(profile) = policy.profile {
+            // Judged on the claims with disclosures applied, as every claim check is.
+            verdict.failures.extend(profile_failures(
+                profile,
+                signed_with,
+                &header_json,
+                &claims_json,
+                policy,
+            ));
+        }
         if let Some(expect) = &policy.dpop {
             verdict
                 .failures
@@ -492,6 +542,7 @@ impl KeyRing {
 /// A JWS whose signature verified: the verdict so far, its header's and payload's bytes.
 struct Signed {
     verdict: Verdict,
+    alg: Algorithm,
     header_json: Vec<u8>,
     payload: Vec<u8>,
 }
@@ -601,6 +652,38 @@ fn dpop_failures(
     }
 }
 
+/// What `--profile` finds wrong with the token (its header and claims: JSON objects the
+/// scans accepted, so the parser does too).
+fn profile_failures(
+    profile: Profile,
+    alg: Algorithm,
+    header: &[u8],
+    payload: &[u8],
+    policy: &Policy,
+) -> Vec<Failure> {
+    let parsed = token::parse_object(Part::Header, header)
+        .and_then(|header| Ok((header, token::parse_object(Part::Claims, payload)?)));
+    let (header, claims) = match parsed {
+        Ok(both) => both,
+        Err(err) => {
+            return vec![Failure {
+                reason: Reason::Malformed,
+                message: fault(&err),
+            }];
+        }
+    };
+    let token = profile::Token {
+        header: &header,
+        claims: &claims,
+        alg: Some(alg),
+    };
+    let clock = profile::Clock {
+        now: policy.now,
+        leeway: policy.leeway,
+    };
+    profile.check(token, &policy.profile_expect, clock)
+}
+
 /// The header members the checks read, found in one pass over the header (its names are
 /// unique: it was read strictly) rather than one search each.
 #[derive(Default)]
@@ -708,10 +791,16 @@ fn check_found(
                 time::format_utc(exp)
             ),
         ),
-        None if !policy.allow_no_exp && found.exp.is_none() => fail(
-            Reason::MissingClaim,
-            "no exp: tokens must expire (--allow-no-exp accepts this)".into(),
-        ),
+        // A profile that requires exp says so itself, naming its section.
+        None if !policy.allow_no_exp
+            && found.exp.is_none()
+            && !policy.profile.is_some_and(|p| p.requires("exp")) =>
+        {
+            fail(
+                Reason::MissingClaim,
+                "no exp: tokens must expire (--allow-no-exp accepts this)".into(),
+            )
+        }
         _ => {}
     }
     if let Some(nbf) = nbf.filter(|&nbf| now + leeway < nbf) {
@@ -829,7 +918,7 @@ mod tests {
         let policy = Policy {
             now: 1000,
             leeway: 60,
-            ..Policy::default()
+            ..Policy::at(0)
         };
         assert_eq!(reasons(json!({}), json!({"exp": 1061}), &policy), []);
         assert_eq!(
@@ -852,7 +941,7 @@ mod tests {
         let huge = Policy {
             now: 1000,
             leeway: i64::MAX,
-            ..Policy::default()
+            ..Policy::at(0)
         };
         assert_eq!(
             reasons(json!({}), json!({"exp": 0, "nbf": 1e18}), &huge),
@@ -883,7 +972,7 @@ mod tests {
             sub: Some("u".into()),
             typ: Some("at+jwt".into()),
             allow_no_exp: true,
-            ..Policy::default()
+            ..Policy::at(0)
         };
         let ok = json!({"iss": "b", "aud": ["x", "api"], "sub": "u"});
         assert_eq!(

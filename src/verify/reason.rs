@@ -4,6 +4,7 @@
 /// Why a token was rejected, in the contract's order of precedence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Reason {
     /// Not a well-formed JWT.
     Malformed,
@@ -37,6 +38,9 @@ pub enum Reason {
     WrongSubject,
     /// The header `typ` is not the one expected.
     WrongType,
+    /// A rule of the profile asked for (`--profile`) is broken, other than a missing claim or
+    /// a wrong `typ`.
+    ProfileViolation,
     /// The SD-JWT's KB-JWT is missing where required, or broken (`typ`, `alg`, signature, no
     /// `cnf.jwk`, `iat`).
     KbInvalid,
@@ -68,6 +72,7 @@ impl Reason {
             Reason::WrongAudience => "wrong_audience",
             Reason::WrongSubject => "wrong_subject",
             Reason::WrongType => "wrong_type",
+            Reason::ProfileViolation => "profile_violation",
             Reason::KbInvalid => "kb_invalid",
             Reason::KbMismatch => "kb_mismatch",
             Reason::DpopInvalid => "dpop_invalid",

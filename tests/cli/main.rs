@@ -17,6 +17,7 @@ mod mint;
 mod mint_checks;
 mod numbers;
 mod paste;
+mod profile;
 mod properties;
 mod remote;
 mod remote_edges;

@@ -6,6 +6,7 @@
 
 use std::cell::Cell;
 use std::path::PathBuf;
+use std::sync::LazyLock;
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum, ValueHint};
@@ -17,6 +18,7 @@ use jwtk::jwe::alg::{ContentAlg, KeyAlg};
 use jwtk::keys::generate::JwkAlg;
 use jwtk::keys::input::SecretEncoding;
 use jwtk::mint::{Jti, parse_assignment};
+use jwtk::profile::Profile;
 use jwtk::sd::SdAlg;
 use jwtk::time::{Duration, When};
 
@@ -99,8 +101,8 @@ pub enum Command {
     /// prints `jwtk: invalid: …` on stderr with every failed check and exits 1; the reason
     /// codes are malformed, unsupported, decryption_failed, too_large, alg_not_allowed,
     /// no_matching_key, bad_signature, sd_invalid, expired, not_yet_valid, missing_claim,
-    /// wrong_issuer, wrong_audience, wrong_subject, wrong_type, kb_invalid, kb_mismatch,
-    /// dpop_invalid, dpop_mismatch. Key and file problems exit 3. --json prints
+    /// wrong_issuer, wrong_audience, wrong_subject, wrong_type, profile_violation, kb_invalid,
+    /// kb_mismatch, dpop_invalid, dpop_mismatch. Key and file problems exit 3. --json prints
     /// {"valid","reason","message","alg","kid","key","header","claims","bound"} (header and
     /// claims null unless the signature verified; key names the key that matched: kid, source,
     /// RFC 7638 thumbprint, cached), and "sd" for an SD-JWT.
@@ -118,8 +120,16 @@ pub enum Command {
     /// link-local address is refused unless URL is on one. A failed fetch exits 3. The
     /// token's own iss, jku and x5u never choose what is fetched.
     ///
+    /// Profiles: --profile at+jwt (RFC 9068 access tokens; needs --aud), id_token (OIDC ID
+    /// tokens; needs --client-id or --aud; --nonce, --access-token, --code, --max-age),
+    /// logout (Back-Channel Logout tokens), client_assertion (RFC 7523; needs --aud, the
+    /// token endpoint; --client-id) or sd-jwt-vc add the checks that specification makes. A
+    /// missing claim is missing_claim, a wrong typ wrong_type, any other broken rule
+    /// profile_violation; each message names the profile, the rule and its section.
+    ///
     /// Examples:
     ///   jwtk verify --key issuer.pub.pem --iss https://auth.example.com --aud api "$TOKEN"
+    ///   jwtk verify --jwks "$JWKS_URL" --profile at+jwt --aud https://api.example.com "$AT"
     ///   jwtk verify --issuer https://accounts.google.com --aud "$CLIENT_ID" "$ID_TOKEN"
     ///   jwtk verify --key keys.jwks --json < token.txt | jq .reason
     ///   jwtk verify --key-env HMAC_KEY --now 2011-03-22T18:00:00Z --leeway 5m "$TOKEN"
@@ -567,11 +577,19 @@ pub struct MintArgs {
     #[arg(long = "header", value_name = "NAME=VALUE", value_parser = parse_assignment)]
     pub headers: Vec<(String, Value)>,
 
-    /// The header typ (default JWT; an empty value leaves typ out).
+    /// The header typ (default JWT, or the --profile's; an empty value leaves typ out).
     ///
     /// Example: --typ at+jwt (an empty value leaves typ out)
-    #[arg(long, value_name = "TYP", default_value = "JWT")]
-    pub typ: String,
+    #[arg(long, value_name = "TYP")]
+    pub typ: Option<String>,
+
+    /// Make a token of this profile: its typ (at+jwt, logout+jwt; JWT for id_token and
+    /// client_assertion) and a random jti where it needs one; exit 2, naming what is
+    /// missing, when the claims given can't meet it.
+    ///
+    /// Example: jwtk mint --key as.pem --profile at+jwt --iss https://as.example --sub alice --aud https://api.example --claim client_id=app
+    #[arg(long, value_name = "NAME", value_parser = choice::<Mintable>())]
+    pub profile: Option<Mintable>,
 
     /// Refuse (exit 1) to print a token larger than this many bytes. Example: --max-size 4096
     #[arg(long, value_name = "BYTES")]
@@ -810,6 +828,9 @@ pub struct VerifyArgs {
     pub local: bool,
 
     #[command(flatten)]
+    pub profile: ProfileArgs,
+
+    #[command(flatten)]
     pub dpop: DpopCheckArgs,
 
     #[command(flatten)]
@@ -843,6 +864,81 @@ pub struct KbCheckArgs {
     /// Example: --kb-max-age 1m
     #[arg(long, value_name = "DURATION", default_value = "5m")]
     pub kb_max_age: Duration,
+}
+
+/// `verify --profile`: the specification a token must meet, and the values its rules check.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Profiles")]
+pub struct ProfileArgs {
+    /// Check the token against a specification's profile too (once).
+    ///
+    /// at+jwt (RFC 9068), id_token (OIDC Core), logout (Back-Channel Logout), client_assertion
+    /// (RFC 7523, OIDC Core §9), sd-jwt-vc (draft-ietf-oauth-sd-jwt-vc).
+    /// Example: --profile at+jwt --aud https://api.example.com
+    #[arg(long, value_name = "NAME", value_parser = choice::<Profile>())]
+    pub profile: Option<Profile>,
+
+    /// id_token: the nonce sent in the authentication request, which nonce must equal.
+    ///
+    /// Example: --profile id_token --client-id my-app --nonce "$NONCE"
+    #[arg(long, value_name = "NONCE", requires = "profile", allow_hyphen_values = true, value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub nonce: Option<String>,
+
+    /// id_token: the access token issued with it, which at_hash must match; - reads stdin
+    /// (one trailing newline removed).
+    ///
+    /// at_hash is the base64url left half of the hash of the token's alg (SHA-512 for EdDSA).
+    /// Example: --profile id_token --client-id my-app --access-token "$ACCESS_TOKEN"
+    #[arg(long, value_name = "TOKEN|-", requires = "profile", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub access_token: Option<String>,
+
+    /// id_token: the authorization code issued with it, which c_hash must match.
+    ///
+    /// Example: --profile id_token --client-id my-app --code "$CODE"
+    #[arg(long, value_name = "CODE", requires = "profile", allow_hyphen_values = true, value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub code: Option<String>,
+
+    /// id_token: auth_time must be present and no older than this (the max_age sent).
+    ///
+    /// Example: --profile id_token --client-id my-app --max-age 10m
+    #[arg(long, value_name = "DURATION", requires = "profile")]
+    pub max_age: Option<Duration>,
+
+    /// id_token: aud must hold this client id (it stands for --aud); client_assertion: iss and
+    /// sub must be it.
+    ///
+    /// Example: --profile id_token --client-id my-app
+    #[arg(long, value_name = "CLIENT_ID", requires = "profile", allow_hyphen_values = true, value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub client_id: Option<String>,
+}
+
+/// `mint --profile` values: the profiles whose tokens mint makes (not sd-jwt-vc: `--sd`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mintable(pub Profile);
+
+impl Choices for Mintable {
+    fn all() -> &'static [Self] {
+        static ALL: LazyLock<Vec<Mintable>> = LazyLock::new(|| {
+            let mintable = Profile::ALL.into_iter().filter(|p| p.spec().mint.is_some());
+            mintable.map(Mintable).collect()
+        });
+        &ALL
+    }
+
+    fn value(&self) -> PossibleValue {
+        self.0.value()
+    }
+}
+
+/// `--profile` values: the specifications' own names for their tokens.
+impl Choices for Profile {
+    fn all() -> &'static [Self] {
+        &Profile::ALL
+    }
+
+    fn value(&self) -> PossibleValue {
+        PossibleValue::new(self.name()).help(self.spec().title)
+    }
 }
 
 /// `verify --dpop`: the DPoP proof a token comes with, and the request it was sent with.

@@ -3,6 +3,7 @@
 //! work is the `jwtk` library's; nothing here is part of it.
 
 mod args;
+mod clock;
 mod commands;
 mod output;
 mod report;
@@ -44,13 +45,13 @@ fn parse() -> Cli {
 /// Run a parsed command line, writing to `console`.
 fn run(cli: &Cli, console: &mut Console) -> commands::Result<Status> {
     let quiet = matches!(&cli.command, Command::Verify(args) if args.quiet);
-    if let Some(pinned) = jwtk::time::pinned()?
+    if let Some(pinned) = clock::pinned()?
         && !quiet
     {
         // A leftover variable must never make an expired token pass silently.
         console.note(&format!(
             "the clock is pinned by {} to {}",
-            jwtk::time::PIN_VAR,
+            clock::PIN_VAR,
             jwtk::time::format_utc(pinned as f64)
         ))?;
     }

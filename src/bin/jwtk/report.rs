@@ -12,6 +12,7 @@ use jwtk::error::{
     EnvProblem, Error, FileProblem, KeyProblem, KeyUse, KeysetProblem, RemoteProblem, Usage,
 };
 use jwtk::jwe::encrypt::EncryptError;
+use jwtk::profile::FlagProblem;
 
 /// Print `err` as `jwtk: error: …` (plus `hint: …`) on stderr and return the exit code the
 /// contract gives it. A closed stdout pipe is not an error worth a word: it exits 0 quietly.
@@ -71,6 +72,8 @@ pub fn hint(err: &Error) -> Option<Cow<'static, str>> {
         | Error::NotDecrypted { .. }
         | Error::File { .. }
         | Error::Refused(_) => return None,
+        // A kind of error this build of the command does not know yet: its message only.
+        _ => return None,
     };
     Some(Cow::Borrowed(text))
 }
@@ -268,6 +271,15 @@ fn usage(usage: &Usage) -> Option<Cow<'static, str>> {
         Usage::HmacBits { .. } => "--bits 256, 384 or 512 (or --alg HS384 / HS512)".into(),
         Usage::BadIssuer { .. } => "e.g. --issuer https://accounts.google.com".into(),
         Usage::NeedTypeOrAlg => "give --type or --alg".into(),
+        Usage::Profile(FlagProblem::Needs { needs, .. }) => format!("give {needs}").into(),
+        Usage::Profile(FlagProblem::ClientIdDiffers { .. }) => {
+            "give --client-id alone: it stands for --aud".into()
+        }
+        Usage::Profile(FlagProblem::DoesNotApply { .. }) => {
+            "see which flags each profile reads: jwtk verify --help".into()
+        }
+        Usage::Unmintable { add, .. } if !add.is_empty() => add.join("; ").into(),
+        Usage::StdinTwice { .. } => "give one of them as an argument".into(),
         Usage::Batch { .. }
         | Usage::NoSuchField { .. }
         | Usage::TimeoutTooShort
@@ -277,7 +289,8 @@ fn usage(usage: &Usage) -> Option<Cow<'static, str>> {
         | Usage::RsaBits { .. }
         | Usage::AlgDoesNotFit { .. }
         | Usage::NotApplicable { .. }
-        | Usage::TooFewBits { .. } => return None,
+        | Usage::TooFewBits { .. }
+        | Usage::Unmintable { .. } => return None,
         Usage::SdPath { .. } => {
             "paths are JSON pointers into the claims: /name, /address/street, /nationalities/1"
                 .into()

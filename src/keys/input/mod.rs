@@ -5,7 +5,7 @@
 //! The pipeline: bytes → unwrap the text (a UTF-8 byte-order mark skipped, UTF-16 decoded) →
 //! classify as PEM (armour anywhere in the text), OpenSSH (refused), JSON (must be a JWK or a
 //! JWKS), DER (by shape: a SEQUENCE spanning the input), base64/hex of DER, key material
-//! inside other text ([`embedded`]: refused), or else a raw secret. Anything that looks like
+//! inside other text (`embedded`: refused), or else a raw secret. Anything that looks like
 //! key material but does not load is an error, never a secret: public-key material must never
 //! become an HMAC key (RFC 8725 §3.1).
 

@@ -8,11 +8,13 @@ use crate::args::ClassifyArgs;
 use crate::commands::{Status, read_token_input};
 use crate::output::{self, Console};
 use jwtk::classify::{self, Classification, Confidence};
+use jwtk::profile::{self, Profile};
 use jwtk::sd;
 use jwtk::time;
 use jwtk::token::Jws;
 use jwtk::token::inspect::inspect;
 use jwtk::token::size::SizeReport;
+use serde_json::{Map, Value};
 
 /// Classify one token and print the answer.
 pub fn run(args: &ClassifyArgs, console: &mut Console) -> super::Result<Status> {
@@ -31,11 +33,12 @@ pub fn run(args: &ClassifyArgs, console: &mut Console) -> super::Result<Status> 
     };
     let size = SizeReport::new(sizes, &claims);
     if args.json {
-        console.json(&answer)?;
+        let profile = profile::identify(&header, &claims).map(Profile::name);
+        console.json(&with_profile(&answer, profile))?;
     } else {
         console.out.fit(true);
         human(&answer, &claims, console)?;
-        for note in inspect(&header, Some(&claims), time::now())
+        for note in inspect(&header, Some(&claims), crate::clock::now())
             .times
             .iter()
             .filter(|t| t.claim == "exp")
@@ -66,6 +69,22 @@ pub fn run(args: &ClassifyArgs, console: &mut Console) -> super::Result<Status> 
         return Ok(Status::Rejected);
     }
     Ok(Status::Success)
+}
+
+/// The answer as JSON with `"profile"` (the first profile whose structural rules the token
+/// meets, from the same table `verify --profile` checks) before `"verified"`.
+fn with_profile(answer: &Classification, profile: Option<&str>) -> Value {
+    let mut out = Map::new();
+    if let Ok(Value::Object(fields)) = serde_json::to_value(answer) {
+        for (name, value) in fields {
+            if name == "verified" {
+                out.insert("profile".into(), profile.into());
+            }
+            out.insert(name, value);
+        }
+    }
+    out.entry("profile").or_insert_with(|| profile.into());
+    Value::Object(out)
 }
 
 fn human(

@@ -34,7 +34,12 @@ pub fn run(args: &DecodeArgs, console: &mut Console) -> super::Result<Status> {
     let jws = Jws::parse(&token)?;
     let claims = jws.claims();
     let view = View {
-        review: Review::new(&jws.header, claims.as_ref().ok(), jws.sizes(), time::now()),
+        review: Review::new(
+            &jws.header,
+            claims.as_ref().ok(),
+            jws.sizes(),
+            crate::clock::now(),
+        ),
         jws: &jws,
     };
     match (&claims, args.json) {
@@ -317,12 +322,12 @@ fn show_sd(seen: &Inspected, args: &DecodeArgs, console: &mut Console) -> std::i
         &seen.header,
         Some(&seen.processed.claims),
         seen.sizes,
-        time::now(),
+        crate::clock::now(),
     );
     let mut warnings = review.warnings();
     if let Some((_, kb_claims)) = &seen.kb {
         warnings.extend(
-            jwtk::token::inspect::inspect(&Map::new(), Some(kb_claims), time::now())
+            jwtk::token::inspect::inspect(&Map::new(), Some(kb_claims), crate::clock::now())
                 .warnings
                 .into_iter()
                 .filter(|w| !w.contains("no alg") && !w.contains("exp"))
@@ -442,7 +447,7 @@ fn show_sd(seen: &Inspected, args: &DecodeArgs, console: &mut Console) -> std::i
                 Some(format!(
                     "{}, {}",
                     time::format_at(at, args.local),
-                    time::relative(at, time::now())
+                    time::relative(at, crate::clock::now())
                 ))
             };
             writeln!(

@@ -6,7 +6,7 @@ use crate::args::DpopArgs;
 use crate::commands::Status;
 use crate::output::Console;
 use jwtk::dpop::{self, ProofSpec};
-use jwtk::{time, token};
+use jwtk::token;
 
 /// Build one proof and print it with a newline on stdout.
 pub fn run(args: &DpopArgs, console: &mut Console) -> super::Result<Status> {
@@ -33,7 +33,7 @@ pub fn run(args: &DpopArgs, console: &mut Console) -> super::Result<Status> {
         htu: args.htu.clone(),
         access_token,
         nonce: args.nonce.clone(),
-        iat: time::now(),
+        iat: crate::clock::now(),
     };
     let proof = dpop::build(&key, alg, &spec)?;
     writeln!(console.out, "{proof}")?;

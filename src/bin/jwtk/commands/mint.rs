@@ -15,8 +15,8 @@ use jwtk::jwe::encrypt::Encryptor;
 use jwtk::keys::key::Purpose;
 use jwtk::keys::{self, Reading, Source};
 use jwtk::mint::{self, ClaimsSpec};
+use jwtk::profile::{Check, LOGOUT_EVENT, Profile};
 use jwtk::sd::{self, SdAlg, issue};
-use jwtk::time;
 use jwtk::token::PartSizes;
 use jwtk::token::inspect::Review;
 
@@ -33,8 +33,17 @@ pub fn run(args: &MintArgs, console: &mut Console) -> super::Result<Status> {
     if let Some(weakness) = key.weakness(alg) {
         console.warn(&weakness)?;
     }
-    let mut claims = claims_spec(args)?.build(time::now());
-    let header = mint::build_header(alg.name(), &args.typ, key.kid.as_deref(), &args.headers)?;
+    let mut claims = claims_spec(args)?.build(crate::clock::now());
+    let profile = args.profile.map(|p| p.0);
+    let profile_typ = profile.and_then(|p| p.spec().mint.as_ref()).map(|m| m.typ);
+    let typ = args.typ.as_deref().or(profile_typ).unwrap_or("JWT");
+    if let Some(profile) = profile {
+        profile.complete(&mut claims);
+    }
+    let header = mint::build_header(alg.name(), typ, key.kid.as_deref(), &args.headers)?;
+    if let Some(profile) = profile {
+        meets(profile, &header, &claims)?;
+    }
     let disclosures = selective_disclosure(args, &header, &mut claims, console)?;
     let jwt = mint::sign(&header, &claims, &signer)?;
     // An SD-JWT: the issuer JWT, then every disclosure, each followed by ~.
@@ -134,6 +143,66 @@ fn selective_disclosure(
     .map_err(Error::from)?;
     *claims = issued.claims;
     Ok(Some(issued.disclosures))
+}
+
+/// Refuse (exit 2) a token that would not pass `verify --profile`: every structural rule it
+/// breaks, with its section, and the flags that would mend them.
+fn meets(profile: Profile, header: &Map<String, Value>, claims: &Map<String, Value>) -> Result<()> {
+    let broken = profile.broken(header, claims);
+    if broken.is_empty() {
+        return Ok(());
+    }
+    let name = profile.name();
+    let prefix = format!("profile {name}: ");
+    let problems: Vec<&str> = broken
+        .iter()
+        .map(|(_, f)| f.message.strip_prefix(&prefix).unwrap_or(&f.message))
+        .collect();
+    let mut add: Vec<String> = Vec::new();
+    for (rule, _) in &broken {
+        let mend = mend(&rule.check);
+        if !add.contains(&mend) {
+            add.push(mend);
+        }
+    }
+    Err(Usage::Unmintable {
+        profile: name,
+        problems: problems.join("; "),
+        add,
+    }
+    .into())
+}
+
+/// What makes a broken rule pass, as mint's flags say it.
+fn mend(check: &Check) -> String {
+    let claim = |name: &str| match name {
+        "iss" => "--iss ISSUER".to_string(),
+        "sub" => "--sub SUBJECT".to_string(),
+        "aud" => "--aud AUDIENCE".to_string(),
+        "jti" => "--jti auto".to_string(),
+        "exp" => "--exp +15m (not --no-exp)".to_string(),
+        "iat" => "--iat now (not --no-iat)".to_string(),
+        "events" => format!("--claim 'events:={{\"{LOGOUT_EVENT}\":{{}}}}'"),
+        other => format!("--claim {other}=VALUE"),
+    };
+    match check {
+        Check::Present(name) => format!("add {}", claim(name)),
+        Check::AnyOf(names) => {
+            let each: Vec<String> = names.iter().map(|n| claim(n)).collect();
+            format!("add {}", each.join(" or "))
+        }
+        Check::LogoutEvent => format!("add {}", claim("events")),
+        Check::IssIsSub => "give the client id as both --iss and --sub".into(),
+        Check::Typ { expected, .. } => {
+            format!(
+                "leave out --typ and a typ --header (the profile's is {})",
+                expected[0]
+            )
+        }
+        Check::Absent { claim, .. } => format!("leave out the {claim} claim"),
+        Check::StringWhenPresent(name) => format!("give {name} as a string"),
+        other => other.describe(),
+    }
 }
 
 fn claims_spec(args: &MintArgs) -> Result<ClaimsSpec> {
@@ -241,7 +310,7 @@ fn check(
         claims: claims_len,
         signature,
     };
-    let review = Review::new(header, Some(claims), parts, time::now());
+    let review = Review::new(header, Some(claims), parts, crate::clock::now());
     if let Some(max) = max_size
         && sent_len > max
     {

@@ -29,8 +29,8 @@ use jwtk::keys::key::Purpose;
 use jwtk::keys::{self, Reading, Source};
 use jwtk::remote::fetch::Settings;
 use jwtk::remote::http;
+use jwtk::token;
 use jwtk::token::paste;
-use jwtk::{time, token};
 
 /// What stops a command: the library's errors, and failing to read input or write output (a
 /// closed pipe, a full disk). `report` turns either into a message and an exit code.
@@ -221,7 +221,7 @@ pub fn load_keys_for(
     let reading = Reading {
         encoding,
         raw_secret: raw_secret || encoding.is_some(),
-        now: time::now(),
+        now: crate::clock::now(),
         purpose,
     };
     let mut all = Vec::new();

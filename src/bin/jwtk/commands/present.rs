@@ -10,8 +10,8 @@ use crate::commands::{Status, read_token_input};
 use crate::output::Console;
 use jwtk::error::{Error, KeyUse, Usage};
 use jwtk::keys::{self, Reading, Source};
+use jwtk::mint;
 use jwtk::sd::{self, issue, kb};
-use jwtk::{mint, time};
 
 /// Print the presentation, and nothing else, on stdout.
 pub fn run(args: &PresentArgs, console: &mut Console) -> super::Result<Status> {
@@ -102,7 +102,7 @@ fn key_binding(
     header.insert("alg".into(), sign_alg.name().into());
     header.insert("typ".into(), sd::KB_TYP.into());
     let mut kb_claims = Map::new();
-    kb_claims.insert("iat".into(), time::now().into());
+    kb_claims.insert("iat".into(), crate::clock::now().into());
     kb_claims.insert("aud".into(), aud.into());
     kb_claims.insert("nonce".into(), nonce.into());
     kb_claims.insert("sd_hash".into(), alg.digest(presented).into());
