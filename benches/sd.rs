@@ -80,16 +80,13 @@ fn sd_jwt(c: &mut Criterion) {
     let issuer = key("issuer.jwk");
     let holder = key("holder-private.jwk");
     let ring = KeyRing::new(vec![issuer.clone()], &[]).expect("ring");
-    let policy = Policy {
-        now: NOW,
-        leeway: 60,
-        kb: KbPolicy {
-            required: true,
-            nonce: Some("n".into()),
-            aud: Some("https://verifier.example.org".into()),
-            ..KbPolicy::default()
-        },
-        ..Policy::default()
+    let mut policy = Policy::at(NOW);
+    policy.leeway = 60;
+    policy.kb = KbPolicy {
+        required: true,
+        nonce: Some("n".into()),
+        aud: Some("https://verifier.example.org".into()),
+        ..KbPolicy::default()
     };
     assert!(
         ring.verify(token.as_bytes(), &policy).is_valid(),

@@ -26,16 +26,13 @@ fn ring() -> &'static KeyRing {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let policy = Policy {
-        now: 1_748_537_254,
-        leeway: 60,
-        kb: KbPolicy {
-            required: true,
-            nonce: Some("1234567890".into()),
-            aud: Some("https://verifier.example.org".into()),
-            ..KbPolicy::default()
-        },
-        ..Policy::default()
+    let mut policy = Policy::at(1_748_537_254);
+    policy.leeway = 60;
+    policy.kb = KbPolicy {
+        required: true,
+        nonce: Some("1234567890".into()),
+        aud: Some("https://verifier.example.org".into()),
+        ..KbPolicy::default()
     };
     let _ = ring().verify(data, &policy).message();
     let _ = sd::inspect(data);
