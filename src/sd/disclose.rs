@@ -330,7 +330,10 @@ impl Walk {
         // Members as signed first (recursively), then the disclosed ones in digest order: the
         // order of RFC 9901's own Processed SD-JWT Payloads.
         for (name, value) in object.iter_mut() {
-            self.value(value, &pointer(path, name), depth + 1, via)?;
+            // Only objects and arrays can hold digests (and need a path).
+            if value.is_object() || value.is_array() {
+                self.value(value, &pointer(path, name), depth + 1, via)?;
+            }
         }
         let sd_path = pointer(path, "_sd");
         for digest in digests {
@@ -383,6 +386,10 @@ impl Walk {
         let signed = std::mem::take(items);
         items.reserve(signed.len());
         for (index, mut item) in signed.into_iter().enumerate() {
+            if !item.is_object() && !item.is_array() {
+                items.push(item);
+                continue;
+            }
             let item_path = pointer(path, &index.to_string());
             let digest = match placeholder(&item) {
                 Some(Ok(digest)) => digest.to_string(),
