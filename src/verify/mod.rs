@@ -208,6 +208,7 @@ impl KeyRing {
                     verdict.failures.extend(profile_failures(
                         profile,
                         alg,
+                        false,
                         &header_json,
                         &payload,
                         policy,
@@ -355,6 +356,7 @@ impl KeyRing {
             verdict.failures.extend(profile_failures(
                 profile,
                 signed_with,
+                true,
                 &header_json,
                 &claims_json,
                 policy,
@@ -657,6 +659,7 @@ fn dpop_failures(
 fn profile_failures(
     profile: Profile,
     alg: Algorithm,
+    sd: bool,
     header: &[u8],
     payload: &[u8],
     policy: &Policy,
@@ -676,6 +679,7 @@ fn profile_failures(
         header: &header,
         claims: &claims,
         alg: Some(alg),
+        sd: Some(sd),
     };
     let clock = profile::Clock {
         now: policy.now,
