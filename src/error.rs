@@ -145,6 +145,9 @@ pub enum Error {
     /// A flag value or combination that clap could not judge on its own (exit 2).
     #[error(transparent)]
     Usage(#[from] Usage),
+    /// `jwtk serve` could not start (exit 3).
+    #[error(transparent)]
+    Serve(#[from] ServeProblem),
 }
 
 impl Error {
@@ -163,7 +166,8 @@ impl Error {
             | Error::File { .. }
             | Error::Refused(_)
             | Error::Environment(_)
-            | Error::Encrypt(_) => 3,
+            | Error::Encrypt(_)
+            | Error::Serve(_) => 3,
         }
     }
 }
@@ -386,6 +390,14 @@ pub enum KeyUse {
         /// The file.
         origin: String,
     },
+    /// A holder key that is not the one an SD-JWT's `cnf.jwk` names.
+    #[error("{origin} is not the holder key the credential names in cnf.jwk ({why})")]
+    NotHolderKey {
+        /// Where the key came from.
+        origin: String,
+        /// How they differ.
+        why: String,
+    },
     /// A DPoP proof asked of an HMAC secret.
     #[error(
         "a DPoP proof is signed with an asymmetric key and shows its public half; {origin} holds {holds} and {alg} is asked for"
@@ -597,6 +609,53 @@ pub enum RemoteProblem {
     NoUsableKey {
         /// The set's URL.
         url: String,
+    },
+}
+
+/// Why `jwtk serve` cannot start, or cannot take a changed file.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeProblem {
+    /// The address is taken.
+    #[error("{addr} is in use (another server?)")]
+    AddrInUse {
+        /// The address asked for.
+        addr: String,
+    },
+    /// Any other failure to listen.
+    #[error("cannot listen on {addr}: {io}")]
+    Listen {
+        /// The address asked for.
+        addr: String,
+        /// Why.
+        io: std::io::Error,
+    },
+    /// A non-loopback address without declared clients.
+    #[error(
+        "{addr} is not a loopback address: serving other hosts needs declared clients (--client or a config file with clients); open mode is for loopback only"
+    )]
+    OpenModeNotLoopback {
+        /// The address.
+        addr: String,
+    },
+    /// A config file that does not follow the schema.
+    #[error("the config file {}: {why}", path.display())]
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong (names the member, never a secret's value).
+        why: String,
+    },
+    /// TLS could not be set up.
+    #[error("TLS: {why}")]
+    Tls {
+        /// What failed.
+        why: String,
+    },
+    /// The server's threads or timers could not be made.
+    #[error("cannot start the server: {why}")]
+    Runtime {
+        /// What failed.
+        why: String,
     },
 }
 
@@ -815,6 +874,22 @@ pub enum Usage {
         alg: String,
         /// The minimum.
         min: usize,
+    },
+    /// An SD-JWT path (`mint --sd`, `present --disclose`) that can't be used.
+    #[error("{flag}: {why}")]
+    SdPath {
+        /// The flag.
+        flag: &'static str,
+        /// What is wrong with the path.
+        why: String,
+    },
+    /// A flag that needs others beside it.
+    #[error("{flag} needs {needs}")]
+    Needs {
+        /// The flag given.
+        flag: &'static str,
+        /// What must come with it.
+        needs: &'static str,
     },
 }
 

@@ -23,6 +23,9 @@ mod properties;
 mod remote;
 mod remote_edges;
 mod robustness;
+mod sd_jwt;
+#[cfg(unix)]
+mod serve;
 mod server;
 mod usage;
 mod verify;

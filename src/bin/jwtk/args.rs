@@ -19,6 +19,8 @@ use jwtk::keys::generate::JwkAlg;
 use jwtk::keys::input::SecretEncoding;
 use jwtk::mint::{Jti, parse_assignment};
 use jwtk::profile::Profile;
+use jwtk::sd::SdAlg;
+use jwtk::serve::{BindAddr, HttpUrl};
 use jwtk::time::{Duration, When};
 
 /// A JSON Web Token toolkit: decode, mint, verify, generate keys and classify tokens.
@@ -100,11 +102,17 @@ pub enum Command {
     /// A valid token prints one line (algorithm, key, expiry) and exits 0. A rejected one
     /// prints `jwtk: invalid: …` on stderr with every failed check and exits 1; the reason
     /// codes are malformed, unsupported, decryption_failed, too_large, alg_not_allowed,
-    /// no_matching_key, bad_signature, expired, not_yet_valid, missing_claim, wrong_issuer,
-    /// wrong_audience, wrong_subject, wrong_type, profile_violation, dpop_invalid,
-    /// dpop_mismatch. Key and file problems exit 3. --json prints {"valid","reason","message","alg","kid","key","header",
-    /// "claims","bound"} (header and claims null unless the signature verified; key names the
-    /// key that matched: kid, source, RFC 7638 thumbprint, cached).
+    /// no_matching_key, bad_signature, sd_invalid, expired, not_yet_valid, missing_claim,
+    /// wrong_issuer, wrong_audience, wrong_subject, wrong_type, profile_violation, kb_invalid,
+    /// kb_mismatch, dpop_invalid, dpop_mismatch. Key and file problems exit 3. --json prints
+    /// {"valid","reason","message","alg","kid","key","header","claims","bound"} (header and
+    /// claims null unless the signature verified; key names the key that matched: kid, source,
+    /// RFC 7638 thumbprint, cached), and "sd" for an SD-JWT.
+    ///
+    /// An SD-JWT (RFC 9901, `<JWT>~<disclosure>~…~[<KB-JWT>]`): the issuer JWT is verified,
+    /// the disclosures applied (sd_invalid on any RFC 9901 §7.1 violation), the claim checks
+    /// run on the disclosed claims, and a KB-JWT checked against --kb-nonce, --kb-aud and
+    /// --kb-max-age (kb_invalid, kb_mismatch).
     ///
     /// Remote keys: --jwks URL fetches a JWKS over HTTPS, --issuer URL finds it by OIDC
     /// discovery (and requires iss = URL). Copies are cached under $XDG_CACHE_HOME/jwtk (else
@@ -210,6 +218,23 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Classify(Deferred<ClassifyArgs>),
 
+    /// Make an SD-JWT presentation: only the disclosures asked for, and a KB-JWT with --key.
+    ///
+    /// Reads an SD-JWT as decode does (RFC 9901, `<JWT>~<disclosure>~…~`) and prints the
+    /// issuer JWT with the disclosures the listed claims need (JSON pointers; the objects and
+    /// arrays on the way come along, and a path discloses everything inside the value it names),
+    /// every disclosure with --disclose-all, none without --disclose. With the holder's --key
+    /// (which must be the credential's cnf.jwk, else exit 3), --kb-aud and --kb-nonce (both
+    /// required with --key), it appends a KB-JWT (typ kb+jwt, iat now, sd_hash); without --key
+    /// it ends with ~. A path that names nothing is exit 2.
+    ///
+    /// Examples:
+    ///   jwtk present --disclose /given_name --disclose /address/locality "$SD_JWT"
+    ///   jwtk present --disclose-all --key wallet.pem --kb-aud https://verifier.example.org --kb-nonce "$NONCE" < credential.txt
+    ///   jwtk present "$SD_JWT"    # every disclosable claim stays hidden
+    #[command(verbatim_doc_comment)]
+    Present(Deferred<PresentArgs>),
+
     /// Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.
     ///
     /// The proof shows the public half of --key in its header (typ dpop+jwt) and signs the
@@ -225,6 +250,39 @@ pub enum Command {
     ///   echo "$TOKEN" | jwtk dpop --key dpop --htm GET --htu "$URL" --ath - --nonce "$NONCE"
     #[command(verbatim_doc_comment)]
     Dpop(Deferred<DpopArgs>),
+
+    /// Run a local OAuth 2.0 issuer for tests and CI: discovery, JWKS, client credentials.
+    ///
+    /// Signs RFC 9068 access tokens (typ at+jwt) with --key: a keyset signs with its first
+    /// key and publishes every public key; a single key (a PEM file) is a one-key set whose
+    /// kid is its RFC 7638 thumbprint; without --key, an ephemeral EC P-256 key. The keyset
+    /// and the config are re-read when they change (twice a second), so `jwtk keygen
+    /// --add-to`, `keyset promote` and `keyset retire` rotate keys without a restart; a change
+    /// that does not load keeps the last good state and says so.
+    ///
+    /// Endpoints, under the issuer URL: /.well-known/openid-configuration (and RFC 8414's
+    /// /.well-known/oauth-authorization-server), /jwks (what `keyset public` writes, with
+    /// Cache-Control max-age and an ETag) and POST /token (grant client_credentials, client
+    /// authentication client_secret_basic or client_secret_post).
+    ///
+    /// With no client declared the server is in open mode: any client_id is taken, and one
+    /// that sends any secret is confidential. --client declares a public client; clients with
+    /// secrets are declared in --config FILE (JSON): {"clients":[{"client_id", "client_secret"
+    /// | "jwk" | "jwks" | "jwks_uri", "redirect_uris", "scopes", "audience", "claims", "ttl"}],
+    /// "users":{"SUB":{claims}}}. No secret is ever a flag's value.
+    ///
+    /// The first line on stdout is the issuer URL, once the socket accepts connections; then
+    /// one line per request on stderr (method, path, status, client_id, grant_type; never a
+    /// query, body, header value, secret or token). SIGTERM exits 0, Ctrl-C 130. Listening
+    /// beyond loopback needs declared clients; a request for another Host gets 421 (DNS
+    /// rebinding); CORS answers only declared redirect URI origins (open mode: loopback).
+    ///
+    /// Examples:
+    ///   jwtk serve --addr 127.0.0.1:0 > issuer.url &
+    ///   jwtk serve --key issuer.jwks --config clients.json --addr 127.0.0.1:9000
+    ///   jwtk serve --tls --ca-out ca.pem --issuer https://localhost:8443 --addr 127.0.0.1:8443
+    #[command(verbatim_doc_comment)]
+    Serve(Deferred<ServeArgs>),
 
     /// Print a shell completion script.
     ///
@@ -611,10 +669,84 @@ pub struct MintArgs {
     )]
     pub encrypt_kid: Option<String>,
 
+    /// Make the claim at this JSON pointer selectively disclosable (SD-JWT, RFC 9901);
+    /// repeatable; nested paths nest. The output is the SD-JWT with every disclosure, ending in ~.
+    ///
+    /// Object members and array elements alike; iss, exp, nbf, cnf, vct, vct#integrity and
+    /// status stay visible (exit 2). Example: --sd /given_name --sd /address --sd /address/street_address --sd /nationalities/1
+    #[arg(long = "sd", value_name = "PATH", conflicts_with = "encrypt_to")]
+    pub sd: Vec<String>,
+
+    /// Add N decoy digests to each _sd array (default 0), so their count reveals nothing.
+    ///
+    /// Example: --sd /email --sd-decoys 3
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=1000))]
+    pub sd_decoys: u16,
+
+    /// The hash of the disclosures' digests (_sd_alg): sha-256 (default), sha-384 or sha-512.
+    ///
+    /// Example: --sd /email --sd-alg sha-384
+    #[arg(long, value_name = "ALG", value_parser = sd_alg)]
+    pub sd_alg: Option<SdAlg>,
+
+    /// The holder's key, whose public members (only) go into cnf.jwk, for key binding.
+    ///
+    /// Example: --sd /email --holder-key wallet.pub.pem
+    #[arg(long, value_name = "KEY", value_hint = ValueHint::FilePath, conflicts_with = "encrypt_to")]
+    pub holder_key: Option<PathBuf>,
+
     /// Print one JSON object instead of the bare token: token, header, claims, exp, kid.
     /// Example: jwtk mint --key k.pem --json | jq -r .token
     #[arg(long)]
     pub json: bool,
+}
+
+fn sd_alg(text: &str) -> Result<SdAlg, String> {
+    text.parse()
+}
+
+/// `jwtk present`.
+#[derive(Debug, Clone, Args)]
+pub struct PresentArgs {
+    #[command(flatten)]
+    pub input: TokenInput,
+
+    /// Disclose the claim at this JSON pointer (repeatable): its disclosure, those of the
+    /// objects and arrays on the way, and everything inside it.
+    ///
+    /// Example: --disclose /address/locality --disclose /nationalities/1
+    #[arg(long, value_name = "PATH")]
+    pub disclose: Vec<String>,
+
+    /// Disclose every selectively disclosable claim.
+    ///
+    /// Example: jwtk present --disclose-all "$SD_JWT"
+    #[arg(long, conflicts_with = "disclose")]
+    pub disclose_all: bool,
+
+    /// The holder's private key (it must be the credential's cnf.jwk): appends a KB-JWT.
+    ///
+    /// Example: --key wallet.pem --kb-aud https://verifier.example.org --kb-nonce "$NONCE"
+    #[arg(short = 'k', long, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    pub key: Option<PathBuf>,
+
+    /// The verifier the KB-JWT is for (its aud; required with --key).
+    ///
+    /// Example: --kb-aud https://verifier.example.org
+    #[arg(long, value_name = "AUD", requires = "key", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub kb_aud: Option<String>,
+
+    /// The verifier's nonce (the KB-JWT's nonce; required with --key).
+    ///
+    /// Example: --kb-nonce 1234567890
+    #[arg(long, value_name = "NONCE", requires = "key", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub kb_nonce: Option<String>,
+
+    /// The KB-JWT's signing algorithm (default: the key's own, or its family's).
+    ///
+    /// Example: --alg ES384
+    #[arg(long, value_name = "ALG", value_parser = choice::<Algorithm>(), requires = "key")]
+    pub alg: Option<Algorithm>,
 }
 
 /// `jwtk verify`.
@@ -740,6 +872,38 @@ pub struct VerifyArgs {
 
     #[command(flatten)]
     pub dpop: DpopCheckArgs,
+
+    #[command(flatten)]
+    pub kb: KbCheckArgs,
+}
+
+/// `verify` of an SD-JWT: what its key binding (the KB-JWT) must satisfy.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "SD-JWT key binding (RFC 9901)")]
+pub struct KbCheckArgs {
+    /// Reject an SD-JWT presented without a KB-JWT.
+    ///
+    /// Example: jwtk verify --issuer https://issuer.example --require-kb --kb-nonce n1 --kb-aud https://me.example "$VP"
+    #[arg(long)]
+    pub require_kb: bool,
+
+    /// The nonce this verifier gave the holder, which the KB-JWT's nonce must equal.
+    ///
+    /// Example: --kb-nonce 1234567890
+    #[arg(long, value_name = "NONCE", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub kb_nonce: Option<String>,
+
+    /// This verifier's identifier, which the KB-JWT's aud must equal.
+    ///
+    /// Example: --kb-aud https://verifier.example.org
+    #[arg(long, value_name = "AUD", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub kb_aud: Option<String>,
+
+    /// How old a KB-JWT's iat may be (the leeway comes on top).
+    ///
+    /// Example: --kb-max-age 1m
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub kb_max_age: Duration,
 }
 
 /// `verify --profile`: the specification a token must meet, and the values its rules check.
@@ -1319,4 +1483,129 @@ pub enum ColorChoice {
     Always,
     /// Never colour.
     Never,
+}
+
+/// `jwtk serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// The keyset (JWKS) or key file that signs, re-read when it changes (default: an
+    /// ephemeral EC P-256 key).
+    ///
+    /// Example: --key issuer.jwks
+    #[arg(short = 'k', long, value_name = "KEYSET|KEY", value_hint = ValueHint::FilePath)]
+    pub key: Option<PathBuf>,
+
+    /// Where to listen, HOST:PORT with an IP address or localhost (default 127.0.0.1:8080);
+    /// port 0 picks a free one. A non-loopback address needs declared clients.
+    ///
+    /// Example: --addr 127.0.0.1:0
+    #[arg(long, value_name = "HOST:PORT")]
+    pub addr: Option<BindAddr>,
+
+    /// The issuer URL clients use (default: http://HOST:PORT of --addr, localhost for
+    /// 0.0.0.0 and ::); requests for other hosts than its own and loopback get 421.
+    ///
+    /// Example: --issuer http://issuer:8080 (a docker-compose service name)
+    #[arg(long, value_name = "URL", value_parser = issuer_url, value_hint = ValueHint::Url)]
+    pub issuer: Option<HttpUrl>,
+
+    /// The config file (JSON): clients, with their secrets, scopes, audience, claims and
+    /// ttl, and users; re-read when it changes.
+    ///
+    /// Example: --config clients.json
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub config: Option<PathBuf>,
+
+    /// Declare a public client (repeatable); declared clients end open mode.
+    ///
+    /// Example: --client web-app
+    #[arg(long = "client", value_name = "ID", value_parser = client_id)]
+    pub clients: Vec<String>,
+
+    /// The user the authorization endpoint signs in (not served by this build yet).
+    ///
+    /// Example: --user alice
+    #[arg(long, value_name = "SUB", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub user: Option<String>,
+
+    /// Access token lifetime, unless the client's config sets one (at most 366d).
+    ///
+    /// Example: --ttl 1h
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = ttl)]
+    pub ttl: u64,
+
+    /// Cache-Control max-age of /jwks and the discovery documents (at most 1d).
+    ///
+    /// Example: --jwks-max-age 0 (verifiers always revalidate)
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = jwks_max_age)]
+    pub jwks_max_age: u64,
+
+    /// How long a client has to send a whole request before it is cut off, 1s to 5m.
+    ///
+    /// Example: --request-timeout 2s
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = request_timeout)]
+    pub request_timeout: u64,
+
+    /// Serve HTTPS with a throwaway CA made at start, limited to the names it serves; its
+    /// key never leaves memory.
+    ///
+    /// Example: jwtk serve --tls --ca-out ca.pem, then jwtk verify --issuer https://… --cacert ca.pem
+    #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
+    pub tls: bool,
+
+    /// Where --tls writes the CA certificate (default: a temporary file, named in a note).
+    ///
+    /// Example: --ca-out ca.pem (then SSL_CERT_FILE=ca.pem or NODE_EXTRA_CA_CERTS=ca.pem)
+    #[arg(long, value_name = "PATH", requires = "tls", value_hint = ValueHint::FilePath)]
+    pub ca_out: Option<PathBuf>,
+
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+    ///
+    /// Example: --tls-cert server.crt --tls-key server.key
+    #[arg(long, value_name = "PEM", requires = "tls_key", value_hint = ValueHint::FilePath)]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key of --tls-cert (PEM).
+    ///
+    /// Example: --tls-key server.key
+    #[arg(long, value_name = "PEM", requires = "tls_cert", value_hint = ValueHint::FilePath)]
+    pub tls_key: Option<PathBuf>,
+
+    /// Leave out the request log (notes and warnings stay).
+    ///
+    /// Example: jwtk serve -q
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+fn issuer_url(text: &str) -> Result<HttpUrl, String> {
+    HttpUrl::parse(text).map_err(|why| format!("the issuer {why}"))
+}
+
+fn client_id(text: &str) -> Result<String, String> {
+    if text.is_empty() || !text.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
+        return Err("a client_id is printable ASCII, at least one character".into());
+    }
+    Ok(text.to_string())
+}
+
+/// A duration in seconds between `min` and `max`.
+fn seconds(text: &str, min: i64, max: i64, what: &str) -> Result<u64, String> {
+    let duration: Duration = text.parse().map_err(|e| format!("{e}"))?;
+    match u64::try_from(duration.0) {
+        Ok(secs) if (min..=max).contains(&duration.0) => Ok(secs),
+        _ => Err(format!("{what} is {min}s to {max}s")),
+    }
+}
+
+fn ttl(text: &str) -> Result<u64, String> {
+    seconds(text, 1, jwtk::serve::config::MAX_TTL as i64, "the lifetime")
+}
+
+fn jwks_max_age(text: &str) -> Result<u64, String> {
+    seconds(text, 0, 86_400, "the max-age")
+}
+
+fn request_timeout(text: &str) -> Result<u64, String> {
+    seconds(text, 1, 300, "the timeout")
 }

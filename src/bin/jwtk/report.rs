@@ -9,7 +9,8 @@ use anstyle::AnsiColor as Color;
 use crate::commands::CommandError;
 use crate::output::{self, Console};
 use jwtk::error::{
-    EnvProblem, Error, FileProblem, KeyProblem, KeyUse, KeysetProblem, RemoteProblem, Usage,
+    EnvProblem, Error, FileProblem, KeyProblem, KeyUse, KeysetProblem, RemoteProblem, ServeProblem,
+    Usage,
 };
 use jwtk::jwe::encrypt::EncryptError;
 use jwtk::profile::FlagProblem;
@@ -67,6 +68,7 @@ pub fn hint(err: &Error) -> Option<Cow<'static, str>> {
             "choose another path, or give --force to replace it"
         }
         Error::Environment(problem) => return environment(problem),
+        Error::Serve(problem) => serve(problem)?,
         Error::Encrypt(err) => encrypt(err)?,
         Error::Usage(usage) => return self::usage(usage),
         Error::NotDecrypted {
@@ -180,6 +182,7 @@ fn key_use(use_: &KeyUse) -> Option<Cow<'static, str>> {
         | KeyUse::Invalid { .. }
         | KeyUse::NoKeyFound
         | KeyUse::ProofNeedsAsymmetric { .. }
+        | KeyUse::NotHolderKey { .. }
         | KeyUse::JweMismatch(_)
         | KeyUse::CryptoFailed { .. } => None,
     }
@@ -264,6 +267,21 @@ fn remote(problem: &RemoteProblem) -> Option<&'static str> {
     })
 }
 
+fn serve(problem: &ServeProblem) -> Option<&'static str> {
+    Some(match problem {
+        ServeProblem::AddrInUse { .. } => "--addr 127.0.0.1:0 picks a free port",
+        ServeProblem::OpenModeNotLoopback { .. } => {
+            "declare clients (--client ID, or --config FILE), or listen on 127.0.0.1"
+        }
+        ServeProblem::Config { .. } => {
+            "the schema: {\"clients\":[{\"client_id\",\"client_secret\",\"scopes\",\"audience\",\"claims\",\"ttl\",…}],\"users\":{…}}"
+        }
+        ServeProblem::Listen { .. } | ServeProblem::Tls { .. } | ServeProblem::Runtime { .. } => {
+            return None;
+        }
+    })
+}
+
 fn environment(problem: &EnvProblem) -> Option<Cow<'static, str>> {
     Some(match problem {
         EnvProblem::VarUnset { var } => {
@@ -323,5 +341,12 @@ fn usage(usage: &Usage) -> Option<Cow<'static, str>> {
         | Usage::NotApplicable { .. }
         | Usage::TooFewBits { .. }
         | Usage::Unmintable { .. } => return None,
+        Usage::SdPath { .. } => {
+            "paths are JSON pointers into the claims: /name, /address/street, /nationalities/1"
+                .into()
+        }
+        Usage::Needs { .. } => {
+            "a KB-JWT names its verifier and that verifier's nonce (RFC 9901 §4.3)".into()
+        }
     })
 }

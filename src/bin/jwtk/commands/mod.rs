@@ -9,6 +9,8 @@ pub mod keygen;
 pub mod keyset;
 pub mod keyset_fetch;
 pub mod mint;
+pub mod present;
+pub mod serve;
 pub mod verify;
 
 use std::io::IsTerminal;
@@ -85,6 +87,8 @@ pub enum Status {
     Success,
     /// Exit 1: the token was rejected, and the command already said why.
     Rejected,
+    /// Exit 130: stopped by Ctrl-C (`serve`).
+    Interrupted,
 }
 
 impl Status {
@@ -93,6 +97,7 @@ impl Status {
         match self {
             Status::Success => 0,
             Status::Rejected => 1,
+            Status::Interrupted => 130,
         }
     }
 }

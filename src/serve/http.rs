@@ -1,0 +1,355 @@
+//! The HTTP side of the server: routes, the `Host` check (421, against DNS rebinding), CORS
+//! for declared origins only, the body cap (413) and the body deadline (408), and one log
+//! line per request. Error pages are `text/plain` and echo nothing a client sent.
+
+use std::sync::Arc;
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use tokio::time::Instant;
+
+use crate::serve::discovery::{OAUTH_PATH, OIDC_PATH};
+use crate::serve::events::{Event, Events, RequestLine};
+use crate::serve::options::BODY_LIMIT;
+use crate::serve::state::{Live, Snapshot};
+use crate::serve::token_endpoint::{self, Issuing, TokenRequest};
+use crate::serve::urls::{self, HttpUrl};
+
+/// What every request is answered with besides the live state.
+pub struct Site {
+    /// The issuer.
+    pub issuer: HttpUrl,
+    /// Access token lifetime, seconds.
+    pub ttl: u64,
+    /// `Cache-Control: max-age` of `/jwks` and the discovery documents, seconds.
+    pub max_age: u64,
+    /// The live keys and clients.
+    pub live: Arc<Live>,
+    /// Where the request log goes.
+    pub events: Arc<dyn Events>,
+    /// The clock tokens are issued at.
+    pub clock: fn() -> i64,
+    paths: Paths,
+}
+
+struct Paths {
+    oidc: String,
+    oauth: String,
+    jwks: String,
+    token: String,
+}
+
+/// The endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    Discovery,
+    Jwks,
+    Token,
+}
+
+impl Route {
+    fn allow(self) -> &'static str {
+        match self {
+            Route::Discovery | Route::Jwks => "GET, HEAD, OPTIONS",
+            Route::Token => "POST, OPTIONS",
+        }
+    }
+}
+
+/// A response body.
+pub type Body = Full<Bytes>;
+
+impl Site {
+    /// The site of `issuer`: endpoints under its path, RFC 8414's document before it.
+    pub fn new(
+        issuer: HttpUrl,
+        ttl: u64,
+        max_age: u64,
+        live: Arc<Live>,
+        events: Arc<dyn Events>,
+        clock: fn() -> i64,
+    ) -> Site {
+        let base = issuer.base_path().to_string();
+        let paths = Paths {
+            oidc: format!("{base}{OIDC_PATH}"),
+            oauth: format!("{OAUTH_PATH}{base}"),
+            jwks: format!("{base}/jwks"),
+            token: format!("{base}/token"),
+        };
+        Site {
+            issuer,
+            ttl,
+            max_age,
+            live,
+            events,
+            clock,
+            paths,
+        }
+    }
+
+    fn route(&self, path: &str) -> Option<Route> {
+        let paths = &self.paths;
+        if path == paths.oidc || path == paths.oauth {
+            Some(Route::Discovery)
+        } else if path == paths.jwks {
+            Some(Route::Jwks)
+        } else if path == paths.token {
+            Some(Route::Token)
+        } else {
+            None
+        }
+    }
+
+    /// Answer one request, whose body must be whole by `deadline`; log it.
+    pub async fn answer(&self, request: Request<Incoming>, deadline: Instant) -> Response<Body> {
+        let mut line = RequestLine {
+            method: request.method().as_str().to_string(),
+            path: request.uri().path().to_string(),
+            status: 0,
+            client_id: None,
+            grant_type: None,
+        };
+        let response = self.dispatch(request, deadline, &mut line).await;
+        line.status = response.status().as_u16();
+        self.events.report(Event::Request(line));
+        response
+    }
+
+    async fn dispatch(
+        &self,
+        request: Request<Incoming>,
+        deadline: Instant,
+        line: &mut RequestLine,
+    ) -> Response<Body> {
+        match self.host_allowed(&request) {
+            Some(true) => {}
+            Some(false) => {
+                return text(
+                    StatusCode::MISDIRECTED_REQUEST,
+                    "misdirected request: this issuer does not serve that host",
+                );
+            }
+            None => return text(StatusCode::BAD_REQUEST, "bad request: no valid Host header"),
+        }
+        let Some(route) = self.route(request.uri().path()) else {
+            return text(StatusCode::NOT_FOUND, "not found");
+        };
+        let snapshot = self.live.get();
+        let origin = request
+            .headers()
+            .get(header::ORIGIN)
+            .and_then(|v| v.to_str().ok())
+            .and_then(urls::parse_origin)
+            .filter(|origin| snapshot.registry.allows_origin(origin));
+        let method = request.method().clone();
+        let mut response = match (route, &method) {
+            (_, &Method::OPTIONS) => preflight(route, request.headers(), origin.is_some()),
+            (Route::Discovery, &Method::GET | &Method::HEAD) => {
+                cached_json(snapshot.discovery.clone(), self.max_age)
+            }
+            (Route::Jwks, &Method::GET | &Method::HEAD) => {
+                jwks(&snapshot, request.headers(), self.max_age)
+            }
+            (Route::Token, &Method::POST) => self.token(request, &snapshot, deadline, line).await,
+            _ => {
+                let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
+                put(&mut response, header::ALLOW, route.allow());
+                response
+            }
+        };
+        put(&mut response, header::VARY, "Origin");
+        if let Some(origin) = origin
+            && let Ok(value) = HeaderValue::from_str(&origin)
+        {
+            response
+                .headers_mut()
+                .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+        }
+        response
+    }
+
+    /// Whether the request's host (port aside) is the issuer's or a loopback name; `None`
+    /// when it names none.
+    fn host_allowed(&self, request: &Request<Incoming>) -> Option<bool> {
+        let authority = match request.uri().authority() {
+            Some(authority) => authority.as_str().to_string(),
+            None => request
+                .headers()
+                .get(header::HOST)?
+                .to_str()
+                .ok()?
+                .to_string(),
+        };
+        let Ok(parsed) = urls::parse_authority(&authority, false) else {
+            return Some(false);
+        };
+        Some(parsed.host == self.issuer.host || urls::is_loopback_host(&parsed.host))
+    }
+
+    async fn token(
+        &self,
+        request: Request<Incoming>,
+        snapshot: &Snapshot,
+        deadline: Instant,
+        line: &mut RequestLine,
+    ) -> Response<Body> {
+        let (parts, body) = request.into_parts();
+        let declared = parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|length| length > BODY_LIMIT as u64) {
+            return too_large();
+        }
+        let body = match tokio::time::timeout_at(deadline, Limited::new(body, BODY_LIMIT).collect())
+            .await
+        {
+            Ok(Ok(collected)) => collected.to_bytes(),
+            Ok(Err(err)) if err.is::<http_body_util::LengthLimitError>() => return too_large(),
+            Ok(Err(_)) => {
+                return text(
+                    StatusCode::BAD_REQUEST,
+                    "bad request: the body could not be read",
+                );
+            }
+            Err(_) => {
+                let mut response = text(StatusCode::REQUEST_TIMEOUT, "request timeout");
+                put(&mut response, header::CONNECTION, "close");
+                return response;
+            }
+        };
+        let headers = &parts.headers;
+        let request = TokenRequest {
+            content_type: headers.get(header::CONTENT_TYPE).map(HeaderValue::as_bytes),
+            authorization: headers
+                .get(header::AUTHORIZATION)
+                .map(HeaderValue::as_bytes),
+            body: &body,
+        };
+        let issuing = Issuing {
+            issuer: &self.issuer.text,
+            ttl: self.ttl,
+            now: (self.clock)(),
+        };
+        let reply = token_endpoint::handle(&request, &snapshot.registry, &snapshot.keys, &issuing);
+        line.client_id = reply.client_id;
+        line.grant_type = reply.grant_type;
+        let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::BAD_REQUEST);
+        let mut response = no_store_json(status, reply.body);
+        if reply.basic_challenge {
+            put(
+                &mut response,
+                header::WWW_AUTHENTICATE,
+                "Basic realm=\"jwtk serve\", charset=\"UTF-8\"",
+            );
+        }
+        response
+    }
+}
+
+/// `GET /jwks`: the published set with its ETag; 304 when `If-None-Match` holds it.
+fn jwks(snapshot: &Snapshot, headers: &HeaderMap, max_age: u64) -> Response<Body> {
+    let keys = &snapshot.keys;
+    let matches = headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|tag| tag.trim())
+        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == keys.etag);
+    let mut response = if matches {
+        respond(StatusCode::NOT_MODIFIED, Bytes::new())
+    } else {
+        let mut response = cached_json(keys.jwks.clone(), max_age);
+        put(
+            &mut response,
+            header::CONTENT_TYPE,
+            "application/jwk-set+json",
+        );
+        response
+    };
+    put(
+        &mut response,
+        header::CACHE_CONTROL,
+        &format!("max-age={max_age}"),
+    );
+    put(&mut response, header::ETAG, &keys.etag);
+    response
+}
+
+/// A CORS preflight (or a plain OPTIONS): the methods the route takes; CORS headers only
+/// when the origin is allowed (the caller adds `Access-Control-Allow-Origin`).
+fn preflight(route: Route, headers: &HeaderMap, allowed: bool) -> Response<Body> {
+    let mut response = respond(StatusCode::NO_CONTENT, Bytes::new());
+    put(&mut response, header::ALLOW, route.allow());
+    if allowed && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD) {
+        put(
+            &mut response,
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            route.allow(),
+        );
+        put(
+            &mut response,
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            "Authorization, Content-Type, If-None-Match",
+        );
+        put(&mut response, header::ACCESS_CONTROL_MAX_AGE, "600");
+    }
+    response
+}
+
+fn too_large() -> Response<Body> {
+    let body = token_endpoint::error_body(
+        "invalid_request",
+        &format!("the body is larger than {} KiB", BODY_LIMIT / 1024),
+    );
+    let mut response = no_store_json(StatusCode::PAYLOAD_TOO_LARGE, body);
+    put(&mut response, header::CONNECTION, "close");
+    response
+}
+
+fn cached_json(body: Vec<u8>, max_age: u64) -> Response<Body> {
+    let mut response = respond(StatusCode::OK, Bytes::from(body));
+    put(&mut response, header::CONTENT_TYPE, "application/json");
+    put(
+        &mut response,
+        header::CACHE_CONTROL,
+        &format!("max-age={max_age}"),
+    );
+    response
+}
+
+fn no_store_json(status: StatusCode, body: Vec<u8>) -> Response<Body> {
+    let mut response = respond(status, Bytes::from(body));
+    put(&mut response, header::CONTENT_TYPE, "application/json");
+    put(&mut response, header::CACHE_CONTROL, "no-store");
+    put(&mut response, header::PRAGMA, "no-cache");
+    response
+}
+
+/// A `text/plain` page of fixed text.
+pub fn text(status: StatusCode, message: &'static str) -> Response<Body> {
+    let mut response = respond(status, Bytes::from(format!("{message}\n")));
+    put(
+        &mut response,
+        header::CONTENT_TYPE,
+        "text/plain; charset=utf-8",
+    );
+    response
+}
+
+fn respond(status: StatusCode, body: Bytes) -> Response<Body> {
+    let mut response = Response::new(Full::new(body));
+    *response.status_mut() = status;
+    put(&mut response, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    response
+}
+
+fn put(response: &mut Response<Body>, name: header::HeaderName, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        response.headers_mut().insert(name, value);
+    }
+}
