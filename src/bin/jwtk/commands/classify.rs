@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 /// Classify one token and print the answer.
 pub fn run(args: &ClassifyArgs, console: &mut Console) -> super::Result<Status> {
     let token = read_token_input(&args.input, console)?;
-    if jwtk::jwe::is_jwe(&token) {
+    if !sd::looks_like(&token) && jwtk::jwe::is_jwe(&token) {
         return Err(jwtk::error::Error::NotDecrypted {
             reason: jwtk::verify::Reason::Unsupported,
             message: "the token is encrypted (a JWE): its claims are readable only by its recipient, after decryption".into(),

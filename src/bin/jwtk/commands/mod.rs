@@ -112,7 +112,13 @@ pub fn read_token_input(input: &TokenInput, console: &mut Console) -> Result<Vec
             Ok(found) if token::Segments::split(&found.token).is_ok() => found,
             other => match token_file(text, console)? {
                 Some(bytes) => paste::find(&bytes, field)?,
-                None if names_a_file(text) => {
+                // Text that held something token-shaped (an SD-JWT, a broken token in a URL)
+                // is judged as a token; only a bare name is a missing file.
+                None if names_a_file(text)
+                    && !other
+                        .as_ref()
+                        .is_ok_and(|found| paste::opens_like_a_token(&found.token)) =>
+                {
                     return Err(Error::File {
                         path: text.into(),
                         io: std::io::Error::new(
