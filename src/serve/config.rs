@@ -25,6 +25,27 @@ const SERVER_CLAIMS: [&str; 10] = [
     "cnf",
 ];
 
+/// Claims the server sets in ID tokens and userinfo, which a user's claims may not.
+const USER_SET: [&str; 17] = [
+    "iss",
+    "sub",
+    "aud",
+    "exp",
+    "nbf",
+    "iat",
+    "jti",
+    "auth_time",
+    "nonce",
+    "at_hash",
+    "c_hash",
+    "azp",
+    "acr",
+    "amr",
+    "sid",
+    "cnf",
+    "client_id",
+];
+
 const CLIENT_MEMBERS: [&str; 10] = [
     "client_id",
     "client_secret",
@@ -121,9 +142,15 @@ fn users(value: Value) -> Result<Map<String, Value>, String> {
         return Err("\"users\" is not an object of sub: {claims}".into());
     };
     for (sub, claims) in &users {
-        if !claims.is_object() {
+        let Value::Object(claims) = claims else {
             return Err(format!(
                 "users.{:?} is not an object of claims",
+                crate::text::cut(sub)
+            ));
+        };
+        if let Some(name) = claims.keys().find(|k| USER_SET.contains(&k.as_str())) {
+            return Err(format!(
+                "users.{:?}.{name} is set by the server (the user's key is its sub)",
                 crate::text::cut(sub)
             ));
         }
@@ -386,6 +413,7 @@ mod tests {
         assert!(error(r#"{"clients":[{"client_id":"a","audience":[]}]}"#).contains("audience"));
         assert!(error(r#"{"clients":[{"client_secret":"x"}]}"#).contains("no client_id"));
         assert!(error(r#"{"users":{"a":1}}"#).contains("users"));
+        assert!(error(r#"{"users":{"a":{"sub":"b"}}}"#).contains("set by the server"));
         assert!(error(r#"{"clients":[{"client_id":"a"}],"clients":[]}"#).contains("duplicate"));
         assert!(error("[]").contains("not a JSON object"));
     }
