@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.')
             [CompletionResult]::new('keyset', 'keyset', [CompletionResultType]::ParameterValue, 'List, publish, fetch, import, promote and retire the keys of a JWKS file.')
             [CompletionResult]::new('classify', 'classify', [CompletionResultType]::ParameterValue, 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.')
+            [CompletionResult]::new('present', 'present', [CompletionResultType]::ParameterValue, 'Make an SD-JWT presentation: only the disclosures asked for, and a KB-JWT with --key.')
             [CompletionResult]::new('dpop', 'dpop', [CompletionResultType]::ParameterValue, 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local OAuth 2.0 issuer for tests and CI: discovery, JWKS, client credentials.')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
@@ -75,6 +76,10 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--key-alg', '--key-alg', [CompletionResultType]::ParameterName, 'The key-management algorithm of --encrypt-to (default: by the recipient key)')
             [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'The content-encryption algorithm of --encrypt-to (default A256GCM)')
             [CompletionResult]::new('--encrypt-kid', '--encrypt-kid', [CompletionResultType]::ParameterName, 'Pick the recipient key of an --encrypt-to JWKS by its kid (--kid picks the signing key)')
+            [CompletionResult]::new('--sd', '--sd', [CompletionResultType]::ParameterName, 'Make the claim at this JSON pointer selectively disclosable (SD-JWT, RFC 9901); repeatable; nested paths nest. The output is the SD-JWT with every disclosure, ending in ~')
+            [CompletionResult]::new('--sd-decoys', '--sd-decoys', [CompletionResultType]::ParameterName, 'Add N decoy digests to each _sd array (default 0), so their count reveals nothing')
+            [CompletionResult]::new('--sd-alg', '--sd-alg', [CompletionResultType]::ParameterName, 'The hash of the disclosures'' digests (_sd_alg): sha-256 (default), sha-384 or sha-512')
+            [CompletionResult]::new('--holder-key', '--holder-key', [CompletionResultType]::ParameterName, 'The holder''s key, whose public members (only) go into cnf.jwk, for key binding')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--key-prompt', '--key-prompt', [CompletionResultType]::ParameterName, 'Type an HMAC secret at the terminal (not echoed)')
             [CompletionResult]::new('--no-exp', '--no-exp', [CompletionResultType]::ParameterName, 'Make a token that never expires (with a warning)')
@@ -119,6 +124,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--dpop-alg', '--dpop-alg', [CompletionResultType]::ParameterName, 'Allow this proof algorithm (repeatable), e.g. --dpop-alg ES384; default ES256, EdDSA, RS256, PS256')
             [CompletionResult]::new('--dpop-max-age', '--dpop-max-age', [CompletionResultType]::ParameterName, 'How old a proof may be (the leeway comes on top), e.g. --dpop-max-age 1m')
             [CompletionResult]::new('--dpop-nonce', '--dpop-nonce', [CompletionResultType]::ParameterName, 'The nonce the server gave (DPoP-Nonce), which the proof must carry, e.g. --dpop-nonce n1')
+            [CompletionResult]::new('--kb-nonce', '--kb-nonce', [CompletionResultType]::ParameterName, 'The nonce this verifier gave the holder, which the KB-JWT''s nonce must equal')
+            [CompletionResult]::new('--kb-aud', '--kb-aud', [CompletionResultType]::ParameterName, 'This verifier''s identifier, which the KB-JWT''s aud must equal')
+            [CompletionResult]::new('--kb-max-age', '--kb-max-age', [CompletionResultType]::ParameterName, 'How old a KB-JWT''s iat may be (the leeway comes on top)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--key-prompt', '--key-prompt', [CompletionResultType]::ParameterName, 'Type an HMAC secret at the terminal (not echoed)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Use only the cache: fetch nothing, whatever the copy''s age')
@@ -129,6 +137,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Verify one token per line of stdin; print one JSON object per line, in order, with "line": N; counts on stderr. Exit 0 when all are valid, 1 when any is not')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object: valid, reason, message, alg, kid, key, header, claims')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Show times in the local time zone too, beside UTC (from TZ, else the system''s zone). Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"')
+            [CompletionResult]::new('--require-kb', '--require-kb', [CompletionResultType]::ParameterName, 'Reject an SD-JWT presented without a KB-JWT')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -293,6 +302,22 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'jwtk;present' {
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token')
+            [CompletionResult]::new('--disclose', '--disclose', [CompletionResultType]::ParameterName, 'Disclose the claim at this JSON pointer (repeatable): its disclosure, those of the objects and arrays on the way, and everything inside it')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'The holder''s private key (it must be the credential''s cnf.jwk): appends a KB-JWT')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The holder''s private key (it must be the credential''s cnf.jwk): appends a KB-JWT')
+            [CompletionResult]::new('--kb-aud', '--kb-aud', [CompletionResultType]::ParameterName, 'The verifier the KB-JWT is for (its aud; required with --key)')
+            [CompletionResult]::new('--kb-nonce', '--kb-nonce', [CompletionResultType]::ParameterName, 'The verifier''s nonce (the KB-JWT''s nonce; required with --key)')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The KB-JWT''s signing algorithm (default: the key''s own, or its family''s)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--disclose-all', '--disclose-all', [CompletionResultType]::ParameterName, 'Disclose every selectively disclosable claim')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'jwtk;dpop' {
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content')
@@ -352,6 +377,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.')
             [CompletionResult]::new('keyset', 'keyset', [CompletionResultType]::ParameterValue, 'List, publish, fetch, import, promote and retire the keys of a JWKS file.')
             [CompletionResult]::new('classify', 'classify', [CompletionResultType]::ParameterValue, 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.')
+            [CompletionResult]::new('present', 'present', [CompletionResultType]::ParameterValue, 'Make an SD-JWT presentation: only the disclosures asked for, and a KB-JWT with --key.')
             [CompletionResult]::new('dpop', 'dpop', [CompletionResultType]::ParameterValue, 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local OAuth 2.0 issuer for tests and CI: discovery, JWKS, client credentials.')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
@@ -401,6 +427,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
             break
         }
         'jwtk;help;classify' {
+            break
+        }
+        'jwtk;help;present' {
             break
         }
         'jwtk;help;dpop' {

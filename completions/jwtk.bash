@@ -43,6 +43,9 @@ _jwtk() {
             jwtk,mint)
                 cmd="jwtk__subcmd__mint"
                 ;;
+            jwtk,present)
+                cmd="jwtk__subcmd__present"
+                ;;
             jwtk,serve)
                 cmd="jwtk__subcmd__serve"
                 ;;
@@ -75,6 +78,9 @@ _jwtk() {
                 ;;
             jwtk__subcmd__help,mint)
                 cmd="jwtk__subcmd__help__subcmd__mint"
+                ;;
+            jwtk__subcmd__help,present)
+                cmd="jwtk__subcmd__help__subcmd__present"
                 ;;
             jwtk__subcmd__help,serve)
                 cmd="jwtk__subcmd__help__subcmd__serve"
@@ -149,7 +155,7 @@ _jwtk() {
 
     case "${cmd}" in
         jwtk)
-            opts="-h -V --color --help --version decode mint verify decrypt keygen keyset classify dpop serve completions help"
+            opts="-h -V --color --help --version decode mint verify decrypt keygen keyset classify present dpop serve completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -381,7 +387,7 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__help)
-            opts="decode mint verify decrypt keygen keyset classify dpop serve completions help"
+            opts="decode mint verify decrypt keygen keyset classify present dpop serve completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -591,6 +597,20 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__help__subcmd__mint)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtk__subcmd__help__subcmd__present)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1042,7 +1062,7 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__mint)
-            opts="-k -c -h -V --key --key-env --key-prompt --secret-encoding --kid --alg --sub --iss --aud --jti --claim --claims --exp --no-exp --nbf --iat --no-iat --header --typ --profile --max-size --encrypt-to --key-alg --enc --encrypt-kid --json --color --help --version"
+            opts="-k -c -h -V --key --key-env --key-prompt --secret-encoding --kid --alg --sub --iss --aud --jti --claim --claims --exp --no-exp --nbf --iat --no-iat --header --typ --profile --max-size --encrypt-to --key-alg --enc --encrypt-kid --sd --sd-decoys --sd-alg --holder-key --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1186,6 +1206,101 @@ _jwtk() {
                     ;;
                 --encrypt-kid)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sd-decoys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sd-alg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --holder-key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtk__subcmd__present)
+            opts="-k -h -V --field --disclose --disclose-all --key --kb-aud --kb-nonce --alg --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --disclose)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                -k)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --kb-aud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kb-nonce)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alg)
+                    COMPREPLY=($(compgen -W "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA Ed25519" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1336,7 +1451,7 @@ _jwtk() {
             return 0
             ;;
         jwtk__subcmd__verify)
-            opts="-k -q -h -V --field --key --key-env --key-prompt --secret-encoding --kid --jwks --issuer --cacert --timeout --offline --refresh --alg --iss --aud --sub --typ --require --leeway --now --allow-no-exp --quiet --batch --jobs --decrypt-key --json --local --profile --nonce --access-token --code --max-age --client-id --dpop --htm --htu --dpop-alg --dpop-max-age --dpop-nonce --color --help --version"
+            opts="-k -q -h -V --field --key --key-env --key-prompt --secret-encoding --kid --jwks --issuer --cacert --timeout --offline --refresh --alg --iss --aud --sub --typ --require --leeway --now --allow-no-exp --quiet --batch --jobs --decrypt-key --json --local --profile --nonce --access-token --code --max-age --client-id --dpop --htm --htu --dpop-alg --dpop-max-age --dpop-nonce --require-kb --kb-nonce --kb-aud --kb-max-age --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1511,6 +1626,18 @@ _jwtk() {
                     return 0
                     ;;
                 --dpop-nonce)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kb-nonce)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kb-aud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kb-max-age)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

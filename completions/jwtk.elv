@@ -30,6 +30,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand keygen 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
             cand keyset 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
             cand classify 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
+            cand present 'Make an SD-JWT presentation: only the disclosures asked for, and a KB-JWT with --key.'
             cand dpop 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
             cand serve 'Run a local OAuth 2.0 issuer for tests and CI: discovery, JWKS, client credentials.'
             cand completions 'Print a shell completion script.'
@@ -70,6 +71,10 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --key-alg 'The key-management algorithm of --encrypt-to (default: by the recipient key)'
             cand --enc 'The content-encryption algorithm of --encrypt-to (default A256GCM)'
             cand --encrypt-kid 'Pick the recipient key of an --encrypt-to JWKS by its kid (--kid picks the signing key)'
+            cand --sd 'Make the claim at this JSON pointer selectively disclosable (SD-JWT, RFC 9901); repeatable; nested paths nest. The output is the SD-JWT with every disclosure, ending in ~'
+            cand --sd-decoys 'Add N decoy digests to each _sd array (default 0), so their count reveals nothing'
+            cand --sd-alg 'The hash of the disclosures'' digests (_sd_alg): sha-256 (default), sha-384 or sha-512'
+            cand --holder-key 'The holder''s key, whose public members (only) go into cnf.jwk, for key binding'
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
             cand --key-prompt 'Type an HMAC secret at the terminal (not echoed)'
             cand --no-exp 'Make a token that never expires (with a warning)'
@@ -113,6 +118,9 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --dpop-alg 'Allow this proof algorithm (repeatable), e.g. --dpop-alg ES384; default ES256, EdDSA, RS256, PS256'
             cand --dpop-max-age 'How old a proof may be (the leeway comes on top), e.g. --dpop-max-age 1m'
             cand --dpop-nonce 'The nonce the server gave (DPoP-Nonce), which the proof must carry, e.g. --dpop-nonce n1'
+            cand --kb-nonce 'The nonce this verifier gave the holder, which the KB-JWT''s nonce must equal'
+            cand --kb-aud 'This verifier''s identifier, which the KB-JWT''s aud must equal'
+            cand --kb-max-age 'How old a KB-JWT''s iat may be (the leeway comes on top)'
             cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
             cand --key-prompt 'Type an HMAC secret at the terminal (not echoed)'
             cand --offline 'Use only the cache: fetch nothing, whatever the copy''s age'
@@ -123,6 +131,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand --batch 'Verify one token per line of stdin; print one JSON object per line, in order, with "line": N; counts on stderr. Exit 0 when all are valid, 1 when any is not'
             cand --json 'Print one JSON object: valid, reason, message, alg, kid, key, header, claims'
             cand --local 'Show times in the local time zone too, beside UTC (from TZ, else the system''s zone). Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"'
+            cand --require-kb 'Reject an SD-JWT presented without a KB-JWT'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -268,6 +277,21 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'jwtk;present'= {
+            cand --field 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token'
+            cand --disclose 'Disclose the claim at this JSON pointer (repeatable): its disclosure, those of the objects and arrays on the way, and everything inside it'
+            cand -k 'The holder''s private key (it must be the credential''s cnf.jwk): appends a KB-JWT'
+            cand --key 'The holder''s private key (it must be the credential''s cnf.jwk): appends a KB-JWT'
+            cand --kb-aud 'The verifier the KB-JWT is for (its aud; required with --key)'
+            cand --kb-nonce 'The verifier''s nonce (the KB-JWT''s nonce; required with --key)'
+            cand --alg 'The KB-JWT''s signing algorithm (default: the key''s own, or its family''s)'
+            cand --color 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --disclose-all 'Disclose every selectively disclosable claim'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'jwtk;dpop'= {
             cand -k 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
             cand --key 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content'
@@ -324,6 +348,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
             cand keygen 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
             cand keyset 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
             cand classify 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
+            cand present 'Make an SD-JWT presentation: only the disclosures asked for, and a KB-JWT with --key.'
             cand dpop 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
             cand serve 'Run a local OAuth 2.0 issuer for tests and CI: discovery, JWKS, client credentials.'
             cand completions 'Print a shell completion script.'
@@ -360,6 +385,8 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         &'jwtk;help;keyset;retire'= {
         }
         &'jwtk;help;classify'= {
+        }
+        &'jwtk;help;present'= {
         }
         &'jwtk;help;dpop'= {
         }

@@ -36,6 +36,7 @@ complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "decrypt" -d 'Decrypt an e
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "keygen" -d 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "keyset" -d 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "classify" -d 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
+complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "present" -d 'Make an SD-JWT presentation: only the disclosures asked for, and a KB-JWT with --key.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "dpop" -d 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "serve" -d 'Run a local OAuth 2.0 issuer for tests and CI: discovery, JWKS, client credentials.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "completions" -d 'Print a shell completion script.'
@@ -106,6 +107,10 @@ A128CBC-HS256\t''
 A192CBC-HS384\t''
 A256CBC-HS512\t''"
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l encrypt-kid -d 'Pick the recipient key of an --encrypt-to JWKS by its kid (--kid picks the signing key)' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l sd -d 'Make the claim at this JSON pointer selectively disclosable (SD-JWT, RFC 9901); repeatable; nested paths nest. The output is the SD-JWT with every disclosure, ending in ~' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l sd-decoys -d 'Add N decoy digests to each _sd array (default 0), so their count reveals nothing' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l sd-alg -d 'The hash of the disclosures\' digests (_sd_alg): sha-256 (default), sha-384 or sha-512' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l holder-key -d 'The holder\'s key, whose public members (only) go into cnf.jwk, for key binding' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand mint" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -179,6 +184,9 @@ EdDSA\t''
 Ed25519\t''"
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l dpop-max-age -d 'How old a proof may be (the leeway comes on top), e.g. --dpop-max-age 1m' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l dpop-nonce -d 'The nonce the server gave (DPoP-Nonce), which the proof must carry, e.g. --dpop-nonce n1' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l kb-nonce -d 'The nonce this verifier gave the holder, which the KB-JWT\'s nonce must equal' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l kb-aud -d 'This verifier\'s identifier, which the KB-JWT\'s aud must equal' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l kb-max-age -d 'How old a KB-JWT\'s iat may be (the leeway comes on top)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -190,6 +198,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s q -l quiet -d 'Prin
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l batch -d 'Verify one token per line of stdin; print one JSON object per line, in order, with "line": N; counts on stderr. Exit 0 when all are valid, 1 when any is not'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l json -d 'Print one JSON object: valid, reason, message, alg, kid, key, header, claims'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l local -d 'Show times in the local time zone too, beside UTC (from TZ, else the system\'s zone). Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"'
+complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -l require-kb -d 'Reject an SD-JWT presented without a KB-JWT'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c jwtk -n "__fish_jwtk_using_subcommand decrypt" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token' -r
@@ -349,6 +358,31 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -l strict -d 'Exit 1
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -l local -d 'Show times in the local time zone too, beside UTC (from TZ, else the system\'s zone). Example: TZ=Europe/Paris jwtk decode --local "$TOKEN"'
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -s V -l version -d 'Print version'
+complete -c jwtk -n "__fish_jwtk_using_subcommand present" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member or a cookie name. Example: --field id_token' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand present" -l disclose -d 'Disclose the claim at this JSON pointer (repeatable): its disclosure, those of the objects and arrays on the way, and everything inside it' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand present" -s k -l key -d 'The holder\'s private key (it must be the credential\'s cnf.jwk): appends a KB-JWT' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand present" -l kb-aud -d 'The verifier the KB-JWT is for (its aud; required with --key)' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand present" -l kb-nonce -d 'The verifier\'s nonce (the KB-JWT\'s nonce; required with --key)' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand present" -l alg -d 'The KB-JWT\'s signing algorithm (default: the key\'s own, or its family\'s)' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+ES512\t''
+EdDSA\t''
+Ed25519\t''"
+complete -c jwtk -n "__fish_jwtk_using_subcommand present" -l color -d 'When to use colour: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c jwtk -n "__fish_jwtk_using_subcommand present" -l disclose-all -d 'Disclose every selectively disclosable claim'
+complete -c jwtk -n "__fish_jwtk_using_subcommand present" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtk -n "__fish_jwtk_using_subcommand present" -s V -l version -d 'Print version'
 complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -s k -l key -d 'A key file: PEM, DER, JWK, JWKS or a raw HMAC secret, detected from the content' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l key-env -d 'Read the key material from environment variable VAR' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -l secret-encoding -d 'How a raw secret\'s text becomes bytes (default: the bytes as they are); decoded bytes that are key material are refused' -r -f -a "utf8\t'The bytes, which must be UTF-8 text'
@@ -404,17 +438,18 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c jwtk -n "__fish_jwtk_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "decode" -d 'Show a token\'s header and claims without verifying anything.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "mint" -d 'Create and sign a token; print it alone on stdout.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "verify" -d 'Check a token\'s signature and claims.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "decrypt" -d 'Decrypt an encrypted token (JWE) and print its plaintext, byte for byte.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "keygen" -d 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "keyset" -d 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "classify" -d 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "dpop" -d 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "serve" -d 'Run a local OAuth 2.0 issuer for tests and CI: discovery, JWKS, client credentials.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "completions" -d 'Print a shell completion script.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify dpop serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify present dpop serve completions help" -f -a "decode" -d 'Show a token\'s header and claims without verifying anything.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify present dpop serve completions help" -f -a "mint" -d 'Create and sign a token; print it alone on stdout.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify present dpop serve completions help" -f -a "verify" -d 'Check a token\'s signature and claims.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify present dpop serve completions help" -f -a "decrypt" -d 'Decrypt an encrypted token (JWE) and print its plaintext, byte for byte.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify present dpop serve completions help" -f -a "keygen" -d 'Generate a key: an HMAC secret, or an RSA, EC or Ed25519 key pair.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify present dpop serve completions help" -f -a "keyset" -d 'List, publish, fetch, import, promote and retire the keys of a JWKS file.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify present dpop serve completions help" -f -a "classify" -d 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify present dpop serve completions help" -f -a "present" -d 'Make an SD-JWT presentation: only the disclosures asked for, and a KB-JWT with --key.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify present dpop serve completions help" -f -a "dpop" -d 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify present dpop serve completions help" -f -a "serve" -d 'Run a local OAuth 2.0 issuer for tests and CI: discovery, JWKS, client credentials.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify present dpop serve completions help" -f -a "completions" -d 'Print a shell completion script.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify present dpop serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "list" -d 'One line per key: kid, type, alg, use, private or public; which key signs; duplicate kids and keys jwtk cannot use are flagged.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "public" -d 'The public JWKS for verifiers: public members only, HMAC keys left out.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "fetch" -d 'Save an issuer\'s published public keys to a file, to pin them or use them offline.'

@@ -390,6 +390,14 @@ pub enum KeyUse {
         /// The file.
         origin: String,
     },
+    /// A holder key that is not the one an SD-JWT's `cnf.jwk` names.
+    #[error("{origin} is not the holder key the credential names in cnf.jwk ({why})")]
+    NotHolderKey {
+        /// Where the key came from.
+        origin: String,
+        /// How they differ.
+        why: String,
+    },
     /// A DPoP proof asked of an HMAC secret.
     #[error(
         "a DPoP proof is signed with an asymmetric key and shows its public half; {origin} holds {holds} and {alg} is asked for"
@@ -853,6 +861,22 @@ pub enum Usage {
         alg: String,
         /// The minimum.
         min: usize,
+    },
+    /// An SD-JWT path (`mint --sd`, `present --disclose`) that can't be used.
+    #[error("{flag}: {why}")]
+    SdPath {
+        /// The flag.
+        flag: &'static str,
+        /// What is wrong with the path.
+        why: String,
+    },
+    /// A flag that needs others beside it.
+    #[error("{flag} needs {needs}")]
+    Needs {
+        /// The flag given.
+        flag: &'static str,
+        /// What must come with it.
+        needs: &'static str,
     },
 }
 

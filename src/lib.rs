@@ -23,7 +23,7 @@
 //! The map of the crate, from the bottom up: [`text`] (message helpers), [`json`] (the strict
 //! parser), [`alg`], [`crypto`], [`time`], [`files`] and [`error`]; then [`token`] (finding and
 //! parsing tokens), [`keys`] (key material in every format, sets, generation), [`mint`],
-//! [`jwe`], [`dpop`], [`profile`] (what RFC 9068, OpenID Connect, RFC 7523 and SD-JWT VC
+//! [`jwe`], [`dpop`], [`sd`] (SD-JWT: selective disclosure and key binding), [`profile`] (what RFC 9068, OpenID Connect, RFC 7523 and SD-JWT VC
 //! demand of their tokens, as tables of rules), [`verify`], `remote` (HTTPS, the key cache, refetching; feature
 //! `remote`), [`classify`] and `serve` (a local OAuth 2.0 issuer for tests; feature `serve`).
 
@@ -40,6 +40,7 @@ pub mod mint;
 pub mod profile;
 #[cfg(feature = "remote")]
 pub mod remote;
+pub mod sd;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod text;

@@ -44,6 +44,9 @@ named! {
         ServiceAccount = "service_account",
         SecurityEvent = "security_event",
         EntityStatement = "entity_statement",
+        SdJwt = "sd_jwt",
+        SdJwtVc = "sd_jwt_vc",
+        KbJwt = "kb_jwt",
         Unknown = "unknown",
     }
 }

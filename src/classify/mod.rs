@@ -54,6 +54,9 @@ pub struct Classification {
 
 /// Classify a token from its header and claims.
 pub fn classify(header: &Map<String, Value>, claims: &Map<String, Value>) -> Classification {
+    if let Some(answer) = selective_disclosure(header, claims, false) {
+        return answer;
+    }
     let mut f = Facts {
         header,
         claims,
@@ -105,6 +108,73 @@ pub fn classify(header: &Map<String, Value>, claims: &Map<String, Value>) -> Cla
         conflicts,
         verified: false,
     }
+}
+
+/// Classify an SD-JWT (RFC 9901): `header` is its issuer JWT's, `claims` those with its
+/// disclosures applied. Known to be one by its form (the `~`), whatever its claims say.
+pub fn classify_sd(header: &Map<String, Value>, claims: &Map<String, Value>) -> Classification {
+    selective_disclosure(header, claims, true).unwrap_or_else(|| classify(header, claims))
+}
+
+/// SD-JWTs and their KB-JWTs, recognised before any other rule: a credential or a holder's
+/// signature is issued by no OAuth grant. `presented`: the token came in the SD-JWT form.
+fn selective_disclosure(
+    header: &Map<String, Value>,
+    claims: &Map<String, Value>,
+    presented: bool,
+) -> Option<Classification> {
+    let f = Facts {
+        header,
+        claims,
+        issuer: None,
+    };
+    let typ = f.typ().unwrap_or_default();
+    let vc = matches!(typ.as_str(), "dc+sd-jwt" | "vc+sd-jwt");
+    let (kind, evidence, confidence) = if typ == "kb+jwt" {
+        let why = "header typ kb+jwt: an SD-JWT key-binding JWT (RFC 9901 §4.3), the holder's signature over a presentation";
+        (Kind::KbJwt, why.to_string(), Confidence::High)
+    } else if vc || (presented && claims.contains_key("vct")) {
+        let why = if vc {
+            format!("header typ {typ}: an SD-JWT verifiable credential (SD-JWT VC)")
+        } else {
+            "an SD-JWT (RFC 9901) with a vct claim: an SD-JWT verifiable credential".to_string()
+        };
+        (Kind::SdJwtVc, why, Confidence::High)
+    } else if presented || claims.contains_key("_sd_alg") {
+        let why = "a selective-disclosure JWT (RFC 9901): claims behind disclosures";
+        let sure = if presented {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        };
+        (Kind::SdJwt, why.to_string(), sure)
+    } else {
+        return None;
+    };
+    let issuer = issuers::identify(&f);
+    let mut all = vec![evidence];
+    let provider = issuer.map(|(issuer, why)| {
+        all.push(why);
+        issuer.provider.as_str()
+    });
+    let sub = f.sub().map(str::to_string);
+    let subject_kind = match (&sub, kind) {
+        (_, Kind::KbJwt) | (None, _) => SubjectKind::Unknown,
+        (Some(_), _) => SubjectKind::User,
+    };
+    Some(Classification {
+        kind,
+        flow: Flow::NotApplicable,
+        subject: Subject {
+            kind: subject_kind,
+            id: sub.filter(|_| kind != Kind::KbJwt),
+        },
+        provider,
+        confidence,
+        evidence: all,
+        conflicts: Vec::new(),
+        verified: false,
+    })
 }
 
 /// A grant decided for a token of no recognised kind: what a grant issues is an access token.

@@ -164,6 +164,8 @@ pub enum Check {
     MaxAge,
     /// With `--require-kb`, `cnf` (the holder's key) is present.
     CnfForKeyBinding,
+    /// The token came as an SD-JWT (the issuer JWT, then `~`), not as a plain JWS.
+    SdJwt,
 }
 
 /// A value the verifier gives that some rules check against.
@@ -228,7 +230,8 @@ impl Check {
             Check::CHash => Some(Flag::Code),
             Check::MaxAge => Some(Flag::MaxAge),
             Check::CnfForKeyBinding => Some(Flag::RequireKb),
-            Check::Typ { .. }
+            Check::SdJwt
+            | Check::Typ { .. }
             | Check::Present(_)
             | Check::AnyOf(_)
             | Check::Absent { .. }
@@ -261,6 +264,7 @@ impl Check {
             Check::CHash => "c_hash matching --code".into(),
             Check::MaxAge => "auth_time within --max-age".into(),
             Check::CnfForKeyBinding => "cnf present with --require-kb".into(),
+            Check::SdJwt => "an SD-JWT, not a plain JWS".into(),
         }
     }
 }
@@ -291,6 +295,9 @@ pub struct Token<'a> {
     pub claims: &'a Map<String, Value>,
     /// The algorithm that signed it (the hash of `at_hash`/`c_hash`), when known.
     pub alg: Option<Algorithm>,
+    /// Whether it came as an SD-JWT; `None` when the form is not known (rules read from
+    /// claims alone, as classify does).
+    pub sd: Option<bool>,
 }
 
 /// The instant to judge `auth_time` at, and the clock skew allowed.
@@ -369,6 +376,7 @@ impl Profile {
             header,
             claims,
             alg: None,
+            sd: None,
         };
         self.failures(token, None)
     }
@@ -463,6 +471,12 @@ fn structural(check: &Check, token: Token) -> Found {
         },
         Check::LogoutEvent => logout_event(claims.get("events")?),
         Check::IssIsSub => iss_is_sub(claims.get("iss")?, claims.get("sub")?),
+        Check::SdJwt => (token.sd == Some(false)).then(|| {
+            (
+                Reason::ProfileViolation,
+                "a plain JWS, not an SD-JWT (no ~ after the issuer JWT)".into(),
+            )
+        }),
         _ => None,
     }
 }

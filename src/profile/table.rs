@@ -193,5 +193,9 @@ pub(super) const SD_JWT_VC: Spec = Spec {
             check: Check::CnfForKeyBinding,
             section: "draft-ietf-oauth-sd-jwt-vc §3.2.2.2",
         },
+        Rule {
+            check: Check::SdJwt,
+            section: "draft-ietf-oauth-sd-jwt-vc §3",
+        },
     ],
 };

@@ -195,6 +195,7 @@ fn judge(profile: Profile, header: &Value, claims: &Value, expect: &Expect) -> V
         header: &header,
         claims: &claims,
         alg,
+        sd: None,
     };
     let clock = Clock {
         now: NOW,
@@ -217,7 +218,13 @@ fn every_rule_broken_one_at_a_time() {
     for profile in Profile::ALL {
         let spec = profile.spec();
         let breaks = breaks(profile);
-        for (index, rule) in spec.rules.iter().enumerate() {
+        // The form rule is broken by the token's form, not its claims: its own test below.
+        let by_claims = spec
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !matches!(r.check, Check::SdJwt));
+        for (index, rule) in by_claims {
             assert!(
                 breaks.iter().any(|b| b.rule == index),
                 "{profile}: no test breaks rule {index}, {}",
@@ -473,4 +480,41 @@ fn messages_name_profile_rule_and_section() {
             "profile id_token: nonce is \"n-other\", expected \"n-0S6_WzA2Mj\" (OIDC Core §3.1.3.7)",
         ]
     );
+}
+
+#[test]
+fn a_plain_jws_is_no_sd_jwt_vc() {
+    let (header, claims, expect) = valid(Profile::SdJwtVc);
+    let (header, claims) = (object(header), object(claims));
+    let clock = Clock {
+        now: NOW,
+        leeway: 60,
+    };
+    let as_sent = |sd| Token {
+        header: &header,
+        claims: &claims,
+        alg: None,
+        sd,
+    };
+    assert_eq!(
+        Profile::SdJwtVc.check(as_sent(Some(true)), &expect, clock),
+        []
+    );
+    let failures = Profile::SdJwtVc.check(as_sent(Some(false)), &expect, clock);
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert_eq!(failures[0].reason, Reason::ProfileViolation);
+    assert!(
+        failures[0]
+            .message
+            .starts_with("profile sd-jwt-vc: a plain JWS"),
+        "{failures:?}"
+    );
+    assert!(
+        failures[0]
+            .message
+            .ends_with("(draft-ietf-oauth-sd-jwt-vc §3)"),
+        "{failures:?}"
+    );
+    // Where the form is unknown (classify), the claims decide.
+    assert!(Profile::SdJwtVc.fits(&header, &claims));
 }

@@ -107,15 +107,7 @@ impl Registry {
                     crate::text::cut(id)
                 ));
             }
-            clients.push(ClientConfig {
-                client_id: id.clone(),
-                credential: Credential::None,
-                redirect_uris: Vec::new(),
-                scopes: None,
-                audience: None,
-                claims: Map::new(),
-                ttl: None,
-            });
+            clients.push(ClientConfig::public(id.clone()));
         }
         let origins = clients
             .iter()

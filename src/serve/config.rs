@@ -107,6 +107,22 @@ pub struct ClientConfig {
     pub ttl: Option<u64>,
 }
 
+impl ClientConfig {
+    /// A public client with nothing configured but its id (`--client`, and where a config
+    /// entry starts).
+    pub fn public(client_id: String) -> ClientConfig {
+        ClientConfig {
+            client_id,
+            credential: Credential::None,
+            redirect_uris: Vec::new(),
+            scopes: None,
+            audience: None,
+            claims: Map::new(),
+            ttl: None,
+        }
+    }
+}
+
 /// Parse a config file's bytes. The error names the member at fault.
 pub fn parse(bytes: &[u8]) -> Result<Config, String> {
     let root = json::parse_object(bytes).map_err(|e| e.to_string())?;
@@ -172,15 +188,7 @@ fn client(item: &Value, i: usize) -> Result<ClientConfig, String> {
         None => return Err(format!("clients[{i}] has no client_id")),
     };
     let at = format!("clients[{i}] ({:?})", crate::text::cut(&id));
-    let mut client = ClientConfig {
-        client_id: id,
-        credential: Credential::None,
-        redirect_uris: Vec::new(),
-        scopes: None,
-        audience: None,
-        claims: Map::new(),
-        ttl: None,
-    };
+    let mut client = ClientConfig::public(id);
     let credentials = ["client_secret", "jwk", "jwks", "jwks_uri"];
     let given: Vec<&str> = credentials
         .into_iter()

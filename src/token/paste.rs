@@ -88,6 +88,12 @@ pub fn find(input: &[u8], field: Option<&str>) -> Result<Pasted> {
         return Err(Malformed::new(Part::Token, "no token given (the input is empty)").into());
     }
     let (rest, header_line) = strip_prefixes(trimmed);
+    if let Some(whole) = json_serialization(trimmed) {
+        return Ok(Pasted {
+            token: whole.to_vec(),
+            note: None,
+        });
+    }
     let found = if rest.iter().all(|&b| is_bare_byte(b)) {
         bare(rest, header_line, field)?
     } else {
@@ -439,8 +445,9 @@ fn line_number(text: &[u8], at: usize) -> usize {
     1 + text[..at].iter().filter(|&&b| b == b'\n').count()
 }
 
+/// A byte of a compact token: base64url, the dots, and the `~` between an SD-JWT's parts.
 fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
 }
 
 fn is_bare_byte(b: u8) -> bool {
@@ -456,9 +463,33 @@ fn dots(run: &[u8]) -> usize {
     run.iter().filter(|&&b| b == b'.').count()
 }
 
-/// A whole compact token on its own: 3 (JWS) or 5 (JWE) segments, header first.
+/// A whole compact token on its own: 3 (JWS) or 5 (JWE) segments, header first; or an
+/// SD-JWT, a 3-segment JWT and `~`, disclosures each ending in `~`, and perhaps a KB-JWT.
 fn is_whole(text: &[u8]) -> bool {
-    text.iter().all(|&b| is_token_byte(b)) && matches!(dots(text), 2 | 4) && opens_object(text)
+    if !text.iter().all(|&b| is_token_byte(b)) || !opens_object(text) {
+        return false;
+    }
+    let mut parts = text.split(|&b| b == b'~');
+    let first = parts.next().unwrap_or_default();
+    match parts.next_back() {
+        None => matches!(dots(text), 2 | 4),
+        Some(last) => dots(first) == 2 && (last.is_empty() || dots(last) == 2),
+    }
+}
+
+/// The whole input when it is a JWS in the JSON serialization (RFC 7515 §7.2, and the
+/// SD-JWT form of RFC 9901 §8): an object with a string `payload` beside `protected` or
+/// `signatures`. The tokens inside it (a `kb_jwt`) are parts of it, not tokens of their own.
+fn json_serialization(text: &[u8]) -> Option<&[u8]> {
+    if !text.starts_with(b"{") {
+        return None;
+    }
+    let object = crate::json::parse_object(text).ok()?;
+    let is_jws = object
+        .get("payload")
+        .is_some_and(serde_json::Value::is_string)
+        && (object.contains_key("protected") || object.contains_key("signatures"));
+    is_jws.then_some(text)
 }
 
 /// Whether the text starts with the base64url of a JSON object's opening (`{"`, `{ "`,
@@ -552,6 +583,25 @@ mod tests {
         assert_eq!(picked.token, U.as_bytes());
         assert!(picked.note.unwrap().contains("JSON member id_token"));
         assert!(find(text.as_bytes(), Some("nope")).is_err());
+    }
+
+    #[test]
+    fn sd_jwts_are_whole_tokens() {
+        let sd = format!("{T}~WyJzIiwiYSIsMV0~");
+        let kb = format!("{sd}{U}");
+        assert_eq!(token(&sd), sd);
+        assert_eq!(token(&format!("Bearer {kb}\n")), kb);
+        assert_eq!(token(&format!("{{\"vp_token\": \"{kb}\"}}")), kb);
+        assert_eq!(token(&format!("https://x/cb#vp_token={sd}&state=1")), sd);
+        assert_eq!(token(&format!("{}\n  {}", &kb[..50], &kb[50..])), kb);
+        assert!(matches!(
+            find(format!("{sd}\n{kb}").as_bytes(), None),
+            Err(Error::Usage(Usage::SeveralTokens { .. }))
+        ));
+        let json = format!(
+            "{{\"payload\": \"e30\", \"protected\": \"e30\", \"signature\": \"\", \"header\": {{\"kb_jwt\": \"{T}\"}}}}"
+        );
+        assert_eq!(token(&json), json);
     }
 
     #[test]

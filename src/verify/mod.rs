@@ -11,7 +11,7 @@ pub mod reason;
 pub mod verdict;
 
 pub use reason::{Failure, Reason};
-pub use verdict::{MatchedKey, Verdict};
+pub use verdict::{MatchedKey, SdSummary, Verdict};
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -27,6 +27,10 @@ use crate::json::{Lite, Members};
 use crate::jwe::decrypt::Decryptor;
 use crate::keys::key::{Key, Purpose};
 use crate::profile::{self, Profile};
+use crate::sd::alg::SdAlg;
+use crate::sd::disclose;
+use crate::sd::kb::{self, KbPolicy};
+use crate::sd::parse::{self as sd_parse, SdJwt};
 use crate::text::cut;
 use crate::time::{self, NumericDate, Seconds};
 use crate::token::compact::{self as token, Segments};
@@ -53,6 +57,8 @@ pub struct Policy {
     pub allow_no_exp: bool,
     /// The DPoP proof the token must come with (`--dpop`).
     pub dpop: Option<dpop::Expect>,
+    /// What an SD-JWT's key binding must satisfy (`--kb-…`, `--require-kb`).
+    pub kb: KbPolicy,
     /// The profile the token must meet (`--profile`).
     pub profile: Option<Profile>,
     /// The values the profile's flag-driven rules check against (`--nonce`, …).
@@ -74,6 +80,7 @@ impl Policy {
             now,
             allow_no_exp: false,
             dpop: None,
+            kb: KbPolicy::default(),
             profile: None,
             profile_expect: profile::Expect::default(),
         }
@@ -171,84 +178,34 @@ impl KeyRing {
             }
             Err(err) => return Verdict::default().fail(Reason::Malformed, err.to_string()),
         };
-        let malformed = |err: Malformed| Verdict::default().fail(Reason::Malformed, fault(&err));
-        // Jws::parse's steps, in its order (so the same fault is named first).
-        let segments = match Segments::split(token) {
-            Ok(segments) => segments,
-            Err(_) if crate::jwe::is_jwe(token) => {
-                return Verdict::default().fail(
-                    Reason::Unsupported,
-                    "an encrypted token (JWE): give --decrypt-key to decrypt it and verify the token inside",
-                );
-            }
-            Err(err) => return malformed(err),
+        if sent.is_none() && sd_parse::looks_like(token) {
+            return self.verify_sd(token, policy);
+        }
+        let signed = match self.check_signed(token) {
+            Ok(signed) => signed,
+            Err(verdict) => return *verdict,
         };
-        let header_json = match token::decode_segment(Part::Header, segments.header) {
-            Ok(json) => json,
-            Err(err) => return malformed(err),
-        };
+        let Signed {
+            mut verdict,
+            alg,
+            header_json,
+            payload,
+        } = signed;
+        // check_signed scanned this header already: it scans again.
         let header = match token::scan_object(Part::Header, &header_json) {
             Ok(header) => header,
-            Err(err) => return malformed(err),
+            Err(err) => return verdict.fail(Reason::Malformed, fault(&err)),
         };
-        let payload = match token::decode_segment(Part::Claims, segments.claims) {
-            Ok(payload) => payload,
-            Err(err) => return malformed(err),
-        };
-        // Room for the longest signature a key jwtk loads makes (RSA-8192: 1024 bytes).
-        let (mut buf, mut spill) = ([0u8; 1024], Vec::new());
-        let signature =
-            token::decode_segment_into(Part::Signature, segments.signature, &mut buf, &mut spill);
-        let signature = match signature {
-            Ok(signature) => signature,
-            Err(err) => return malformed(err),
-        };
-        let facts = HeaderFacts::scan(&header);
-        let mut verdict = Verdict {
-            alg: facts
-                .alg
-                .and_then(Lite::as_str)
-                .map(|alg| match alg.parse() {
-                    Ok(known) => Cow::Borrowed(Algorithm::name(known)),
-                    Err(_) => Cow::Owned(alg.to_string()),
-                }),
-            ..Verdict::default()
-        };
-        let alg = match self.check_header(&facts, &mut verdict) {
-            Some(alg) if verdict.failures.is_empty() => alg,
-            _ => return verdict,
-        };
-        // Split checked every byte: base64url characters and dots.
-        let signing_input = &token[..segments.header.len() + 1 + segments.claims.len()];
-        match self.check_signature(alg, facts.kid, signature, signing_input) {
-            Ok(matched) => verdict.key = Some(Arc::clone(matched)),
-            Err(failure) => return verdict.fail(failure.reason, failure.message),
-        }
         match token::scan_object(Part::Claims, &payload) {
             Ok(claims) => {
-                let found = ClaimFacts::scan(&claims);
-                verdict
-                    .failures
-                    .extend(check_found(&header, &claims, &found, policy));
-                verdict.bound = found.cnf.and_then(dpop::binding);
-                verdict.exp = found.exp.and_then(Lite::as_f64);
-                if let Some(profile) = policy.profile {
-                    verdict.failures.extend(profile_failures(
-                        profile,
-                        alg,
-                        &header_json,
-                        &payload,
-                        policy,
-                    ));
-                }
-                if let Some(expect) = &policy.dpop {
-                    verdict.failures.extend(dpop_failures(
-                        expect,
-                        sent.unwrap_or(token),
-                        &payload,
-                        policy,
-                    ));
-                }
+                let seen = Seen {
+                    alg,
+                    sd: false,
+                    header_json: &header_json,
+                    claims_json: &payload,
+                    sent: sent.unwrap_or(token),
+                };
+                judge_claims(&mut verdict, &header, &claims, seen, policy);
             }
             Err(err) => {
                 drop(header);
@@ -262,6 +219,134 @@ impl KeyRing {
         drop(header);
         verdict.header_json = Some(header_json);
         verdict.claims_json = Some(payload);
+        verdict
+    }
+
+    /// The compact JWS `token` read strictly, its header judged and its signature checked:
+    /// the verdict so far (alg, key) with the header and payload, or the verdict that
+    /// rejects it.
+    fn check_signed(&self, token: &[u8]) -> std::result::Result<Signed, Box<Verdict>> {
+        let malformed =
+            |err: Malformed| Box::new(Verdict::default().fail(Reason::Malformed, fault(&err)));
+        // Jws::parse's steps, in its order (so the same fault is named first).
+        let segments = match Segments::split(token) {
+            Ok(segments) => segments,
+            Err(_) if crate::jwe::is_jwe(token) => {
+                return Err(Box::new(Verdict::default().fail(
+                    Reason::Unsupported,
+                    "an encrypted token (JWE): give --decrypt-key to decrypt it and verify the token inside",
+                )));
+            }
+            Err(err) => return Err(malformed(err)),
+        };
+        let header_json =
+            token::decode_segment(Part::Header, segments.header).map_err(malformed)?;
+        let header = token::scan_object(Part::Header, &header_json).map_err(malformed)?;
+        let payload = token::decode_segment(Part::Claims, segments.claims).map_err(malformed)?;
+        // Room for the longest signature a key jwtk loads makes (RSA-8192: 1024 bytes).
+        let (mut buf, mut spill) = ([0u8; 1024], Vec::new());
+        let signature =
+            token::decode_segment_into(Part::Signature, segments.signature, &mut buf, &mut spill)
+                .map_err(malformed)?;
+        let facts = HeaderFacts::scan(&header);
+        let mut verdict = Verdict {
+            alg: facts
+                .alg
+                .and_then(Lite::as_str)
+                .map(|alg| match alg.parse() {
+                    Ok(known) => Cow::Borrowed(Algorithm::name(known)),
+                    Err(_) => Cow::Owned(alg.to_string()),
+                }),
+            ..Verdict::default()
+        };
+        let alg = match self.check_header(&facts, &mut verdict) {
+            Some(alg) if verdict.failures.is_empty() => alg,
+            _ => return Err(Box::new(verdict)),
+        };
+        // Split checked every byte: base64url characters and dots.
+        let signing_input = &token[..segments.header.len() + 1 + segments.claims.len()];
+        match self.check_signature(alg, facts.kid, signature, signing_input) {
+            Ok(matched) => verdict.key = Some(Arc::clone(matched)),
+            Err(failure) => return Err(Box::new(verdict.fail(failure.reason, failure.message))),
+        }
+        drop(header);
+        Ok(Signed {
+            verdict,
+            alg,
+            header_json,
+            payload,
+        })
+    }
+
+    /// An SD-JWT (RFC 9901): the issuer JWT verified like any JWS, then the disclosures
+    /// processed by §7.1 (`sd_invalid`), the claim checks run on the claims with disclosures
+    /// applied, and the key binding checked (`kb_invalid`, `kb_mismatch`).
+    fn verify_sd(&self, token: &[u8], policy: &Policy) -> Verdict {
+        let sd = match SdJwt::parse(token) {
+            Ok(sd) => sd,
+            Err(err) => return Verdict::default().fail(Reason::Malformed, fault(&err)),
+        };
+        let Signed {
+            mut verdict,
+            alg: signed_with,
+            header_json,
+            payload,
+        } = match self.check_signed(sd.issuer_jwt().as_bytes()) {
+            Ok(signed) => signed,
+            Err(verdict) => return *verdict,
+        };
+        let signed_claims = match token::parse_object(Part::Claims, &payload) {
+            Ok(claims) => claims,
+            Err(err) => {
+                verdict.header_json = Some(header_json);
+                return verdict.fail(
+                    Reason::Malformed,
+                    format!("the signature is valid, but {}", fault(&err)),
+                );
+            }
+        };
+        let alg = match SdAlg::of(&signed_claims) {
+            Ok(alg) => alg,
+            Err(why) => {
+                verdict.header_json = Some(header_json);
+                return verdict.fail(Reason::Unsupported, why);
+            }
+        };
+        let disclosures: Vec<&str> = sd.disclosures().collect();
+        let processed = match disclose::process(&signed_claims, &disclosures, alg) {
+            Ok(processed) => processed,
+            Err(err) => {
+                verdict.header_json = Some(header_json);
+                return verdict.fail(Reason::SdInvalid, err.to_string());
+            }
+        };
+        drop(signed_claims);
+        // The processed claims are a JSON object with unique names: they serialise and scan.
+        let claims_json = serde_json::to_vec(&processed.claims).unwrap_or_default();
+        let (Ok(header), Ok(claims)) = (
+            token::scan_object(Part::Header, &header_json),
+            token::scan_object(Part::Claims, &claims_json),
+        ) else {
+            return verdict.fail(Reason::Malformed, "the disclosed claims do not read back");
+        };
+        // Every claim check, the profile's included, runs on the claims with disclosures applied.
+        let seen = Seen {
+            alg: signed_with,
+            sd: true,
+            header_json: &header_json,
+            claims_json: &claims_json,
+            sent: token,
+        };
+        judge_claims(&mut verdict, &header, &claims, seen, policy);
+        drop((header, claims));
+        key_binding(&sd, &processed.claims, alg, policy, &mut verdict);
+        verdict.sd = Some(SdSummary {
+            disclosed: processed.disclosures.len(),
+            undisclosed: processed.undisclosed,
+            kb: sd.kb_jwt.is_some(),
+        });
+        verdict.header_json = Some(header_json);
+        verdict.claims_json = Some(claims_json);
         verdict
     }
 
@@ -427,6 +512,65 @@ impl KeyRing {
     }
 }
 
+/// A JWS whose signature verified: the verdict so far, its header's and payload's bytes.
+struct Signed {
+    verdict: Verdict,
+    alg: Algorithm,
+    header_json: Vec<u8>,
+    payload: Vec<u8>,
+}
+
+/// An SD-JWT's key binding, judged into `verdict`: the KB-JWT's failures, or a missing one
+/// under `--require-kb`, and notes for what went unchecked (RFC 9901 §7.3 wants `nonce` and
+/// `aud` both; a credential with `cnf` without a KB-JWT proves no holder).
+fn key_binding(
+    sd: &SdJwt,
+    claims: &serde_json::Map<String, Value>,
+    alg: SdAlg,
+    policy: &Policy,
+    verdict: &mut Verdict,
+) {
+    let Some(kb_jwt) = &sd.kb_jwt else {
+        if policy.kb.required {
+            let missing = kb::KbProblem::Missing;
+            verdict.failures.push(Failure {
+                reason: missing.reason(),
+                message: missing.to_string(),
+            });
+        } else if claims.contains_key("cnf") {
+            verdict.notes.push(
+                "holder binding is unproven: the credential names a holder key (cnf) but came without a KB-JWT (--require-kb makes that a failure)".into(),
+            );
+        }
+        return;
+    };
+    let clock = kb::Clock {
+        now: policy.now,
+        leeway: policy.leeway,
+    };
+    let problems = kb::check(kb_jwt, claims, &sd.presented, alg, &policy.kb, clock);
+    verdict
+        .failures
+        .extend(problems.iter().map(|problem| Failure {
+            reason: problem.reason(),
+            message: problem.to_string(),
+        }));
+    let unchecked: Vec<&str> = [
+        ("--kb-nonce", policy.kb.nonce.is_none()),
+        ("--kb-aud", policy.kb.aud.is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(flag, missing)| missing.then_some(flag))
+    .collect();
+    if !unchecked.is_empty() {
+        verdict.notes.push(format!(
+            "replay was not fully checked: the KB-JWT's {} went unchecked without {} (RFC 9901 §7.3)",
+            if unchecked.len() == 2 { "nonce and aud" } else if unchecked[0] == "--kb-nonce" { "nonce" } else { "aud" },
+            unchecked.join(" and ")
+        ));
+    }
+}
+
 /// The verdict on a token that should have been encrypted and is not: `malformed` when it is
 /// not even a well-formed JWS, else `unsupported`. Its signature is not checked: the token is
 /// refused whatever it says.
@@ -481,11 +625,57 @@ fn dpop_failures(
     }
 }
 
+/// A token whose signature verified, as the claim checks see it.
+struct Seen<'a> {
+    /// The algorithm that signed it.
+    alg: Algorithm,
+    /// Whether it came as an SD-JWT.
+    sd: bool,
+    header_json: &'a [u8],
+    /// The claims as a verifier sees them (an SD-JWT's with its disclosures applied).
+    claims_json: &'a [u8],
+    /// The token as sent (a DPoP proof's `ath` is its hash).
+    sent: &'a [u8],
+}
+
+/// The checks every form of token shares once its signature verified: the registered claims,
+/// the sender binding, the profile and the DPoP proof.
+fn judge_claims(
+    verdict: &mut Verdict,
+    header: &Members,
+    claims: &Members,
+    seen: Seen,
+    policy: &Policy,
+) {
+    let found = ClaimFacts::scan(claims);
+    verdict
+        .failures
+        .extend(check_found(header, claims, &found, policy));
+    verdict.bound = found.cnf.and_then(dpop::binding);
+    verdict.exp = found.exp.and_then(Lite::as_f64);
+    if let Some(profile) = policy.profile {
+        verdict.failures.extend(profile_failures(
+            profile,
+            seen.alg,
+            seen.sd,
+            seen.header_json,
+            seen.claims_json,
+            policy,
+        ));
+    }
+    if let Some(expect) = &policy.dpop {
+        verdict
+            .failures
+            .extend(dpop_failures(expect, seen.sent, seen.claims_json, policy));
+    }
+}
+
 /// What `--profile` finds wrong with the token (its header and claims: JSON objects the
 /// scans accepted, so the parser does too).
 fn profile_failures(
     profile: Profile,
     alg: Algorithm,
+    sd: bool,
     header: &[u8],
     payload: &[u8],
     policy: &Policy,
@@ -505,6 +695,7 @@ fn profile_failures(
         header: &header,
         claims: &claims,
         alg: Some(alg),
+        sd: Some(sd),
     };
     let clock = profile::Clock {
         now: policy.now,

@@ -22,6 +22,8 @@ pub enum Reason {
     NoMatchingKey,
     /// No key verifies the signature.
     BadSignature,
+    /// An SD-JWT disclosure breaks RFC 9901 §7.1.
+    SdInvalid,
     /// `exp` has passed (beyond the leeway).
     Expired,
     /// `nbf` is still ahead (beyond the leeway).
@@ -39,6 +41,12 @@ pub enum Reason {
     /// A rule of the profile asked for (`--profile`) is broken, other than a missing claim or
     /// a wrong `typ`.
     ProfileViolation,
+    /// The SD-JWT's KB-JWT is missing where required, or broken (`typ`, `alg`, signature, no
+    /// `cnf.jwk`, `iat`).
+    KbInvalid,
+    /// A sound KB-JWT that belongs to another presentation or verifier (`sd_hash`, `nonce`,
+    /// `aud`).
+    KbMismatch,
     /// The DPoP proof itself is broken (`--dpop`).
     DpopInvalid,
     /// A sound DPoP proof that belongs to another request or token (`--dpop`).
@@ -56,6 +64,7 @@ impl Reason {
             Reason::AlgNotAllowed => "alg_not_allowed",
             Reason::NoMatchingKey => "no_matching_key",
             Reason::BadSignature => "bad_signature",
+            Reason::SdInvalid => "sd_invalid",
             Reason::Expired => "expired",
             Reason::NotYetValid => "not_yet_valid",
             Reason::MissingClaim => "missing_claim",
@@ -64,6 +73,8 @@ impl Reason {
             Reason::WrongSubject => "wrong_subject",
             Reason::WrongType => "wrong_type",
             Reason::ProfileViolation => "profile_violation",
+            Reason::KbInvalid => "kb_invalid",
+            Reason::KbMismatch => "kb_mismatch",
             Reason::DpopInvalid => "dpop_invalid",
             Reason::DpopMismatch => "dpop_mismatch",
         }

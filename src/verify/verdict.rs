@@ -29,6 +29,22 @@ pub struct Verdict {
     pub exp: Option<f64>,
     /// The sender constraint the claims declare (`cnf.jkt`, `cnf["x5t#S256"]`).
     pub bound: Option<dpop::Bound>,
+    /// For an SD-JWT whose disclosures were processed: what was disclosed and bound.
+    pub sd: Option<SdSummary>,
+    /// What the user should know about a verdict beyond its failures (an SD-JWT's key
+    /// binding that went partly unchecked, …).
+    pub notes: Vec<String>,
+}
+
+/// An SD-JWT's disclosures and key binding, as `--json` counts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct SdSummary {
+    /// Disclosures applied.
+    pub disclosed: usize,
+    /// Digests left undisclosed (hidden claims and decoys alike).
+    pub undisclosed: usize,
+    /// Whether a KB-JWT came with it.
+    pub kb: bool,
 }
 
 impl Verdict {

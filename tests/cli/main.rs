@@ -22,6 +22,7 @@ mod properties;
 mod remote;
 mod remote_edges;
 mod robustness;
+mod sd_jwt;
 #[cfg(unix)]
 mod serve;
 mod server;

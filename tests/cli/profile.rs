@@ -31,6 +31,16 @@ fn es256(typ: Option<&str>, claims: &Value) -> String {
     jsonwebtoken::encode(&header, claims, &key).unwrap()
 }
 
+/// The token as a verifier receives it for `profile`: an SD-JWT VC is an SD-JWT, the issuer
+/// JWT followed by its disclosures (here none) and `~` (RFC 9901 §4).
+fn sent(profile: &str, token: String) -> String {
+    if profile == "sd-jwt-vc" {
+        token + "~"
+    } else {
+        token
+    }
+}
+
 /// `verify --json --key <es256> ARGS TOKEN`: the exit code and the verdict.
 fn verify(args: &[&str], token: &str) -> (i32, Value) {
     let out = jwtk()
@@ -264,9 +274,30 @@ fn cases() -> Vec<Case> {
 }
 
 #[test]
+fn a_plain_jws_is_no_sd_jwt_vc() {
+    let claims = json!({"iss": "https://issuer.example", "vct": "https://credentials.example/id",
+        "exp": NOW + 600, "_sd_alg": "sha-256", "_sd": []});
+    let token = es256(Some("dc+sd-jwt"), &claims);
+    let (code, doc) = verify(&["--profile", "sd-jwt-vc"], &token);
+    assert_eq!(
+        (code, &doc["reason"]),
+        (1, &json!("profile_violation")),
+        "{doc}"
+    );
+    let message = doc["message"].as_str().unwrap();
+    assert!(message.contains("not an SD-JWT"), "{message}");
+    assert!(
+        message.contains("(draft-ietf-oauth-sd-jwt-vc §3)"),
+        "{message}"
+    );
+    let (code, doc) = verify(&["--profile", "sd-jwt-vc"], &sent("sd-jwt-vc", token));
+    assert_eq!((code, &doc["reason"]), (0, &Value::Null), "{doc}");
+}
+
+#[test]
 fn tokens_meeting_each_profile_pass() {
     for case in cases() {
-        let token = es256(case.typ, &case.claims);
+        let token = sent(case.profile, es256(case.typ, &case.claims));
         let mut args = vec!["--profile", case.profile];
         args.extend(&case.flags);
         let (code, doc) = verify(&args, &token);
@@ -292,7 +323,7 @@ fn every_rule_of_every_profile_broken_one_at_a_time() {
                 }
             }
             let typ = b.typ.unwrap_or(case.typ);
-            let token = es256(typ, &Value::Object(claims));
+            let token = sent(case.profile, es256(typ, &Value::Object(claims)));
             let mut args = vec!["--profile", case.profile];
             args.extend(&case.flags);
             let (code, doc) = verify(&args, &token);

@@ -19,6 +19,7 @@ use jwtk::keys::generate::JwkAlg;
 use jwtk::keys::input::SecretEncoding;
 use jwtk::mint::{Jti, parse_assignment};
 use jwtk::profile::Profile;
+use jwtk::sd::SdAlg;
 use jwtk::serve::{BindAddr, HttpUrl};
 use jwtk::time::{Duration, When};
 
@@ -100,11 +101,17 @@ pub enum Command {
     /// A valid token prints one line (algorithm, key, expiry) and exits 0. A rejected one
     /// prints `jwtk: invalid: …` on stderr with every failed check and exits 1; the reason
     /// codes are malformed, unsupported, decryption_failed, too_large, alg_not_allowed,
-    /// no_matching_key, bad_signature, expired, not_yet_valid, missing_claim, wrong_issuer,
-    /// wrong_audience, wrong_subject, wrong_type, profile_violation, dpop_invalid,
-    /// dpop_mismatch. Key and file problems exit 3. --json prints {"valid","reason","message","alg","kid","key","header",
-    /// "claims","bound"} (header and claims null unless the signature verified; key names the
-    /// key that matched: kid, source, RFC 7638 thumbprint, cached).
+    /// no_matching_key, bad_signature, sd_invalid, expired, not_yet_valid, missing_claim,
+    /// wrong_issuer, wrong_audience, wrong_subject, wrong_type, profile_violation, kb_invalid,
+    /// kb_mismatch, dpop_invalid, dpop_mismatch. Key and file problems exit 3. --json prints
+    /// {"valid","reason","message","alg","kid","key","header","claims","bound"} (header and
+    /// claims null unless the signature verified; key names the key that matched: kid, source,
+    /// RFC 7638 thumbprint, cached), and "sd" for an SD-JWT.
+    ///
+    /// An SD-JWT (RFC 9901, `<JWT>~<disclosure>~…~[<KB-JWT>]`): the issuer JWT is verified,
+    /// the disclosures applied (sd_invalid on any RFC 9901 §7.1 violation), the claim checks
+    /// run on the disclosed claims, and a KB-JWT checked against --kb-nonce, --kb-aud and
+    /// --kb-max-age (kb_invalid, kb_mismatch).
     ///
     /// Remote keys: --jwks URL fetches a JWKS over HTTPS, --issuer URL finds it by OIDC
     /// discovery (and requires iss = URL). Copies are cached under $XDG_CACHE_HOME/jwtk (else
@@ -209,6 +216,23 @@ pub enum Command {
     ///   jwtk classify --strict "$TOKEN" && echo "a clear answer"
     #[command(verbatim_doc_comment)]
     Classify(Deferred<ClassifyArgs>),
+
+    /// Make an SD-JWT presentation: only the disclosures asked for, and a KB-JWT with --key.
+    ///
+    /// Reads an SD-JWT as decode does (RFC 9901, `<JWT>~<disclosure>~…~`) and prints the
+    /// issuer JWT with the disclosures the listed claims need (JSON pointers; the objects and
+    /// arrays on the way come along, and a path discloses everything inside the value it names),
+    /// every disclosure with --disclose-all, none without --disclose. With the holder's --key
+    /// (which must be the credential's cnf.jwk, else exit 3), --kb-aud and --kb-nonce (both
+    /// required with --key), it appends a KB-JWT (typ kb+jwt, iat now, sd_hash); without --key
+    /// it ends with ~. A path that names nothing is exit 2.
+    ///
+    /// Examples:
+    ///   jwtk present --disclose /given_name --disclose /address/locality "$SD_JWT"
+    ///   jwtk present --disclose-all --key wallet.pem --kb-aud https://verifier.example.org --kb-nonce "$NONCE" < credential.txt
+    ///   jwtk present "$SD_JWT"    # every disclosable claim stays hidden
+    #[command(verbatim_doc_comment)]
+    Present(Deferred<PresentArgs>),
 
     /// Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.
     ///
@@ -644,10 +668,84 @@ pub struct MintArgs {
     )]
     pub encrypt_kid: Option<String>,
 
+    /// Make the claim at this JSON pointer selectively disclosable (SD-JWT, RFC 9901);
+    /// repeatable; nested paths nest. The output is the SD-JWT with every disclosure, ending in ~.
+    ///
+    /// Object members and array elements alike; iss, exp, nbf, cnf, vct, vct#integrity and
+    /// status stay visible (exit 2). Example: --sd /given_name --sd /address --sd /address/street_address --sd /nationalities/1
+    #[arg(long = "sd", value_name = "PATH", conflicts_with = "encrypt_to")]
+    pub sd: Vec<String>,
+
+    /// Add N decoy digests to each _sd array (default 0), so their count reveals nothing.
+    ///
+    /// Example: --sd /email --sd-decoys 3
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=1000))]
+    pub sd_decoys: u16,
+
+    /// The hash of the disclosures' digests (_sd_alg): sha-256 (default), sha-384 or sha-512.
+    ///
+    /// Example: --sd /email --sd-alg sha-384
+    #[arg(long, value_name = "ALG", value_parser = sd_alg)]
+    pub sd_alg: Option<SdAlg>,
+
+    /// The holder's key, whose public members (only) go into cnf.jwk, for key binding.
+    ///
+    /// Example: --sd /email --holder-key wallet.pub.pem
+    #[arg(long, value_name = "KEY", value_hint = ValueHint::FilePath, conflicts_with = "encrypt_to")]
+    pub holder_key: Option<PathBuf>,
+
     /// Print one JSON object instead of the bare token: token, header, claims, exp, kid.
     /// Example: jwtk mint --key k.pem --json | jq -r .token
     #[arg(long)]
     pub json: bool,
+}
+
+fn sd_alg(text: &str) -> Result<SdAlg, String> {
+    text.parse()
+}
+
+/// `jwtk present`.
+#[derive(Debug, Clone, Args)]
+pub struct PresentArgs {
+    #[command(flatten)]
+    pub input: TokenInput,
+
+    /// Disclose the claim at this JSON pointer (repeatable): its disclosure, those of the
+    /// objects and arrays on the way, and everything inside it.
+    ///
+    /// Example: --disclose /address/locality --disclose /nationalities/1
+    #[arg(long, value_name = "PATH")]
+    pub disclose: Vec<String>,
+
+    /// Disclose every selectively disclosable claim.
+    ///
+    /// Example: jwtk present --disclose-all "$SD_JWT"
+    #[arg(long, conflicts_with = "disclose")]
+    pub disclose_all: bool,
+
+    /// The holder's private key (it must be the credential's cnf.jwk): appends a KB-JWT.
+    ///
+    /// Example: --key wallet.pem --kb-aud https://verifier.example.org --kb-nonce "$NONCE"
+    #[arg(short = 'k', long, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    pub key: Option<PathBuf>,
+
+    /// The verifier the KB-JWT is for (its aud; required with --key).
+    ///
+    /// Example: --kb-aud https://verifier.example.org
+    #[arg(long, value_name = "AUD", requires = "key", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub kb_aud: Option<String>,
+
+    /// The verifier's nonce (the KB-JWT's nonce; required with --key).
+    ///
+    /// Example: --kb-nonce 1234567890
+    #[arg(long, value_name = "NONCE", requires = "key", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub kb_nonce: Option<String>,
+
+    /// The KB-JWT's signing algorithm (default: the key's own, or its family's).
+    ///
+    /// Example: --alg ES384
+    #[arg(long, value_name = "ALG", value_parser = choice::<Algorithm>(), requires = "key")]
+    pub alg: Option<Algorithm>,
 }
 
 /// `jwtk verify`.
@@ -773,6 +871,38 @@ pub struct VerifyArgs {
 
     #[command(flatten)]
     pub dpop: DpopCheckArgs,
+
+    #[command(flatten)]
+    pub kb: KbCheckArgs,
+}
+
+/// `verify` of an SD-JWT: what its key binding (the KB-JWT) must satisfy.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "SD-JWT key binding (RFC 9901)")]
+pub struct KbCheckArgs {
+    /// Reject an SD-JWT presented without a KB-JWT.
+    ///
+    /// Example: jwtk verify --issuer https://issuer.example --require-kb --kb-nonce n1 --kb-aud https://me.example "$VP"
+    #[arg(long)]
+    pub require_kb: bool,
+
+    /// The nonce this verifier gave the holder, which the KB-JWT's nonce must equal.
+    ///
+    /// Example: --kb-nonce 1234567890
+    #[arg(long, value_name = "NONCE", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub kb_nonce: Option<String>,
+
+    /// This verifier's identifier, which the KB-JWT's aud must equal.
+    ///
+    /// Example: --kb-aud https://verifier.example.org
+    #[arg(long, value_name = "AUD", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub kb_aud: Option<String>,
+
+    /// How old a KB-JWT's iat may be (the leeway comes on top).
+    ///
+    /// Example: --kb-max-age 1m
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub kb_max_age: Duration,
 }
 
 /// `verify --profile`: the specification a token must meet, and the values its rules check.

@@ -62,6 +62,7 @@ fn run(cli: &Cli, console: &mut Console) -> commands::Result<Status> {
         Command::Decrypt(args) => commands::decrypt::run(args, console),
         Command::Keygen(args) => commands::keygen::run(args, console),
         Command::Dpop(args) => commands::dpop::run(args, console),
+        Command::Present(args) => commands::present::run(args, console),
         Command::Keyset(args) => commands::keyset::run(args, console),
         Command::Classify(args) => commands::classify::run(args, console),
         Command::Serve(args) => commands::serve::run(args, console),

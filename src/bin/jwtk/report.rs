@@ -167,6 +167,7 @@ fn key_use(use_: &KeyUse) -> Option<Cow<'static, str>> {
         | KeyUse::Invalid { .. }
         | KeyUse::NoKeyFound
         | KeyUse::ProofNeedsAsymmetric { .. }
+        | KeyUse::NotHolderKey { .. }
         | KeyUse::JweMismatch(_)
         | KeyUse::CryptoFailed { .. } => None,
     }
@@ -307,5 +308,12 @@ fn usage(usage: &Usage) -> Option<Cow<'static, str>> {
         | Usage::NotApplicable { .. }
         | Usage::TooFewBits { .. }
         | Usage::Unmintable { .. } => return None,
+        Usage::SdPath { .. } => {
+            "paths are JSON pointers into the claims: /name, /address/street, /nationalities/1"
+                .into()
+        }
+        Usage::Needs { .. } => {
+            "a KB-JWT names its verifier and that verifier's nonce (RFC 9901 §4.3)".into()
+        }
     })
 }

@@ -9,6 +9,7 @@ use crate::commands::{Status, read_token_input};
 use crate::output::{self, Console};
 use jwtk::classify::{self, Classification, Confidence};
 use jwtk::profile::{self, Profile};
+use jwtk::sd;
 use jwtk::time;
 use jwtk::token::Jws;
 use jwtk::token::inspect::inspect;
@@ -18,17 +19,26 @@ use serde_json::{Map, Value};
 /// Classify one token and print the answer.
 pub fn run(args: &ClassifyArgs, console: &mut Console) -> super::Result<Status> {
     let token = read_token_input(&args.input, console)?;
-    let jws = Jws::parse(&token)?;
-    let claims = jws.claims()?;
-    let answer = classify::classify(&jws.header, &claims);
-    let size = SizeReport::new(jws.sizes(), &claims);
+    let (header, claims, sizes, answer) = if sd::looks_like(&token) {
+        // An SD-JWT: the issuer JWT's header, the claims with its disclosures applied.
+        let seen = sd::inspect(&token)?;
+        let answer = classify::classify_sd(&seen.header, &seen.processed.claims);
+        (seen.header, seen.processed.claims, seen.sizes, answer)
+    } else {
+        let jws = Jws::parse(&token)?;
+        let claims = jws.claims()?;
+        let answer = classify::classify(&jws.header, &claims);
+        let sizes = jws.sizes();
+        (jws.header, claims, sizes, answer)
+    };
+    let size = SizeReport::new(sizes, &claims);
     if args.json {
-        let profile = profile::identify(&jws.header, &claims).map(Profile::name);
+        let profile = profile::identify(&header, &claims).map(Profile::name);
         console.json(&with_profile(&answer, profile))?;
     } else {
         console.out.fit(true);
         human(&answer, &claims, console)?;
-        for note in inspect(&jws.header, Some(&claims), crate::clock::now())
+        for note in inspect(&header, Some(&claims), crate::clock::now())
             .times
             .iter()
             .filter(|t| t.claim == "exp")

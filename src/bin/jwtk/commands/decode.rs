@@ -11,6 +11,7 @@ use crate::output::{self, Console, Palette};
 use jwtk::dpop;
 use jwtk::error::Malformed;
 use jwtk::jwe::{self, Jwe};
+use jwtk::sd::{self, Inspected};
 use jwtk::time;
 use jwtk::token;
 use jwtk::token::Jws;
@@ -20,6 +21,11 @@ use jwtk::token::size::SizeReport;
 /// Decode one token and print it, as a human view or as one JSON object.
 pub fn run(args: &DecodeArgs, console: &mut Console) -> super::Result<Status> {
     let token = read_token_input(&args.input, console)?;
+    if sd::looks_like(&token) {
+        let seen = sd::inspect(&token)?;
+        show_sd(&seen, args, console)?;
+        return Ok(Status::Success);
+    }
     if jwe::is_jwe(&token) {
         let jwe = Jwe::parse(&token)?;
         show_jwe(&jwe, args.json, console)?;
@@ -307,4 +313,176 @@ fn lifetime_bar(life: Lifetime, p: Palette, width: Option<usize>) -> String {
         )
     };
     format!("{bar}  {status}")
+}
+
+/// An SD-JWT: the issuer JWT as signed, each disclosure where it belongs, the claims as a
+/// verifier sees them, what stays undisclosed, and the KB-JWT.
+fn show_sd(seen: &Inspected, args: &DecodeArgs, console: &mut Console) -> std::io::Result<()> {
+    let review = Review::new(
+        &seen.header,
+        Some(&seen.processed.claims),
+        seen.sizes,
+        crate::clock::now(),
+    );
+    let mut warnings = review.warnings();
+    if let Some((_, kb_claims)) = &seen.kb {
+        warnings.extend(
+            jwtk::token::inspect::inspect(&Map::new(), Some(kb_claims), crate::clock::now())
+                .warnings
+                .into_iter()
+                .filter(|w| !w.contains("no alg") && !w.contains("exp"))
+                .map(|w| format!("KB-JWT: {w}")),
+        );
+    }
+    if args.json {
+        let kb = seen
+            .kb
+            .as_ref()
+            .map(|(header, claims)| serde_json::json!({"header": header, "claims": claims}));
+        return console.json(&serde_json::json!({
+            "sd_jwt": true,
+            "header": seen.header,
+            "claims": seen.claims,
+            "disclosures": seen.processed.disclosures,
+            "disclosed_claims": seen.processed.claims,
+            "undisclosed": seen.processed.undisclosed,
+            "kb": kb,
+            "size": seen.sizes,
+            "warnings": warnings,
+        }));
+    }
+    console.out.fit(true);
+    let p = console.out_style;
+    let width = console.out.width();
+    let out = &mut console.out;
+    let alg = seen.header.get("alg").and_then(Value::as_str).map_or_else(
+        || "no alg".to_string(),
+        |a| output::one_line(a).into_owned(),
+    );
+    let vc = seen
+        .header
+        .get("typ")
+        .and_then(Value::as_str)
+        .is_some_and(sd::is_vc_typ)
+        || seen.claims.contains_key("vct");
+    let kind = if vc { "SD-JWT VC" } else { "SD-JWT" };
+    let title = format!("{kind} ({alg}), {} bytes", seen.sizes.total);
+    let mut banner = "— NOT VERIFIED: decode only reads it; `jwtk verify` checks it";
+    if width.is_some_and(|w| title.chars().count() + 1 + banner.chars().count() > w) {
+        banner = "— NOT VERIFIED";
+    }
+    writeln!(out, "{} {}", p.bold(&title), p.paint(banner, Color::Yellow))?;
+    let notes = |name: &str| {
+        let note = review.inspection.times.iter().find(|t| t.claim == name)?;
+        Some(format!(
+            "{}, {}",
+            time::format_at(note.at, args.local),
+            note.status
+        ))
+    };
+    writeln!(
+        out,
+        "\n{}\n{}",
+        p.bold("Issuer JWT header"),
+        output::pretty_object(&seen.header, p, |_| None)
+    )?;
+    writeln!(
+        out,
+        "\n{}\n{}",
+        p.bold("Issuer JWT claims, as signed"),
+        output::pretty_object(&seen.claims, p, |_| None)
+    )?;
+    let list = &seen.processed.disclosures;
+    writeln!(
+        out,
+        "\n{}",
+        p.bold(&format!(
+            "Disclosures ({}, {})",
+            list.len(),
+            seen.alg.name()
+        ))
+    )?;
+    if list.is_empty() {
+        writeln!(out, "  {}", p.dim("none"))?;
+    }
+    for disclosure in list {
+        let what = match &disclosure.name {
+            Some(name) => {
+                output::one_line(&serde_json::to_string(name).unwrap_or_default()).into_owned()
+            }
+            None => "array element".to_string(),
+        };
+        let value = output::one_line(&disclosure.value.to_string()).into_owned();
+        let line = format!(
+            "  {}  {}  {what} = {value}",
+            p.paint(&output::one_line(&disclosure.path), Color::Blue),
+            p.dim(&disclosure.digest),
+        );
+        writeln!(out, "{line}")?;
+    }
+    writeln!(
+        out,
+        "\n{}\n{}",
+        p.bold("Claims as a verifier sees them (disclosures applied)"),
+        output::pretty_object(&seen.processed.claims, p, notes)
+    )?;
+    writeln!(
+        out,
+        "{}  {} digest{} (hidden claims and decoys alike: they can't be told apart)",
+        p.bold("Undisclosed"),
+        seen.processed.undisclosed,
+        if seen.processed.undisclosed == 1 {
+            ""
+        } else {
+            "s"
+        }
+    )?;
+    match &seen.kb {
+        Some((header, claims)) => {
+            let kb_notes = |name: &str| {
+                let at = claims
+                    .get(name)
+                    .and_then(Value::as_f64)
+                    .filter(|_| name == "iat")?;
+                Some(format!(
+                    "{}, {}",
+                    time::format_at(at, args.local),
+                    time::relative(at, crate::clock::now())
+                ))
+            };
+            writeln!(
+                out,
+                "\n{}\n{}\n{}",
+                p.bold("KB-JWT (key binding)"),
+                output::pretty_object(header, p, |_| None),
+                output::pretty_object(claims, p, kb_notes)
+            )?;
+        }
+        None => writeln!(
+            out,
+            "\n{}  {}",
+            p.bold("KB-JWT"),
+            p.dim("none (the presentation ends with '~')")
+        )?,
+    }
+    let parts = seen.sizes;
+    writeln!(
+        out,
+        "\n{}       {} bytes: issuer JWT {} (header {} · claims {} · signature {}) · {} disclosures{}",
+        p.bold("Size"),
+        parts.total,
+        seen.sd.issuer_jwt().len(),
+        parts.header,
+        parts.claims,
+        parts.signature,
+        seen.sd.disclosure_count(),
+        seen.sd
+            .kb_jwt
+            .as_ref()
+            .map_or(String::new(), |kb| format!(" · KB-JWT {}", kb.len()))
+    )?;
+    for warning in warnings {
+        console.warn(&warning)?;
+    }
+    Ok(())
 }

@@ -16,6 +16,7 @@ use jwtk::keys::key::Purpose;
 use jwtk::keys::{self, Reading, Source};
 use jwtk::mint::{self, ClaimsSpec};
 use jwtk::profile::{Check, LOGOUT_EVENT, Profile};
+use jwtk::sd::{self, SdAlg, issue};
 use jwtk::token::PartSizes;
 use jwtk::token::inspect::Review;
 
@@ -43,7 +44,19 @@ pub fn run(args: &MintArgs, console: &mut Console) -> super::Result<Status> {
     if let Some(profile) = profile {
         meets(profile, &header, &claims)?;
     }
-    let signed = mint::sign(&header, &claims, &signer)?;
+    let disclosures = selective_disclosure(args, &header, &mut claims, console)?;
+    let jwt = mint::sign(&header, &claims, &signer)?;
+    // An SD-JWT: the issuer JWT, then every disclosure, each followed by ~.
+    let signed = match &disclosures {
+        Some(list) => std::iter::once(jwt.as_str())
+            .chain(list.iter().map(String::as_str))
+            .fold(String::new(), |mut out, part| {
+                out.push_str(part);
+                out.push('~');
+                out
+            }),
+        None => jwt.clone(),
+    };
     let encrypted = match &encryptor {
         Some(encryptor) => Some(
             encryptor
@@ -53,14 +66,7 @@ pub fn run(args: &MintArgs, console: &mut Console) -> super::Result<Status> {
         None => None,
     };
     let token = encrypted.as_ref().map_or(&signed, |e| &e.token);
-    check(
-        &signed,
-        token.len(),
-        &header,
-        &claims,
-        args.max_size,
-        console,
-    )?;
+    check(&jwt, token.len(), &header, &claims, args.max_size, console)?;
     if args.json {
         let mut out = serde_json::json!({
             "token": token,
@@ -77,6 +83,66 @@ pub fn run(args: &MintArgs, console: &mut Console) -> super::Result<Status> {
         writeln!(console.out, "{token}")?;
     }
     Ok(Status::Success)
+}
+
+/// `--sd`, `--sd-decoys`, `--sd-alg`, `--holder-key`: the claims made selectively disclosable
+/// in place, and the disclosures (None when none of these flags is given).
+fn selective_disclosure(
+    args: &MintArgs,
+    header: &Map<String, Value>,
+    claims: &mut Map<String, Value>,
+    console: &mut Console,
+) -> super::Result<Option<Vec<String>>> {
+    let asked = !args.sd.is_empty()
+        || args.sd_decoys > 0
+        || args.sd_alg.is_some()
+        || args.holder_key.is_some();
+    if !asked {
+        return Ok(None);
+    }
+    let vc = header
+        .get("typ")
+        .and_then(Value::as_str)
+        .is_some_and(sd::is_vc_typ);
+    if vc && !claims.contains_key("vct") {
+        return Err(Error::from(Usage::Needs {
+            flag: "--typ dc+sd-jwt",
+            needs: "a vct claim (--claim vct=https://…): an SD-JWT VC names its type",
+        })
+        .into());
+    }
+    if let Some(path) = &args.holder_key {
+        let loaded = keys::load(&Source::File(path.clone()), &Reading::default())?;
+        for note in &loaded.notes {
+            console.note(note)?;
+        }
+        let key = loaded.keys.into_iter().next().ok_or(KeyUse::NoKeyFound)?;
+        let jwk = key
+            .public_jwk()
+            .ok_or_else(|| KeyUse::ProofNeedsAsymmetric {
+                origin: key.origin.clone(),
+                holds: key.describe(),
+                alg: key.default_alg(),
+            })?;
+        let mut cnf = Map::new();
+        cnf.insert("jwk".into(), Value::Object(jwk));
+        claims.insert("cnf".into(), Value::Object(cnf));
+    }
+    let alg = args.sd_alg.unwrap_or(SdAlg::Sha256);
+    let issued = issue::make(
+        claims,
+        &args.sd,
+        usize::from(args.sd_decoys),
+        alg,
+        &mut issue::salt,
+    )
+    .map_err(|err| Usage::SdPath {
+        flag: "--sd",
+        why: err.to_string(),
+    })
+    .map_err(Error::from)?;
+    *claims = issued.claims;
+    Ok(Some(issued.disclosures))
 }
 
 /// Refuse (exit 2) a token that would not pass `verify --profile`: every structural rule it

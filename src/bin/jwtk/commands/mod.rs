@@ -9,6 +9,7 @@ pub mod keygen;
 pub mod keyset;
 pub mod keyset_fetch;
 pub mod mint;
+pub mod present;
 pub mod serve;
 pub mod verify;
 

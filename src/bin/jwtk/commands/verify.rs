@@ -23,6 +23,7 @@ use jwtk::profile::{self, Profile};
 use jwtk::remote::fetch::Fetcher;
 use jwtk::remote::keys::RemoteKeys;
 use jwtk::remote::ring::RunKeys;
+use jwtk::sd::KbPolicy;
 use jwtk::verify::batch;
 use jwtk::verify::{Failure, Policy, Reason, Verdict};
 use jwtk::{time, token};
@@ -115,6 +116,12 @@ pub fn policy(args: &VerifyArgs) -> jwtk::error::Result<Policy> {
     policy.dpop = dpop_expect(&args.dpop)?;
     policy.profile = args.profile.profile;
     policy.profile_expect = profile_expect(args)?;
+    policy.kb = KbPolicy {
+        required: args.kb.require_kb,
+        max_age: args.kb.kb_max_age.0,
+        nonce: args.kb.kb_nonce.clone(),
+        aud: args.kb.kb_aud.clone(),
+    };
     Ok(policy)
 }
 
@@ -143,7 +150,7 @@ fn profile_expect(args: &VerifyArgs) -> jwtk::error::Result<profile::Expect> {
         code: given.code.clone(),
         max_age: given.max_age.map(|d| d.0),
         client_id: given.client_id.clone(),
-        require_kb: false,
+        require_kb: args.kb.require_kb,
     };
     if let Some(profile) = given.profile {
         profile
@@ -337,6 +344,9 @@ fn write_members(
     out.extend_from_slice(b",\"claims\":");
     splice(out, verdict.claims_json.as_deref())?;
     member(out, "bound", &verdict.bound)?;
+    if let Some(sd) = &verdict.sd {
+        member(out, "sd", sd)?;
+    }
     if let Some(line) = line {
         member(out, "line", &line)?;
     }
@@ -421,6 +431,9 @@ fn report(
     }
     if let Some(note) = bound_note(verdict, policy) {
         console.note(&note)?;
+    }
+    for note in &verdict.notes {
+        console.note(note)?;
     }
     if args.json {
         let mut line = Vec::new();
@@ -526,6 +539,19 @@ impl std::fmt::Display for ValidLine<'_> {
         }
         if policy.dpop.is_some() {
             f.write_str("; DPoP proof checked")?;
+        }
+        if let Some(sd) = &verdict.sd {
+            write!(
+                f,
+                "; SD-JWT: {} disclosed, {} undisclosed, {}",
+                sd.disclosed,
+                sd.undisclosed,
+                if sd.kb {
+                    "key binding checked"
+                } else {
+                    "no key binding"
+                }
+            )?;
         }
         Ok(())
     }
