@@ -256,6 +256,9 @@ pub struct Expect {
     pub nonce: Option<String>,
 }
 
+/// A proof whose signature verified: its key and its claims.
+type Signed = (Key, Map<String, Value>);
+
 /// A proof that passed every check of [`Expect::check_alone`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sound {
@@ -313,7 +316,7 @@ impl Expect {
 
     /// The proof's own checks and the request's: the problems, and the key and claims of a
     /// proof whose signature verified.
-    fn examine(&self, clock: Clock) -> (Vec<Problem>, Option<(Key, Map<String, Value>)>) {
+    fn examine(&self, clock: Clock) -> (Vec<Problem>, Option<Signed>) {
         let text = self.proof.trim();
         let text = strip_header_name(text).unwrap_or(text);
         let jws = match Jws::parse(text.as_bytes()) {
