@@ -65,9 +65,13 @@ LUA
 cat > "$work/code.lua" <<'LUA'
 local verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
 local redirect = "http%3A%2F%2Flocalhost%3A3000%2Fcb"
-local authorize = wrk.format("GET", "/authorize?response_type=code&client_id=app&redirect_uri="
-  .. redirect .. "&scope=openid&state=s&nonce=n&code_challenge="
-  .. "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256")
+local authorize
+-- Made in init, once wrk has set the Host header.
+function init(args)
+  authorize = wrk.format("GET", "/authorize?response_type=code&client_id=app&redirect_uri="
+    .. redirect .. "&scope=openid&state=s&nonce=n&code_challenge="
+    .. "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256")
+end
 local codes, first, last = {}, 1, 0
 trips = 0
 local threads = {}
