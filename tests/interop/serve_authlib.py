@@ -49,6 +49,7 @@ from joserfc.jwk import ECKey
 JWTK = os.path.abspath(sys.argv[1])
 FAILURES = []
 CHECKS = 0
+SERVERS = []
 REDIRECT = "http://localhost:3000/cb"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
@@ -68,6 +69,7 @@ class Server:
             [JWTK, "serve", "--addr", "127.0.0.1:0", "-q", *args],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=cwd,
             env={"PATH": os.environ.get("PATH", "")})
+        SERVERS.append(self.proc)
         self.url = self.proc.stdout.readline().strip()
         if not self.url:
             raise RuntimeError(f"jwtk serve {args} printed no URL")
@@ -259,6 +261,10 @@ def main():
                 part(dir)
             except Exception as err:  # noqa: BLE001 - report and go on
                 FAILURES.append(f"{part.__name__}: {type(err).__name__}: {err}")
+    for proc in SERVERS:  # those a failure left running
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
     if FAILURES:
         print("\n".join(FAILURES), file=sys.stderr)
         print(f"{CHECKS - len(FAILURES)} passed, {len(FAILURES)} failed", file=sys.stderr)

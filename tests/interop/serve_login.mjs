@@ -25,6 +25,7 @@ import * as jose from 'jose';
 
 const jwtk = resolve(process.argv[2]);
 const failures = [];
+const servers = [];
 let checks = 0;
 const REDIRECT = 'http://localhost:3000/cb';
 
@@ -39,6 +40,7 @@ async function serve(args, cwd) {
     env: { PATH: process.env.PATH },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
+  servers.push(proc);
   const lines = createInterface({ input: proc.stdout });
   const url = await new Promise((done, fail) => {
     lines.once('line', done);
@@ -237,6 +239,8 @@ try {
 } catch (err) {
   failures.push(`unexpected: ${err.stack ?? err}`);
 } finally {
+  // Those a failure left running.
+  for (const proc of servers) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 }
 if (failures.length) {
