@@ -41,7 +41,7 @@ pub struct Checking<'a> {
 /// The answer.
 #[derive(Debug)]
 pub struct Reply {
-    /// 200, 401 or 403.
+    /// 200 or 401.
     pub status: u16,
     /// The JSON body.
     pub body: Vec<u8>,
@@ -64,14 +64,11 @@ struct Refusal {
     description: String,
 }
 
+/// Every failure is 401 with its RFC 6750 §3 error code, `insufficient_scope` (a token
+/// without `openid`) included, as jwtk's interface says.
 fn refuse(scheme: Scheme, code: &'static str, description: impl Into<String>) -> Refusal {
-    let status = if code == "insufficient_scope" {
-        403
-    } else {
-        401
-    };
     Refusal {
-        status,
+        status: 401,
         scheme,
         code: Some(code),
         description: description.into(),

@@ -904,7 +904,7 @@ fn serve_userinfo_errors() {
             "invalid_token",
         ),
         (id_token_like, 401, "invalid_token"),
-        (no_openid, 403, "insufficient_scope"),
+        (no_openid, 401, "insufficient_scope"),
     ] {
         let reply = served.call(
             "GET",
