@@ -38,7 +38,7 @@ complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "keyset" -d 'List, publish
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "classify" -d 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "present" -d 'Make an SD-JWT presentation: only the disclosures asked for, and a KB-JWT with --key.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "dpop" -d 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
-complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "serve" -d 'Run a local OAuth 2.0 issuer for tests and CI: discovery, JWKS, client credentials.'
+complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "serve" -d 'Run a local OAuth 2.0 issuer and OpenID provider for tests and CI.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "completions" -d 'Print a shell completion script.'
 complete -c jwtk -n "__fish_jwtk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtk -n "__fish_jwtk_using_subcommand decode" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member, a cookie name or an HTTP header name (Authorization, DPoP). Example: --field id_token' -r
@@ -417,9 +417,9 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand dpop" -s V -l version -d 'Prin
 complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -s k -l key -d 'The keyset (JWKS) or key file that signs, re-read when it changes (default: an ephemeral EC P-256 key)' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l addr -d 'Where to listen, HOST:PORT with an IP address or localhost (default 127.0.0.1:8080); port 0 picks a free one. A non-loopback address needs declared clients' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l issuer -d 'The issuer URL clients use (default: http://HOST:PORT of --addr, localhost for 0.0.0.0 and ::); requests for other hosts than its own and loopback get 421' -r -f
-complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l config -d 'The config file (JSON): clients, with their secrets, scopes, audience, claims and ttl, and users; re-read when it changes' -r -F
+complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l config -d 'The config file (JSON): clients, with their secrets or keys (private_key_jwt), redirect URIs, scopes, audience, claims and ttl, and users\' claims; re-read when it changes' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l client -d 'Declare a public client (repeatable); declared clients end open mode' -r
-complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l user -d 'The user the authorization endpoint signs in (not served by this build yet)' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l user -d 'The user /authorize signs in when the request has no login_hint (default: user); the config\'s "users" give users their claims' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l ttl -d 'Access token lifetime, unless the client\'s config sets one (at most 366d)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l jwks-max-age -d 'Cache-Control max-age of /jwks and the discovery documents (at most 1d)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand serve" -l request-timeout -d 'How long a client has to send a whole request before it is cut off, 1s to 5m' -r
@@ -447,7 +447,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subc
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify present dpop serve completions help" -f -a "classify" -d 'Say what kind of token this is, which OAuth grant issued it, and who its subject is.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify present dpop serve completions help" -f -a "present" -d 'Make an SD-JWT presentation: only the disclosures asked for, and a KB-JWT with --key.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify present dpop serve completions help" -f -a "dpop" -d 'Make a DPoP proof (RFC 9449) for one HTTP request; print it alone on stdout.'
-complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify present dpop serve completions help" -f -a "serve" -d 'Run a local OAuth 2.0 issuer for tests and CI: discovery, JWKS, client credentials.'
+complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify present dpop serve completions help" -f -a "serve" -d 'Run a local OAuth 2.0 issuer and OpenID provider for tests and CI.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify present dpop serve completions help" -f -a "completions" -d 'Print a shell completion script.'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and not __fish_seen_subcommand_from decode mint verify decrypt keygen keyset classify present dpop serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtk -n "__fish_jwtk_using_subcommand help; and __fish_seen_subcommand_from keyset" -f -a "list" -d 'One line per key: kid, type, alg, use, private or public; which key signs; duplicate kids and keys jwtk cannot use are flagged.'

@@ -9,7 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-pub use htu::Htu;
+pub use htu::{Htu, HtuError};
 
 use crate::alg::{Algorithm, Family};
 use crate::error::{Error, KeyProblem, KeyUse, Result, Usage};
@@ -256,6 +256,20 @@ pub struct Expect {
     pub nonce: Option<String>,
 }
 
+/// A proof whose signature verified: its key and its claims.
+type Signed = (Key, Map<String, Value>);
+
+/// A proof that passed every check of [`Expect::check_alone`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sound {
+    /// The RFC 7638 thumbprint of the proof's key: what `cnf.jkt` binds a token to.
+    pub jkt: String,
+    /// Its `jti`.
+    pub jti: String,
+    /// Its `iat`, in epoch seconds.
+    pub iat: i64,
+}
+
 /// The instant and skew a proof is judged with: the token's own.
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
@@ -270,32 +284,61 @@ impl Expect {
     /// compact form) and the token's claims. A proof whose signature is not verified is not
     /// examined further, as for tokens.
     pub fn check(&self, token: &str, claims: &Map<String, Value>, clock: Clock) -> Vec<Problem> {
+        let (mut problems, signed) = self.examine(clock);
+        if let Some((key, proof_claims)) = signed {
+            problems.extend(check_binding(&proof_claims, &key, token, claims));
+        }
+        problems
+    }
+
+    /// The checks of a proof that comes without an access token, as at an authorization
+    /// server's token endpoint (RFC 9449 §5, §4.3): everything [`Expect::check`] does but
+    /// `ath` and `cnf.jkt`. The sound proof's key thumbprint, `jti` and `iat`, which the
+    /// server binds tokens to and remembers against replay; else every failed check.
+    pub fn check_alone(&self, clock: Clock) -> std::result::Result<Sound, Vec<Problem>> {
+        let (problems, signed) = self.examine(clock);
+        match signed {
+            Some((key, claims)) if problems.is_empty() => Ok(Sound {
+                jkt: key.thumbprint().unwrap_or_default(),
+                jti: claims
+                    .get("jti")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                iat: match claims.get("iat").map(NumericDate::read) {
+                    Some(NumericDate::At(iat)) => iat as i64,
+                    _ => clock.now,
+                },
+            }),
+            _ => Err(problems),
+        }
+    }
+
+    /// The proof's own checks and the request's: the problems, and the key and claims of a
+    /// proof whose signature verified.
+    fn examine(&self, clock: Clock) -> (Vec<Problem>, Option<Signed>) {
         let text = self.proof.trim();
         let text = strip_header_name(text).unwrap_or(text);
         let jws = match Jws::parse(text.as_bytes()) {
             Ok(jws) => jws,
             Err(err) => {
-                return vec![Problem::NotJwt(format!(
-                    "{}: {}",
-                    err.part.name(),
-                    err.fault
-                ))];
+                let why = format!("{}: {}", err.part.name(), err.fault);
+                return (vec![Problem::NotJwt(why)], None);
             }
         };
         let mut problems = Vec::new();
         let Some(key) = self.check_header(&jws, &mut problems) else {
-            return problems;
+            return (problems, None);
         };
         let proof_claims = match jws.claims() {
             Ok(claims) => claims,
             Err(err) => {
                 problems.push(Problem::Claims(err.fault));
-                return problems;
+                return (problems, None);
             }
         };
         problems.extend(self.check_claims(&proof_claims, clock));
-        problems.extend(check_binding(&proof_claims, &key, token, claims));
-        problems
+        (problems, Some((key, proof_claims)))
     }
 
     /// `typ`, `crit`, `alg`, `jwk` and the signature: the key that signed, when it verified.
@@ -578,6 +621,11 @@ mod tests {
             leeway: 60,
         };
         assert_eq!(expect.check(token, &claims, clock), []);
+        // Without a token (a token endpoint's check), the proof alone is sound.
+        let sound = expect.check_alone(clock).unwrap();
+        assert_eq!(sound.jkt, "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I");
+        assert_eq!(sound.jti, "e1j3V_bKic8-LAEB");
+        assert_eq!(sound.iat, 1_562_262_618);
         let reasons = |expect: &Expect, token: &str, clock: Clock| -> Vec<Reason> {
             expect
                 .check(token, &claims, clock)
@@ -591,6 +639,7 @@ mod tests {
             leeway: 60,
         };
         assert_eq!(reasons(&expect, token, later), [Reason::DpopInvalid]);
+        assert_eq!(expect.check_alone(later).unwrap_err().len(), 1);
         let es384 = Expect {
             algs: vec![Algorithm::ES384],
             ..expect.clone()

@@ -1,13 +1,15 @@
 //! Who may ask for tokens. With no client declared (no `--client`, no `clients` in the
 //! config) the server is in open mode: any `client_id` is taken, one that sends a secret (any
 //! secret) is confidential, one that sends none public. Once clients are declared, only they
-//! are: a secret must match (compared in constant time), a public client must send none.
-//! Also which browser origins may call the server (CORS).
+//! are: a secret must match (compared in constant time), a public client must send none, a
+//! client with keys sends a `private_key_jwt` assertion (checked by the caller's verifier).
+//! Also which redirect URIs a client may use, and which browser origins may call the server
+//! (CORS).
 
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
-use crate::serve::config::{ClientConfig, Config, Credential};
+use crate::serve::config::{ClientConfig, Config, Credential, KeySource};
 use crate::serve::urls;
 
 /// The declared clients (none: open mode), the users, and the origins CORS allows.
@@ -26,8 +28,8 @@ pub struct Presented {
     pub id: Option<String>,
     /// The secret, from Basic credentials or the body's `client_secret`.
     pub secret: Option<Zeroizing<String>>,
-    /// Whether a `client_assertion` (`private_key_jwt`) was sent.
-    pub assertion: bool,
+    /// The `client_assertion` (`private_key_jwt`), when one was sent.
+    pub assertion: Option<String>,
 }
 
 /// An authenticated client (or a public one, identified).
@@ -41,7 +43,7 @@ pub struct Caller<'a> {
 }
 
 /// Why a client is not authenticated (`invalid_client`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthError {
     /// The request names no client.
     NoClient,
@@ -53,26 +55,41 @@ pub enum AuthError {
     NoSecret,
     /// A secret that does not match.
     WrongSecret,
-    /// A client that authenticates with keys.
-    KeysNotImplemented,
-    /// A `client_assertion`.
-    AssertionNotImplemented,
+    /// A client with keys that sent no assertion.
+    NoAssertion,
+    /// An assertion from a client without keys.
+    AssertionWithoutKeys,
+    /// An assertion in open mode, where no client has keys.
+    AssertionOpenMode,
+    /// An assertion that does not verify; why, in fixed words.
+    Assertion(String),
+    /// An assertion whose `jti` was seen before.
+    AssertionReplayed,
 }
 
 impl AuthError {
     /// The `error_description`: never what was sent.
-    pub fn describe(self) -> &'static str {
+    pub fn describe(&self) -> String {
         match self {
-            AuthError::NoClient => "the request names no client",
-            AuthError::Unknown => "unknown client",
-            AuthError::SecretForPublic => "this client is public and must not send a secret",
-            AuthError::NoSecret => "this client must authenticate with its secret",
-            AuthError::WrongSecret => "client authentication failed",
-            AuthError::KeysNotImplemented => {
-                "this client authenticates with private_key_jwt, which this server does not implement yet"
+            AuthError::NoClient => "the request names no client".into(),
+            AuthError::Unknown => "unknown client".into(),
+            AuthError::SecretForPublic => {
+                "this client is public and must not send a secret".into()
             }
-            AuthError::AssertionNotImplemented => {
-                "private_key_jwt is not implemented by this server yet"
+            AuthError::NoSecret => "this client must authenticate with its secret".into(),
+            AuthError::WrongSecret => "client authentication failed".into(),
+            AuthError::NoAssertion => {
+                "this client authenticates with private_key_jwt: send a client_assertion".into()
+            }
+            AuthError::AssertionWithoutKeys => {
+                "this client has no keys (jwk, jwks or jwks_uri) to check a client_assertion against".into()
+            }
+            AuthError::AssertionOpenMode => {
+                "private_key_jwt needs the client declared with its keys in the config: open mode has no keys to check against".into()
+            }
+            AuthError::Assertion(why) => format!("the client_assertion is refused: {why}"),
+            AuthError::AssertionReplayed => {
+                "the client_assertion's jti was used before (RFC 7523 section 3)".into()
             }
         }
     }
@@ -90,15 +107,7 @@ impl Registry {
                     crate::text::cut(id)
                 ));
             }
-            clients.push(ClientConfig {
-                client_id: id.clone(),
-                credential: Credential::None,
-                redirect_uris: Vec::new(),
-                scopes: None,
-                audience: None,
-                claims: Map::new(),
-                ttl: None,
-            });
+            clients.push(ClientConfig::public(id.clone()));
         }
         let origins = clients
             .iter()
@@ -158,28 +167,58 @@ impl Registry {
         (!self.clients.is_empty()).then_some(all)
     }
 
-    /// Authenticate what a request presented.
-    pub fn authenticate(&self, presented: &Presented) -> Result<Caller<'_>, AuthError> {
-        let id = presented.id.clone().ok_or(AuthError::NoClient)?;
-        if presented.assertion {
-            return Err(AuthError::AssertionNotImplemented);
+    /// The declared client `id`.
+    pub fn find(&self, id: &str) -> Option<&ClientConfig> {
+        self.clients.iter().find(|c| c.client_id == id)
+    }
+
+    /// Whether `client` (`None` in open mode) may be sent back to `uri`: a declared
+    /// redirect URI, matched exactly but for a loopback IP literal's port (RFC 8252 §7.3);
+    /// any loopback one in open mode or for a client without redirect URIs.
+    pub fn redirect_allowed(&self, client: Option<&ClientConfig>, uri: &str) -> bool {
+        match client {
+            Some(client) if !client.redirect_uris.is_empty() => client
+                .redirect_uris
+                .iter()
+                .any(|registered| urls::same_redirect(registered, uri)),
+            _ => urls::is_loopback_redirect(uri),
         }
+    }
+
+    /// Authenticate what a request presented; an assertion is handed to `verify` with the
+    /// client's key source.
+    pub fn authenticate(
+        &self,
+        presented: &Presented,
+        verify: impl FnOnce(&ClientConfig, &KeySource, &str) -> Result<(), AuthError>,
+    ) -> Result<Caller<'_>, AuthError> {
+        let id = presented.id.clone().ok_or(AuthError::NoClient)?;
         if self.is_open() {
+            if presented.assertion.is_some() {
+                return Err(AuthError::AssertionOpenMode);
+            }
             return Ok(Caller {
                 id,
                 confidential: presented.secret.is_some(),
                 declared: None,
             });
         }
-        let client = self
-            .clients
-            .iter()
-            .find(|c| c.client_id == id)
-            .ok_or(AuthError::Unknown)?;
+        let client = self.find(&id).ok_or(AuthError::Unknown)?;
+        if let Some(assertion) = &presented.assertion {
+            let Credential::Keys(source) = &client.credential else {
+                return Err(AuthError::AssertionWithoutKeys);
+            };
+            verify(client, source, assertion)?;
+            return Ok(Caller {
+                id,
+                confidential: true,
+                declared: Some(client),
+            });
+        }
         let confidential = match (&client.credential, &presented.secret) {
             (Credential::None, None) => false,
             (Credential::None, Some(_)) => return Err(AuthError::SecretForPublic),
-            (Credential::Keys(_), _) => return Err(AuthError::KeysNotImplemented),
+            (Credential::Keys(_), _) => return Err(AuthError::NoAssertion),
             (Credential::Secret(_), None) => return Err(AuthError::NoSecret),
             (Credential::Secret(expected), Some(given)) => {
                 aws_lc_rs::constant_time::verify_slices_are_equal(
@@ -208,11 +247,15 @@ mod tests {
         Registry::new(config::parse(text.as_bytes()).unwrap(), &public).unwrap()
     }
 
+    fn no_keys(_: &ClientConfig, _: &KeySource, _: &str) -> Result<(), AuthError> {
+        panic!("no assertion here")
+    }
+
     fn presented(id: Option<&str>, secret: Option<&str>) -> Presented {
         Presented {
             id: id.map(String::from),
             secret: secret.map(|s| Zeroizing::new(s.to_string())),
-            assertion: false,
+            assertion: None,
         }
     }
 
@@ -221,17 +264,18 @@ mod tests {
         let open = registry("{}", &[]);
         assert!(open.is_open());
         let caller = open
-            .authenticate(&presented(Some("x"), Some("any")))
+            .authenticate(&presented(Some("x"), Some("any")), no_keys)
             .unwrap();
         assert!(caller.confidential && caller.declared.is_none());
         assert!(
             !open
-                .authenticate(&presented(Some("x"), None))
+                .authenticate(&presented(Some("x"), None), no_keys)
                 .unwrap()
                 .confidential
         );
         assert_eq!(
-            open.authenticate(&presented(None, Some("s"))).err(),
+            open.authenticate(&presented(None, Some("s")), no_keys)
+                .err(),
             Some(AuthError::NoClient)
         );
         assert!(open.allows_origin("http://localhost:3000"));
@@ -247,7 +291,7 @@ mod tests {
         );
         let auth = |id, secret| {
             declared
-                .authenticate(&presented(id, secret))
+                .authenticate(&presented(id, secret), no_keys)
                 .map(|c| c.confidential)
         };
         assert_eq!(auth(Some("svc"), Some("s3cret")), Ok(true));
@@ -262,7 +306,30 @@ mod tests {
             Err(AuthError::SecretForPublic)
         );
         assert_eq!(auth(Some("who"), Some("x")), Err(AuthError::Unknown));
-        assert_eq!(auth(Some("k"), None), Err(AuthError::KeysNotImplemented));
+        assert_eq!(auth(Some("k"), None), Err(AuthError::NoAssertion));
+        let asserted = |id: &str| {
+            let mut p = presented(Some(id), None);
+            p.assertion = Some("a.b.c".into());
+            declared
+                .authenticate(&p, |c, _, a| {
+                    assert_eq!((c.client_id.as_str(), a), ("k", "a.b.c"));
+                    Ok(())
+                })
+                .map(|c| c.confidential)
+        };
+        assert_eq!(asserted("k"), Ok(true));
+        assert_eq!(asserted("svc"), Err(AuthError::AssertionWithoutKeys));
+        let mut p = presented(Some("x"), None);
+        p.assertion = Some("a.b.c".into());
+        assert_eq!(
+            registry("{}", &[]).authenticate(&p, no_keys).err(),
+            Some(AuthError::AssertionOpenMode)
+        );
+        assert!(declared.redirect_allowed(declared.find("svc"), "https://app.example/cb"));
+        assert!(!declared.redirect_allowed(declared.find("svc"), "http://localhost/cb"));
+        assert!(declared.redirect_allowed(declared.find("spa"), "http://localhost:9/cb"));
+        assert!(!declared.redirect_allowed(declared.find("spa"), "https://app.example/cb"));
+        assert!(declared.redirect_allowed(None, "http://127.0.0.1:9/cb"));
         assert!(declared.allows_origin("https://app.example"));
         assert!(
             declared.allows_origin("http://127.0.0.1:8000"),

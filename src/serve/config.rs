@@ -25,6 +25,27 @@ const SERVER_CLAIMS: [&str; 10] = [
     "cnf",
 ];
 
+/// Claims the server sets in ID tokens and userinfo, which a user's claims may not.
+const USER_SET: [&str; 17] = [
+    "iss",
+    "sub",
+    "aud",
+    "exp",
+    "nbf",
+    "iat",
+    "jti",
+    "auth_time",
+    "nonce",
+    "at_hash",
+    "c_hash",
+    "azp",
+    "acr",
+    "amr",
+    "sid",
+    "cnf",
+    "client_id",
+];
+
 const CLIENT_MEMBERS: [&str; 10] = [
     "client_id",
     "client_secret",
@@ -86,6 +107,22 @@ pub struct ClientConfig {
     pub ttl: Option<u64>,
 }
 
+impl ClientConfig {
+    /// A public client with nothing configured but its id (`--client`, and where a config
+    /// entry starts).
+    pub fn public(client_id: String) -> ClientConfig {
+        ClientConfig {
+            client_id,
+            credential: Credential::None,
+            redirect_uris: Vec::new(),
+            scopes: None,
+            audience: None,
+            claims: Map::new(),
+            ttl: None,
+        }
+    }
+}
+
 /// Parse a config file's bytes. The error names the member at fault.
 pub fn parse(bytes: &[u8]) -> Result<Config, String> {
     let root = json::parse_object(bytes).map_err(|e| e.to_string())?;
@@ -121,9 +158,15 @@ fn users(value: Value) -> Result<Map<String, Value>, String> {
         return Err("\"users\" is not an object of sub: {claims}".into());
     };
     for (sub, claims) in &users {
-        if !claims.is_object() {
+        let Value::Object(claims) = claims else {
             return Err(format!(
                 "users.{:?} is not an object of claims",
+                crate::text::cut(sub)
+            ));
+        };
+        if let Some(name) = claims.keys().find(|k| USER_SET.contains(&k.as_str())) {
+            return Err(format!(
+                "users.{:?}.{name} is set by the server (the user's key is its sub)",
                 crate::text::cut(sub)
             ));
         }
@@ -145,15 +188,7 @@ fn client(item: &Value, i: usize) -> Result<ClientConfig, String> {
         None => return Err(format!("clients[{i}] has no client_id")),
     };
     let at = format!("clients[{i}] ({:?})", crate::text::cut(&id));
-    let mut client = ClientConfig {
-        client_id: id,
-        credential: Credential::None,
-        redirect_uris: Vec::new(),
-        scopes: None,
-        audience: None,
-        claims: Map::new(),
-        ttl: None,
-    };
+    let mut client = ClientConfig::public(id);
     let credentials = ["client_secret", "jwk", "jwks", "jwks_uri"];
     let given: Vec<&str> = credentials
         .into_iter()
@@ -386,6 +421,7 @@ mod tests {
         assert!(error(r#"{"clients":[{"client_id":"a","audience":[]}]}"#).contains("audience"));
         assert!(error(r#"{"clients":[{"client_secret":"x"}]}"#).contains("no client_id"));
         assert!(error(r#"{"users":{"a":1}}"#).contains("users"));
+        assert!(error(r#"{"users":{"a":{"sub":"b"}}}"#).contains("set by the server"));
         assert!(error(r#"{"clients":[{"client_id":"a"}],"clients":[]}"#).contains("duplicate"));
         assert!(error("[]").contains("not a JSON object"));
     }

@@ -2,7 +2,7 @@
 //! for declared origins only, the body cap (413) and the body deadline (408), and one log
 //! line per request. Error pages are `text/plain` and echo nothing a client sent.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
@@ -10,12 +10,17 @@ use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use tokio::time::Instant;
 
+use crate::dpop::Htu;
+use crate::serve::assertion::ClientKeys;
+use crate::serve::authorize::{self, Answer, Authorizing};
 use crate::serve::discovery::{OAUTH_PATH, OIDC_PATH};
 use crate::serve::events::{Event, Events, RequestLine};
 use crate::serve::options::BODY_LIMIT;
 use crate::serve::state::{Live, Snapshot};
+use crate::serve::store::Store;
 use crate::serve::token_endpoint::{self, Issuing, TokenRequest};
 use crate::serve::urls::{self, HttpUrl};
+use crate::serve::userinfo::{self, Checking, UserinfoRequest};
 
 /// What every request is answered with besides the live state.
 pub struct Site {
@@ -31,7 +36,15 @@ pub struct Site {
     pub events: Arc<dyn Events>,
     /// The clock tokens are issued at.
     pub clock: fn() -> i64,
+    /// The user `/authorize` signs in unless `login_hint` names one.
+    pub user: String,
+    /// Codes, refresh tokens, seen `jti`s: kept across reloads of the config and keys.
+    pub store: Mutex<Store>,
+    /// The keys of `private_key_jwt` clients fetched from their `jwks_uri`.
+    pub client_keys: ClientKeys,
     paths: Paths,
+    token_url: Htu,
+    userinfo_url: Htu,
 }
 
 struct Paths {
@@ -39,6 +52,8 @@ struct Paths {
     oauth: String,
     jwks: String,
     token: String,
+    authorize: String,
+    userinfo: String,
 }
 
 /// The endpoints.
@@ -47,6 +62,8 @@ enum Route {
     Discovery,
     Jwks,
     Token,
+    Authorize,
+    Userinfo,
 }
 
 impl Route {
@@ -54,8 +71,24 @@ impl Route {
         match self {
             Route::Discovery | Route::Jwks => "GET, HEAD, OPTIONS",
             Route::Token => "POST, OPTIONS",
+            Route::Authorize => "GET, OPTIONS",
+            Route::Userinfo => "GET, POST, OPTIONS",
         }
     }
+}
+
+/// What a [`Site`] is made of besides the live state.
+pub struct Setup {
+    /// The issuer.
+    pub issuer: HttpUrl,
+    /// Access token lifetime, seconds.
+    pub ttl: u64,
+    /// `Cache-Control: max-age` of `/jwks` and the discovery documents, seconds.
+    pub max_age: u64,
+    /// The clock tokens are issued at.
+    pub clock: fn() -> i64,
+    /// The user `/authorize` signs in unless `login_hint` names one.
+    pub user: String,
 }
 
 /// A response body.
@@ -64,29 +97,35 @@ pub type Body = Full<Bytes>;
 impl Site {
     /// The site of `issuer`: endpoints under its path, RFC 8414's document before it.
     pub fn new(
-        issuer: HttpUrl,
-        ttl: u64,
-        max_age: u64,
+        setup: Setup,
         live: Arc<Live>,
         events: Arc<dyn Events>,
-        clock: fn() -> i64,
-    ) -> Site {
+    ) -> Result<Site, crate::dpop::HtuError> {
+        let issuer = setup.issuer;
         let base = issuer.base_path().to_string();
         let paths = Paths {
             oidc: format!("{base}{OIDC_PATH}"),
             oauth: format!("{OAUTH_PATH}{base}"),
             jwks: format!("{base}/jwks"),
             token: format!("{base}/token"),
+            authorize: format!("{base}/authorize"),
+            userinfo: format!("{base}/userinfo"),
         };
-        Site {
+        let htu = |path: &str| format!("{}{path}", issuer.base()).parse::<Htu>();
+        Ok(Site {
+            token_url: htu("/token")?,
+            userinfo_url: htu("/userinfo")?,
             issuer,
-            ttl,
-            max_age,
+            ttl: setup.ttl,
+            max_age: setup.max_age,
             live,
             events,
-            clock,
+            clock: setup.clock,
+            user: setup.user,
+            store: Mutex::default(),
+            client_keys: ClientKeys::default(),
             paths,
-        }
+        })
     }
 
     fn route(&self, path: &str) -> Option<Route> {
@@ -97,6 +136,10 @@ impl Site {
             Some(Route::Jwks)
         } else if path == paths.token {
             Some(Route::Token)
+        } else if path == paths.authorize {
+            Some(Route::Authorize)
+        } else if path == paths.userinfo {
+            Some(Route::Userinfo)
         } else {
             None
         }
@@ -153,6 +196,10 @@ impl Site {
                 jwks(&snapshot, request.headers(), self.max_age)
             }
             (Route::Token, &Method::POST) => self.token(request, &snapshot, deadline, line).await,
+            (Route::Authorize, &Method::GET) => self.authorize(&request, &snapshot, line),
+            (Route::Userinfo, &Method::GET | &Method::POST) => {
+                self.userinfo(&request, &snapshot, line)
+            }
             _ => {
                 let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
                 put(&mut response, header::ALLOW, route.allow());
@@ -166,6 +213,81 @@ impl Site {
             response
                 .headers_mut()
                 .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+            put(
+                &mut response,
+                header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                "WWW-Authenticate, DPoP-Nonce",
+            );
+        }
+        response
+    }
+
+    /// `GET /authorize`: a redirect with a code (or an error), else a 400 page.
+    fn authorize(
+        &self,
+        request: &Request<Incoming>,
+        snapshot: &Snapshot,
+        line: &mut RequestLine,
+    ) -> Response<Body> {
+        let at = Authorizing {
+            issuer: &self.issuer.text,
+            user: &self.user,
+            now: (self.clock)(),
+            store: &self.store,
+        };
+        let query = request.uri().query().unwrap_or_default();
+        let (answer, client_id) = authorize::handle(query, &snapshot.registry, &snapshot.keys, &at);
+        line.client_id = client_id;
+        match answer {
+            Answer::Page(message) => {
+                let mut response = text(StatusCode::BAD_REQUEST, message);
+                put(&mut response, header::CACHE_CONTROL, "no-store");
+                response
+            }
+            Answer::Redirect(location) => {
+                let mut response = respond(StatusCode::FOUND, Bytes::new());
+                put(&mut response, header::LOCATION, &location);
+                put(&mut response, header::CACHE_CONTROL, "no-store");
+                response
+            }
+        }
+    }
+
+    /// `GET` or `POST /userinfo`: the user's claims for an access token from this server.
+    fn userinfo(
+        &self,
+        request: &Request<Incoming>,
+        snapshot: &Snapshot,
+        line: &mut RequestLine,
+    ) -> Response<Body> {
+        let headers = request.headers();
+        let asked = UserinfoRequest {
+            method: request.method().as_str(),
+            authorization: headers
+                .get(header::AUTHORIZATION)
+                .map(HeaderValue::as_bytes),
+            dpop: headers
+                .get_all("dpop")
+                .iter()
+                .map(HeaderValue::as_bytes)
+                .collect(),
+        };
+        let checking = Checking {
+            issuer: &self.issuer.text,
+            url: &self.userinfo_url,
+            now: (self.clock)(),
+            store: &self.store,
+        };
+        let reply = userinfo::handle(&asked, &snapshot.registry, &snapshot.keys, &checking);
+        line.client_id = reply.client_id;
+        let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::UNAUTHORIZED);
+        let mut response = no_store_json(status, reply.body);
+        for challenge in reply.challenges {
+            if let Ok(value) = HeaderValue::from_str(&challenge) {
+                response
+                    .headers_mut()
+                    .append(header::WWW_AUTHENTICATE, value);
+            }
         }
         response
     }
@@ -227,12 +349,20 @@ impl Site {
             authorization: headers
                 .get(header::AUTHORIZATION)
                 .map(HeaderValue::as_bytes),
+            dpop: headers
+                .get_all("dpop")
+                .iter()
+                .map(HeaderValue::as_bytes)
+                .collect(),
             body: &body,
         };
         let issuing = Issuing {
             issuer: &self.issuer.text,
+            token_url: &self.token_url,
             ttl: self.ttl,
             now: (self.clock)(),
+            store: &self.store,
+            client_keys: &self.client_keys,
         };
         let reply = token_endpoint::handle(&request, &snapshot.registry, &snapshot.keys, &issuing);
         line.client_id = reply.client_id;
@@ -294,7 +424,7 @@ fn preflight(route: Route, headers: &HeaderMap, allowed: bool) -> Response<Body>
         put(
             &mut response,
             header::ACCESS_CONTROL_ALLOW_HEADERS,
-            "Authorization, Content-Type, If-None-Match",
+            "Authorization, Content-Type, DPoP, If-None-Match",
         );
         put(&mut response, header::ACCESS_CONTROL_MAX_AGE, "600");
     }

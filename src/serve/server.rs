@@ -21,8 +21,9 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::error::{Result, ServeProblem};
 use crate::serve::address::BindAddr;
+use crate::serve::authorize::DEFAULT_USER;
 use crate::serve::events::{Event, Events};
-use crate::serve::http::Site;
+use crate::serve::http::{Setup, Site};
 use crate::serve::options::{DEFAULT_ADDR, MAX_CONNECTIONS, Options, Tls};
 use crate::serve::state::{CHECK_EVERY, Sources, Watcher};
 use crate::serve::tls::{self, CaFile};
@@ -94,14 +95,17 @@ impl Server {
             Tls::Files { cert, key } => (Some(tls::from_files(cert, key)?), None),
         };
         notes(&*events, &options, &watcher, ca_file.as_ref());
-        let site = Site::new(
+        let setup = Setup {
             issuer,
-            options.ttl,
-            options.jwks_max_age,
-            watcher.live(),
-            events,
-            options.clock,
-        );
+            ttl: options.ttl,
+            max_age: options.jwks_max_age,
+            clock: options.clock,
+            user: options
+                .user
+                .clone()
+                .unwrap_or_else(|| DEFAULT_USER.to_string()),
+        };
+        let site = Site::new(setup, watcher.live(), events).map_err(runtime_error)?;
         Ok(Server {
             runtime,
             listener,
@@ -157,7 +161,7 @@ impl Server {
     }
 }
 
-/// The notes that say how a server runs: its key, open mode, its CA, flags not served yet.
+/// The notes that say how a server runs: its key, open mode, its CA.
 fn notes(events: &dyn Events, options: &Options, watcher: &Watcher, ca_file: Option<&CaFile>) {
     let snapshot = watcher.live().get();
     if options.key.is_none() {
@@ -176,11 +180,6 @@ fn notes(events: &dyn Events, options: &Options, watcher: &Watcher, ca_file: Opt
             "the throwaway CA's certificate is in {} (jwtk verify --cacert, SSL_CERT_FILE, NODE_EXTRA_CA_CERTS)",
             ca.path().display()
         )));
-    }
-    if options.user.is_some() {
-        events.report(Event::Note(
-            "--user names the user of the authorization endpoint, which this build does not serve yet".into(),
-        ));
     }
 }
 

@@ -2,7 +2,8 @@
 //! a keyset signs with its first key (as `mint` does) and publishes every public key in it,
 //! exactly as `keyset public` writes them; one key without a kid (a PEM file) is a one-key
 //! set whose kid is its RFC 7638 thumbprint. An HMAC secret signs access tokens for resource
-//! servers that hold the same secret, and publishes nothing.
+//! servers that hold the same secret, and publishes nothing. The server checks the access
+//! tokens sent to `/userinfo` with every published key (and an HMAC secret).
 
 use std::io::Read;
 use std::path::Path;
@@ -18,7 +19,8 @@ use crate::error::{Error, KeyProblem, KeysetProblem, Result};
 use crate::keys::generate::{self, KeyType, Use};
 use crate::keys::key::Material;
 use crate::keys::set::Keyset;
-use crate::keys::{self, Reading, Source, jwk};
+use crate::keys::{self, Reading, Source, format, jwk};
+use crate::verify::KeyRing;
 
 /// The largest key file read (as `--key` everywhere).
 const MAX_KEY_BYTES: u64 = 1024 * 1024;
@@ -39,6 +41,8 @@ pub struct Keys {
     pub notes: Vec<String>,
     /// Warnings from reading (a short HMAC secret, a key file others can read).
     pub warnings: Vec<String>,
+    /// What checks the server's own tokens: the published keys, or the HMAC secret.
+    pub ring: KeyRing,
 }
 
 impl Keys {
@@ -74,7 +78,10 @@ impl Keys {
         };
         let alg = key.default_alg();
         let signer = key.signer(alg)?;
-        let mut keys = Keys::publish(signer, key.kid.clone(), &set);
+        let mut keys = Keys::publish(signer, key.kid.clone(), &set)?;
+        if key.family() == Family::Hmac {
+            keys.ring = KeyRing::new(vec![key.clone()], &[alg])?;
+        }
         keys.notes.splice(0..0, notes);
         keys.warnings.splice(0..0, warnings);
         keys.warnings.extend(key.weakness(alg));
@@ -95,7 +102,7 @@ impl Keys {
         Ok(keys)
     }
 
-    fn publish(signer: Signer, kid: Option<String>, set: &Keyset) -> Keys {
+    fn publish(signer: Signer, kid: Option<String>, set: &Keyset) -> Result<Keys> {
         let (public, notes) = match set.public() {
             Ok((public, notes)) => (public, notes),
             Err(_) => (Keyset::default(), Vec::new()),
@@ -103,7 +110,12 @@ impl Keys {
         let jwks = public.to_json();
         let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &jwks);
         let etag = format!("\"{}\"", &URL_SAFE_NO_PAD.encode(digest.as_ref())[..22]);
-        Keys {
+        let published = if public.keys.is_empty() {
+            Vec::new()
+        } else {
+            format::load(&jwks, "the published set", None, crate::time::now())?.keys
+        };
+        Ok(Keys {
             signer,
             kid,
             jwks,
@@ -111,7 +123,8 @@ impl Keys {
             published: public.keys.len(),
             notes,
             warnings: Vec::new(),
-        }
+            ring: KeyRing::new(published, &[])?,
+        })
     }
 
     /// The algorithm tokens are signed with.

@@ -100,7 +100,7 @@ impl Sources {
             None => (None, self.registry(Path::new(""), b"{}")?),
         };
         tell(events, &keys);
-        let discovery = discovery::document(&self.issuer, &registry);
+        let discovery = discovery::document(&self.issuer, &registry, &keys);
         let snapshot = Snapshot {
             keys: Arc::new(keys),
             registry: Arc::new(registry),
@@ -176,7 +176,7 @@ impl Watcher {
         let current = self.live.get();
         let keys = keys.map_or_else(|| Arc::clone(&current.keys), Arc::new);
         let registry = registry.map_or_else(|| Arc::clone(&current.registry), Arc::new);
-        let discovery = discovery::document(&self.sources.issuer, &registry);
+        let discovery = discovery::document(&self.sources.issuer, &registry, &keys);
         self.live.set(Snapshot {
             keys,
             registry,

@@ -197,6 +197,62 @@ pub fn is_loopback_origin(origin: &str) -> bool {
         .is_some_and(|a| is_loopback_host(&a.host))
 }
 
+/// Whether `text` is a loopback redirect URI (RFC 8252 §7.3, §8.3): `http` or `https`, a
+/// loopback host as [`is_loopback_host`] says, no userinfo and no fragment (RFC 6749 §3.1.2).
+pub fn is_loopback_redirect(text: &str) -> bool {
+    let Ok(url) = Url::parse(text) else {
+        return false;
+    };
+    let Some(authority) = url.authority else {
+        return false;
+    };
+    matches!(url.scheme.as_str(), "http" | "https")
+        && !authority.userinfo
+        && !url.fragment
+        && is_loopback_host(&authority.host)
+}
+
+/// Whether the redirect URI `given` is the registered one: the same string (RFC 9700 §4.1),
+/// except that the port of a loopback IP literal may differ (RFC 8252 §7.3: a native app
+/// listens on whatever port it gets).
+pub fn same_redirect(registered: &str, given: &str) -> bool {
+    if registered == given {
+        return true;
+    }
+    let literal = |text: &str| {
+        Url::parse(text)
+            .ok()
+            .and_then(|u| u.authority)
+            .filter(|a| !a.userinfo)
+            .is_some_and(|a| a.host == "[::1]" || a.host.parse::<Ipv4Addr>().is_ok())
+    };
+    if !is_loopback_redirect(registered) || !literal(registered) || !literal(given) {
+        return false;
+    }
+    match (without_port(registered), without_port(given)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// `text` with its authority's port (and the `:` before it) taken out.
+fn without_port(text: &str) -> Option<String> {
+    let start = text.find("://")? + 3;
+    let rest = &text[start..];
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let host_end = match authority.rfind(']') {
+        Some(bracket) => bracket + 1,
+        None => authority.find(':').unwrap_or(authority.len()),
+    };
+    Some(format!(
+        "{}{}{}",
+        &text[..start],
+        &authority[..host_end],
+        &rest[end..]
+    ))
+}
+
 /// Whether `text` is an absolute URI without a fragment (RFC 8707 §2 for `resource`, RFC
 /// 6749 §3.1.2 for redirect URIs).
 pub fn is_absolute_without_fragment(text: &str) -> bool {
@@ -303,6 +359,73 @@ mod tests {
         assert_eq!(parse_origin("null"), None);
         assert!(is_loopback_origin("http://[::1]:8000"));
         assert!(!is_loopback_origin("http://example.com"));
+    }
+
+    #[test]
+    fn redirect_uris() {
+        for yes in [
+            "http://localhost:3000/cb",
+            "http://LOCALHOST/cb",
+            "https://127.0.0.1:1/cb?x=1",
+            "http://127.9.9.9/",
+            "http://[::1]:80/cb",
+        ] {
+            assert!(is_loopback_redirect(yes), "{yes}");
+        }
+        for no in [
+            "http://[::ffff:127.0.0.1]/cb",
+            "http://0x7f.1/cb",
+            "http://localhost.example/cb",
+            "http://u@localhost/cb",
+            "http://localhost/cb#f",
+            "ftp://localhost/cb",
+            "com.example.app:/cb",
+            "http://example.com/cb",
+        ] {
+            assert!(!is_loopback_redirect(no), "{no}");
+        }
+        assert!(same_redirect(
+            "https://app.example/cb",
+            "https://app.example/cb"
+        ));
+        assert!(!same_redirect(
+            "https://app.example/cb",
+            "https://app.example/cb/"
+        ));
+        assert!(!same_redirect(
+            "https://app.example/cb",
+            "https://APP.example/cb"
+        ));
+        assert!(!same_redirect(
+            "https://app.example:1/cb",
+            "https://app.example:2/cb"
+        ));
+        // RFC 8252 §7.3: a loopback IP literal's port may differ; nothing else may.
+        assert!(same_redirect(
+            "http://127.0.0.1/cb",
+            "http://127.0.0.1:51004/cb"
+        ));
+        assert!(same_redirect(
+            "http://127.0.0.1:1/cb?a",
+            "http://127.0.0.1:2/cb?a"
+        ));
+        assert!(same_redirect("http://[::1]:1/cb", "http://[::1]:9/cb"));
+        assert!(!same_redirect(
+            "http://127.0.0.1/cb",
+            "http://127.0.0.1:5/other"
+        ));
+        assert!(!same_redirect(
+            "http://127.0.0.1/cb",
+            "http://127.0.0.2:5/cb"
+        ));
+        assert!(
+            !same_redirect("http://localhost/cb", "http://localhost:5/cb"),
+            "not a literal"
+        );
+        assert!(!same_redirect(
+            "http://127.0.0.1/cb",
+            "https://127.0.0.1:5/cb"
+        ));
     }
 
     #[test]

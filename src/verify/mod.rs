@@ -199,30 +199,14 @@ impl KeyRing {
         };
         match token::scan_object(Part::Claims, &payload) {
             Ok(claims) => {
-                let found = ClaimFacts::scan(&claims);
-                verdict
-                    .failures
-                    .extend(check_found(&header, &claims, &found, policy));
-                verdict.bound = found.cnf.and_then(dpop::binding);
-                verdict.exp = found.exp.and_then(Lite::as_f64);
-                if let Some(profile) = policy.profile {
-                    verdict.failures.extend(profile_failures(
-                        profile,
-                        alg,
-                        false,
-                        &header_json,
-                        &payload,
-                        policy,
-                    ));
-                }
-                if let Some(expect) = &policy.dpop {
-                    verdict.failures.extend(dpop_failures(
-                        expect,
-                        sent.unwrap_or(token),
-                        &payload,
-                        policy,
-                    ));
-                }
+                let seen = Seen {
+                    alg,
+                    sd: false,
+                    header_json: &header_json,
+                    claims_json: &payload,
+                    sent: sent.unwrap_or(token),
+                };
+                judge_claims(&mut verdict, &header, &claims, seen, policy);
             }
             Err(err) => {
                 drop(header);
@@ -346,28 +330,15 @@ impl KeyRing {
         ) else {
             return verdict.fail(Reason::Malformed, "the disclosed claims do not read back");
         };
-        let found = ClaimFacts::scan(&claims);
-        verdict
-            .failures
-            .extend(check_found(&header, &claims, &found, policy));
-        verdict.bound = found.cnf.and_then(dpop::binding);
-        verdict.exp = found.exp.and_then(Lite::as_f64);
-        if let Some(profile) = policy.profile {
-            // Judged on the claims with disclosures applied, as every claim check is.
-            verdict.failures.extend(profile_failures(
-                profile,
-                signed_with,
-                true,
-                &header_json,
-                &claims_json,
-                policy,
-            ));
-        }
-        if let Some(expect) = &policy.dpop {
-            verdict
-                .failures
-                .extend(dpop_failures(expect, token, &claims_json, policy));
-        }
+        // Every claim check, the profile's included, runs on the claims with disclosures applied.
+        let seen = Seen {
+            alg: signed_with,
+            sd: true,
+            header_json: &header_json,
+            claims_json: &claims_json,
+            sent: token,
+        };
+        judge_claims(&mut verdict, &header, &claims, seen, policy);
         drop((header, claims));
         key_binding(&sd, &processed.claims, alg, policy, &mut verdict);
         verdict.sd = Some(SdSummary {
@@ -652,6 +623,51 @@ fn dpop_failures(
             reason: Reason::Malformed,
             message: fault(&err),
         }],
+    }
+}
+
+/// A token whose signature verified, as the claim checks see it.
+struct Seen<'a> {
+    /// The algorithm that signed it.
+    alg: Algorithm,
+    /// Whether it came as an SD-JWT.
+    sd: bool,
+    header_json: &'a [u8],
+    /// The claims as a verifier sees them (an SD-JWT's with its disclosures applied).
+    claims_json: &'a [u8],
+    /// The token as sent (a DPoP proof's `ath` is its hash).
+    sent: &'a [u8],
+}
+
+/// The checks every form of token shares once its signature verified: the registered claims,
+/// the sender binding, the profile and the DPoP proof.
+fn judge_claims(
+    verdict: &mut Verdict,
+    header: &Members,
+    claims: &Members,
+    seen: Seen,
+    policy: &Policy,
+) {
+    let found = ClaimFacts::scan(claims);
+    verdict
+        .failures
+        .extend(check_found(header, claims, &found, policy));
+    verdict.bound = found.cnf.and_then(dpop::binding);
+    verdict.exp = found.exp.and_then(Lite::as_f64);
+    if let Some(profile) = policy.profile {
+        verdict.failures.extend(profile_failures(
+            profile,
+            seen.alg,
+            seen.sd,
+            seen.header_json,
+            seen.claims_json,
+            policy,
+        ));
+    }
+    if let Some(expect) = &policy.dpop {
+        verdict
+            .failures
+            .extend(dpop_failures(expect, seen.sent, seen.claims_json, policy));
     }
 }
 

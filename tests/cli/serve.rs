@@ -365,18 +365,40 @@ fn serve_prints_the_issuer_then_serves_discovery_at_both_paths() {
         assert_eq!(doc["issuer"], served.url.as_str());
         assert_eq!(doc["jwks_uri"], format!("{}/jwks", served.url));
         assert_eq!(doc["token_endpoint"], format!("{}/token", served.url));
-        assert_eq!(doc["grant_types_supported"], json!(["client_credentials"]));
+        assert_eq!(
+            doc["authorization_endpoint"],
+            format!("{}/authorize", served.url)
+        );
+        assert_eq!(doc["userinfo_endpoint"], format!("{}/userinfo", served.url));
+        assert_eq!(
+            doc["grant_types_supported"],
+            json!(["authorization_code", "client_credentials", "refresh_token"])
+        );
         assert_eq!(
             doc["token_endpoint_auth_methods_supported"],
-            json!(["client_secret_basic", "client_secret_post"])
+            json!([
+                "client_secret_basic",
+                "client_secret_post",
+                "private_key_jwt",
+                "none"
+            ])
         );
-        for absent in [
-            "authorization_endpoint",
-            "userinfo_endpoint",
-            "id_token_signing_alg_values_supported",
+        assert_eq!(doc["response_types_supported"], json!(["code"]));
+        assert_eq!(doc["code_challenge_methods_supported"], json!(["S256"]));
+        assert_eq!(
+            doc["id_token_signing_alg_values_supported"],
+            json!(["ES256"])
+        );
+        assert_eq!(doc["authorization_response_iss_parameter_supported"], true);
+        for algs in [
             "dpop_signing_alg_values_supported",
+            "token_endpoint_auth_signing_alg_values_supported",
         ] {
-            assert!(doc.get(absent).is_none(), "{absent} is not implemented");
+            let algs = doc[algs].as_array().unwrap();
+            for alg in ["ES256", "RS256", "PS256", "EdDSA"] {
+                assert!(algs.contains(&json!(alg)), "{alg}");
+            }
+            assert!(!algs.iter().any(|a| a.as_str().unwrap().starts_with("HS")));
         }
     }
     // The request lines come after the start-up notes.
@@ -656,7 +678,9 @@ fn serve_token_errors() {
         (form, format!("grant_type=client_credentials&{good}&scope=%zz").into(), vec![], 400, "invalid_request"),
         (form, [format!("grant_type=client_credentials&{good}&scope=").into_bytes(), b"%ff%fe".to_vec()].concat(), vec![], 400, "invalid_request"),
         (form, format!("grant_type=password&{good}").into(), vec![], 400, "unsupported_grant_type"),
-        (form, format!("grant_type=authorization_code&{good}").into(), vec![], 400, "unsupported_grant_type"),
+        (form, format!("grant_type=authorization_code&{good}").into(), vec![], 400, "invalid_request"),
+        (form, format!("grant_type=refresh_token&{good}").into(), vec![], 400, "invalid_request"),
+        (form, format!("grant_type=urn:ietf:params:oauth:grant-type:device_code&{good}").into(), vec![], 400, "unsupported_grant_type"),
         (form, format!("grant_type=client_credentials&{good}&scope=admin").into(), vec![], 400, "invalid_scope"),
         (form, format!("grant_type=client_credentials&{good}&resource=https://other.example").into(), vec![], 400, "invalid_target"),
         (form, format!("grant_type=client_credentials&{good}&resource=not-absolute").into(), vec![], 400, "invalid_target"),
@@ -707,8 +731,8 @@ fn serve_token_errors() {
     let reply = served.get("/token");
     assert_eq!(reply.status, 405);
     assert_eq!(reply.header("allow"), Some("POST, OPTIONS"));
-    let reply = served.get("/authorize?client_id=x");
-    assert_eq!(reply.status, 404, "not implemented in this build");
+    let reply = served.get("/nowhere?client_id=x");
+    assert_eq!(reply.status, 404);
     assert_eq!(
         reply.header("content-type"),
         Some("text/plain; charset=utf-8")
@@ -1357,3 +1381,4 @@ fn serve_without_flags_listens_on_127_0_0_1_8080() {
         assert_eq!(child.wait().unwrap().code(), Some(0));
     }
 }
+mod flow;

@@ -251,7 +251,7 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Dpop(Deferred<DpopArgs>),
 
-    /// Run a local OAuth 2.0 issuer for tests and CI: discovery, JWKS, client credentials.
+    /// Run a local OAuth 2.0 issuer and OpenID provider for tests and CI.
     ///
     /// Signs RFC 9068 access tokens (typ at+jwt) with --key: a keyset signs with its first
     /// key and publishes every public key; a single key (a PEM file) is a one-key set whose
@@ -262,8 +262,13 @@ pub enum Command {
     ///
     /// Endpoints, under the issuer URL: /.well-known/openid-configuration (and RFC 8414's
     /// /.well-known/oauth-authorization-server), /jwks (what `keyset public` writes, with
-    /// Cache-Control max-age and an ETag) and POST /token (grant client_credentials, client
-    /// authentication client_secret_basic or client_secret_post).
+    /// Cache-Control max-age and an ETag), GET /authorize (no login page: it redirects at once
+    /// with code, state and iss, signing in login_hint or --user; PKCE S256, required for
+    /// public clients), POST /token (grants authorization_code, client_credentials and
+    /// refresh_token; client authentication client_secret_basic, client_secret_post,
+    /// private_key_jwt or none; DPoP proofs bind tokens) and /userinfo (the user's claims).
+    /// ID tokens carry nonce, auth_time, at_hash and azp; refresh tokens (offline_access) are
+    /// single use and rotated, and a reused one revokes its family.
     ///
     /// With no client declared the server is in open mode: any client_id is taken, and one
     /// that sends any secret is confidential. --client declares a public client; clients with
@@ -278,7 +283,7 @@ pub enum Command {
     /// rebinding); CORS answers only declared redirect URI origins (open mode: loopback).
     ///
     /// Examples:
-    ///   jwtk serve --addr 127.0.0.1:0 > issuer.url &
+    ///   jwtk serve --addr 127.0.0.1:0 --user alice > issuer.url &
     ///   jwtk serve --key issuer.jwks --config clients.json --addr 127.0.0.1:9000
     ///   jwtk serve --tls --ca-out ca.pem --issuer https://localhost:8443 --addr 127.0.0.1:8443
     #[command(verbatim_doc_comment)]
@@ -1509,8 +1514,9 @@ pub struct ServeArgs {
     #[arg(long, value_name = "URL", value_parser = issuer_url, value_hint = ValueHint::Url)]
     pub issuer: Option<HttpUrl>,
 
-    /// The config file (JSON): clients, with their secrets, scopes, audience, claims and
-    /// ttl, and users; re-read when it changes.
+    /// The config file (JSON): clients, with their secrets or keys (private_key_jwt),
+    /// redirect URIs, scopes, audience, claims and ttl, and users' claims; re-read when it
+    /// changes.
     ///
     /// Example: --config clients.json
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
@@ -1522,7 +1528,8 @@ pub struct ServeArgs {
     #[arg(long = "client", value_name = "ID", value_parser = client_id)]
     pub clients: Vec<String>,
 
-    /// The user the authorization endpoint signs in (not served by this build yet).
+    /// The user /authorize signs in when the request has no login_hint (default: user);
+    /// the config's "users" give users their claims.
     ///
     /// Example: --user alice
     #[arg(long, value_name = "SUB", value_parser = clap::builder::NonEmptyStringValueParser::new())]
