@@ -5,9 +5,12 @@
 //!
 //! Bounded for hostile input: each disclosure is decoded once and placed at most once (a
 //! digest met twice is an error), so the work is linear in the size of the token; nesting
-//! through disclosures is capped at [`MAX_DEPTH`] levels.
+//! through disclosures is capped at [`MAX_DEPTH`] levels. Places are written out as JSON
+//! pointers only where they are kept (a digest's place, a disclosure's path), within
+//! [`MAX_POINTER_BYTES`].
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
@@ -97,6 +100,12 @@ pub enum SdError {
         /// What it is.
         found: String,
     },
+    /// More JSON pointer text than [`MAX_POINTER_BYTES`] (claim names that long, that many
+    /// times, are no credential): the pointer it stopped at, cut.
+    #[error(
+        "the places of the digests take more than {MAX_POINTER_BYTES} bytes to name (at {0}): names that long, that many times, are refused"
+    )]
+    TooLong(String),
     /// Nested deeper than [`MAX_DEPTH`] through disclosures.
     #[error("the claims nest more than {MAX_DEPTH} levels deep once disclosure {0} is applied")]
     TooDeep(String),
@@ -161,10 +170,11 @@ pub fn process(
         by_digest,
         seen: HashMap::new(),
         undisclosed: 0,
+        written: 0,
     };
     let mut out = claims.clone();
     out.shift_remove("_sd_alg");
-    walk.object(&mut out, "", 0, "")?;
+    walk.object(&mut out, &At::Root, 0, "")?;
     let Walk {
         decoded,
         undisclosed,
@@ -269,26 +279,123 @@ fn decode_one(text: &str, digest: String) -> Disclosed<Decoded> {
     })
 }
 
+/// Where a value lies in the claims: a chain of steps up to the root, written out as a JSON
+/// pointer only where one is kept or shown. Building a pointer for every member on the way
+/// would cost the length of its ancestors' names once per member: quadratic in the token.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Root,
+    Member(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+}
+
+impl At<'_> {
+    /// The RFC 6901 JSON pointer.
+    fn pointer(&self) -> String {
+        let mut steps = Vec::new();
+        let mut at = *self;
+        loop {
+            match at {
+                At::Root => break,
+                At::Member(parent, name) => {
+                    steps.push(Step::Name(name));
+                    at = *parent;
+                }
+                At::Index(parent, index) => {
+                    steps.push(Step::Index(index));
+                    at = *parent;
+                }
+            }
+        }
+        let mut out = String::new();
+        for step in steps.into_iter().rev() {
+            match step {
+                Step::Name(name) => push_token(&mut out, name),
+                Step::Index(index) => {
+                    out.push('/');
+                    out.push_str(&index.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    /// The pointer as an error message shows it: cut to a readable length.
+    fn shown(&self) -> String {
+        cut(&self.pointer())
+    }
+
+    /// The pointer of a member of the value here, as an error message shows it.
+    fn shown_member(&self, name: &str) -> String {
+        At::Member(self, name).shown()
+    }
+}
+
+enum Step<'a> {
+    Name(&'a str),
+    Index(usize),
+}
+
+/// The most bytes of JSON pointers one processing writes out and keeps (each digest's place,
+/// each disclosure's path): as much as the largest token holds. Pointers under long names,
+/// one per digest, could otherwise take the name's length times the digest count.
+pub const MAX_POINTER_BYTES: usize = 16 * 1024 * 1024;
+
 struct Walk {
     decoded: Vec<Decoded>,
     by_digest: HashMap<String, usize>,
     /// Every digest met so far, and where.
-    seen: HashMap<String, String>,
+    seen: HashMap<String, Place>,
     undisclosed: usize,
+    /// Bytes of pointers written out so far.
+    written: usize,
+}
+
+/// Where a digest was met: an `_sd` array, or an element of an array (the pointers of the
+/// container written out once, shared by every digest in it).
+#[derive(Clone)]
+struct Place {
+    container: Rc<str>,
+    index: Option<usize>,
+}
+
+impl Place {
+    fn pointer(&self) -> String {
+        match self.index {
+            None => self.container.to_string(),
+            Some(index) => format!("{}/{index}", self.container),
+        }
+    }
 }
 
 impl Walk {
-    /// Note a digest met at `path`; a digest met twice is an error. Returns the disclosure it
-    /// names, if one was given.
-    fn meet(&mut self, digest: &str, path: &str) -> Disclosed<Option<usize>> {
+    /// The pointer of `at`, counted against [`MAX_POINTER_BYTES`].
+    fn pointer(&mut self, at: &At) -> Disclosed<String> {
+        let pointer = at.pointer();
+        self.count(&pointer)?;
+        Ok(pointer)
+    }
+
+    /// Count a pointer written out against [`MAX_POINTER_BYTES`].
+    fn count(&mut self, pointer: &str) -> Disclosed<()> {
+        self.written += pointer.len() + 1;
+        if self.written > MAX_POINTER_BYTES {
+            return Err(SdError::TooLong(cut(pointer)));
+        }
+        Ok(())
+    }
+
+    /// Note a digest met at `place`; a digest met twice is an error. Returns the disclosure
+    /// it names, if one was given.
+    fn meet(&mut self, digest: &str, place: &Place) -> Disclosed<Option<usize>> {
         if let Some(first) = self.seen.get(digest) {
             return Err(SdError::DigestTwice {
                 digest: cut(digest),
-                first: first.clone(),
-                again: path.to_string(),
+                first: cut(&first.pointer()),
+                again: cut(&place.pointer()),
             });
         }
-        self.seen.insert(digest.to_string(), path.to_string());
+        self.seen.insert(digest.to_string(), place.clone());
         let found = self.by_digest.get(digest).copied();
         if found.is_none() {
             self.undisclosed += 1;
@@ -301,7 +408,7 @@ impl Walk {
     fn object(
         &mut self,
         object: &mut Map<String, Value>,
-        path: &str,
+        at: &At,
         depth: usize,
         via: &str,
     ) -> Disclosed<()> {
@@ -315,14 +422,14 @@ impl Walk {
                 .map(|item| match item {
                     Value::String(digest) => Ok(digest),
                     other => Err(SdError::NotDigests {
-                        path: pointer(path, "_sd"),
+                        path: at.shown_member("_sd"),
                         found: format!("an array holding {}", kind_of(&other)),
                     }),
                 })
                 .collect::<Result<Vec<_>, _>>()?,
             Some(other) => {
                 return Err(SdError::NotDigests {
-                    path: pointer(path, "_sd"),
+                    path: at.shown_member("_sd"),
                     found: kind_of(&other).to_string(),
                 });
             }
@@ -330,14 +437,20 @@ impl Walk {
         // Members as signed first (recursively), then the disclosed ones in digest order: the
         // order of RFC 9901's own Processed SD-JWT Payloads.
         for (name, value) in object.iter_mut() {
-            // Only objects and arrays can hold digests (and need a path).
+            // Only objects and arrays can hold digests.
             if value.is_object() || value.is_array() {
-                self.value(value, &pointer(path, name), depth + 1, via)?;
+                self.value(value, &At::Member(at, name), depth + 1, via)?;
             }
         }
-        let sd_path = pointer(path, "_sd");
+        if digests.is_empty() {
+            return Ok(());
+        }
+        let sd_place = Place {
+            container: self.pointer(&At::Member(at, "_sd"))?.into(),
+            index: None,
+        };
         for digest in digests {
-            let Some(index) = self.meet(&digest, &sd_path)? else {
+            let Some(index) = self.meet(&digest, &sd_place)? else {
                 continue;
             };
             let d = &mut self.decoded[index];
@@ -346,26 +459,26 @@ impl Walk {
                     digest: d.digest.clone(),
                     is: "an array element",
                     expected: "an object member",
-                    path: sd_path,
+                    path: cut(&sd_place.container),
                 });
             };
             if object.contains_key(&name) {
                 return Err(SdError::Exists {
                     digest: d.digest.clone(),
                     name,
-                    path: if path.is_empty() {
-                        "/".into()
-                    } else {
-                        path.into()
+                    path: match at {
+                        At::Root => "/".into(),
+                        _ => at.shown(),
                     },
                 });
             }
-            let member_path = pointer(path, &name);
-            d.path = Some(member_path.clone());
+            let digest = d.digest.clone();
             // The disclosure keeps its value as given; the claims get it processed.
             let mut value = d.value.clone();
-            let digest = d.digest.clone();
-            self.value(&mut value, &member_path, depth + 1, &digest)?;
+            let member = At::Member(at, &name);
+            let path = self.pointer(&member)?;
+            self.decoded[index].path = Some(path);
+            self.value(&mut value, &member, depth + 1, &digest)?;
             object.insert(name, value);
         }
         Ok(())
@@ -373,63 +486,69 @@ impl Walk {
 
     /// Process an array in place: `{"...": digest}` elements become their disclosed values,
     /// or go when undisclosed.
-    fn array(
-        &mut self,
-        items: &mut Vec<Value>,
-        path: &str,
-        depth: usize,
-        via: &str,
-    ) -> Disclosed<()> {
+    fn array(&mut self, items: &mut Vec<Value>, at: &At, depth: usize, via: &str) -> Disclosed<()> {
         if depth > MAX_DEPTH {
             return Err(SdError::TooDeep(via.to_string()));
         }
         let signed = std::mem::take(items);
         items.reserve(signed.len());
+        // This array's pointer, written out when its first digest is met.
+        let mut container: Option<Rc<str>> = None;
         for (index, mut item) in signed.into_iter().enumerate() {
             if !item.is_object() && !item.is_array() {
                 items.push(item);
                 continue;
             }
-            let item_path = pointer(path, &index.to_string());
+            let item_at = At::Index(at, index);
             let digest = match placeholder(&item) {
                 Some(Ok(digest)) => digest.to_string(),
                 Some(Err(found)) => {
                     return Err(SdError::NotDigests {
-                        path: pointer(&item_path, "..."),
+                        path: item_at.shown_member("..."),
                         found: found.to_string(),
                     });
                 }
                 None => {
-                    self.value(&mut item, &item_path, depth + 1, via)?;
+                    self.value(&mut item, &item_at, depth + 1, via)?;
                     items.push(item);
                     continue;
                 }
             };
-            let Some(found) = self.meet(&digest, &item_path)? else {
+            let container = match &container {
+                Some(written) => Rc::clone(written),
+                None => Rc::clone(container.insert(self.pointer(at)?.into())),
+            };
+            let place = Place {
+                container,
+                index: Some(index),
+            };
+            let Some(found) = self.meet(&digest, &place)? else {
                 continue;
             };
-            let d = &mut self.decoded[found];
-            if d.name.is_some() {
+            if self.decoded[found].name.is_some() {
                 return Err(SdError::WrongKind {
-                    digest: d.digest.clone(),
+                    digest: self.decoded[found].digest.clone(),
                     is: "an object member",
                     expected: "an array element",
-                    path: item_path,
+                    path: cut(&place.pointer()),
                 });
             }
-            d.path = Some(item_path.clone());
+            let path = place.pointer();
+            self.count(&path)?;
+            let d = &mut self.decoded[found];
+            d.path = Some(path);
             let mut value = d.value.clone();
             let digest = d.digest.clone();
-            self.value(&mut value, &item_path, depth + 1, &digest)?;
+            self.value(&mut value, &item_at, depth + 1, &digest)?;
             items.push(value);
         }
         Ok(())
     }
 
-    fn value(&mut self, value: &mut Value, path: &str, depth: usize, via: &str) -> Disclosed<()> {
+    fn value(&mut self, value: &mut Value, at: &At, depth: usize, via: &str) -> Disclosed<()> {
         match value {
-            Value::Object(object) => self.object(object, path, depth, via),
-            Value::Array(items) => self.array(items, path, depth, via),
+            Value::Object(object) => self.object(object, at, depth, via),
+            Value::Array(items) => self.array(items, at, depth, via),
             _ => Ok(()),
         }
     }
@@ -445,10 +564,8 @@ fn placeholder(item: &Value) -> Option<Result<&str, &'static str>> {
     }
 }
 
-/// `path` extended by one RFC 6901 reference token.
-fn pointer(path: &str, token: &str) -> String {
-    let mut out = String::with_capacity(path.len() + token.len() + 1);
-    out.push_str(path);
+/// One RFC 6901 reference token, after its `/`.
+fn push_token(out: &mut String, token: &str) {
     out.push('/');
     for c in token.chars() {
         match c {
@@ -457,7 +574,6 @@ fn pointer(path: &str, token: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 #[cfg(test)]

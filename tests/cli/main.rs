@@ -1,6 +1,7 @@
 //! Integration tests: each runs the real `jwtk` binary with a clean environment and a pinned
 //! clock, and checks exit codes, stdout, stderr and JSON.
 
+mod attack_review;
 mod attacks;
 mod batch;
 mod classify;
