@@ -1,7 +1,7 @@
 //! Hostile inputs found in a security review of SD-JWT, profiles, remote keys and key input:
 //! each test failed before its fix.
 
-use super::b64;
+use super::{b64, jwtk};
 
 /// Run `jwtk` with `args` on `stdin`; its exit code and peak resident memory in KiB (the
 /// kernel's `VmHWM`, polled). A run whose memory passes `kill_kib` is killed (exit code
@@ -99,4 +99,79 @@ fn paths_of_digests_under_a_long_name_stay_bounded() {
             assert!(kib < LIMIT_KIB, "{command} on {what}: {kib} KiB");
         }
     }
+}
+
+/// An OpenSSH public key as `ssh-keygen -e` writes it (RFC 4716 §3: `---- BEGIN SSH2 PUBLIC
+/// KEY ----`, header lines (one continued by `\`), the key's base64 wrapped at `width`
+/// characters).
+fn rfc4716(line: &str, width: usize) -> String {
+    let blob = line.split_whitespace().nth(1).unwrap();
+    let wrapped: Vec<&str> = blob
+        .as_bytes()
+        .chunks(width)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    format!(
+        "---- BEGIN SSH2 PUBLIC KEY ----\nComment: \"2048-bit RSA, converted by me@example.com \\\nfrom OpenSSH\"\nx-command: /usr/bin/true\n{}\n---- END SSH2 PUBLIC KEY ----\n",
+        wrapped.join("\n")
+    )
+}
+
+/// Public-key material never becomes an HMAC secret (RFC 8725 §3.1), `--alg HS256` or not: an
+/// SSH public key in the RFC 4716 form `ssh-keygen -e` prints (lines of 70 characters, which
+/// alone are no whole base64), or its base64 after `NAME=` or in quotes, was taken for a
+/// secret, and `mint --alg HS256` signed with it. They are the OpenSSH public key they hold
+/// (an RS256 token verifies with them); a blob cut short is refused.
+#[test]
+fn an_ssh2_public_key_file_is_never_an_hmac_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = std::fs::read_to_string(super::fixture("openssh/id_rsa.pub")).unwrap();
+    let blob = line.split_whitespace().nth(1).unwrap();
+    let signed = super::run_ok(&[
+        "mint",
+        "--key",
+        super::fixture("openssh/id_rsa").to_str().unwrap(),
+        "--sub",
+        "x",
+    ]);
+    let mut texts: Vec<(String, String)> = (60..=72)
+        .map(|width| (format!("width {width}"), rfc4716(&line, width)))
+        .collect();
+    texts.push(("env line".into(), format!("SSH_PUBLIC_KEY={blob}\n")));
+    texts.push(("quoted".into(), format!("key: \"{blob}\"\n")));
+    for (what, text) in &texts {
+        let file = dir.path().join("key.pub");
+        std::fs::write(&file, text).unwrap();
+        let out = jwtk()
+            .args(["mint", "--alg", "HS256", "--sub", "x", "--key"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3), "{what}: {out:?}");
+        assert!(out.stdout.is_empty(), "{what}");
+        let token = super::token(r#"{"alg":"HS256"}"#, "{}", &[0; 32]);
+        let out = jwtk()
+            .env("JWTK_KEY", text)
+            .args(["verify", "--alg", "HS256", &token])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3), "{what}: {out:?}");
+        let out = jwtk()
+            .env("JWTK_KEY", text)
+            .args(["verify", &signed])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{what}: {out:?}");
+    }
+    let cut = format!("SSH_PUBLIC_KEY={}\n", &blob[..blob.len() - 7]);
+    let out = jwtk()
+        .env("JWTK_KEY", &cut)
+        .args(["mint", "--alg", "HS256", "--sub", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("OpenSSH public key"),
+        "{out:?}"
+    );
 }

@@ -3,7 +3,7 @@
 //! `--secret-encoding` goes through.
 //!
 //! The pipeline: bytes → unwrap the text (a UTF-8 byte-order mark skipped, UTF-16 decoded) →
-//! classify as PEM (armour anywhere in the text), an OpenSSH public key line, JSON (must be a JWK or a
+//! classify as PEM (armour anywhere in the text), an OpenSSH public key (a line, or RFC 4716), JSON (must be a JWK or a
 //! JWKS), DER (by shape: a SEQUENCE spanning the input), base64/hex of DER, key material
 //! inside other text (`embedded`: refused), or else a raw secret. Anything that looks like
 //! key material but does not load is an error, never a secret: public-key material must never
@@ -208,18 +208,24 @@ fn looks_quoted(text: &str) -> bool {
 }
 
 /// An OpenSSH public key line (`ssh-ed25519 AAAA… comment`, `authorized_keys` options before
-/// it, comments around it): the key blob, recognised by the wire encoding of its key type
-/// rather than by a list of names. Two different keys are an error: one key per file.
+/// it, comments around it, its base64 alone as in `NAME=AAAA…` or in quotes), or the RFC 4716
+/// form `ssh-keygen -e` writes: the key blob, recognised by the wire encoding of its key type
+/// rather than by a list of names. Two different keys are an error: one key per file. A word
+/// that starts like a key blob but is none whole (cut, or wrapped over lines) is an error, never
+/// a secret.
 fn openssh_public(text: &str) -> Result<Option<Vec<u8>>, KeyProblem> {
+    if let Some(blob) = rfc4716_blob(text)? {
+        return Ok(Some(blob));
+    }
     let mut blobs: Vec<Vec<u8>> = Vec::new();
-    for word in text.split_ascii_whitespace() {
-        let Some(blob) = word
-            .starts_with("AAAA")
-            .then(|| STANDARD_NO_PAD.decode(word.trim_end_matches('=')).ok())
-            .flatten()
-            .filter(|blob| crate::keys::openssh::is_key_blob(blob))
-        else {
-            continue;
+    // Words of base64 characters (`=` padding aside): a key after `NAME=`, in quotes or in a
+    // URL is one too.
+    let words = text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == '/'));
+    for word in words.filter(|w| w.starts_with("AAAA")) {
+        let blob = match STANDARD_NO_PAD.decode(word) {
+            Ok(blob) if crate::keys::openssh::is_key_blob(&blob) => blob,
+            _ if starts_like_key_blob(word) => return Err(cut_ssh_key()),
+            _ => continue,
         };
         if !blobs.contains(&blob) {
             blobs.push(blob);
@@ -229,6 +235,49 @@ fn openssh_public(text: &str) -> Result<Option<Vec<u8>>, KeyProblem> {
         0 => Ok(None),
         1 => Ok(blobs.pop()),
         count => Err(KeyProblem::OpenSshSeveral { count }),
+    }
+}
+
+/// Whether a base64 word starts with the wire encoding of an SSH key type (its first 16
+/// characters are 12 whole bytes: the type's length and the start of its name).
+fn starts_like_key_blob(word: &str) -> bool {
+    word.get(..16)
+        .and_then(|start| STANDARD_NO_PAD.decode(start).ok())
+        .is_some_and(|start| crate::keys::openssh::is_key_blob(&start))
+}
+
+fn cut_ssh_key() -> KeyProblem {
+    KeyProblem::Invalid {
+        what: "OpenSSH public key (its base64 is cut short or wrapped over lines)".into(),
+    }
+}
+
+/// RFC 4716 §3 (`---- BEGIN SSH2 PUBLIC KEY ----`, header lines `Tag: value` continued by a
+/// trailing `\`, then the key blob's base64 over lines, `---- END SSH2 PUBLIC KEY ----`): the
+/// blob. `None` without the begin marker; an error when what follows is no key blob.
+fn rfc4716_blob(text: &str) -> Result<Option<Vec<u8>>, KeyProblem> {
+    const BEGIN: &str = "BEGIN SSH2 PUBLIC KEY";
+    let mut lines = text.lines().map(str::trim);
+    if !lines.any(|line| line.to_ascii_uppercase().contains(BEGIN)) {
+        return Ok(None);
+    }
+    let mut body = Zeroizing::new(String::new());
+    let mut continued = false;
+    for line in lines {
+        if line.starts_with("----") {
+            break;
+        }
+        if continued || line.contains(':') {
+            continued = line.ends_with('\\');
+            continue;
+        }
+        body.push_str(line);
+    }
+    match STANDARD_NO_PAD.decode(body.trim_end_matches('=')) {
+        Ok(blob) if crate::keys::openssh::is_key_blob(&blob) => Ok(Some(blob)),
+        _ => Err(KeyProblem::Invalid {
+            what: "OpenSSH public key (RFC 4716)".into(),
+        }),
     }
 }
 
