@@ -969,7 +969,9 @@ pub enum KeyProblem {
     #[error("is a JSON array; a JWK Set is an object: {{\"keys\": [...]}}")]
     JsonArray,
     /// Text with a JSON key inside, such as an HTTP response saved with its headers.
-    #[error("holds a JSON key after other text (an HTTP response with its headers?)")]
+    #[error(
+        "holds a JSON key after other text (an HTTP response with its headers, or NAME={{…}}?)"
+    )]
     TextAroundJson,
     /// Text starting with `{` that is not valid JSON.
     #[error("looks like JSON but is {0}")]

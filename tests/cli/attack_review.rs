@@ -175,3 +175,29 @@ fn an_ssh2_public_key_file_is_never_an_hmac_secret() {
         "{out:?}"
     );
 }
+
+/// A public JWK after other text on its line (`NAME={…}`, `export NAME='{…}'`, a YAML value,
+/// escaped quotes) was no JSON key to the detector, which read only lines starting with `{`,
+/// and became an HMAC secret under `--alg HS256`.
+#[test]
+fn a_public_jwk_after_a_name_is_never_an_hmac_secret() {
+    let jwk = std::fs::read_to_string(super::fixture("sd-jwt/issuer.jwk")).unwrap();
+    let jwk: serde_json::Value = serde_json::from_str(&jwk).unwrap();
+    let jwk = jwk.to_string();
+    let escaped = jwk.replace('"', "\\\"");
+    for text in [
+        format!("JWT_PUBLIC_JWK={jwk}\n"),
+        format!("export JWK='{jwk}'\n"),
+        format!("issuer:\n  jwk: {jwk}\n"),
+        format!("JWK=\"{escaped}\"\n"),
+        format!("APP=demo\nKEYS={{\"keys\":[{jwk}]}}\n"),
+    ] {
+        let out = jwtk()
+            .env("JWTK_KEY", &text)
+            .args(["mint", "--alg", "HS256", "--sub", "x"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3), "{text}: {out:?}");
+        assert!(out.stdout.is_empty(), "{text}");
+    }
+}

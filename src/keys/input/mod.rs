@@ -282,8 +282,9 @@ fn rfc4716_blob(text: &str) -> Result<Option<Vec<u8>>, KeyProblem> {
 }
 
 /// JSON key material, or an error for JSON that is not one: text that starts with `{` or `[`,
-/// or holds a line starting with `{` that names `kty` or `keys` (an HTTP response saved with
-/// its headers). `None` for text that is no JSON at all.
+/// or holds a line with a `{` followed by the name `kty` or `keys` (an HTTP response saved
+/// with its headers, `NAME={…}` in an env file, a YAML value, quotes escaped or not). `None`
+/// for text that is no JSON at all.
 fn json_key(text: &str) -> Result<Option<serde_json::Map<String, Value>>, KeyProblem> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('[') {
@@ -291,8 +292,12 @@ fn json_key(text: &str) -> Result<Option<serde_json::Map<String, Value>>, KeyPro
     }
     if !trimmed.starts_with('{') {
         let embedded = text.lines().any(|line| {
-            line.trim_start().starts_with('{')
-                && (line.contains("\"kty\"") || line.contains("\"keys\""))
+            let Some(brace) = line.find('{') else {
+                return false;
+            };
+            let json: Zeroizing<String> =
+                Zeroizing::new(line[brace..].chars().filter(|&c| c != '\\').collect());
+            json.contains("\"kty\"") || json.contains("\"keys\"")
         });
         return if embedded {
             Err(KeyProblem::TextAroundJson)
