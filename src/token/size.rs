@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::text::cut;
 use crate::token::compact::PartSizes;
 
 /// A size a token must stay under to travel somewhere, and where that limit comes from.
@@ -92,7 +93,7 @@ impl SizeReport {
             .claims
             .iter()
             .take(3)
-            .map(|c| format!("{} ({} B)", c.name, c.bytes))
+            .map(|c| format!("{} ({} B)", cut(&c.name), c.bytes))
             .collect();
         format!("; largest claims: {}", named.join(", "))
     }

@@ -201,3 +201,24 @@ fn a_public_jwk_after_a_name_is_never_an_hmac_secret() {
         assert!(out.stdout.is_empty(), "{text}");
     }
 }
+
+/// The size warnings name the largest claims: a claim name of 100 KB was printed whole, twice,
+/// in one-line warnings (and in `--json`'s `warnings`).
+#[test]
+fn size_warnings_cut_long_claim_names() {
+    let name = "n".repeat(100_000);
+    let token = super::token(r#"{"alg":"HS256"}"#, &format!("{{\"{name}\":1}}"), &[0; 32]);
+    let out = jwtk().arg("decode").write_stdin(token).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("budget")).collect();
+    assert_eq!(warnings.len(), 2, "{stderr:.2000}");
+    for warning in warnings {
+        assert!(
+            warning.len() < 1000,
+            "{} bytes: {warning:.300}",
+            warning.len()
+        );
+        assert!(warning.contains("nnnn…"), "{warning:.300}");
+    }
+}
