@@ -107,11 +107,22 @@ pub fn private_key(binary: &[u8]) -> Result<SshKey, KeyProblem> {
                 number(private.p())?,
                 number(private.q())?,
             );
+            // The remainders below cost the product of their numbers' sizes: judge the sizes
+            // first (a modulus over 8192 bits is refused anyway, and no number of a key
+            // outgrows its modulus).
+            let n = positive(public.n())?;
+            let bits = bit_length(&n);
+            if bits > MAX_RSA_BITS {
+                return Err(KeyProblem::RsaSize { bits });
+            }
+            if [&d, &p, &q].iter().any(|m| m.len() > n.len()) {
+                return Err(invalid("OpenSSH RSA private key"));
+            }
             let dp = Zeroizing::new(remainder(&d, &minus_one(&p)));
             let dq = Zeroizing::new(remainder(&d, &minus_one(&q)));
             let qi = number(private.iqmp())?;
             Ok(SshKey::Rsa {
-                n: positive(public.n())?,
+                n,
                 e: positive(public.e())?,
                 private: Some(RsaPrivate {
                     d,
@@ -213,6 +224,16 @@ fn names_a_cipher(binary: &[u8]) -> bool {
         }
         _ => false,
     }
+}
+
+/// The largest RSA modulus jwtk loads (the key loader refuses larger ones with the same
+/// problem); checked here before any arithmetic on the key's numbers.
+const MAX_RSA_BITS: usize = 8192;
+
+/// The size in bits of a big-endian number.
+fn bit_length(n: &[u8]) -> usize {
+    let n = &n[n.iter().take_while(|&&b| b == 0).count()..];
+    n.len() * 8 - n.first().map_or(0, |b| b.leading_zeros() as usize)
 }
 
 /// `n - 1` for an odd big-endian number (a prime); an even one is returned as it is and the

@@ -222,3 +222,85 @@ fn size_warnings_cut_long_claim_names() {
         assert!(warning.contains("nnnn…"), "{warning:.300}");
     }
 }
+
+/// An `OPENSSH PRIVATE KEY` (openssh-key-v1, PROTOCOL.key) RSA key whose numbers are `bytes`
+/// long each: unencrypted, its check words equal, nothing a parser refuses before the numbers.
+fn openssh_rsa_private(bytes: usize) -> String {
+    use base64::Engine;
+    fn string(out: &mut Vec<u8>, bytes: &[u8]) {
+        out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+        out.extend_from_slice(bytes);
+    }
+    // A positive number of `bytes` bytes: high bit clear (mpint sign), low bit set (odd).
+    let number = |fill: u8| {
+        let mut n = vec![fill; bytes];
+        n[0] = 0x7f;
+        n[bytes - 1] |= 1;
+        n
+    };
+    let (n, e, d, iqmp, p, q) = (
+        number(0xc5),
+        vec![1, 0, 1],
+        number(0x9b),
+        number(0x3d),
+        number(0xe7),
+        number(0xa1),
+    );
+    let mut public = Vec::new();
+    string(&mut public, b"ssh-rsa");
+    string(&mut public, &e);
+    string(&mut public, &n);
+    let mut private = Vec::new();
+    private.extend_from_slice(&[0, 0, 0, 7, 0, 0, 0, 7]);
+    string(&mut private, b"ssh-rsa");
+    for m in [&n, &e, &d, &iqmp, &p, &q] {
+        string(&mut private, m);
+    }
+    string(&mut private, b"comment");
+    let mut pad = 1u8;
+    while private.len() % 8 != 0 {
+        private.push(pad);
+        pad += 1;
+    }
+    let mut blob = b"openssh-key-v1\0".to_vec();
+    string(&mut blob, b"none");
+    string(&mut blob, b"none");
+    string(&mut blob, b"");
+    blob.extend_from_slice(&1u32.to_be_bytes());
+    string(&mut blob, &public);
+    string(&mut blob, &private);
+    let body = base64::engine::general_purpose::STANDARD.encode(blob);
+    let lines: Vec<&str> = body
+        .as_bytes()
+        .chunks(70)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    format!(
+        "-----BEGIN OPENSSH PRIVATE KEY-----\n{}\n-----END OPENSSH PRIVATE KEY-----\n",
+        lines.join("\n")
+    )
+}
+
+/// An OpenSSH RSA private key's CRT exponents are computed bit by bit when it loads, in time
+/// that grows with the square of its numbers' size: a 200 KB key file (numbers of 32 KB,
+/// far over the 8192 bits jwtk loads) took 25 s before it was refused, a 1 MiB one minutes.
+/// Its size is judged first.
+#[test]
+fn an_oversized_openssh_rsa_key_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("id_rsa");
+    std::fs::write(&file, openssh_rsa_private(32 * 1024)).unwrap();
+    let started = std::time::Instant::now();
+    let out = jwtk()
+        .args(["mint", "--sub", "x", "--key"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("over 8192 bits"),
+        "{out:?}"
+    );
+    assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+}
