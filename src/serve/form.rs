@@ -59,6 +59,8 @@ impl Form {
     /// Parse a body.
     pub fn parse(body: &[u8]) -> Result<Form, FormError> {
         let mut pairs: Vec<(String, Zeroizing<String>)> = Vec::new();
+        // The names seen so far: a repeat is found in constant time, whatever the body holds.
+        let mut seen = std::collections::HashSet::new();
         for piece in body.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
             let (name, value) = match piece.iter().position(|&b| b == b'=') {
                 Some(at) => (&piece[..at], &piece[at + 1..]),
@@ -66,7 +68,7 @@ impl Form {
             };
             let name = decode(name)?;
             let value = decode(value)?;
-            if pairs.iter().any(|(n, _)| *n == *name) && !REPEATABLE.contains(&name.as_str()) {
+            if !seen.insert(name.to_string()) && !REPEATABLE.contains(&name.as_str()) {
                 return Err(FormError::Repeated(
                     KNOWN.iter().find(|k| **k == name.as_str()).copied(),
                 ));

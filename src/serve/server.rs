@@ -4,10 +4,14 @@
 //! endpoint's deadline) and never holds up another; at most [`MAX_CONNECTIONS`] are served
 //! at once.
 
+use std::future::Future;
+use std::io;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use hyper::server::conn::http1;
@@ -272,6 +276,9 @@ async fn accept(
     }
 }
 
+/// Requests one connection may send before it is closed (clients reconnect).
+const MAX_REQUESTS_PER_CONNECTION: u32 = 100;
+
 /// Serve HTTP/1.1 on one connection: the first request must be whole within `timeout` of
 /// `start` (the connection), each later one within `timeout` of its first byte.
 async fn serve<S>(site: Arc<Site>, stream: S, start: Instant, timeout: Duration)
@@ -279,6 +286,7 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let first = Arc::new(AtomicBool::new(true));
+    let served = Arc::new(AtomicU32::new(0));
     let answering = Arc::clone(&site);
     let service = service_fn(move |request| {
         let site = Arc::clone(&answering);
@@ -287,13 +295,25 @@ where
         } else {
             Instant::now() + timeout
         };
-        async move { Ok::<_, std::convert::Infallible>(site.answer(request, deadline).await) }
+        let last = served.fetch_add(1, Ordering::Relaxed) + 1 >= MAX_REQUESTS_PER_CONNECTION;
+        async move {
+            let mut response = site.answer(request, deadline).await;
+            if last {
+                // The connection's share is spent: close it after this answer, so one client
+                // pipelining thousands of requests can't keep a slot (nginx's keepalive_requests).
+                response.headers_mut().insert(
+                    hyper::header::CONNECTION,
+                    hyper::header::HeaderValue::from_static("close"),
+                );
+            }
+            Ok::<_, std::convert::Infallible>(response)
+        }
     });
     let connection = http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(timeout)
         .max_buf_size(MAX_HEAD_BYTES)
-        .serve_connection(TokioIo::new(stream), service);
+        .serve_connection(TokioIo::new(WriteDeadline::new(stream, timeout)), service);
     if let Err(err) = connection.await {
         let why = if err.is_parse_too_large() {
             "request head too large (431)".to_string()
@@ -308,6 +328,100 @@ where
             return;
         };
         site.events.report(Event::Dropped { why });
+    }
+}
+
+/// A stream whose writes must make progress: a write still pending after `timeout` (a client
+/// that sends requests and never reads the answers) fails, and the connection closes, so its
+/// slot goes back to the others. Reads pass through (`--request-timeout` bounds them).
+struct WriteDeadline<S> {
+    inner: S,
+    timeout: Duration,
+    stalled: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<S> WriteDeadline<S> {
+    fn new(inner: S, timeout: Duration) -> Self {
+        WriteDeadline {
+            inner,
+            timeout,
+            stalled: None,
+        }
+    }
+
+    /// `poll` as it is, but a stall longer than the deadline is an error.
+    fn progress<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        poll: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        match poll {
+            Poll::Ready(result) => {
+                self.stalled = None;
+                Poll::Ready(result)
+            }
+            Poll::Pending => {
+                let timeout = self.timeout;
+                let sleep = self
+                    .stalled
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+                match sleep.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "the client reads no answers",
+                    ))),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
+        }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for WriteDeadline<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for WriteDeadline<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = &mut *self;
+        let poll = Pin::new(&mut this.inner).poll_write(cx, buf);
+        this.progress(cx, poll)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = &mut *self;
+        let poll = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        this.progress(cx, poll)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = &mut *self;
+        let poll = Pin::new(&mut this.inner).poll_flush(cx);
+        this.progress(cx, poll)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = &mut *self;
+        let poll = Pin::new(&mut this.inner).poll_shutdown(cx);
+        this.progress(cx, poll)
     }
 }
 

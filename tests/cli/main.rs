@@ -27,6 +27,8 @@ mod robustness;
 mod sd_jwt;
 #[cfg(unix)]
 mod serve;
+#[cfg(unix)]
+mod serve_attack;
 mod server;
 mod usage;
 mod verify;
