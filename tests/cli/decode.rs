@@ -310,6 +310,7 @@ fn size_budgets_warn_and_name_the_largest_claims() {
 }
 
 #[test]
+#[ignore = "slow (10 MB through the debug binary, ~4 s): CI runs it with --ignored"]
 fn ten_megabytes_through_stdin_and_the_16_mib_cap() {
     let big = "x".repeat(10 * 1024 * 1024);
     let t = token(
@@ -370,7 +371,7 @@ fn colour_follows_the_contracts_precedence() {
 
 #[test]
 fn a_closed_pipe_ends_quietly() {
-    let big = json!({"blob": "y".repeat(4 * 1024 * 1024)}).to_string();
+    let big = json!({"blob": "y".repeat(1024 * 1024)}).to_string();
     let t = token(r#"{"alg":"HS256"}"#, &big, b"s");
     let script = format!(
         "'{}' decode --color never | head -c 10 > /dev/null",

@@ -301,6 +301,7 @@ fn serve_rsa_on(server: &Server) {
 }
 
 #[test]
+#[ignore = "slow (waits out a 2 s timeout): CI runs it with --ignored"]
 fn a_stalled_server_times_out() {
     let (_listener, addr) = stalled();
     let env = Env::new();
