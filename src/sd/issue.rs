@@ -269,29 +269,29 @@ fn resolve_mut<'v>(root: &'v mut Value, steps: &[String]) -> Option<&'v mut Valu
 
 /// The disclosures a presentation of `paths` needs, in the order given: for each path, the
 /// disclosures of the objects and arrays on the way to it, its own, and every one inside the
-/// value it names. A path must name a disclosure, lie inside or above one, or name a claim
-/// that is always visible (`processed`: the claims with every disclosure applied).
+/// value it names. A path must name something in `processed` (the claims with every
+/// disclosure applied): a disclosed claim, a member inside one, or a claim always visible.
 pub fn select(
     disclosures: &[Disclosure],
     processed: &Map<String, Value>,
     paths: &[String],
 ) -> Result<Vec<usize>, PathError> {
     let mut wanted = vec![false; disclosures.len()];
+    let root = Value::Object(processed.clone());
     for path in paths {
         let steps = tokens(path)?;
-        let mut found = false;
+        // Every path must name something once all is disclosed: a path inside a disclosed
+        // object that names nothing there is a typo, not a reason to disclose its parent.
+        if resolve(&root, &steps).is_none() {
+            return Err(PathError::Missing(path.clone()));
+        }
         for (i, d) in disclosures.iter().enumerate() {
             let related = d.path == *path
                 || path.starts_with(&format!("{}/", d.path))
                 || d.path.starts_with(&format!("{path}/"));
             if related {
                 wanted[i] = true;
-                found = true;
             }
-        }
-        let root = Value::Object(processed.clone());
-        if !found && resolve(&root, &steps).is_none() {
-            return Err(PathError::Missing(path.clone()));
         }
     }
     Ok((0..disclosures.len()).filter(|&i| wanted[i]).collect())
@@ -409,5 +409,15 @@ mod tests {
         assert_eq!(picked(&["/n/1"]).unwrap(), ["/n/1"]);
         assert_eq!(picked(&["/iss"]).unwrap(), Vec::<String>::new());
         assert!(matches!(picked(&["/nope"]), Err(PathError::Missing(_))));
+        // Inside a disclosed object or array, a path must still name something there.
+        assert!(matches!(
+            picked(&["/address/nope"]),
+            Err(PathError::Missing(_))
+        ));
+        assert!(matches!(picked(&["/n/7"]), Err(PathError::Missing(_))));
+        assert!(matches!(
+            picked(&["/address/street/deeper"]),
+            Err(PathError::Missing(_))
+        ));
     }
 }

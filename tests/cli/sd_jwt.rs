@@ -788,11 +788,18 @@ fn present_picks_disclosures_and_binds_the_key() {
         decoded(&present(&["--disclose", "/iss"]))["disclosures"],
         json!([])
     );
-    let out = jwtk()
-        .args(["present", "--disclose", "/nope", &credential])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    // So is a path inside a disclosed object that names nothing there: it is not a reason to
+    // disclose the object.
+    for path in ["/nope", "/address/nope", "/nationalities/5"] {
+        let out = jwtk()
+            .args(["present", "--disclose", path, &credential])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{path}: {out:?}");
+        assert!(out.stdout.is_empty(), "{path}: {out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(path), "{path}: {err}");
+    }
     // With the holder key: a KB-JWT that jwtk verify accepts for that nonce and audience.
     let bound = present(&[
         "--disclose",
