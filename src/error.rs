@@ -543,12 +543,12 @@ pub enum KeysetProblem {
     },
 }
 
-/// Why remote keys could not be had; the token was not judged.
+/// Why remote keys could not be had (a token is then not judged: exit 3).
 #[derive(Debug, thiserror::Error)]
 pub enum RemoteProblem {
     /// A fetch that failed.
     #[cfg(feature = "remote")]
-    #[error("fetching {url} failed: {err}; the token was not judged")]
+    #[error("fetching {url} failed: {err}")]
     Fetch {
         /// The URL.
         url: String,

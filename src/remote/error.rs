@@ -1,6 +1,7 @@
 //! Why a fetch failed, in the user's terms: the bottom of the remote modules (it imports none
 //! of them), so the crate's error type can carry it.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 /// Redirects followed at most, per request.
@@ -51,6 +52,12 @@ pub enum FetchError {
         /// What is wrong with it.
         why: &'static str,
     },
+    /// A URL with a user name or password in it (`https://user:pass@host/`): jwtk sends no
+    /// credentials to fetch keys, and never repeats them in a message.
+    #[error(
+        "the URL carries a user name or password, which jwtk never sends (key sets and discovery documents are public): remove the part before '@'"
+    )]
+    Userinfo,
     /// A redirect or `jwks_uri` leading to a non-public address from a public URL.
     #[error(
         "{url} leads to {addr}, a non-public address (loopback, private, link-local, …); refused because the URL given is on a public one"
@@ -61,4 +68,63 @@ pub enum FetchError {
         /// The address it names or resolves to.
         addr: String,
     },
+}
+
+/// The authority of `url` (what follows `scheme://`, or the start when there is no scheme, up
+/// to the path, query or fragment), and where it starts.
+fn authority(url: &str) -> (usize, &str) {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[start..];
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    (start, &rest[..end])
+}
+
+/// Whether `url` carries userinfo (`user[:password]@` before the host).
+pub fn has_userinfo(url: &str) -> bool {
+    authority(url).1.contains('@')
+}
+
+/// `url` as messages show it: any userinfo replaced by `***`, so a password given in a URL is
+/// never repeated.
+pub fn shown_url(url: &str) -> Cow<'_, str> {
+    let (start, authority) = authority(url);
+    match authority.rfind('@') {
+        Some(at) => Cow::Owned(format!("{}***{}", &url[..start], &url[start + at..])),
+        None => Cow::Borrowed(url),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn userinfo_is_found_and_never_shown() {
+        for (url, shown) in [
+            (
+                "https://alice:s3cret@idp.example/jwks",
+                "https://***@idp.example/jwks",
+            ),
+            ("https://alice@idp.example", "https://***@idp.example"),
+            (
+                "http://a:b@c@127.0.0.1:8/x?y=@z#@",
+                "http://***@127.0.0.1:8/x?y=@z#@",
+            ),
+            ("alice:s3cret@idp.example/jwks", "***@idp.example/jwks"),
+            ("ht!tp://alice:s3cret@x", "ht!tp://***@x"),
+        ] {
+            assert!(has_userinfo(url), "{url}");
+            assert_eq!(shown_url(url), shown, "{url}");
+        }
+        for url in [
+            "https://idp.example/jwks?who=a@b",
+            "https://idp.example/a@b",
+            "https://idp.example#a@b",
+            "https://idp.example",
+            "",
+        ] {
+            assert!(!has_userinfo(url), "{url}");
+            assert_eq!(shown_url(url), url);
+        }
+    }
 }

@@ -12,6 +12,7 @@ use crate::keys::format;
 use crate::keys::format::Loaded;
 use crate::keys::key::Material;
 use crate::remote::cache::{self, Cache, Entry, Lookup};
+use crate::remote::error::{has_userinfo, shown_url};
 use crate::remote::http::{self, Client, FetchError, Options, Start};
 use crate::remote::reach::Reach;
 
@@ -206,6 +207,14 @@ impl Fetcher {
         start: Start,
         force: bool,
     ) -> std::result::Result<(Entry, bool), Fail> {
+        if has_userinfo(url) {
+            // Refused before the cache is read or written: a password never reaches a file.
+            return Err(Fail::Fetch {
+                url: shown_url(url).into_owned(),
+                err: FetchError::Userinfo,
+                stale: false,
+            });
+        }
         let entry = self.cached(url, kind);
         if self.settings.offline {
             return entry
@@ -284,6 +293,13 @@ impl Fetcher {
 
 /// OIDC discovery's URL and RFC 8414's (§3.1: the well-known part goes before the path).
 fn discovery_urls(issuer: &str) -> Result<[String; 2]> {
+    if has_userinfo(issuer) {
+        return Err(Usage::BadIssuer {
+            issuer: shown_url(issuer).into_owned(),
+            why: "carries a user name or password, which an issuer never has",
+        }
+        .into());
+    }
     let uri: ureq::http::Uri = issuer
         .parse()
         .map_err(|_| bad_issuer(issuer, "is not a URL"))?;

@@ -295,6 +295,9 @@ fn checked(
     if uri.host().is_none_or(str::is_empty) {
         return Err(FetchError::BadUrl("no host".into()));
     }
+    if crate::remote::error::has_userinfo(url) {
+        return Err(FetchError::Userinfo);
+    }
     match uri.scheme_str() {
         Some("https") => Ok(uri),
         Some("http") => {
@@ -664,6 +667,10 @@ mod tests {
         assert!(matches!(
             checked("http://127.0.0.1:1/k", true, Some(&https), &mut notes),
             Err(FetchError::Downgrade(_))
+        ));
+        assert!(matches!(
+            checked("https://u:p@example.com/k", true, Some(&https), &mut notes),
+            Err(FetchError::Userinfo)
         ));
         assert!(matches!(
             checked("ftp://example.com/k", true, None, &mut notes),

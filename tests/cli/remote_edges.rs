@@ -483,3 +483,55 @@ fn replace_cache_files(env: &Env, make: impl Fn(&std::path::Path)) {
         make(&path);
     }
 }
+
+#[test]
+fn a_url_carrying_a_password_is_refused_and_never_repeated() {
+    let env = Env::new();
+    serve_rsa(&env);
+    let token = rsa_token("i");
+    let port = env.server.addr.port();
+    let jwks_url = format!("https://alice:s3cret@127.0.0.1:{port}/jwks");
+    let hidden = || predicate::str::contains("s3cret").not();
+    for args in [
+        vec!["--jwks", &jwks_url],
+        vec!["--offline", "--jwks", &jwks_url],
+    ] {
+        env.verify()
+            .args(args)
+            .arg(&token)
+            .assert()
+            .code(3)
+            .stdout("")
+            .stderr(predicate::str::contains("https://***@127.0.0.1"))
+            .stderr(predicate::str::contains("user name or password"))
+            .stderr(hidden());
+    }
+    env.jwtk()
+        .args(["keyset", "fetch", "--cacert"])
+        .arg(&env.ca.pem_path)
+        .arg(&jwks_url)
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(hidden());
+    let issuer = format!("https://bob:s3cret@127.0.0.1:{port}");
+    env.verify()
+        .args(["--issuer", &issuer, &token])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("user name or password"))
+        .stderr(hidden());
+    // A redirect to a URL with userinfo is refused too.
+    env.server.route("/to-userinfo", Reply::redirect(&jwks_url));
+    env.verify()
+        .args(["--jwks", &env.url("/to-userinfo"), &token])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("user name or password"))
+        .stderr(hidden());
+    assert_eq!(env.server.hits("/jwks"), 0, "nothing was fetched with it");
+    for file in env.cache_files() {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        assert!(!text.contains("s3cret"), "{}", file.display());
+    }
+}
