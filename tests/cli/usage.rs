@@ -121,3 +121,55 @@ fn the_version_is_0_2_and_the_readme_says_how_to_upgrade() {
         );
     }
 }
+
+/// On a terminal, `--key -` and a token read from stdin say what they wait for (run under
+/// `script`, util-linux's pseudo-terminal wrapper); through a pipe they print nothing extra.
+#[test]
+fn stdin_on_a_terminal_gets_a_prompt() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let bin = assert_cmd::cargo::cargo_bin("jwtk");
+    let run = |command: &str, input: &str| {
+        let mut child = Command::new("script")
+            .args(["-qec", command, "/dev/null"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("util-linux `script` runs a command on a pseudo-terminal");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{command}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let secret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA";
+    let shown = run(
+        &format!(
+            "{} mint --alg HS256 --secret-encoding base64url --key - --sub x",
+            bin.display()
+        ),
+        &format!("{secret}\n\u{4}"),
+    );
+    assert!(shown.contains("jwtk: paste the key"), "{shown}");
+    assert!(shown.contains("eyJ"), "{shown}");
+    let token = shown.lines().find(|l| l.starts_with("eyJ")).unwrap().trim();
+    let shown = run(
+        &format!("{} decode", bin.display()),
+        &format!("{token}\n\u{4}"),
+    );
+    assert!(shown.contains("jwtk: paste the token"), "{shown}");
+    // Through a pipe: no prompt.
+    jwtk()
+        .args(["mint", "--alg", "HS256", "--secret-encoding", "base64url"])
+        .args(["--key", "-", "--sub", "x"])
+        .write_stdin(secret)
+        .assert()
+        .success()
+        .stderr(predicates::prelude::PredicateBooleanExt::not(
+            predicates::str::contains("paste"),
+        ));
+}

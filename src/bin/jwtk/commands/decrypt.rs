@@ -22,7 +22,7 @@ pub fn run(args: &DecryptArgs, console: &mut Console) -> Result<Status> {
     };
     super::stdin_once(&args.key, super::token_from_stdin(&args.input), "the token")?;
     let decryptor = decryptor(
-        key_sources(&args.key)?,
+        key_sources(&args.key, console)?,
         args.key.secret_encoding,
         args.key.kid.as_deref(),
         allowed,

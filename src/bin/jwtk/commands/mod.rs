@@ -188,7 +188,7 @@ fn token_file(text: &str, console: &mut Console) -> Result<Option<Vec<u8>>> {
 
 /// The key sources the flags name, in order: each `--key`, then `--key-env`, then
 /// `--key-prompt`; with none of them, `JWTK_KEY` if set; otherwise a key error with a hint.
-pub fn key_sources(args: &KeyArgs) -> Result<Vec<Source>> {
+pub fn key_sources(args: &KeyArgs, console: &mut Console) -> Result<Vec<Source>> {
     if args
         .key
         .iter()
@@ -205,8 +205,14 @@ pub fn key_sources(args: &KeyArgs) -> Result<Vec<Source>> {
     let mut sources = Vec::with_capacity(args.key.len() + 1);
     for path in &args.key {
         sources.push(if path.as_os_str() == "-" {
+            let stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                console.prompt(
+                    "paste the key (PEM, JWK or secret; it shows as you paste: --key-prompt reads a secret unseen), then press Enter and Ctrl-D (Ctrl-Z and Enter on Windows)",
+                )?;
+            }
             Source::Given {
-                bytes: keys::read_key_bytes(std::io::stdin().lock(), "stdin")?,
+                bytes: keys::read_key_bytes(stdin.lock(), "stdin")?,
                 origin: "stdin".into(),
             }
         } else {
@@ -278,7 +284,7 @@ pub const DEFAULT_KEY_VAR: &str = "JWTK_KEY";
 /// whether raw bytes may be taken as an HMAC secret (an explicit `--secret-encoding` does too).
 pub fn load_keys(args: &KeyArgs, raw_secret: bool, console: &mut Console) -> Result<Vec<Loaded>> {
     load_keys_for(
-        key_sources(args)?,
+        key_sources(args, console)?,
         args.secret_encoding,
         raw_secret,
         Purpose::Verify,
