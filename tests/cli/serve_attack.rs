@@ -1,70 +1,29 @@
 //! `jwtk serve` under attack (a security review's findings): each test fails against the server
-//! as it was reviewed. Self-contained: it starts the real binary itself.
+//! as it was reviewed. The real binary, started by the serve tests' harness.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::NOW;
+use crate::serve::served::Served;
 
-/// A running `jwtk serve -q`, killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn start(args: &[&str]) -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_jwtk"))
-            .env_clear()
-            .env("JWTK_NOW", NOW.to_string())
-            .env("XDG_CACHE_HOME", dir.path())
-            .args(["serve", "-q", "--addr", "127.0.0.1:0"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .to_string();
-        assert!(!addr.is_empty(), "no issuer URL");
-        Server { child, addr }
-    }
-
-    /// `GET /jwks` on a new connection: the status line, or `None` when no answer came
-    /// within `wait`.
-    fn status_within(&self, wait: Duration) -> Option<String> {
-        let mut stream = TcpStream::connect(&self.addr).ok()?;
-        stream.set_read_timeout(Some(wait)).ok()?;
-        stream
-            .write_all(
-                format!(
-                    "GET /jwks HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-                    self.addr
-                )
-                .as_bytes(),
+/// `GET /jwks` on a new connection: the status line, or `None` when no answer came within
+/// `wait`.
+fn status_within(served: &Served, wait: Duration) -> Option<String> {
+    let mut stream = TcpStream::connect(&served.addr).ok()?;
+    stream.set_read_timeout(Some(wait)).ok()?;
+    stream
+        .write_all(
+            format!(
+                "GET /jwks HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+                served.addr
             )
-            .ok()?;
-        let mut head = [0u8; 12];
-        stream.read_exact(&mut head).ok()?;
-        Some(String::from_utf8_lossy(&head).to_string())
-    }
+            .as_bytes(),
+        )
+        .ok()?;
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).ok()?;
+    Some(String::from_utf8_lossy(&head).to_string())
 }
 
 /// The contract: a client that hasn't sent its whole request within `--request-timeout` is
@@ -75,7 +34,7 @@ impl Server {
 /// they stay (minutes here; the request timeout is 1 s).
 #[test]
 fn serve_clients_that_never_read_their_answers_do_not_hold_up_others() {
-    let server = Server::start(&["--request-timeout", "1s"]);
+    let server = Served::start(&["-q", "--request-timeout", "1s"]);
     let request = format!("GET /jwks HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr);
     let pipelined = request.repeat(20_000);
     let mut hogs = Vec::new();
@@ -91,7 +50,7 @@ fn serve_clients_that_never_read_their_answers_do_not_hold_up_others() {
     // Well past the request timeout, a new client is answered at once.
     std::thread::sleep(Duration::from_secs(3));
     let started = Instant::now();
-    let status = server.status_within(Duration::from_secs(5));
+    let status = status_within(&server, Duration::from_secs(5));
     assert!(
         status
             .as_deref()
@@ -108,7 +67,7 @@ fn serve_clients_that_never_read_their_answers_do_not_hold_up_others() {
 /// for any other body of that size), so a few clients keep every core busy.
 #[test]
 fn serve_a_body_of_many_distinct_parameters_costs_no_more_than_any_other() {
-    let server = Server::start(&[]);
+    let server = Served::start(&["-q"]);
     let alphabet: Vec<char> = ('a'..='z').chain('A'..='Z').chain('0'..='9').collect();
     let mut names = Vec::new();
     'all: for a in &alphabet {
