@@ -979,6 +979,23 @@ fn serve_private_key_jwt() {
         TYPE,
     );
     assert_eq!(reply.status, 200, "jwks_uri: {}", reply.text());
+    let reply = ask(
+        Some("pkj"),
+        &assertion(
+            "client.jwks",
+            "pkj",
+            "pkj",
+            &token_url,
+            &["--jti", "auto", "--exp", "+61m"],
+        ),
+        TYPE,
+    );
+    assert_eq!(
+        reply.status,
+        200,
+        "an hour and the leeway: {}",
+        reply.text()
+    );
     // Refused: each is invalid_client (401).
     let mut no_jti = assertion("client.jwks", "pkj", "pkj", &token_url, &[]);
     if parts(&no_jti).1.get("jti").is_some() {
@@ -1021,6 +1038,18 @@ fn serve_private_key_jwt() {
             ),
             TYPE,
             "expired",
+        ),
+        (
+            Some("pkj"),
+            assertion(
+                "client.jwks",
+                "pkj",
+                "pkj",
+                &token_url,
+                &["--jti", "auto", "--exp", "+62m"],
+            ),
+            TYPE,
+            "exp more than an hour (and the leeway) ahead: remembered too long",
         ),
         (Some("pkj"), no_jti, TYPE, "no jti"),
         (
