@@ -3,7 +3,8 @@
 //! fetched as `verify --jwks` fetches (HTTPS, or plain HTTP on loopback; kept for its
 //! `max-age`, at most 5 minutes, and fetched again once for a kid it does not hold) —; `iss`
 //! and `sub` are the client, `aud` the issuer or the token endpoint, `exp` and `jti` present
-//! (60 s of leeway), and a `jti` seen again within the assertion's lifetime is refused.
+//! (60 s of leeway), `exp` at most an hour ahead, and a `jti` seen again within the
+//! assertion's lifetime is refused. The `jti` is remembered only once the assertion verified.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,7 +17,7 @@ use crate::remote::fetch::{self, JWKS_LIMIT, RemoteSet};
 use crate::remote::http::{Client, Options, Start, Validators};
 use crate::serve::clients::AuthError;
 use crate::serve::config::{ClientConfig, KeySource};
-use crate::serve::store::{Seen, Store};
+use crate::serve::store::{NotFirst, Seen, Store};
 use crate::verify::{KeyRing, Policy, Reason};
 
 /// `client_assertion_type` for a JWT (RFC 7523 §2.2).
@@ -24,6 +25,12 @@ pub const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jw
 
 /// The clock skew allowed on `exp`, `nbf` and `iat`.
 pub const LEEWAY: i64 = 60;
+
+/// How far ahead an assertion's `exp` may be, seconds (the leeway on top): its `jti` is
+/// remembered until then, so this bounds how long one assertion holds a place in memory. RFC
+/// 7523 §3 lets a server refuse an `exp` "unreasonably far in the future"; a client mints one
+/// per request, so an hour is plenty.
+pub const MAX_LIFETIME: i64 = 3600;
 
 /// The longest a fetched key set is kept.
 const MAX_KEEP: Duration = Duration::from_secs(300);
@@ -54,7 +61,8 @@ pub struct Expected<'a> {
 }
 
 impl ClientKeys {
-    /// Verify `assertion` for `client`, whose keys `source` gives; remember its `jti`.
+    /// Verify `assertion` for `client`, whose keys `source` gives; once it verified, remember
+    /// its `jti`.
     pub fn verify(
         &self,
         client: &ClientConfig,
@@ -102,17 +110,26 @@ impl ClientKeys {
             _ => return Err(AuthError::Assertion("its jti is not a string".into())),
         };
         let exp = claims.get("exp").and_then(Value::as_f64).unwrap_or(0.0);
+        if exp > expected.now.saturating_add(MAX_LIFETIME + LEEWAY) as f64 {
+            return Err(AuthError::Assertion(
+                "its exp is more than an hour ahead (RFC 7523 section 3 lets a server refuse one so far ahead)".into(),
+            ));
+        }
+        // Accepted while now < exp + LEEWAY (the verdict above): remembered until then.
         let until = (exp as i64).saturating_add(LEEWAY);
         let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
-        if !store.first_use(
+        match store.first_use(
             Seen::Assertion,
             &format!("{id}\n{jti}"),
             until,
             expected.now,
         ) {
-            return Err(AuthError::AssertionReplayed);
+            Ok(()) => Ok(()),
+            Err(NotFirst::Replayed) => Err(AuthError::AssertionReplayed),
+            Err(NotFirst::Busy(busy)) => Err(AuthError::Busy {
+                retry_after: busy.retry_after,
+            }),
         }
-        Ok(())
     }
 
     /// The public keys of `source`; a `jwks_uri` is fetched when not kept, or when `again`

@@ -170,7 +170,14 @@ fn code_for(
         expires: at.now.saturating_add(CODE_TTL),
     };
     let mut store = at.store.lock().unwrap_or_else(|p| p.into_inner());
-    Ok(store.issue_code(code))
+    // Full of live codes: none is issued rather than a live one forgotten. They live 60 s,
+    // so that is how long this lasts once the flood stops.
+    store.issue_code(code, at.now).map_err(|_| {
+        back(
+            "temporarily_unavailable",
+            "too many live codes: try again within a minute",
+        )
+    })
 }
 
 /// The scope granted: each one asked for, among the client's when it lists them.

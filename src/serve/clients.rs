@@ -42,7 +42,7 @@ pub struct Caller<'a> {
     pub declared: Option<&'a ClientConfig>,
 }
 
-/// Why a client is not authenticated (`invalid_client`).
+/// Why a client is not authenticated (`invalid_client`, but for [`AuthError::Busy`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthError {
     /// The request names no client.
@@ -65,6 +65,13 @@ pub enum AuthError {
     Assertion(String),
     /// An assertion whose `jti` was seen before.
     AssertionReplayed,
+    /// A sound assertion whose `jti` cannot be remembered now: the memory of assertions'
+    /// `jti`s is full of live ones. Not the client's fault: try again in `retry_after`
+    /// seconds.
+    Busy {
+        /// Seconds until the memory has room.
+        retry_after: u64,
+    },
 }
 
 impl AuthError {
@@ -90,6 +97,9 @@ impl AuthError {
             AuthError::Assertion(why) => format!("the client_assertion is refused: {why}"),
             AuthError::AssertionReplayed => {
                 "the client_assertion's jti was used before (RFC 7523 section 3)".into()
+            }
+            AuthError::Busy { .. } => {
+                "too many live client assertions to remember another's jti: try again after Retry-After seconds".into()
             }
         }
     }

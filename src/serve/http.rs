@@ -17,7 +17,7 @@ use crate::serve::discovery::{OAUTH_PATH, OIDC_PATH};
 use crate::serve::events::{Event, Events, RequestLine};
 use crate::serve::options::BODY_LIMIT;
 use crate::serve::state::{Live, Snapshot};
-use crate::serve::store::Store;
+use crate::serve::store::{Caps, Store};
 use crate::serve::token_endpoint::{self, Issuing, TokenRequest};
 use crate::serve::urls::{self, HttpUrl};
 use crate::serve::userinfo::{self, Checking, UserinfoRequest};
@@ -89,6 +89,8 @@ pub struct Setup {
     pub clock: fn() -> i64,
     /// The user `/authorize` signs in unless `login_hint` names one.
     pub user: String,
+    /// The caps of what the server remembers.
+    pub caps: Caps,
 }
 
 /// A response body.
@@ -122,7 +124,7 @@ impl Site {
             events,
             clock: setup.clock,
             user: setup.user,
-            store: Mutex::default(),
+            store: Mutex::new(Store::new(setup.caps)),
             client_keys: ClientKeys::default(),
             paths,
         })
@@ -282,6 +284,7 @@ impl Site {
         line.client_id = reply.client_id;
         let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::UNAUTHORIZED);
         let mut response = no_store_json(status, reply.body);
+        retry_after(&mut response, reply.retry_after);
         for challenge in reply.challenges {
             if let Ok(value) = HeaderValue::from_str(&challenge) {
                 response
@@ -369,6 +372,7 @@ impl Site {
         line.grant_type = reply.grant_type;
         let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::BAD_REQUEST);
         let mut response = no_store_json(status, reply.body);
+        retry_after(&mut response, reply.retry_after);
         if reply.basic_challenge {
             put(
                 &mut response,
@@ -450,6 +454,13 @@ fn cached_json(body: Vec<u8>, max_age: u64) -> Response<Body> {
         &format!("max-age={max_age}"),
     );
     response
+}
+
+/// `Retry-After: SECONDS` (RFC 9110 §10.2.3), when there is a wait to tell.
+fn retry_after(response: &mut Response<Body>, seconds: Option<u64>) {
+    if let Some(seconds) = seconds {
+        put(response, header::RETRY_AFTER, &seconds.to_string());
+    }
 }
 
 fn no_store_json(status: StatusCode, body: Vec<u8>) -> Response<Body> {

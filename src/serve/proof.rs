@@ -1,13 +1,15 @@
 //! DPoP proofs at the token endpoint (RFC 9449 §5), checked as a server must (§4.3): one
 //! `DPoP` header, `typ`, an asymmetric `alg`, the signature with the header's public `jwk`,
 //! `htm` POST, `htu` the token endpoint, `iat` within 5 minutes and 60 s of leeway, and a
-//! `jti` not seen within that window. No `DPoP-Nonce` is asked for.
+//! `jti` not seen within that window — remembered only after the proof verified and the
+//! request passed its other checks, so garbage never takes a place in memory. No
+//! `DPoP-Nonce` is asked for.
 
 use std::sync::Mutex;
 
 use crate::alg::{Algorithm, Family};
 use crate::dpop::{Clock, Expect, Htu, Problem, Sound};
-use crate::serve::store::{Seen, Store};
+use crate::serve::store::{NotFirst, Seen, Store};
 
 /// How old a proof may be, seconds (the leeway comes on top).
 pub const MAX_AGE: i64 = 300;
@@ -24,14 +26,9 @@ pub fn algorithms() -> Vec<Algorithm> {
 }
 
 /// The proof of a request to `htu` by `htm`, when its `DPoP` headers (`headers`) hold one;
-/// else why it is refused (`invalid_dpop_proof`, in fixed words).
-pub fn check(
-    headers: &[&[u8]],
-    htm: &str,
-    htu: &Htu,
-    now: i64,
-    store: &Mutex<Store>,
-) -> Result<Option<Sound>, String> {
+/// else why it is refused (`invalid_dpop_proof`, in fixed words). Its `jti` is not remembered
+/// yet: [`remember`] does that once the request has passed the checks that come before.
+pub fn check(headers: &[&[u8]], htm: &str, htu: &Htu, now: i64) -> Result<Option<Sound>, String> {
     let proof = match headers {
         [] => return Ok(None),
         [one] => std::str::from_utf8(one).map_err(|_| "the DPoP header is not text".to_string())?,
@@ -49,19 +46,30 @@ pub fn check(
         now,
         leeway: LEEWAY,
     };
-    let sound = expect.check_alone(clock).map_err(|problems| {
+    expect.check_alone(clock).map(Some).map_err(|problems| {
         problems
             .first()
             .map_or("the proof is refused".into(), describe)
-    })?;
+    })
+}
+
+/// Remember the `jti` of a proof that [`check`] found sound, in the memory of `kind`: refused
+/// when seen before (the error [`REPLAYED`]), or when that memory is full of live `jti`s.
+pub fn remember(sound: &Sound, kind: Seen, now: i64, store: &Mutex<Store>) -> Result<(), NotFirst> {
+    // `check` accepts iat down to now - MAX_AGE - LEEWAY: at any instant past `until` the
+    // proof is too old, so its jti no longer needs remembering.
     let until = sound.iat.max(now).saturating_add(MAX_AGE + LEEWAY);
     let key = format!("{}\n{}", sound.jkt, sound.jti);
     let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
-    if !store.first_use(Seen::Proof, &key, until, now) {
-        return Err("the proof's jti was used before (RFC 9449 section 11.1)".into());
-    }
-    Ok(Some(sound))
+    store.first_use(kind, &key, until, now)
 }
+
+/// Why a replayed proof is refused (`invalid_dpop_proof`).
+pub const REPLAYED: &str = "the proof's jti was used before (RFC 9449 section 11.1)";
+
+/// Why a sound proof is refused when its `jti` cannot be remembered now.
+pub const BUSY: &str =
+    "too many live DPoP proofs to remember another's jti: try again after Retry-After seconds";
 
 /// A problem in fixed words (RFC 6749 §5.2's characters; nothing the proof said).
 pub fn describe(problem: &Problem) -> String {

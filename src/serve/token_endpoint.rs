@@ -16,12 +16,12 @@ use zeroize::Zeroizing;
 use crate::alg::Family;
 use crate::dpop::{Htu, Sound};
 use crate::serve::assertion::{ASSERTION_TYPE, ClientKeys, Expected};
-use crate::serve::clients::{Caller, Presented, Registry};
+use crate::serve::clients::{AuthError, Caller, Presented, Registry};
 use crate::serve::config::is_scope_token;
 use crate::serve::form::{self, Form};
 use crate::serve::proof;
 use crate::serve::signing::Keys;
-use crate::serve::store::{CodeFound, Grant, Refresh, RefreshFound, Store};
+use crate::serve::store::{CodeFound, Grant, NotFirst, Refresh, RefreshFound, Seen, Store};
 use crate::serve::tokens::{AccessToken, IdToken};
 use crate::serve::urls;
 
@@ -67,12 +67,14 @@ pub struct Issuing<'a> {
 /// The answer: status, JSON body, and what the request log shows.
 #[derive(Debug)]
 pub struct Reply {
-    /// 200, 400, 401 or 500.
+    /// 200, 400, 401, 500 or 503.
     pub status: u16,
     /// The JSON body.
     pub body: Vec<u8>,
     /// Whether to send `WWW-Authenticate: Basic` (a failed Basic authentication).
     pub basic_challenge: bool,
+    /// `Retry-After`, seconds (with a 503).
+    pub retry_after: Option<u64>,
     /// The `client_id` the request named.
     pub client_id: Option<String>,
     /// The `grant_type` the request named.
@@ -84,6 +86,7 @@ pub struct Refusal {
     status: u16,
     code: &'static str,
     description: String,
+    retry_after: Option<u64>,
 }
 
 fn refuse(code: &'static str, description: impl Into<String>) -> Refusal {
@@ -92,6 +95,7 @@ fn refuse(code: &'static str, description: impl Into<String>) -> Refusal {
         status,
         code,
         description: description.into(),
+        retry_after: None,
     }
 }
 
@@ -100,6 +104,22 @@ fn server_error() -> Refusal {
         status: 500,
         code: "server_error",
         description: "signing the token failed".into(),
+        retry_after: None,
+    }
+}
+
+/// A sound request refused because a `jti` it carries cannot be remembered now (its memory is
+/// full of live ones). Not 400: nothing is wrong with the request, and a client told that its
+/// credentials or proof are invalid would not try again. 503 with `Retry-After` (RFC 9110
+/// §15.6.4, §10.2.3) is what HTTP clients and retry layers already wait on, and the body's
+/// `temporarily_unavailable` (RFC 6749 §4.1.2.1's code for an overloaded server) names it
+/// for OAuth libraries that read the error.
+fn busy(retry_after: u64, description: &str) -> Refusal {
+    Refusal {
+        status: 503,
+        code: "temporarily_unavailable",
+        description: description.into(),
+        retry_after: Some(retry_after),
     }
 }
 
@@ -114,6 +134,7 @@ pub fn handle(
         status: 200,
         body: Vec::new(),
         basic_challenge: false,
+        retry_after: None,
         client_id: None,
         grant_type: None,
     };
@@ -121,6 +142,7 @@ pub fn handle(
         Ok(body) => reply.body = body,
         Err(refusal) => {
             reply.status = refusal.status;
+            reply.retry_after = refusal.retry_after;
             reply.basic_challenge = refusal.status == 401 && request.authorization.is_some();
             reply.body = error_body(refusal.code, &refusal.description);
         }
@@ -174,15 +196,30 @@ fn answer(
                 .client_keys
                 .verify(client, source, assertion, &expected, issuing.store)
         })
-        .map_err(|e| refuse("invalid_client", e.describe()))?;
-    let proof = proof::check(
-        &request.dpop,
-        "POST",
-        issuing.token_url,
-        issuing.now,
-        issuing.store,
-    )
-    .map_err(|why| refuse("invalid_dpop_proof", why))?;
+        .map_err(|e| match e {
+            AuthError::Busy { retry_after } => busy(retry_after, &e.describe()),
+            e => refuse("invalid_client", e.describe()),
+        })?;
+    let proof = proof::check(&request.dpop, "POST", issuing.token_url, issuing.now)
+        .map_err(|why| refuse("invalid_dpop_proof", why))?;
+    if let Some(sound) = &proof {
+        // Recorded once the proof verified and the client authenticated, before the grant
+        // (a replay must be refused before a code or refresh token is spent). A public
+        // client proves nothing by naming itself, and anyone can get a code here (no login
+        // page), so no check could keep strangers from filling a memory of proofs; instead
+        // their proofs have a memory of their own, and a flood of them leaves clients that
+        // authenticate (with a secret, or an assertion) untouched. In open mode any secret
+        // authenticates, but open mode is loopback only.
+        let kind = if caller.confidential {
+            Seen::ClientProof
+        } else {
+            Seen::OpenProof
+        };
+        proof::remember(sound, kind, issuing.now, issuing.store).map_err(|why| match why {
+            NotFirst::Replayed => refuse("invalid_dpop_proof", proof::REPLAYED),
+            NotFirst::Busy(b) => busy(b.retry_after, proof::BUSY),
+        })?;
+    }
     let context = Context {
         form: &form,
         caller: &caller,

@@ -13,7 +13,7 @@ use crate::dpop::{self, Htu};
 use crate::serve::clients::Registry;
 use crate::serve::proof;
 use crate::serve::signing::Keys;
-use crate::serve::store::Store;
+use crate::serve::store::{NotFirst, Seen, Store};
 use crate::verify::Policy;
 
 /// A userinfo request, as far as the endpoint reads it.
@@ -41,12 +41,14 @@ pub struct Checking<'a> {
 /// The answer.
 #[derive(Debug)]
 pub struct Reply {
-    /// 200 or 401.
+    /// 200, 401, or 503 when a sound proof's `jti` cannot be remembered now.
     pub status: u16,
     /// The JSON body.
     pub body: Vec<u8>,
     /// `WWW-Authenticate` values.
     pub challenges: Vec<String>,
+    /// `Retry-After`, seconds (with a 503).
+    pub retry_after: Option<u64>,
     /// The client the token was issued to, for the request log.
     pub client_id: Option<String>,
 }
@@ -62,6 +64,7 @@ struct Refusal {
     scheme: Scheme,
     code: Option<&'static str>,
     description: String,
+    retry_after: Option<u64>,
 }
 
 /// Every failure is 401 with its RFC 6750 §3 error code, `insufficient_scope` (a token
@@ -72,6 +75,7 @@ fn refuse(scheme: Scheme, code: &'static str, description: impl Into<String>) ->
         scheme,
         code: Some(code),
         description: description.into(),
+        retry_after: None,
     }
 }
 
@@ -91,9 +95,21 @@ pub fn handle(
                 status: 200,
                 body,
                 challenges: Vec::new(),
+                retry_after: None,
                 client_id,
             }
         }
+        Err(refusal) if refusal.retry_after.is_some() => Reply {
+            // The same 503 as the token endpoint's: nothing is wrong with the credentials.
+            status: refusal.status,
+            body: crate::serve::token_endpoint::error_body(
+                refusal.code.unwrap_or("temporarily_unavailable"),
+                &refusal.description,
+            ),
+            challenges: Vec::new(),
+            retry_after: refusal.retry_after,
+            client_id,
+        },
         Err(refusal) => {
             let algs: Vec<&str> = proof::algorithms().iter().map(|a| a.name()).collect();
             let mut bearer = "Bearer realm=\"jwtk serve\"".to_string();
@@ -117,6 +133,7 @@ pub fn handle(
                 status: refusal.status,
                 body,
                 challenges: vec![bearer, dpop],
+                retry_after: None,
                 client_id,
             }
         }
@@ -136,6 +153,7 @@ fn answer(
             scheme: Scheme::Bearer,
             code: None,
             description: "no access token: send Authorization: Bearer (or DPoP) with one".into(),
+            retry_after: None,
         });
     };
     let mut policy = Policy::at(checking.now);
@@ -198,7 +216,9 @@ fn answer(
     Ok(info)
 }
 
-/// The proof of a DPoP request: sound, for this request, for this token, by its key.
+/// The proof of a DPoP request: sound, for this request, for this token, by its key. Its
+/// `jti` is remembered last, so that only a proof by the key of a token this server issued
+/// takes a place in memory.
 fn check_proof(
     request: &UserinfoRequest,
     token: &str,
@@ -209,15 +229,9 @@ fn check_proof(
     if request.dpop.is_empty() {
         return Err(invalid("no DPoP proof came with the DPoP scheme".into()));
     }
-    let sound = proof::check(
-        &request.dpop,
-        request.method,
-        checking.url,
-        checking.now,
-        checking.store,
-    )
-    .map_err(invalid)?
-    .ok_or_else(|| invalid("no DPoP proof".into()))?;
+    let sound = proof::check(&request.dpop, request.method, checking.url, checking.now)
+        .map_err(invalid)?
+        .ok_or_else(|| invalid("no DPoP proof".into()))?;
     let ath = request
         .dpop
         .first()
@@ -234,7 +248,19 @@ fn check_proof(
             "the proof's key is not the one the token is bound to".into(),
         ));
     }
-    Ok(())
+    // Anyone can get a token here (public clients, open mode): the memory anyone can fill.
+    proof::remember(&sound, Seen::OpenProof, checking.now, checking.store).map_err(
+        |why| match why {
+            NotFirst::Replayed => invalid(proof::REPLAYED.into()),
+            NotFirst::Busy(busy) => Refusal {
+                status: 503,
+                scheme: Scheme::Dpop,
+                code: Some("temporarily_unavailable"),
+                description: proof::BUSY.into(),
+                retry_after: Some(busy.retry_after),
+            },
+        },
+    )
 }
 
 /// `Bearer TOKEN` or `DPoP TOKEN` (schemes in any case, RFC 9110 §11.1).

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::{Reply, Served, basic, parts, run_in, start_fails};
+use super::served::{Reply, Served, basic, keygen, parts, run_in, start_fails};
 use crate::NOW;
 
 /// RFC 7636 Appendix B: a verifier and its S256 challenge.
@@ -143,19 +143,6 @@ fn with_defaults(defaults: &[(&str, &str)], extra: &[&str]) -> Vec<String> {
     }
     out.extend(extra.iter().map(|s| s.to_string()));
     out
-}
-
-fn keygen(dir: &Path, name: &str, kind: &str) {
-    let out = crate::jwtk()
-        .current_dir(dir)
-        .args(["keygen", "--type", kind, "--format", "jwks", "--out", name])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]
@@ -623,13 +610,7 @@ fn serve_token_code_grant_errors() {
 
 #[test]
 fn serve_hmac_key_refuses_openid_at_authorize() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("secret"),
-        "a-shared-secret-of-more-than-thirty-two-bytes",
-    )
-    .unwrap();
-    let served = Served::start_in(dir, &["--key", "secret"]);
+    let served = Served::hmac();
     let doc = served.get("/.well-known/openid-configuration").json();
     assert_eq!(doc["id_token_signing_alg_values_supported"], json!([]));
     let found = served.login(
@@ -998,6 +979,23 @@ fn serve_private_key_jwt() {
         TYPE,
     );
     assert_eq!(reply.status, 200, "jwks_uri: {}", reply.text());
+    let reply = ask(
+        Some("pkj"),
+        &assertion(
+            "client.jwks",
+            "pkj",
+            "pkj",
+            &token_url,
+            &["--jti", "auto", "--exp", "+61m"],
+        ),
+        TYPE,
+    );
+    assert_eq!(
+        reply.status,
+        200,
+        "an hour and the leeway: {}",
+        reply.text()
+    );
     // Refused: each is invalid_client (401).
     let mut no_jti = assertion("client.jwks", "pkj", "pkj", &token_url, &[]);
     if parts(&no_jti).1.get("jti").is_some() {
@@ -1040,6 +1038,18 @@ fn serve_private_key_jwt() {
             ),
             TYPE,
             "expired",
+        ),
+        (
+            Some("pkj"),
+            assertion(
+                "client.jwks",
+                "pkj",
+                "pkj",
+                &token_url,
+                &["--jti", "auto", "--exp", "+62m"],
+            ),
+            TYPE,
+            "exp more than an hour (and the leeway) ahead: remembered too long",
         ),
         (Some("pkj"), no_jti, TYPE, "no jti"),
         (
