@@ -699,6 +699,12 @@ pub enum EnvProblem {
         /// Its name.
         var: &'static str,
     },
+    /// A variable that must hold a whole number and holds something else.
+    #[error("{var} is set but is not a whole number")]
+    NotANumber {
+        /// Its name.
+        var: &'static str,
+    },
     /// No key source at all.
     #[error("no key given")]
     NoKeyGiven,

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::serve::address::BindAddr;
+use crate::serve::store::Caps;
 use crate::serve::urls::HttpUrl;
 
 /// The address served when none is given.
@@ -70,6 +71,10 @@ pub struct Options {
     pub tls: Tls,
     /// The clock tokens are issued at, in epoch seconds (a command may pin it).
     pub clock: fn() -> i64,
+    /// How much the server remembers (codes, refresh tokens, each kind of `jti`):
+    /// [`Caps::SERVER`]. Lower caps cost availability, never let a replay through: a full
+    /// memory refuses what it cannot remember (refresh tokens drop the oldest).
+    pub caps: Caps,
 }
 
 impl Default for Options {
@@ -86,6 +91,7 @@ impl Default for Options {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             tls: Tls::Off,
             clock: crate::time::now,
+            caps: Caps::SERVER,
         }
     }
 }

@@ -30,18 +30,10 @@ use crate::serve::events::{Event, Events};
 use crate::serve::http::{Setup, Site};
 use crate::serve::options::{DEFAULT_ADDR, MAX_CONNECTIONS, Options, Tls};
 use crate::serve::state::{CHECK_EVERY, Sources, Watcher};
-use crate::serve::store::Caps;
 use crate::serve::tls::{self, CaFile};
 
 /// The largest request head read (the request line and headers): more is a 431.
 const MAX_HEAD_BYTES: usize = 16 * 1024;
-
-/// The environment variable that lowers every cap of the server's memory (codes, refresh
-/// tokens, each kind of `jti`: [`Caps`]) to its value, for tests that fill them. It can only
-/// lower them, and a full memory refuses what it cannot remember (or, for refresh tokens,
-/// drops the oldest), so a lower cap costs availability, never lets a replay through. A note
-/// at start says it is set.
-pub const TEST_CAP_VAR: &str = "JWTK_SERVE_TEST_MEMORY_CAP";
 
 /// How a server stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,7 +108,7 @@ impl Server {
                 .user
                 .clone()
                 .unwrap_or_else(|| DEFAULT_USER.to_string()),
-            caps: caps(&*events),
+            caps: options.caps,
         };
         let site = Site::new(setup, watcher.live(), events).map_err(runtime_error)?;
         Ok(Server {
@@ -193,29 +185,6 @@ fn notes(events: &dyn Events, options: &Options, watcher: &Watcher, ca_file: Opt
             "the throwaway CA's certificate is in {} (jwtk verify --cacert, SSL_CERT_FILE, NODE_EXTRA_CA_CERTS)",
             ca.path().display()
         )));
-    }
-}
-
-/// The server's caps, lowered by [`TEST_CAP_VAR`] when it is set.
-fn caps(events: &dyn Events) -> Caps {
-    let Some(value) = std::env::var_os(TEST_CAP_VAR) else {
-        return Caps::SERVER;
-    };
-    match value.to_str().and_then(|v| v.trim().parse::<usize>().ok()) {
-        Some(most) => {
-            let caps = Caps::SERVER.at_most(most);
-            events.report(Event::Note(format!(
-                "{TEST_CAP_VAR} lowers what the server remembers, for tests: at most {} codes, {} refresh tokens and {} jtis of each kind",
-                caps.codes, caps.refresh, caps.jtis
-            )));
-            caps
-        }
-        None => {
-            events.report(Event::Warning(format!(
-                "{TEST_CAP_VAR} is not a whole number, so it is ignored"
-            )));
-            Caps::SERVER
-        }
     }
 }
 

@@ -176,6 +176,22 @@ fn serve_100001_fresh_dpop_proofs_do_not_flush_a_captured_client_assertion() {
 /// Lowers the server's memory caps, for tests.
 const MEMORY_CAP_VAR: &str = "JWTK_SERVE_TEST_MEMORY_CAP";
 
+#[test]
+fn serve_refuses_a_memory_cap_that_is_not_a_number() {
+    for value in ["lots", "-1", "1e3", ""] {
+        crate::jwtk()
+            .env(MEMORY_CAP_VAR, value)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .timeout(Duration::from_secs(10))
+            .assert()
+            .code(3)
+            .stdout("")
+            .stderr(predicates::str::contains(format!(
+                "{MEMORY_CAP_VAR} is set but is not a whole number"
+            )));
+    }
+}
+
 /// A server with a `private_key_jwt` client (`pkj`) and a public one (`spa`), and an attacker's
 /// key for DPoP proofs.
 struct Attack {

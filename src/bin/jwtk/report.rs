@@ -288,6 +288,7 @@ fn environment(problem: &EnvProblem) -> Option<Cow<'static, str>> {
             format!("export {var}=\"$(cat key.pem)\", or give --key FILE").into()
         }
         EnvProblem::BadClock { var } => format!("unset {var} to use the real clock").into(),
+        EnvProblem::NotANumber { var } => format!("unset {var}, or set it to a number").into(),
         EnvProblem::NoKeyGiven => {
             "give --key FILE, --key-env VAR or --key-prompt, or set JWTK_KEY".into()
         }

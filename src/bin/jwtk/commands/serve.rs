@@ -9,7 +9,33 @@ use anstyle::AnsiColor as Color;
 use crate::args::ServeArgs;
 use crate::commands::Status;
 use crate::output::{self, Console, Palette};
+use jwtk::error::EnvProblem;
+use jwtk::serve::store::Caps;
 use jwtk::serve::{Event, Events, Options, RequestLine, Server, Stopped, Tls};
+
+/// The variable that lowers every cap of the server's memory (codes, refresh tokens, each
+/// kind of `jti`) to its value, for tests that fill them. It can only lower them, and a full
+/// memory refuses what it cannot remember (refresh tokens drop the oldest), so it costs
+/// availability, never lets a replay through. A note says it is set; a value that is not a
+/// whole number is an error, never ignored.
+pub const TEST_CAP_VAR: &str = "JWTK_SERVE_TEST_MEMORY_CAP";
+
+fn caps(console: &mut Console) -> super::Result<Caps> {
+    let Some(value) = std::env::var_os(TEST_CAP_VAR) else {
+        return Ok(Caps::SERVER);
+    };
+    let most = value
+        .to_str()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .ok_or(EnvProblem::NotANumber { var: TEST_CAP_VAR })
+        .map_err(jwtk::Error::from)?;
+    let caps = Caps::SERVER.at_most(most);
+    console.note(&format!(
+        "{TEST_CAP_VAR} lowers what the server remembers, for tests: at most {} codes, {} refresh tokens and {} jtis of each kind",
+        caps.codes, caps.refresh, caps.jtis
+    ))?;
+    Ok(caps)
+}
 
 /// Serve until SIGTERM (exit 0) or Ctrl-C (exit 130).
 pub fn run(args: &ServeArgs, console: &mut Console) -> super::Result<Status> {
@@ -35,6 +61,7 @@ pub fn run(args: &ServeArgs, console: &mut Console) -> super::Result<Status> {
         request_timeout: std::time::Duration::from_secs(args.request_timeout),
         tls,
         clock: crate::clock::now,
+        caps: caps(console)?,
     };
     let log = Log {
         quiet: args.quiet,
