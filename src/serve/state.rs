@@ -1,5 +1,5 @@
 //! The live state: the keys and the clients a server answers with, swapped whole when the
-//! keyset or the config file changes on disk (checked twice a second). A change that does not
+//! keyset or the config file changes on disk (checked four times a second). A change that does not
 //! load leaves the last good state serving, and says so.
 
 use std::path::{Path, PathBuf};
@@ -16,7 +16,7 @@ use crate::serve::signing::{self, Keys};
 use crate::serve::urls::HttpUrl;
 
 /// How often the files are looked at.
-pub const CHECK_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+pub const CHECK_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// What requests are answered with, at one moment.
 pub struct Snapshot {

@@ -165,24 +165,22 @@ fn in_terminal(columns: Option<usize>, setup: &str, args: &[&str]) -> String {
     let jwtk = env!("CARGO_BIN_EXE_jwtk");
     let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
     let script = format!("{setup} exec {jwtk} {}", quoted.join(" "));
-    let mut command = std::process::Command::new("sh");
+    // util-linux `script` runs the command on a pseudo-terminal (stdout and stderr both) and
+    // copies what it shows to its own stdout.
+    let mut command = std::process::Command::new("script");
     command
         .env_clear()
         .env("JWTK_NOW", NOW.to_string())
         .env("PATH", "/usr/bin:/bin")
-        .args(["-c", &script]);
+        .args(["-qec", &script, "/dev/null"])
+        .stdin(std::process::Stdio::null());
     if let Some(columns) = columns {
         command.env("COLUMNS", columns.to_string());
     }
-    let mut session = rexpect::session::spawn_command(command, Some(10_000)).unwrap();
-    // rexpect hands the bytes over one char each: put the UTF-8 back together.
-    let bytes: Vec<u8> = session
-        .exp_eof()
-        .unwrap()
-        .chars()
-        .map(|c| c as u8)
-        .collect();
-    String::from_utf8(bytes).unwrap()
+    let out = command
+        .output()
+        .expect("util-linux `script` runs a command on a pseudo-terminal");
+    String::from_utf8(out.stdout).unwrap()
 }
 
 fn assert_fits(output: &str, columns: usize, what: &str) {

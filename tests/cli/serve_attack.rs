@@ -50,10 +50,9 @@ fn serve_clients_that_never_read_their_answers_do_not_hold_up_others() {
         let _ = stream.write(pipelined.as_bytes());
         hogs.push(stream);
     }
-    // Well past the request timeout, a new client is answered at once.
-    std::thread::sleep(Duration::from_secs(3));
+    // Once the request timeout has cut the hogs off, a new client is answered.
     let started = Instant::now();
-    let status = status_within(&server, Duration::from_secs(5));
+    let status = status_within(&server, Duration::from_secs(8));
     assert!(
         status
             .as_deref()

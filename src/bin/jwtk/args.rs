@@ -256,7 +256,7 @@ pub enum Command {
     /// Signs RFC 9068 access tokens (typ at+jwt) with --key: a keyset signs with its first
     /// key and publishes every public key; a single key (a PEM file) is a one-key set whose
     /// kid is its RFC 7638 thumbprint; without --key, an ephemeral EC P-256 key. The keyset
-    /// and the config are re-read when they change (twice a second), so `jwtk keygen
+    /// and the config are re-read when they change (four times a second), so `jwtk keygen
     /// --add-to`, `keyset promote` and `keyset retire` rotate keys without a restart; a change
     /// that does not load keeps the last good state and says so.
     ///
