@@ -118,8 +118,8 @@ pub fn private_key(binary: &[u8]) -> Result<SshKey, KeyProblem> {
             if [&d, &p, &q].iter().any(|m| m.len() > n.len()) {
                 return Err(invalid("OpenSSH RSA private key"));
             }
-            let dp = Zeroizing::new(remainder(&d, &minus_one(&p)));
-            let dq = Zeroizing::new(remainder(&d, &minus_one(&q)));
+            let dp = remainder(&d, &minus_one(&p));
+            let dq = remainder(&d, &minus_one(&q));
             let qi = number(private.iqmp())?;
             Ok(SshKey::Rsa {
                 n,
@@ -238,8 +238,8 @@ fn bit_length(n: &[u8]) -> usize {
 
 /// `n - 1` for an odd big-endian number (a prime); an even one is returned as it is and the
 /// key fails its check later.
-fn minus_one(n: &[u8]) -> Vec<u8> {
-    let mut out = n.to_vec();
+fn minus_one(n: &[u8]) -> Zeroizing<Vec<u8>> {
+    let mut out = Zeroizing::new(n.to_vec());
     if let Some(last) = out.last_mut()
         && *last & 1 == 1
     {
@@ -249,13 +249,16 @@ fn minus_one(n: &[u8]) -> Vec<u8> {
 }
 
 /// `a mod m` for big-endian numbers (`m` non-zero), bit by bit: the CRT exponents of an
-/// OpenSSH RSA key, computed once when it is loaded.
-fn remainder(a: &[u8], m: &[u8]) -> Vec<u8> {
+/// OpenSSH RSA key, computed once when it is loaded. Its time depends only on the numbers'
+/// lengths, never on their bits: every step shifts, subtracts and keeps one of the two results
+/// by a mask, with no branch on secret data. Intermediate values are zeroed on drop.
+fn remainder(a: &[u8], m: &[u8]) -> Zeroizing<Vec<u8>> {
     let m = limbs(m);
     if m.iter().all(|&l| l == 0) {
-        return Vec::new();
+        return Zeroizing::new(Vec::new());
     }
-    let mut r = vec![0u32; m.len() + 1];
+    let mut r = Zeroizing::new(vec![0u32; m.len() + 1]);
+    let mut t = Zeroizing::new(vec![0u32; m.len() + 1]);
     for byte in a {
         for bit in (0..8).rev() {
             // r = 2r + bit
@@ -265,51 +268,39 @@ fn remainder(a: &[u8], m: &[u8]) -> Vec<u8> {
                 *limb = *limb << 1 | carry;
                 carry = next;
             }
-            if !less(&r, &m) {
-                subtract(&mut r, &m);
+            // t = r - m; keep t when that did not borrow (r >= m).
+            let mut borrow = 0u64;
+            for (i, (out, limb)) in t.iter_mut().zip(r.iter()).enumerate() {
+                let sub = u64::from(m.get(i).copied().unwrap_or(0)) + borrow;
+                let value = u64::from(*limb).wrapping_sub(sub);
+                *out = value as u32;
+                borrow = value >> 63;
+            }
+            let keep_t = 0u32.wrapping_sub(1 - borrow as u32);
+            for (limb, sub) in r.iter_mut().zip(t.iter()) {
+                *limb = (sub & keep_t) | (*limb & !keep_t);
             }
         }
     }
-    let mut out: Vec<u8> = r.iter().rev().flat_map(|l| l.to_be_bytes()).collect();
+    let mut out = Zeroizing::new(Vec::with_capacity(r.len() * 4));
+    out.extend(r.iter().rev().flat_map(|l| l.to_be_bytes()));
     let zeros = out.iter().take_while(|&&b| b == 0).count();
-    out.drain(..zeros.min(out.len().saturating_sub(1)));
+    let keep_one = out.len().saturating_sub(1);
+    out.drain(..zeros.min(keep_one));
     out
 }
 
 /// Little-endian 32-bit limbs of a big-endian number.
-fn limbs(n: &[u8]) -> Vec<u32> {
-    n.rchunks(4)
-        .map(|chunk| {
-            let mut word = [0u8; 4];
-            word[4 - chunk.len()..].copy_from_slice(chunk);
-            u32::from_be_bytes(word)
-        })
-        .collect()
-}
-
-/// `r < m`, where `r` may have more limbs than `m`.
-fn less(r: &[u32], m: &[u32]) -> bool {
-    for i in (0..r.len().max(m.len())).rev() {
-        let (a, b) = (
-            r.get(i).copied().unwrap_or(0),
-            m.get(i).copied().unwrap_or(0),
-        );
-        if a != b {
-            return a < b;
-        }
-    }
-    false
-}
-
-/// `r -= m`, for `r >= m`.
-fn subtract(r: &mut [u32], m: &[u32]) {
-    let mut borrow = 0u64;
-    for (i, limb) in r.iter_mut().enumerate() {
-        let sub = u64::from(m.get(i).copied().unwrap_or(0)) + borrow;
-        let (value, under) = (u64::from(*limb)).overflowing_sub(sub);
-        *limb = value as u32;
-        borrow = u64::from(under);
-    }
+fn limbs(n: &[u8]) -> Zeroizing<Vec<u32>> {
+    Zeroizing::new(
+        n.rchunks(4)
+            .map(|chunk| {
+                let mut word = [0u8; 4];
+                word[4 - chunk.len()..].copy_from_slice(chunk);
+                u32::from_be_bytes(word)
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -326,13 +317,29 @@ mod tests {
             (u128::MAX - 5, u128::MAX),
         ];
         for (a, m) in cases {
-            let got = remainder(&a.to_be_bytes(), &m.to_be_bytes());
+            let got = remainder(&a.to_be_bytes(), &m.to_be_bytes()).to_vec();
             let mut want = (a % m).to_be_bytes().to_vec();
             let zeros = want.iter().take_while(|&&b| b == 0).count();
             want.drain(..zeros.min(want.len() - 1));
             assert_eq!(got, want, "{a} mod {m}");
         }
-        assert_eq!(minus_one(&[1, 0, 3]), [1, 0, 2]);
+        // And many more, drawn from a fixed sequence (a 64-bit LCG), against u128 arithmetic.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            state
+        };
+        for _ in 0..2000 {
+            let a = u128::from(next()) << 64 | u128::from(next());
+            let m = (u128::from(next()) << (next() % 64)) | 1;
+            let got = remainder(&a.to_be_bytes(), &m.to_be_bytes());
+            let want = a % m;
+            let got = got.iter().fold(0u128, |n, &b| n << 8 | u128::from(b));
+            assert_eq!(got, want, "{a} mod {m}");
+        }
+        assert_eq!(*minus_one(&[1, 0, 3]), [1, 0, 2]);
     }
 
     #[test]
