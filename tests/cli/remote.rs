@@ -124,6 +124,15 @@ pub fn serve_rsa(env: &Env) {
         .route("/jwks", Reply::json(jwks(&[public_jwk(RSA, "rsa-1")])));
 }
 
+/// The issuer rotates: it publishes an EC key `ec-2` beside `rsa-1`; a token signed by it.
+fn rotate_to_ec(env: &Env) -> String {
+    env.server.route(
+        "/jwks",
+        Reply::json(jwks(&[public_jwk(RSA, "rsa-1"), public_jwk(EC, "ec-2")])),
+    );
+    sign(EC, "ec-2", "i", |_| {})
+}
+
 #[test]
 fn jwks_url_verifies_and_the_second_run_fetches_nothing() {
     let env = Env::new();
@@ -576,12 +585,7 @@ fn an_unknown_kid_refetches_once_when_the_copy_is_older_than_30_seconds() {
         .args(["--jwks", &env.url("/jwks"), &rsa_token("i")])
         .assert()
         .success();
-    // The issuer rotates: a new EC key is published.
-    env.server.route(
-        "/jwks",
-        Reply::json(jwks(&[public_jwk(RSA, "rsa-1"), public_jwk(EC, "ec-2")])),
-    );
-    let rotated = sign(EC, "ec-2", "i", |_| {});
+    let rotated = rotate_to_ec(&env);
     env.age_cache(10);
     env.verify()
         .args(["--jwks", &env.url("/jwks"), "--json", &rotated])
@@ -622,11 +626,7 @@ fn a_kid_refused_from_a_young_cached_copy_says_so_and_points_to_refresh() {
         .args(["--jwks", &env.url("/jwks"), &rsa_token("i")])
         .assert()
         .success();
-    env.server.route(
-        "/jwks",
-        Reply::json(jwks(&[public_jwk(RSA, "rsa-1"), public_jwk(EC, "ec-2")])),
-    );
-    let rotated = sign(EC, "ec-2", "i", |_| {});
+    let rotated = rotate_to_ec(&env);
     env.age_cache(12);
     let out = env
         .verify()
@@ -724,12 +724,8 @@ fn batch_fetches_once_and_refetches_at_most_once() {
         .assert()
         .success();
     assert_eq!(env.server.hits("/jwks"), 1);
-    env.server.route(
-        "/jwks",
-        Reply::json(jwks(&[public_jwk(RSA, "rsa-1"), public_jwk(EC, "ec-2")])),
-    );
+    let rotated = rotate_to_ec(&env);
     env.age_cache(60);
-    let rotated = sign(EC, "ec-2", "i", |_| {});
     let unknown = sign(EC, "nowhere", "i", |_| {});
     let input = format!("{rotated}\n{unknown}\n{rotated}\n{unknown}\n{good}\n");
     let out = env
