@@ -448,7 +448,7 @@ mod tests {
         let location =
             redirected(&ask(&open, &keys, &format!("{base}&scope={scope}+abcd"))).to_string();
         assert!(location.contains("error_description=scope%20is%20longer%20than%201024%20bytes"));
-        let id = format!("response_type=code&redirect_uri=http://127.0.0.1/cb&client_id=");
+        let id = "response_type=code&redirect_uri=http://127.0.0.1/cb&client_id=";
         assert!(
             redirected(&ask(&open, &keys, &format!("{id}{}", long(MAX_CLIENT_ID))))
                 .contains("code=")

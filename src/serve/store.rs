@@ -101,9 +101,10 @@ type Key = [u8; 32];
 type Expiry = Reverse<(i64, Key)>;
 
 /// The most buckets a hash map holding at most `entries` grows to. hashbrown keeps a power of
-/// two of buckets, at most 7/8 of them full (3/4 below 8); and once removals have left it no
-/// free bucket while more than half its capacity is in use, it doubles rather than rehash in
-/// place — so a table filled to its cap, then churned, reaches twice what the cap needs.
+/// two of buckets, at most 7/8 of them full (all but one below 8); and once removals have left
+/// it no free bucket while more than half its capacity is in use, it doubles rather than
+/// rehash in place — so a table filled to its cap, then churned, reaches twice what the cap
+/// needs (seen: 100,000 entries churned grow 131,072 buckets to 262,144).
 const fn map_buckets(entries: usize) -> usize {
     let needed = if entries < 4 {
         4
