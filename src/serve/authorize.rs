@@ -2,14 +2,17 @@
 //! user is signed in at once — `login_hint`, else `--user` — and the browser is sent back to
 //! the client's `redirect_uri` with `code`, `state` and `iss` (RFC 9207). An error goes back
 //! to a valid redirect URI the same way (RFC 6749 §4.1.2.1); without one it is a 400 page that
-//! echoes nothing. PKCE (RFC 7636) is S256 only, and required for public clients.
+//! echoes nothing. PKCE (RFC 7636) is S256 only, and required for public clients. What a code
+//! keeps is bounded (`limits`): a parameter past its limit is refused, never kept.
 
+use std::borrow::Cow;
 use std::sync::Mutex;
 
 use crate::alg::Family;
 use crate::serve::clients::Registry;
 use crate::serve::config::{Credential, is_scope_token};
 use crate::serve::form::Form;
+use crate::serve::limits::{self, MAX_CLIENT_ID, MAX_LOGIN_HINT, MAX_NONCE, MAX_STATE};
 use crate::serve::signing::Keys;
 use crate::serve::store::{CODE_TTL, Code, Grant, Store};
 
@@ -40,11 +43,14 @@ pub struct Authorizing<'a> {
 /// An error sent back to the client (RFC 6749 §4.1.2.1).
 struct Back {
     code: &'static str,
-    description: &'static str,
+    description: Cow<'static, str>,
 }
 
-fn back(code: &'static str, description: &'static str) -> Back {
-    Back { code, description }
+fn back(code: &'static str, description: impl Into<Cow<'static, str>>) -> Back {
+    Back {
+        code,
+        description: description.into(),
+    }
 }
 
 /// Answer one authorization request whose query is `query`; the `client_id` it named, for
@@ -69,12 +75,19 @@ pub fn handle(
     if declared.is_none() && !registry.is_open() {
         return (Answer::Page("bad request: unknown client"), client_id);
     }
+    // RFC 6749 §4.1.2.1: an invalid client or redirect URI is never redirected to.
+    if declared.is_none() && id.len() > MAX_CLIENT_ID {
+        return (Answer::Page(CLIENT_ID_TOO_LONG), None);
+    }
     let Some(redirect_uri) = params.get("redirect_uri") else {
         return (
             Answer::Page("bad request: redirect_uri is missing"),
             client_id,
         );
     };
+    if redirect_uri.len() > limits::MAX_REDIRECT_URI {
+        return (Answer::Page(REDIRECT_URI_TOO_LONG), client_id);
+    }
     if !registry.redirect_allowed(declared, redirect_uri) {
         return (
             Answer::Page("bad request: redirect_uri is not one this client may use"),
@@ -86,13 +99,19 @@ pub fn handle(
         Ok(code) => redirect(redirect_uri, &[("code", &code)], state, at.issuer),
         Err(err) => redirect(
             redirect_uri,
-            &[("error", err.code), ("error_description", err.description)],
+            &[("error", err.code), ("error_description", &err.description)],
             state,
             at.issuer,
         ),
     };
     (Answer::Redirect(location), client_id)
 }
+
+/// The page for a `client_id` past [`MAX_CLIENT_ID`] (the number is checked by a test).
+const CLIENT_ID_TOO_LONG: &str = "bad request: client_id is longer than 512 bytes";
+
+/// The page for a `redirect_uri` past [`limits::MAX_REDIRECT_URI`].
+const REDIRECT_URI_TOO_LONG: &str = "bad request: redirect_uri is longer than 2048 bytes";
 
 /// Check the request and issue its code.
 fn code_for(
@@ -102,6 +121,7 @@ fn code_for(
     keys: &Keys,
     at: &Authorizing,
 ) -> Result<String, Back> {
+    lengths(params)?;
     match params.get("response_type") {
         None => return Err(back("invalid_request", "response_type is missing")),
         Some("code") => {}
@@ -148,10 +168,7 @@ fn code_for(
     };
     let user = match params.get("login_hint") {
         Some(hint) if !is_printable(hint) => {
-            return Err(back(
-                "invalid_request",
-                "login_hint is not printable ASCII of at most 255 characters",
-            ));
+            return Err(back("invalid_request", "login_hint is not printable ASCII"));
         }
         Some(hint) => hint,
         None => at.user,
@@ -178,6 +195,24 @@ fn code_for(
             "too many live codes: try again within a minute",
         )
     })
+}
+
+/// The parameters a code keeps (and `state`, echoed), each within its limit.
+fn lengths(params: &Form) -> Result<(), Back> {
+    let limited = [
+        ("state", MAX_STATE),
+        ("nonce", MAX_NONCE),
+        ("login_hint", MAX_LOGIN_HINT),
+    ];
+    for (name, limit) in limited {
+        if let Some(value) = params.get(name) {
+            limits::within(name, value, limit).map_err(|why| back("invalid_request", why))?;
+        }
+    }
+    if let Some(scope) = params.get("scope") {
+        limits::scope_within(scope).map_err(|why| back("invalid_request", why))?;
+    }
+    Ok(())
 }
 
 /// The scope granted: each one asked for, among the client's when it lists them.
@@ -245,7 +280,7 @@ fn is_thumbprint(text: &str) -> bool {
 }
 
 fn is_printable(text: &str) -> bool {
-    !text.is_empty() && text.len() <= 255 && text.bytes().all(|b| (0x20..=0x7e).contains(&b))
+    !text.is_empty() && text.bytes().all(|b| (0x20..=0x7e).contains(&b))
 }
 
 /// `redirect_uri` with `pairs`, `state` and `iss` added to its query.
@@ -363,6 +398,86 @@ mod tests {
                 other => panic!("{q}: {other:?}"),
             }
         }
+    }
+
+    /// What a code keeps is bounded: a parameter past its limit is refused, named, sent back
+    /// to the redirect URI (with the state as given, RFC 6749 §4.1.2.1); a client or redirect
+    /// URI past its limit gets the page. At the limit, a code is issued.
+    #[test]
+    fn parameters_a_code_keeps_are_bounded() {
+        let open = Registry::new(config::Config::default(), &[]).unwrap();
+        let keys = Keys::ephemeral().unwrap();
+        let base = "response_type=code&client_id=app&redirect_uri=http://127.0.0.1/cb";
+        let long = |n: usize| "a".repeat(n);
+        for (name, limit) in [
+            ("state", MAX_STATE),
+            ("nonce", MAX_NONCE),
+            ("login_hint", MAX_LOGIN_HINT),
+            ("scope", limits::MAX_SCOPE_VALUE),
+        ] {
+            let fits = format!("{base}&{name}={}", long(limit));
+            assert!(
+                redirected(&ask(&open, &keys, &fits)).contains("code="),
+                "{name}"
+            );
+            let over = format!("{base}&{name}={}", long(limit + 1));
+            let location = redirected(&ask(&open, &keys, &over)).to_string();
+            assert!(
+                location.contains("error=invalid_request") && !location.contains("code="),
+                "{name}: {location}"
+            );
+            let named = if name == "scope" {
+                "scope%20value"
+            } else {
+                name
+            };
+            assert!(
+                location.contains(&format!(
+                    "error_description={named}%20is%20longer%20than%20"
+                )) || location.contains(&format!("error_description=a%20{named}%20is%20longer")),
+                "{location}"
+            );
+            assert!(location.ends_with("&iss=http%3A%2F%2F127.0.0.1%3A1"));
+            assert_eq!(
+                location.contains(&format!("&state={}", long(limit + 1))),
+                name == "state"
+            );
+        }
+        let scope = vec!["abcd"; 205].join("+");
+        assert!(redirected(&ask(&open, &keys, &format!("{base}&scope={scope}"))).contains("code="));
+        let location =
+            redirected(&ask(&open, &keys, &format!("{base}&scope={scope}+abcd"))).to_string();
+        assert!(location.contains("error_description=scope%20is%20longer%20than%201024%20bytes"));
+        let id = "response_type=code&redirect_uri=http://127.0.0.1/cb&client_id=";
+        assert!(
+            redirected(&ask(&open, &keys, &format!("{id}{}", long(MAX_CLIENT_ID))))
+                .contains("code=")
+        );
+        assert_eq!(
+            ask(&open, &keys, &format!("{id}{}", long(MAX_CLIENT_ID + 1))),
+            Answer::Page(CLIENT_ID_TOO_LONG)
+        );
+        let uri = |n: usize| {
+            format!(
+                "response_type=code&client_id=app&redirect_uri=http://127.0.0.1/{}",
+                long(n - 17)
+            )
+        };
+        assert!(redirected(&ask(&open, &keys, &uri(limits::MAX_REDIRECT_URI))).contains("code="));
+        assert_eq!(
+            ask(&open, &keys, &uri(limits::MAX_REDIRECT_URI + 1)),
+            Answer::Page(REDIRECT_URI_TOO_LONG)
+        );
+        assert!(CLIENT_ID_TOO_LONG.ends_with(&format!(" {MAX_CLIENT_ID} bytes")));
+        assert!(REDIRECT_URI_TOO_LONG.ends_with(&format!(" {} bytes", limits::MAX_REDIRECT_URI)));
+        // A declared client's own id is matched, never measured.
+        let declared_id = long(MAX_CLIENT_ID + 1);
+        let text =
+            format!(r#"{{"clients":[{{"client_id":"{declared_id}","client_secret":"s"}}]}}"#);
+        let declared = Registry::new(config::parse(text.as_bytes()).unwrap(), &[]).unwrap();
+        let q =
+            format!("response_type=code&redirect_uri=http://127.0.0.1/cb&client_id={declared_id}");
+        assert!(redirected(&ask(&declared, &keys, &q)).contains("code="));
     }
 
     #[test]

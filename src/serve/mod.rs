@@ -25,7 +25,8 @@
 //!
 //! The files, from the bottom up: `events` (what a server reports), `urls` (issuer URLs,
 //! hosts, origins, loopback), `address` (where it listens, the issuer URL that follows),
-//! `options` (what it is asked), `form` (form-encoded bodies), `config` (the config file),
+//! `options` (what it is asked), `limits` (how long a kept parameter may be), `form`
+//! (form-encoded bodies), `config` (the config file),
 //! `clients` (declared clients, open mode, client authentication, redirect URIs, CORS
 //! origins), `signing` (the signing key and the published set), `store` (codes, refresh
 //! tokens and seen `jti`s, in bounded memory), `tokens` (access and ID tokens), `proof` (DPoP
@@ -44,6 +45,7 @@ pub mod discovery;
 pub mod events;
 pub mod form;
 pub mod http;
+pub mod limits;
 pub mod options;
 pub mod proof;
 pub mod server;

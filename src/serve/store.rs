@@ -4,7 +4,8 @@
 //! assertions and DPoP proofs already seen, against replay. Codes, tokens and `jti`s are kept
 //! by their SHA-256, never as given.
 //!
-//! Each table holds at most its [`Caps`], and what it lets go never opens a door:
+//! Each table holds at most its [`Caps`] (entries; for codes and refresh tokens, bytes too),
+//! and what it lets go never opens a door:
 //! - `jti`s are kept per kind ([`Seen`]), so a flood of one kind never touches another. An
 //!   expired `jti` is dropped first (its assertion or proof is refused by its `exp` or `iat`
 //!   by then); when a memory is full of live ones, the new assertion or proof is refused
@@ -15,16 +16,31 @@
 //!   to catch its reuse) before any live one, then the live one issued longest ago. That
 //!   fails closed: a dropped token is refused as unknown, and its holder signs in again
 //!   (`/authorize` has no login page).
+//!
+//! Memory. A code or refresh token holds its grant's text (client, user, scope; a code also
+//! its redirect URI, challenge, nonce and DPoP key), so a count alone bounds little: each
+//! entry is charged its place in its table, its boxed record and its strings (each string's
+//! capacity, and the allocator's [`ALLOC_OVERHEAD`] for every allocation), and a table whose
+//! charges would pass its byte budget refuses or drops as it does at its entry cap. A spent
+//! code or used token keeps only its place. The tables' containers (hash maps and queues,
+//! which keep the capacity a flood grew them to) are bounded by the entry caps;
+//! [`Caps::worst_case`] adds them up. With [`Caps::SERVER`] the whole store takes at most
+//! 186 MB (a test checks the figures): codes 33.6 MB of charges and 5.0 MB of containers,
+//! refresh tokens 67.1 MB and 32.0 MB, and each of the three `jti` memories 16.0 MB. The
+//! request limits (`limits`) keep an entry's text to a few KiB, so a budget holds thousands of
+//! the largest entries and the count caps' worth of ordinary ones.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::mem::size_of;
 
 use crate::mint;
 
 /// How long a code lives, in seconds.
 pub const CODE_TTL: i64 = 60;
 
-/// How many entries each table holds at most.
+/// How much each table holds at most: entries, and for codes and refresh tokens the bytes
+/// their entries are charged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Caps {
     /// Codes, live or redeemed.
@@ -33,31 +49,135 @@ pub struct Caps {
     pub refresh: usize,
     /// The `jti`s of each kind of [`Seen`].
     pub jtis: usize,
+    /// The bytes charged for codes, live or redeemed.
+    pub code_bytes: usize,
+    /// The bytes charged for refresh tokens, live or used.
+    pub refresh_bytes: usize,
 }
 
 impl Caps {
-    /// The server's caps. A `jti` memory of 100,000 entries takes at most about 11 MB: a
-    /// 32-byte SHA-256 and an 8-byte expiry per entry, once in the map (131,072 buckets of
-    /// 41 bytes at most) and once in the expiry queue (at most 131,072 slots of 40 bytes);
-    /// the three kinds, 32 MB. A code or refresh token also holds its grant's text (client,
-    /// user, scope; a code its redirect URI and nonce), which came in one request head of
-    /// at most 16 KiB: at worst 330 MB of codes and 1.6 GB of refresh tokens, past what
-    /// the table's own keys take.
+    /// The server's caps. A `jti` takes 41 bytes in its memory's map (its SHA-256, its expiry
+    /// and a control byte) and 40 in its expiry queue; a code or refresh token is charged
+    /// against its table's byte budget. [`Caps::worst_case`] is about 186 MB.
     pub const SERVER: Caps = Caps {
         codes: 20_000,
         refresh: 100_000,
         jtis: 100_000,
+        code_bytes: 32 << 20,
+        refresh_bytes: 64 << 20,
     };
 
-    /// These caps, each lowered to `most` (at least 1) where it is higher: never raised.
+    /// These caps, each entry cap lowered to `most` (at least 1) where it is higher: never
+    /// raised. The byte budgets are left as they are: fewer entries only hold fewer bytes.
     pub fn at_most(self, most: usize) -> Caps {
         let most = most.max(1);
         Caps {
             codes: self.codes.min(most),
             refresh: self.refresh.min(most),
             jtis: self.jtis.min(most),
+            ..self
         }
     }
+
+    /// The most memory a store with these caps takes, in bytes: the byte budgets of codes and
+    /// refresh tokens, and every table's containers at the most the entry caps let them grow.
+    /// (What the allocator keeps aside when memory is freed in pieces is not counted.)
+    pub const fn worst_case(self) -> usize {
+        self.code_bytes
+            + code_containers(self.codes)
+            + self.refresh_bytes
+            + refresh_containers(self.refresh)
+            + 3 * jti_containers(self.jtis)
+    }
+}
+
+/// What the allocator takes past the bytes asked for: glibc's malloc adds an 8-byte header and
+/// rounds up to 16, and never gives less than 32.
+pub const ALLOC_OVERHEAD: usize = 32;
+
+type Key = [u8; 32];
+
+/// An entry of an expiry queue.
+type Expiry = Reverse<(i64, Key)>;
+
+/// The most buckets a hash map holding at most `entries` grows to. hashbrown keeps a power of
+/// two of buckets, at most 7/8 of them full (all but one below 8); and once removals have left
+/// it no free bucket while more than half its capacity is in use, it doubles rather than
+/// rehash in place — so a table filled to its cap, then churned, reaches twice what the cap
+/// needs (seen: 100,000 entries churned grow 131,072 buckets to 262,144).
+const fn map_buckets(entries: usize) -> usize {
+    let needed = if entries < 4 {
+        4
+    } else if entries < 8 {
+        8
+    } else {
+        (entries * 8).div_ceil(7).next_power_of_two()
+    };
+    2 * needed
+}
+
+/// The most slots a queue holding at most `entries` grows to: it doubles from 4.
+const fn queue_slots(entries: usize) -> usize {
+    if entries < 4 {
+        4
+    } else {
+        entries.next_power_of_two()
+    }
+}
+
+/// One bucket of a hash map: the pair and hashbrown's control byte.
+const fn bucket<K, V>() -> usize {
+    size_of::<(K, V)>() + 1
+}
+
+/// A code's place: its bucket and its expiry.
+const CODE_PLACE: usize = bucket::<Key, (i64, CodeSlot)>() + size_of::<Expiry>();
+
+/// A refresh token's place: its bucket, its family's (at most one each), and its key in the
+/// queues of tokens issued (where it may be named twice) and used.
+const REFRESH_PLACE: usize =
+    bucket::<Key, RefreshSlot>() + bucket::<u64, Family>() + 3 * size_of::<Key>();
+
+/// A `jti`'s place.
+const JTI_PLACE: usize = bucket::<Key, (i64, ())>() + size_of::<Expiry>();
+
+const fn code_containers(cap: usize) -> usize {
+    map_buckets(cap) * bucket::<Key, (i64, CodeSlot)>() + queue_slots(cap) * size_of::<Expiry>()
+}
+
+/// `issued` names at most twice the cap (and one more) before it is cleared out; `used` and
+/// the families, at most the cap.
+const fn refresh_containers(cap: usize) -> usize {
+    map_buckets(cap) * bucket::<Key, RefreshSlot>()
+        + map_buckets(cap) * bucket::<u64, Family>()
+        + queue_slots(2 * cap + 1) * size_of::<Key>()
+        + queue_slots(cap) * size_of::<Key>()
+}
+
+const fn jti_containers(cap: usize) -> usize {
+    map_buckets(cap) * bucket::<Key, (i64, ())>() + queue_slots(cap) * size_of::<Expiry>()
+}
+
+/// The heap bytes an entry holds past its place in its table.
+trait Weigh {
+    fn weight(&self) -> usize;
+}
+
+/// A boxed `T`.
+const fn boxed<T>() -> usize {
+    size_of::<T>() + ALLOC_OVERHEAD
+}
+
+/// A string's heap bytes: its capacity, and the allocator's share (none when it holds none).
+fn heap(s: &String) -> usize {
+    match s.capacity() {
+        0 => 0,
+        capacity => capacity + ALLOC_OVERHEAD,
+    }
+}
+
+fn heap_of(s: &Option<String>) -> usize {
+    s.as_ref().map_or(0, heap)
 }
 
 /// What a user's sign-in granted a client: what every token issued from it says.
@@ -77,6 +197,10 @@ impl Grant {
     /// Whether the scope holds `name`.
     pub fn has_scope(&self, name: &str) -> bool {
         self.scope.split(' ').any(|s| s == name)
+    }
+
+    fn heap(&self) -> usize {
+        heap(&self.client_id) + heap(&self.user) + heap(&self.scope)
     }
 }
 
@@ -143,8 +267,24 @@ enum CodeSlot {
     Redeemed { family: Option<u64> },
 }
 
+impl Weigh for CodeSlot {
+    fn weight(&self) -> usize {
+        match self {
+            CodeSlot::Fresh(code) => {
+                boxed::<Code>()
+                    + code.grant.heap()
+                    + heap(&code.redirect_uri)
+                    + heap_of(&code.challenge)
+                    + heap_of(&code.nonce)
+                    + heap_of(&code.dpop_jkt)
+            }
+            CodeSlot::Redeemed { .. } => 0,
+        }
+    }
+}
+
 enum RefreshSlot {
-    Live(Refresh),
+    Live(Box<Refresh>),
     Used { family: u64 },
 }
 
@@ -154,6 +294,23 @@ impl RefreshSlot {
             RefreshSlot::Live(refresh) => refresh.family,
             RefreshSlot::Used { family } => *family,
         }
+    }
+
+    /// What it is charged: its place, and what a live token holds.
+    fn charge(&self) -> usize {
+        REFRESH_PLACE
+            + match self {
+                RefreshSlot::Live(refresh) => {
+                    boxed::<Refresh>() + refresh.grant.heap() + heap_of(&refresh.jkt)
+                }
+                RefreshSlot::Used { .. } => 0,
+            }
+    }
+}
+
+impl Weigh for () {
+    fn weight(&self) -> usize {
+        0
     }
 }
 
@@ -207,15 +364,17 @@ impl Store {
     /// An empty store holding at most `caps`.
     pub fn new(caps: Caps) -> Store {
         Store {
-            codes: Expiring::new(caps.codes),
-            refresh: Tokens::new(caps.refresh),
+            codes: Expiring::new(caps.codes, caps.code_bytes, CODE_PLACE),
+            refresh: Tokens::new(caps.refresh, caps.refresh_bytes),
             next_family: 1,
-            jtis: std::array::from_fn(|_| Expiring::new(caps.jtis)),
+            // A `jti` weighs nothing past its place: its entry cap bounds its bytes.
+            jtis: std::array::from_fn(|_| Expiring::new(caps.jtis, usize::MAX, JTI_PLACE)),
         }
     }
 
     /// Remember `code` and return the code to hand out: 128 random bits, base64url. When
-    /// every code remembered is live and the table full, none is issued.
+    /// every code remembered is live and the table full (of entries or of bytes), none is
+    /// issued.
     pub fn issue_code(&mut self, code: Code, now: i64) -> Result<String, Busy> {
         let expires = code.expires;
         let mut slot = CodeSlot::Fresh(Box::new(code));
@@ -234,36 +393,35 @@ impl Store {
     /// twice), a spent one revokes the refresh tokens issued from it.
     pub fn redeem_code(&mut self, text: &str, now: i64) -> CodeFound {
         let key = digest(text);
-        let Some(slot) = self.codes.get_mut(&key) else {
-            return CodeFound::Unknown;
-        };
-        match slot {
-            CodeSlot::Redeemed { family } => {
-                if let Some(family) = *family {
+        let spent = self.codes.update(&key, |slot| {
+            match std::mem::replace(slot, CodeSlot::Redeemed { family: None }) {
+                CodeSlot::Fresh(code) => Ok(code),
+                CodeSlot::Redeemed { family } => {
+                    *slot = CodeSlot::Redeemed { family };
+                    Err(family)
+                }
+            }
+        });
+        match spent {
+            None => CodeFound::Unknown,
+            Some(Err(family)) => {
+                if let Some(family) = family {
                     self.refresh.revoke(family);
                 }
                 CodeFound::Reused
             }
-            CodeSlot::Fresh(code) => {
-                let expires = code.expires;
-                let spent = CodeSlot::Redeemed { family: None };
-                let CodeSlot::Fresh(code) = std::mem::replace(slot, spent) else {
-                    return CodeFound::Unknown;
-                };
-                if now > expires {
-                    CodeFound::Expired
-                } else {
-                    CodeFound::Fresh(code, key)
-                }
-            }
+            Some(Ok(code)) if now > code.expires => CodeFound::Expired,
+            Some(Ok(code)) => CodeFound::Fresh(code, key),
         }
     }
 
     /// Say that the refresh tokens of `family` were issued from the code `slot`.
     pub fn attach_family(&mut self, slot: &[u8; 32], family: u64) {
-        if let Some(CodeSlot::Redeemed { family: f, .. }) = self.codes.get_mut(slot) {
-            *f = Some(family);
-        }
+        self.codes.update(slot, |slot| {
+            if let CodeSlot::Redeemed { family: f } = slot {
+                *f = Some(family);
+            }
+        });
     }
 
     /// A new family, for the first refresh token of a code.
@@ -336,41 +494,58 @@ fn digest(text: &str) -> [u8; 32] {
     out
 }
 
-/// Entries that each matter until an instant, at most `cap` of them: the expired ones are
-/// dropped before one is added, and when all the others still matter the new one is refused,
-/// never an old one forgotten. Every entry has exactly one place in `expiries`.
+/// Entries that each matter until an instant, at most `cap` of them and `budget` bytes
+/// charged (each its `place` and its weight): the expired ones are dropped before one is
+/// added, and when all the others still matter the new one is refused, never an old one
+/// forgotten. Every entry has exactly one place in `expiries`.
 struct Expiring<V> {
-    entries: HashMap<[u8; 32], (i64, V)>,
-    expiries: BinaryHeap<Reverse<(i64, [u8; 32])>>,
+    entries: HashMap<Key, (i64, V)>,
+    expiries: BinaryHeap<Expiry>,
     cap: usize,
+    budget: usize,
+    place: usize,
+    /// What the entries held are charged.
+    bytes: usize,
 }
 
-impl<V> Expiring<V> {
-    fn new(cap: usize) -> Self {
+impl<V: Weigh> Expiring<V> {
+    fn new(cap: usize, budget: usize, place: usize) -> Self {
         Expiring {
             entries: HashMap::new(),
             expiries: BinaryHeap::new(),
             cap,
+            budget,
+            place,
+            bytes: 0,
         }
     }
 
-    fn get_mut(&mut self, key: &[u8; 32]) -> Option<&mut V> {
-        self.entries.get_mut(key).map(|(_, value)| value)
+    /// Change the entry of `key` with `change`, keeping its charge up to date; `None` when
+    /// there is none.
+    fn update<R>(&mut self, key: &Key, change: impl FnOnce(&mut V) -> R) -> Option<R> {
+        let (_, value) = self.entries.get_mut(key)?;
+        let before = value.weight();
+        let out = change(value);
+        self.bytes = self.bytes - before + value.weight();
+        Some(out)
     }
 
     /// Add `key`, which matters until `until` (inclusive), at `now`; refused (the value given
     /// back) when it is there already, or when the table is full of entries that matter.
-    fn add(&mut self, key: [u8; 32], until: i64, value: V, now: i64) -> Result<(), (NotFirst, V)> {
+    fn add(&mut self, key: Key, until: i64, value: V, now: i64) -> Result<(), (NotFirst, V)> {
         while let Some(&Reverse((expiry, old))) = self.expiries.peek()
             && expiry < now
         {
             self.expiries.pop();
-            self.entries.remove(&old);
+            if let Some((_, gone)) = self.entries.remove(&old) {
+                self.bytes -= self.place + gone.weight();
+            }
         }
         if self.entries.contains_key(&key) {
             return Err((NotFirst::Replayed, value));
         }
-        if self.entries.len() >= self.cap {
+        let charge = self.place.saturating_add(value.weight());
+        if self.entries.len() >= self.cap || self.bytes.saturating_add(charge) > self.budget {
             let soonest = self
                 .expiries
                 .peek()
@@ -383,23 +558,28 @@ impl<V> Expiring<V> {
         }
         self.entries.insert(key, (until, value));
         self.expiries.push(Reverse((until, key)));
+        self.bytes += charge;
         Ok(())
     }
 }
 
-/// Refresh tokens and their families, at most `cap` tokens. At the cap, a used token goes
-/// first (in the order they were used), then the live one issued longest ago.
+/// Refresh tokens and their families, at most `cap` tokens and `budget` bytes charged. Full,
+/// a used token goes first (in the order they were used), then the live one issued longest
+/// ago.
 struct Tokens {
-    slots: HashMap<[u8; 32], RefreshSlot>,
+    slots: HashMap<Key, RefreshSlot>,
     /// In the order issued; it may still name tokens since used or dropped.
-    issued: VecDeque<[u8; 32]>,
+    issued: VecDeque<Key>,
     /// In the order used; every one names a used token still held.
-    used: VecDeque<[u8; 32]>,
+    used: VecDeque<Key>,
     /// The families with a token held: how many, and whether a reuse revoked them. A family
     /// whose tokens are all dropped is forgotten with them (nothing is left to refuse), so
     /// this holds at most `cap` families.
     families: HashMap<u64, Family>,
     cap: usize,
+    budget: usize,
+    /// What the tokens held are charged.
+    bytes: usize,
 }
 
 #[derive(Default)]
@@ -409,21 +589,31 @@ struct Family {
 }
 
 impl Tokens {
-    fn new(cap: usize) -> Self {
+    fn new(cap: usize, budget: usize) -> Self {
         Tokens {
             slots: HashMap::new(),
             issued: VecDeque::new(),
             used: VecDeque::new(),
             families: HashMap::new(),
             cap,
+            budget,
+            bytes: 0,
         }
     }
 
-    fn add(&mut self, key: [u8; 32], refresh: Refresh) {
-        while self.slots.len() >= self.cap && self.drop_one() {}
-        self.families.entry(refresh.family).or_default().tokens += 1;
-        if let Some(old) = self.slots.insert(key, RefreshSlot::Live(refresh)) {
+    /// Hold a new live token, dropping others while the table is full; a token charged more
+    /// than the whole budget is held alone.
+    fn add(&mut self, key: Key, refresh: Refresh) {
+        let slot = RefreshSlot::Live(Box::new(refresh));
+        let charge = slot.charge();
+        while (self.slots.len() >= self.cap || self.bytes.saturating_add(charge) > self.budget)
+            && self.drop_one()
+        {}
+        self.families.entry(slot.family()).or_default().tokens += 1;
+        self.bytes += charge;
+        if let Some(old) = self.slots.insert(key, slot) {
             // 256 random bits met a token already out: it is replaced, never counted twice.
+            self.bytes -= old.charge();
             self.release(old.family());
         }
         self.issued.push_back(key);
@@ -450,6 +640,7 @@ impl Tokens {
         let Some(slot) = key.and_then(|key| self.slots.remove(&key)) else {
             return false;
         };
+        self.bytes -= slot.charge();
         self.release(slot.family());
         true
     }
@@ -464,13 +655,15 @@ impl Tokens {
     }
 
     /// Mark a live token used; what it granted.
-    fn spend(&mut self, key: [u8; 32]) -> Option<Refresh> {
+    fn spend(&mut self, key: Key) -> Option<Refresh> {
         let slot = self.slots.get_mut(&key)?;
         let family = slot.family();
+        let before = slot.charge();
         match std::mem::replace(slot, RefreshSlot::Used { family }) {
             RefreshSlot::Live(refresh) => {
+                self.bytes = self.bytes - before + REFRESH_PLACE;
                 self.used.push_back(key);
-                Some(refresh)
+                Some(*refresh)
             }
             RefreshSlot::Used { .. } => None,
         }
@@ -490,6 +683,7 @@ impl Tokens {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::serve::limits;
 
     fn grant() -> Grant {
         Grant {
@@ -760,5 +954,271 @@ mod tests {
         assert_eq!(tokens.slots.len(), 3);
         assert!(tokens.families.len() == 1 && !tokens.is_revoked(family));
         assert!(tokens.issued.len() <= 6 && tokens.used.is_empty());
+    }
+
+    /// A code whose every string is as long as a request may make it.
+    fn largest_code(expires: i64) -> Code {
+        let long = |n: usize| "x".repeat(n);
+        Code {
+            grant: Grant {
+                client_id: long(limits::MAX_CLIENT_ID),
+                user: long(limits::MAX_LOGIN_HINT),
+                scope: long(limits::MAX_SCOPE),
+                auth_time: 1000,
+            },
+            redirect_uri: long(limits::MAX_REDIRECT_URI),
+            challenge: Some(long(43)),
+            nonce: Some(long(limits::MAX_NONCE)),
+            dpop_jkt: Some(long(43)),
+            expires,
+        }
+    }
+
+    fn largest_refresh(family: u64) -> Refresh {
+        Refresh {
+            grant: largest_code(0).grant,
+            family,
+            jkt: Some("x".repeat(43)),
+        }
+    }
+
+    /// What the codes held are charged, summed afresh.
+    fn code_charges(store: &Store) -> usize {
+        let codes = &store.codes;
+        codes
+            .entries
+            .values()
+            .map(|(_, v)| CODE_PLACE + v.weight())
+            .sum()
+    }
+
+    fn refresh_charges(store: &Store) -> usize {
+        store.refresh.slots.values().map(RefreshSlot::charge).sum()
+    }
+
+    #[test]
+    fn codes_are_not_issued_past_their_byte_budget() {
+        let big = CodeSlot::Fresh(Box::new(largest_code(0))).weight() + CODE_PLACE;
+        let small = CodeSlot::Fresh(Box::new(code())).weight() + CODE_PLACE;
+        assert!(big > 4000 && small < 600, "{big} {small}");
+        // Room for three of the largest and one small one, far below the entry cap.
+        let caps = Caps {
+            code_bytes: 3 * big + small,
+            ..Caps::SERVER
+        };
+        let mut store = Store::new(caps);
+        let mut issued = Vec::new();
+        for at in [1000, 1010, 1020] {
+            issued.push(store.issue_code(largest_code(at + CODE_TTL), at).unwrap());
+        }
+        assert_eq!(
+            store.issue_code(largest_code(1030 + CODE_TTL), 1030).err(),
+            Some(Busy { retry_after: 31 }),
+            "full of live codes by bytes: refused, none forgotten"
+        );
+        assert_eq!(store.codes.bytes, 3 * big);
+        store.issue_code(code(), 1030).unwrap();
+        assert!(store.issue_code(code(), 1030).is_err(), "not one byte more");
+        // Redeeming frees a code's text; its place stays until it expires.
+        assert!(matches!(
+            store.redeem_code(&issued[0], 1030),
+            CodeFound::Fresh(..)
+        ));
+        assert_eq!(store.codes.bytes, 2 * big + small + CODE_PLACE);
+        assert_eq!(store.codes.bytes, code_charges(&store));
+        store.issue_code(code(), 1030).unwrap();
+        assert!(matches!(
+            store.redeem_code(&issued[0], 1030),
+            CodeFound::Reused
+        ));
+        // Once the first two expire, the largest fits again.
+        assert!(store.issue_code(largest_code(1100), 1071).is_ok());
+        assert!(matches!(
+            store.redeem_code(&issued[2], 1071),
+            CodeFound::Fresh(..)
+        ));
+        assert_eq!(store.codes.bytes, code_charges(&store));
+        assert_eq!(store.codes.entries.len(), store.codes.expiries.len());
+    }
+
+    #[test]
+    fn refresh_tokens_past_their_byte_budget_drop_used_ones_then_the_oldest() {
+        let big = RefreshSlot::Live(Box::new(largest_refresh(1))).charge();
+        let caps = Caps {
+            refresh_bytes: 3 * big,
+            ..Caps::SERVER
+        };
+        let mut store = Store::new(caps);
+        let ok = |_: &Refresh| Ok::<(), ()>(());
+        let client = "x".repeat(limits::MAX_CLIENT_ID);
+        let [a, b, c] = [1, 2, 3].map(|family| store.issue_refresh(largest_refresh(family)));
+        assert!(matches!(
+            store.redeem_refresh(&b, &client, ok),
+            Ok(RefreshFound::Live(_))
+        ));
+        assert_eq!(store.refresh.bytes, 2 * big + REFRESH_PLACE);
+        // Full by bytes: the used one (b) goes, not the oldest live one (a).
+        let d = store.issue_refresh(largest_refresh(4));
+        assert!(matches!(
+            store.redeem_refresh(&b, &client, ok),
+            Ok(RefreshFound::Unknown)
+        ));
+        assert_eq!(store.refresh.bytes, 3 * big);
+        // Then the live one issued longest ago.
+        let e = store.issue_refresh(largest_refresh(5));
+        assert!(matches!(
+            store.redeem_refresh(&a, &client, ok),
+            Ok(RefreshFound::Unknown)
+        ));
+        for live in [c, d, e] {
+            assert!(matches!(
+                store.redeem_refresh(&live, &client, ok),
+                Ok(RefreshFound::Live(_))
+            ));
+        }
+        assert_eq!(store.refresh.bytes, refresh_charges(&store));
+        assert_eq!(store.refresh.slots.len(), 3);
+        assert_eq!(
+            store.refresh.families.len(),
+            3,
+            "families go with their tokens"
+        );
+        // A token larger than the whole budget is held alone, never refused.
+        let mut tiny = Store::new(Caps {
+            refresh_bytes: 1,
+            ..Caps::SERVER
+        });
+        for family in 0..3 {
+            tiny.issue_refresh(largest_refresh(family));
+        }
+        assert_eq!(tiny.refresh.slots.len(), 1);
+        assert_eq!(tiny.refresh.bytes, big);
+    }
+
+    /// The figures of the module's doc, from the constants.
+    #[test]
+    fn the_whole_store_takes_at_most_186_mb() {
+        let caps = Caps::SERVER;
+        let mb = |bytes: usize| (bytes as f64 / 1e6 * 10.0).round() / 10.0;
+        assert_eq!(mb(caps.code_bytes), 33.6);
+        assert_eq!(mb(code_containers(caps.codes)), 5.0);
+        assert_eq!(mb(caps.refresh_bytes), 67.1);
+        assert_eq!(mb(refresh_containers(caps.refresh)), 32.0);
+        assert_eq!(mb(jti_containers(caps.jtis)), 16.0);
+        let total = caps.worst_case();
+        assert!(total <= 186_000_000 && total > 185_000_000, "{total}");
+        // The test knob lowers entry caps only: never more memory.
+        assert!(caps.at_most(50).worst_case() < total);
+        assert_eq!(caps.at_most(50).code_bytes, caps.code_bytes);
+    }
+
+    /// The accounting against the allocator: a store filled with the largest entries until
+    /// every budget and cap binds holds no more heap than [`Caps::worst_case`] says (counted
+    /// on this thread: what the store allocated and has not freed, with the allocator's share
+    /// of each allocation).
+    #[test]
+    fn a_store_filled_with_the_largest_entries_stays_within_its_worst_case() {
+        let caps = Caps {
+            codes: 2_000,
+            refresh: 5_000,
+            jtis: 1_000,
+            code_bytes: 1 << 20,
+            refresh_bytes: 2 << 20,
+        };
+        let code = largest_code(1000 + CODE_TTL);
+        let refresh = largest_refresh(1);
+        let jtis: Vec<String> = (0..=caps.jtis).map(|i| format!("jti-{i}")).collect();
+        let before = counting::held();
+        let mut store = Store::new(caps);
+        let mut codes = 0;
+        while store.issue_code(code.clone(), 1000).is_ok() {
+            codes += 1;
+        }
+        for family in 0..caps.refresh as u64 {
+            store.issue_refresh(Refresh {
+                family,
+                ..refresh.clone()
+            });
+        }
+        for kind in [Seen::Assertion, Seen::ClientProof, Seen::OpenProof] {
+            for jti in &jtis {
+                let _ = store.first_use(kind, jti, 2000, 1000);
+            }
+        }
+        let held = usize::try_from(counting::held() - before).unwrap();
+        assert!(
+            codes > 100 && codes < caps.codes,
+            "{codes} codes: bytes bind"
+        );
+        let tokens = store.refresh.slots.len();
+        assert!(
+            tokens > 100 && tokens < caps.refresh,
+            "{tokens} tokens: bytes bind"
+        );
+        assert_eq!(store.codes.bytes, code_charges(&store));
+        assert_eq!(store.refresh.bytes, refresh_charges(&store));
+        assert!(store.codes.bytes <= caps.code_bytes);
+        assert!(store.refresh.bytes <= caps.refresh_bytes);
+        assert!(
+            held <= caps.worst_case(),
+            "{held} bytes held, worst case {}",
+            caps.worst_case()
+        );
+        // And the charges are not loose: the text they count is really there.
+        assert!(held > store.codes.bytes + store.refresh.bytes / 2, "{held}");
+        drop(store);
+    }
+
+    /// Heap allocations counted per thread, each with [`ALLOC_OVERHEAD`] (a bound on what
+    /// malloc adds), so a test can see what a structure holds.
+    mod counting {
+        use std::alloc::{GlobalAlloc, Layout, System};
+        use std::cell::Cell;
+
+        use super::ALLOC_OVERHEAD;
+
+        struct Counting;
+
+        thread_local! {
+            static HELD: Cell<isize> = const { Cell::new(0) };
+        }
+
+        fn add(bytes: isize) {
+            let _ = HELD.try_with(|held| held.set(held.get() + bytes));
+        }
+
+        fn size(layout: Layout) -> isize {
+            isize::try_from(layout.size() + ALLOC_OVERHEAD).unwrap_or(isize::MAX)
+        }
+
+        // SAFETY: every call goes to the system allocator unchanged; the count is a
+        // const-initialised thread-local without a destructor, which never allocates.
+        unsafe impl GlobalAlloc for Counting {
+            unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+                add(size(layout));
+                // SAFETY: the caller's contract, passed on.
+                unsafe { System.alloc(layout) }
+            }
+
+            unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+                add(-size(layout));
+                // SAFETY: the caller's contract, passed on.
+                unsafe { System.dealloc(ptr, layout) }
+            }
+
+            unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+                add(isize::try_from(new_size).unwrap_or(isize::MAX) - layout.size() as isize);
+                // SAFETY: the caller's contract, passed on.
+                unsafe { System.realloc(ptr, layout, new_size) }
+            }
+        }
+
+        #[global_allocator]
+        static COUNTING: Counting = Counting;
+
+        /// What this thread has allocated and not freed, in bytes.
+        pub(super) fn held() -> isize {
+            HELD.with(Cell::get)
+        }
     }
 }

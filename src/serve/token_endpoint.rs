@@ -19,6 +19,7 @@ use crate::serve::assertion::{ASSERTION_TYPE, ClientKeys, Expected};
 use crate::serve::clients::{AuthError, Caller, Presented, Registry};
 use crate::serve::config::is_scope_token;
 use crate::serve::form::{self, Form};
+use crate::serve::limits::{self, MAX_RESOURCE};
 use crate::serve::proof;
 use crate::serve::signing::Keys;
 use crate::serve::store::{CodeFound, Grant, NotFirst, Refresh, RefreshFound, Seen, Store};
@@ -673,6 +674,7 @@ pub fn granted_scope(asked: Option<&str>, caller: &Caller) -> Result<String, Ref
     let Some(asked) = asked else {
         return Ok(allowed.map(|s| s.join(" ")).unwrap_or_default());
     };
+    limits::scope_within(asked).map_err(|why| refuse("invalid_request", why))?;
     let mut granted: Vec<&str> = Vec::new();
     for scope in asked.split(' ').filter(|s| !s.is_empty()) {
         if !is_scope_token(scope) {
@@ -721,6 +723,8 @@ fn audience(resources: &[&str], caller: &Caller, issuer: &str) -> Result<Value, 
     });
     let mut aud: Vec<&str> = Vec::new();
     for resource in resources {
+        limits::within("resource", resource, MAX_RESOURCE)
+            .map_err(|why| refuse("invalid_request", why))?;
         if !urls::is_absolute_without_fragment(resource) {
             return Err(refuse(
                 "invalid_target",
@@ -919,6 +923,24 @@ mod tests {
                 "grant_type=client_credentials&scope=read".into(),
                 200,
                 "",
+            ),
+            (
+                None,
+                format!(
+                    "grant_type=client_credentials&{good}&scope={}",
+                    "r".repeat(257)
+                ),
+                400,
+                "invalid_request",
+            ),
+            (
+                None,
+                format!(
+                    "grant_type=client_credentials&{good}&resource=https://a/{}",
+                    "r".repeat(MAX_RESOURCE)
+                ),
+                400,
+                "invalid_request",
             ),
         ];
         for (auth, body, status, code) in cases {

@@ -417,3 +417,156 @@ fn serve_only_sound_requests_take_a_place_in_replay_memory() {
         "{location}"
     );
 }
+
+/// The finding: a code keeps what its authorization request said (client, user, scope,
+/// redirect URI, nonce) for its minute, and a refresh token its grant for as long as the
+/// server runs, and nothing bounded their length but the 16 KiB request head: 20,000 codes
+/// could hold 330 MB, 100,000 refresh tokens 1.6 GB, from requests anyone may send (open mode,
+/// or a public client's name; there is no login page). Now each parameter has a limit, far
+/// above what real clients send: past it, `invalid_request` naming the parameter goes back to
+/// the redirect URI with `iss` (RFC 6749 §4.1.2.1, RFC 9207), and no code is issued; an
+/// over-long client or redirect URI gets the 400 page.
+#[test]
+fn serve_refuses_over_long_parameters_that_a_code_would_keep() {
+    let served = Served::start(&["-q"]);
+    let authorize = |query: &str| {
+        served.get(&format!(
+            "{}/authorize?response_type=code&{query}",
+            served.base
+        ))
+    };
+    let app = "client_id=app&redirect_uri=http%3A%2F%2Flocalhost%2Fcb";
+    let long = |n: usize| "n".repeat(n);
+    for (name, limit) in [("nonce", 512), ("state", 512), ("login_hint", 255)] {
+        let fits = authorize(&format!("{app}&{name}={}", long(limit)));
+        let location = fits.header("location").unwrap();
+        assert!(location.contains("code="), "{name}: {location}");
+        let over = authorize(&format!("{app}&{name}={}", long(15_000)));
+        assert_eq!(over.status, 302, "{name}: {}", over.text());
+        let location = over.header("location").unwrap();
+        assert!(
+            location.starts_with("http://localhost/cb?error=invalid_request&error_description=")
+                && location.contains(&format!("={name}%20is%20longer%20than%20{limit}%20bytes")),
+            "{name}: {location}"
+        );
+        assert!(!location.contains("code="), "{name}: {location}");
+        assert!(location.ends_with(&format!("iss={}", encode(&served.url))));
+    }
+    let scope = authorize(&format!("{app}&scope=openid+{}", long(300)));
+    let location = scope.header("location").unwrap();
+    assert!(
+        location
+            .contains("error=invalid_request&error_description=a%20scope%20value%20is%20longer"),
+        "{location}"
+    );
+    let page = authorize(&format!(
+        "client_id=app&redirect_uri=http%3A%2F%2Flocalhost%2F{}",
+        long(3000)
+    ));
+    assert_eq!(page.status, 400);
+    assert!(page.header("location").is_none());
+    assert_eq!(
+        page.text().trim_end(),
+        "bad request: redirect_uri is longer than 2048 bytes"
+    );
+    let page = authorize(&format!(
+        "client_id={}&redirect_uri=http%3A%2F%2Flocalhost%2Fcb",
+        long(3000)
+    ));
+    assert_eq!(
+        (page.status, page.text().trim_end()),
+        (400, "bad request: client_id is longer than 512 bytes")
+    );
+    // The token endpoint, where a resource becomes an audience.
+    let reply = served.token_request(
+        &format!(
+            "grant_type=client_credentials&client_id=svc&client_secret=s&resource=https://api.example/{}",
+            long(3000)
+        ),
+        &[],
+    );
+    assert_eq!(reply.error(), (400, "invalid_request".into()));
+    assert_eq!(
+        reply.json()["error_description"],
+        "resource is longer than 2048 bytes"
+    );
+}
+
+/// Percent-encoded as the server encodes a redirect's parameters.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Memory, measured: 2,000 authorization requests as large as a request head may be (16 KiB),
+/// on kept-alive connections — half of them with every kept parameter at its limit (each
+/// makes a code of about 5 KB), half with a 15,000-byte nonce (refused) — grow the server's
+/// resident memory by less than the codes they make may take. Before the limits, each
+/// over-long nonce was kept for a minute: 15 MB more.
+#[test]
+fn serve_memory_grows_no_more_than_the_codes_it_keeps() {
+    let served = Served::start(&["-q"]);
+    let rss = || {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", served.pid())).unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+        let kib: usize = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+        kib * 1024
+    };
+    let long = |n: usize| "x".repeat(n);
+    let largest = format!(
+        "client_id={}&redirect_uri=http%3A%2F%2Flocalhost%2F{}&state={}&nonce={}&login_hint={}&scope={}&code_challenge_method=S256&code_challenge={}&dpop_jkt={}",
+        long(512),
+        long(2048 - 17),
+        long(512),
+        long(512),
+        long(255),
+        vec![long(255); 4].join("+"),
+        long(43),
+        long(43)
+    );
+    let over_long = format!(
+        "client_id=app&redirect_uri=http%3A%2F%2Flocalhost%2Fcb&nonce={}",
+        long(15_000)
+    );
+    let send = |query: &str, count: usize| {
+        let mut answered = 0;
+        let raw = format!(
+            "GET {}/authorize?response_type=code&{query} HTTP/1.1\r\nHost: {}\r\n\r\n",
+            served.base, served.addr
+        );
+        assert!(raw.len() < 16 * 1024);
+        let mut stream = None;
+        for i in 0..count {
+            if i % 50 == 0 {
+                stream = Some(std::io::BufReader::new(served.connect()));
+            }
+            let reader = stream.as_mut().unwrap();
+            reader.get_mut().write_all(raw.as_bytes()).unwrap();
+            let reply = read_reply(reader).unwrap();
+            assert_eq!(reply.status, 302);
+            answered += usize::from(reply.header("location").unwrap().contains("code="));
+        }
+        answered
+    };
+    // Warm up: threads, buffers and the allocator's arenas, before measuring.
+    send(&over_long, 100);
+    send(&largest, 100);
+    let before = rss();
+    let started = Instant::now();
+    assert_eq!(send(&largest, 1000), 1000);
+    assert_eq!(send(&over_long, 1000), 0);
+    let took = started.elapsed();
+    let grown = rss().saturating_sub(before);
+    // A code of the largest is charged under 5 KiB; 4 MB is room for the server's own churn.
+    assert!(
+        grown < 1000 * 5 * 1024 + (4 << 20),
+        "grown by {grown} bytes in {took:?}"
+    );
+}

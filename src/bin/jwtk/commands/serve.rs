@@ -13,8 +13,8 @@ use jwtk::error::EnvProblem;
 use jwtk::serve::store::Caps;
 use jwtk::serve::{Event, Events, Options, RequestLine, Server, Stopped, Tls};
 
-/// The variable that lowers every cap of the server's memory (codes, refresh tokens, each
-/// kind of `jti`) to its value, for tests that fill them. It can only lower them, and a full
+/// The variable that lowers every entry cap of the server's memory (codes, refresh tokens,
+/// each kind of `jti`; the byte budgets stay) to its value, for tests that fill them. It can only lower them, and a full
 /// memory refuses what it cannot remember (refresh tokens drop the oldest), so it costs
 /// availability, never lets a replay through. A note says it is set; a value that is not a
 /// whole number is an error, never ignored.
