@@ -542,6 +542,10 @@ fn key_binding(
             verdict.notes.push(
                 "holder binding is unproven: the credential names a holder key (cnf) but came without a KB-JWT (--require-kb makes that a failure)".into(),
             );
+        } else if policy.kb.nonce.is_some() || policy.kb.aud.is_some() {
+            verdict.notes.push(
+                "--kb-nonce/--kb-aud were not checked: the presentation has no KB-JWT (--require-kb makes that a failure)".into(),
+            );
         }
         return;
     };

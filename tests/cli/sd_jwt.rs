@@ -286,6 +286,27 @@ fn verify_notes_what_went_unchecked() {
     assert!(out.status.success(), "{out:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("holder binding is unproven"), "{stderr}");
+    // No cnf and no KB-JWT, but the verifier gave a nonce and an audience: they went unchecked.
+    let plain = minted(&["--claim", "given_name=Erika", "--sd", "/given_name"]);
+    let out = jwtk()
+        .args(["verify", "--key", &key("issuer.jwk")])
+        .args(["--kb-nonce", NONCE, "--kb-aud", VERIFIER, &plain])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--kb-nonce/--kb-aud were not checked: the presentation has no KB-JWT"),
+        "{stderr}"
+    );
+    let out = jwtk()
+        .args(["verify", "--key", &key("issuer.jwk"), &plain])
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("KB-JWT"),
+        "{out:?}"
+    );
 }
 
 #[test]
