@@ -218,6 +218,7 @@ fn answer(
         };
         proof::remember(sound, kind, issuing.now, issuing.store).map_err(|why| match why {
             NotFirst::Replayed => refuse("invalid_dpop_proof", proof::REPLAYED),
+            NotFirst::Late => refuse("invalid_dpop_proof", proof::LATE),
             NotFirst::Busy(b) => busy(b.retry_after, proof::BUSY),
         })?;
     }
