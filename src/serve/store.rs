@@ -15,7 +15,10 @@
 //!   effect for as long as the server runs. They are dropped instead — a used one (kept only
 //!   to catch its reuse) before any live one, then the live one issued longest ago. That
 //!   fails closed: a dropped token is refused as unknown, and its holder signs in again
-//!   (`/authorize` has no login page).
+//!   (`/authorize` has no login page). A used token's family goes with it: its reuse could no
+//!   longer revoke the family, so the family's live tokens are refused from then on (else
+//!   whoever refreshed first with a stolen token could flood the table until the victim's
+//!   reuse revoked nothing).
 //! - A request is judged at the instant it started; one that reaches a memory of `jti`s after
 //!   a later one has dropped what expired by then is refused if its window has closed
 //!   ([`NotFirst::Late`]), for its `jti` may be among those dropped.
@@ -255,6 +258,9 @@ pub enum RefreshFound {
     Unknown,
     /// Its family was revoked.
     Revoked,
+    /// Its family was let go: the table, full, dropped a used token of it, so a reuse of that
+    /// one could no longer revoke it.
+    Forgotten,
     /// Used before: its family is now revoked.
     Reused,
     /// Issued to another client (left as it was).
@@ -472,6 +478,9 @@ impl Store {
         if tokens.is_revoked(refresh.family) {
             return Ok(RefreshFound::Revoked);
         }
+        if tokens.is_forgotten(refresh.family) {
+            return Ok(RefreshFound::Forgotten);
+        }
         if refresh.grant.client_id != client_id {
             return Ok(RefreshFound::OtherClient);
         }
@@ -634,6 +643,9 @@ struct Tokens {
 struct Family {
     tokens: usize,
     revoked: bool,
+    /// A used token of it was let go: a reuse of that one could no longer revoke the family,
+    /// so its live tokens are refused ([`RefreshFound::Forgotten`]).
+    forgotten: bool,
 }
 
 impl Tokens {
@@ -674,9 +686,12 @@ impl Tokens {
         }
     }
 
-    /// Drop a used token, else the live one issued longest ago; `false` when none is held.
+    /// Drop a used token, else the live one issued longest ago; `false` when none is held. A
+    /// used token's family is forgotten with it (RFC 9700 §4.14.2: its reuse must still
+    /// revoke the family's live tokens, and once it is gone nothing would).
     fn drop_one(&mut self) -> bool {
         let from_used = self.used.pop_front();
+        let was_used = from_used.is_some();
         let key = from_used.or_else(|| {
             while let Some(key) = self.issued.pop_front() {
                 if matches!(self.slots.get(&key), Some(RefreshSlot::Live(_))) {
@@ -689,7 +704,11 @@ impl Tokens {
             return false;
         };
         self.bytes -= slot.charge();
-        self.release(slot.family());
+        let family = slot.family();
+        self.release(family);
+        if was_used && let Some(held) = self.families.get_mut(&family) {
+            held.forgotten = true;
+        }
         true
     }
 
@@ -725,6 +744,10 @@ impl Tokens {
 
     fn is_revoked(&self, family: u64) -> bool {
         self.families.get(&family).is_some_and(|f| f.revoked)
+    }
+
+    fn is_forgotten(&self, family: u64) -> bool {
+        self.families.get(&family).is_some_and(|f| f.forgotten)
     }
 }
 
@@ -949,6 +972,57 @@ mod tests {
             store.first_use(Seen::OpenProof, "k\nnew", 1721, 1361),
             Ok(())
         );
+    }
+
+    /// RFC 9700 §4.14.2 via the contract: a reused refresh token revokes its family. When a
+    /// full table let a used token go while its family still held a live one, a reuse became
+    /// "unknown" and revoked nothing: an attacker who refreshed first with a stolen token
+    /// could flood the table (anyone can get refresh tokens: no login page) until the token
+    /// was let go, then the victim's reuse no longer revoked the attacker's live token. Now
+    /// the family goes with the memory of its used token.
+    #[test]
+    fn letting_a_used_refresh_token_go_forgets_its_family() {
+        let mut store = Store::new(Caps::SERVER.at_most(3));
+        let ok = |_: &Refresh| Ok::<(), ()>(());
+        let refresh = |family| Refresh {
+            grant: grant(),
+            family,
+            jkt: None,
+        };
+        let family = store.new_family();
+        let stolen = store.issue_refresh(refresh(family));
+        // The attacker refreshes first: the stolen token is used, the attacker's is live.
+        assert!(matches!(
+            store.redeem_refresh(&stolen, "app", ok),
+            Ok(RefreshFound::Live(_))
+        ));
+        let attackers = store.issue_refresh(refresh(family));
+        let other = store.new_family();
+        store.issue_refresh(refresh(other));
+        // The flood: the table is full, and the used token is let go first.
+        let flood = store.new_family();
+        store.issue_refresh(refresh(flood));
+        assert!(matches!(
+            store.redeem_refresh(&stolen, "app", ok),
+            Ok(RefreshFound::Unknown)
+        ));
+        assert!(
+            matches!(
+                store.redeem_refresh(&attackers, "app", ok),
+                Ok(RefreshFound::Forgotten)
+            ),
+            "the family's live token is refused once its used one is let go"
+        );
+        // A family with no live token left goes quietly.
+        let single = store.new_family();
+        let one = store.issue_refresh(refresh(single));
+        assert!(matches!(
+            store.redeem_refresh(&one, "app", ok),
+            Ok(RefreshFound::Live(_))
+        ));
+        store.issue_refresh(refresh(store.next_family + 1));
+        store.issue_refresh(refresh(store.next_family + 2));
+        assert!(!store.refresh.families.contains_key(&single));
     }
 
     #[test]

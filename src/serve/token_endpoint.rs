@@ -514,6 +514,12 @@ fn refresh_token(cx: &Context) -> Result<Vec<u8>, Refusal> {
                 "the refresh token is revoked: a token of its family was used twice",
             ));
         }
+        RefreshFound::Forgotten => {
+            return Err(refuse(
+                "invalid_grant",
+                "the refresh token's family was let go (the server's memory of refresh tokens is full): sign in again",
+            ));
+        }
         RefreshFound::Reused => {
             return Err(refuse(
                 "invalid_grant",

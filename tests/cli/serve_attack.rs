@@ -643,3 +643,47 @@ fn serve_a_dpop_proof_is_refused_again_whichever_kind_of_client_used_it_first() 
         reply.text()
     );
 }
+
+/// The finding: full, the table of refresh tokens lets used tokens go first, and a used token
+/// let go was simply unknown: its reuse no longer revoked its family (RFC 9700 §4.14.2; the
+/// contract: "a reused one … revokes its family"). An attacker who refreshed first with a
+/// stolen token then filled the table (anyone can get refresh tokens: no login page) until the
+/// stolen token was let go: the victim's reuse revoked nothing, and the attacker's token kept
+/// working. Now a family is forgotten with its used token: its live tokens are refused.
+/// (Caps lowered to 3 by the test knob; codes and refresh tokens alike.)
+#[test]
+fn serve_a_flood_of_refresh_tokens_does_not_undo_reuse_detection() {
+    let served = Served::start_with(
+        tempfile::tempdir().unwrap(),
+        &["-q"],
+        &[(MEMORY_CAP_VAR, "3")],
+    );
+    let refresh = |token: &str| {
+        served.token_request(
+            &format!("grant_type=refresh_token&client_id=web&refresh_token={token}"),
+            &[],
+        )
+    };
+    let session = |reply: Reply| {
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        reply.json()["refresh_token"].as_str().unwrap().to_string()
+    };
+    // The victim's session; its refresh token is stolen, and the attacker refreshes first.
+    let stolen = session(public_code_flow(&served, "web", "offline_access", &[]));
+    let attackers = session(refresh(&stolen));
+    // The flood: two sessions of the attacker's own fill the table (the stolen token, used,
+    // the attacker's, and one more), then push the used token out.
+    for _ in 0..2 {
+        session(public_code_flow(&served, "web", "offline_access", &[]));
+    }
+    // The victim's reuse: refused, and the attacker's token with it.
+    assert_eq!(refresh(&stolen).error(), (400, "invalid_grant".into()));
+    let reply = refresh(&attackers);
+    assert_eq!(
+        reply.error(),
+        (400, "invalid_grant".into()),
+        "the attacker's token outlived the memory of the stolen one: {}",
+        reply.text()
+    );
+    assert!(reply.text().contains("let go"), "{}", reply.text());
+}
