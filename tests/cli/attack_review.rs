@@ -304,3 +304,53 @@ fn an_oversized_openssh_rsa_key_is_refused_at_once() {
     );
     assert!(took < std::time::Duration::from_secs(2), "{took:?}");
 }
+
+/// A URL carrying a user name or password is refused and shown as `scheme://***@host`, but
+/// the check looked for userinfo only after the first `://`: written without its scheme
+/// (`//user:pass@host`), with a third slash or a backslash after the scheme (which browsers,
+/// by the WHATWG URL standard, still read as the start of the authority), the password was
+/// repeated whole in the error (`fetching //alice:s3cret@… failed: not a usable URL`).
+#[test]
+fn a_password_in_a_url_of_any_spelling_is_never_repeated() {
+    let cache = tempfile::tempdir().unwrap();
+    let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
+    for url in [
+        "//alice:s3cret@127.0.0.1:9/jwks",
+        "https:///alice:s3cret@127.0.0.1:9/jwks",
+        "https:/\\/alice:s3cret@127.0.0.1:9/jwks",
+        "https:\\\\alice:s3cret@127.0.0.1:9/jwks",
+        "HTTPS://alice:s3cret@[::1]:9/jwks",
+        "https://alice:s3cret@127.0.0.1:9\\jwks",
+    ] {
+        for (args, code) in [
+            (vec!["verify", "--jwks", url, token], 3),
+            (vec!["keyset", "fetch", url], 3),
+            (vec!["verify", "--issuer", url, token], 2),
+        ] {
+            let out = jwtk()
+                .env("XDG_CACHE_HOME", cache.path())
+                .args(&args)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+            assert!(!stderr.contains("s3cret"), "{args:?}: {stderr}");
+            assert!(
+                stderr.contains("user name or password"),
+                "{args:?}: {stderr}"
+            );
+        }
+    }
+    let mut files = vec![cache.path().to_path_buf()];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else {
+            let text = std::fs::read(&path).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&text).contains("s3cret"),
+                "{path:?}"
+            );
+        }
+    }
+}
