@@ -304,7 +304,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtk' -ScriptBlock {
         }
         'jwtk;present' {
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member, a cookie name or an HTTP header name (Authorization, DPoP). Example: --field id_token')
-            [CompletionResult]::new('--disclose', '--disclose', [CompletionResultType]::ParameterName, 'Disclose the claim at this JSON pointer (repeatable): its disclosure, those of the objects and arrays on the way, and everything inside it')
+            [CompletionResult]::new('--disclose', '--disclose', [CompletionResultType]::ParameterName, 'Disclose the claim at this JSON pointer (repeatable): its disclosure, those of the objects and arrays on the way, and everything inside it. An array index counts the elements as signed, as decode''s paths do')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'The holder''s private key (it must be the credential''s cnf.jwk): appends a KB-JWT')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The holder''s private key (it must be the credential''s cnf.jwk): appends a KB-JWT')
             [CompletionResult]::new('--kb-aud', '--kb-aud', [CompletionResultType]::ParameterName, 'The verifier the KB-JWT is for (its aud; required with --key)')

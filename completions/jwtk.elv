@@ -279,7 +279,7 @@ set edit:completion:arg-completer[jwtk] = {|@words|
         }
         &'jwtk;present'= {
             cand --field 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member, a cookie name or an HTTP header name (Authorization, DPoP). Example: --field id_token'
-            cand --disclose 'Disclose the claim at this JSON pointer (repeatable): its disclosure, those of the objects and arrays on the way, and everything inside it'
+            cand --disclose 'Disclose the claim at this JSON pointer (repeatable): its disclosure, those of the objects and arrays on the way, and everything inside it. An array index counts the elements as signed, as decode''s paths do'
             cand -k 'The holder''s private key (it must be the credential''s cnf.jwk): appends a KB-JWT'
             cand --key 'The holder''s private key (it must be the credential''s cnf.jwk): appends a KB-JWT'
             cand --kb-aud 'The verifier the KB-JWT is for (its aud; required with --key)'

@@ -359,7 +359,7 @@ complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -l local -d 'Show ti
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtk -n "__fish_jwtk_using_subcommand classify" -s V -l version -d 'Print version'
 complete -c jwtk -n "__fish_jwtk_using_subcommand present" -l field -d 'Pick the token under this name when the input holds several: a query or fragment parameter, a JSON member, a cookie name or an HTTP header name (Authorization, DPoP). Example: --field id_token' -r
-complete -c jwtk -n "__fish_jwtk_using_subcommand present" -l disclose -d 'Disclose the claim at this JSON pointer (repeatable): its disclosure, those of the objects and arrays on the way, and everything inside it' -r
+complete -c jwtk -n "__fish_jwtk_using_subcommand present" -l disclose -d 'Disclose the claim at this JSON pointer (repeatable): its disclosure, those of the objects and arrays on the way, and everything inside it. An array index counts the elements as signed, as decode\'s paths do' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand present" -s k -l key -d 'The holder\'s private key (it must be the credential\'s cnf.jwk): appends a KB-JWT' -r -F
 complete -c jwtk -n "__fish_jwtk_using_subcommand present" -l kb-aud -d 'The verifier the KB-JWT is for (its aud; required with --key)' -r
 complete -c jwtk -n "__fish_jwtk_using_subcommand present" -l kb-nonce -d 'The verifier\'s nonce (the KB-JWT\'s nonce; required with --key)' -r

@@ -70,12 +70,22 @@ pub enum FetchError {
     },
 }
 
-/// The authority of `url` (what follows `scheme://`, or the start when there is no scheme, up
-/// to the path, query or fragment), and where it starts.
+/// The authority of `url`, and where it starts: after the scheme's `:` and every slash or
+/// backslash that follows it (browsers, by the WHATWG URL standard, read `https:///h`,
+/// `https:\\h` and a scheme-relative `//h` as the host `h`), up to the path (`/` or `\`),
+/// query or fragment. Read broadly on purpose: it decides what a message never repeats, and
+/// what is refused before anything is fetched or cached.
 fn authority(url: &str) -> (usize, &str) {
-    let start = url.find("://").map_or(0, |i| i + 3);
+    // A scheme ends at the first `:` before any `/`, `\`, `?`, `#` or `@`, when a slash or
+    // backslash follows it (`user:pass@host` has no scheme).
+    let scheme = url
+        .find([':', '/', '\\', '?', '#', '@'])
+        .filter(|&at| url[at..].starts_with(':') && url[at + 1..].starts_with(['/', '\\']))
+        .map_or(0, |at| at + 1);
+    let rest = &url[scheme..];
+    let start = scheme + (rest.len() - rest.trim_start_matches(['/', '\\']).len());
     let rest = &url[start..];
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
     (start, &rest[..end])
 }
 
@@ -112,6 +122,25 @@ mod tests {
             ),
             ("alice:s3cret@idp.example/jwks", "***@idp.example/jwks"),
             ("ht!tp://alice:s3cret@x", "ht!tp://***@x"),
+            // Spellings browsers read as an authority: no scheme, more slashes, backslashes.
+            ("//alice:s3cret@idp.example/jwks", "//***@idp.example/jwks"),
+            (
+                "https:///alice:s3cret@idp.example",
+                "https:///***@idp.example",
+            ),
+            (
+                "https:/\\/alice:s3cret@idp.example",
+                "https:/\\/***@idp.example",
+            ),
+            (
+                "https:\\\\alice:s3cret@idp.example",
+                "https:\\\\***@idp.example",
+            ),
+            ("https:alice:s3cret@idp.example", "***@idp.example"),
+            (
+                "https://alice:s3cret@idp.example\\x",
+                "https://***@idp.example\\x",
+            ),
         ] {
             assert!(has_userinfo(url), "{url}");
             assert_eq!(shown_url(url), shown, "{url}");
@@ -120,6 +149,8 @@ mod tests {
             "https://idp.example/jwks?who=a@b",
             "https://idp.example/a@b",
             "https://idp.example#a@b",
+            "https://idp.example\\a@b",
+            "/jwks?from=a@b",
             "https://idp.example",
             "",
         ] {

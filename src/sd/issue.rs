@@ -269,24 +269,27 @@ fn resolve_mut<'v>(root: &'v mut Value, steps: &[String]) -> Option<&'v mut Valu
 
 /// The disclosures a presentation of `paths` needs, in the order given: for each path, the
 /// disclosures of the objects and arrays on the way to it, its own, and every one inside the
-/// value it names. A path must name something in `processed` (the claims with every
-/// disclosure applied): a disclosed claim, a member inside one, or a claim always visible.
+/// value it names. A path must name something in the claims with every disclosure applied
+/// (a disclosed claim, a member inside one, or a claim always visible), array indexes counting
+/// the elements as signed, decoys included — as the disclosures' own paths count them. `signed`
+/// is the issuer JWT's claims as signed.
 pub fn select(
     disclosures: &[Disclosure],
-    processed: &Map<String, Value>,
+    signed: &Map<String, Value>,
     paths: &[String],
 ) -> Result<Vec<usize>, PathError> {
     let mut wanted = vec![false; disclosures.len()];
-    let root = Value::Object(processed.clone());
+    let by_path: std::collections::HashMap<&str, &Disclosure> =
+        disclosures.iter().map(|d| (d.path.as_str(), d)).collect();
     for path in paths {
         let steps = tokens(path)?;
         // Every path must name something once all is disclosed: a path inside a disclosed
         // object that names nothing there is a typo, not a reason to disclose its parent.
-        if resolve(&root, &steps).is_none() {
+        let Some(path) = resolve_signed(signed, &by_path, &steps) else {
             return Err(PathError::Missing(path.clone()));
-        }
+        };
         for (i, d) in disclosures.iter().enumerate() {
-            let related = d.path == *path
+            let related = d.path == path
                 || path.starts_with(&format!("{}/", d.path))
                 || d.path.starts_with(&format!("{path}/"));
             if related {
@@ -295,6 +298,88 @@ pub fn select(
         }
     }
     Ok((0..disclosures.len()).filter(|&i| wanted[i]).collect())
+}
+
+/// Follow `steps` through the claims as signed, a disclosed value standing in for its digest
+/// (`by_path`: the disclosures by their paths); the path as the disclosures write it (RFC 6901,
+/// `~0` and `~1` escapes), or `None` when it names nothing: an undisclosed member or element
+/// (a decoy too), `_sd` or `_sd_alg`, or an index not written as RFC 6901 §4 writes one (no
+/// sign, no leading zero, not `-`).
+fn resolve_signed(
+    signed: &Map<String, Value>,
+    by_path: &std::collections::HashMap<&str, &Disclosure>,
+    steps: &[String],
+) -> Option<String> {
+    let mut pointer = String::new();
+    let mut node: Option<&Value> = None;
+    for step in steps {
+        let parent = pointer.clone();
+        let next = match node {
+            None => {
+                push_token(&mut pointer, step);
+                member(signed, step, &pointer, by_path, step == "_sd_alg")?
+            }
+            Some(Value::Object(object)) => {
+                push_token(&mut pointer, step);
+                member(object, step, &pointer, by_path, false)?
+            }
+            Some(Value::Array(items)) => {
+                let canonical = step == "0" || !step.starts_with('0');
+                let index = step
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|_| canonical && step.bytes().all(|b| b.is_ascii_digit()))?;
+                pointer = format!("{parent}/{index}");
+                let item = items.get(index)?;
+                let is_placeholder = item
+                    .as_object()
+                    .is_some_and(|o| o.len() == 1 && o.contains_key("..."));
+                if is_placeholder {
+                    &by_path
+                        .get(pointer.as_str())
+                        .filter(|d| d.name.is_none())?
+                        .value
+                } else {
+                    item
+                }
+            }
+            Some(_) => return None,
+        };
+        node = Some(next);
+    }
+    Some(pointer)
+}
+
+/// The member `name` of an object as signed: there, or disclosed at `pointer`.
+fn member<'v>(
+    object: &'v Map<String, Value>,
+    name: &str,
+    pointer: &str,
+    by_path: &std::collections::HashMap<&str, &'v Disclosure>,
+    reserved: bool,
+) -> Option<&'v Value> {
+    if reserved || name == "_sd" {
+        return None;
+    }
+    match object.get(name) {
+        Some(value) => Some(value),
+        None => by_path
+            .get(pointer)
+            .filter(|d| d.name.as_deref() == Some(name))
+            .map(|d| &d.value),
+    }
+}
+
+/// One RFC 6901 reference token, after its `/`, escaped as the disclosures' paths are.
+fn push_token(out: &mut String, token: &str) {
+    out.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -393,7 +478,7 @@ mod tests {
         let processed = process(&issued.claims, &list, SdAlg::Sha256).unwrap();
         let picked = |paths: &[&str]| {
             let paths: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
-            select(&processed.disclosures, &processed.claims, &paths).map(|idx| {
+            select(&processed.disclosures, &issued.claims, &paths).map(|idx| {
                 idx.iter()
                     .map(|&i| processed.disclosures[i].path.clone())
                     .collect::<Vec<_>>()
@@ -419,5 +504,59 @@ mod tests {
             picked(&["/address/street/deeper"]),
             Err(PathError::Missing(_))
         ));
+        // Indexes as RFC 6901 §4 writes them; the names the format reserves name nothing.
+        for path in [
+            "/n/01",
+            "/n/+1",
+            "/n/-",
+            "/n/",
+            "/_sd",
+            "/_sd_alg",
+            "/address/_sd",
+        ] {
+            assert!(
+                matches!(picked(&[path]), Err(PathError::Missing(_))),
+                "{path}"
+            );
+        }
+    }
+
+    /// Names with `/` and `~` are escaped in a path as in the disclosures' paths; a decoy
+    /// keeps its place in an array, so indexes count the elements as signed.
+    #[test]
+    fn presentations_read_escapes_and_count_elements_as_signed() {
+        let claims = json!({"a/b": 1, "t~": {"x": 1}, "a": {"b": 2}, "n": ["d", "e", "f"]});
+        let (mut issued, _) = roundtrip(claims, &["/a~1b", "/t~0", "/a/b", "/n/0", "/n/2"], 0);
+        // The first element's digest stays, its disclosure goes: as a decoy would.
+        let first = issued
+            .disclosures
+            .iter()
+            .position(|d| {
+                let bytes = URL_SAFE_NO_PAD.decode(d).unwrap();
+                serde_json::from_slice::<Value>(&bytes).unwrap()[1] == "d"
+            })
+            .unwrap();
+        issued.disclosures.remove(first);
+        let list: Vec<&str> = issued.disclosures.iter().map(String::as_str).collect();
+        let processed = process(&issued.claims, &list, SdAlg::Sha256).unwrap();
+        assert_eq!(processed.claims["n"], json!(["e", "f"]));
+        let picked = |path: &str| {
+            select(&processed.disclosures, &issued.claims, &[path.to_string()]).map(|idx| {
+                idx.iter()
+                    .map(|&i| processed.disclosures[i].path.clone())
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(picked("/a~1b").unwrap(), ["/a~1b"]);
+        assert_eq!(picked("/t~0/x").unwrap(), ["/t~0"]);
+        assert_eq!(picked("/a/b").unwrap(), ["/a/b"]);
+        assert_eq!(picked("/n/2").unwrap(), ["/n/2"]);
+        assert_eq!(
+            picked("/n/1").unwrap(),
+            Vec::<String>::new(),
+            "always visible"
+        );
+        assert!(matches!(picked("/n/0"), Err(PathError::Missing(_))));
+        assert!(matches!(picked("/t~1"), Err(PathError::Missing(_))));
     }
 }

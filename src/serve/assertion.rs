@@ -126,6 +126,11 @@ impl ClientKeys {
         ) {
             Ok(()) => Ok(()),
             Err(NotFirst::Replayed) => Err(AuthError::AssertionReplayed),
+            // Expired by the time it reached the memory, as the verdict would now say.
+            Err(NotFirst::Late) => Err(AuthError::Assertion(format!(
+                "{} (as jwtk verify names it)",
+                Reason::Expired.code()
+            ))),
             Err(NotFirst::Busy(busy)) => Err(AuthError::Busy {
                 retry_after: busy.retry_after,
             }),

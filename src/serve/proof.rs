@@ -57,8 +57,9 @@ pub fn check(headers: &[&[u8]], htm: &str, htu: &Htu, now: i64) -> Result<Option
 /// when seen before (the error [`REPLAYED`]), or when that memory is full of live `jti`s.
 pub fn remember(sound: &Sound, kind: Seen, now: i64, store: &Mutex<Store>) -> Result<(), NotFirst> {
     // `check` accepts iat down to now - MAX_AGE - LEEWAY: at any instant past `until` the
-    // proof is too old, so its jti no longer needs remembering.
-    let until = sound.iat.max(now).saturating_add(MAX_AGE + LEEWAY);
+    // proof is too old, so its jti no longer needs remembering. The proof alone sets it (not
+    // `now`), so every use of one proof names the same instant to the store.
+    let until = sound.iat.saturating_add(MAX_AGE + LEEWAY);
     let key = format!("{}\n{}", sound.jkt, sound.jti);
     let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
     store.first_use(kind, &key, until, now)
@@ -66,6 +67,10 @@ pub fn remember(sound: &Sound, kind: Seen, now: i64, store: &Mutex<Store>) -> Re
 
 /// Why a replayed proof is refused (`invalid_dpop_proof`).
 pub const REPLAYED: &str = "the proof's jti was used before (RFC 9449 section 11.1)";
+
+/// Why a proof is refused when its window closed before its `jti` reached the memory (see
+/// `NotFirst::Late`): by then it is too old, as [`describe`] says of one whose `iat` is.
+pub const LATE: &str = "the proof is too old: its iat is more than 5 minutes ago";
 
 /// Why a sound proof is refused when its `jti` cannot be remembered now.
 pub const BUSY: &str =

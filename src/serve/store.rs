@@ -15,7 +15,13 @@
 //!   effect for as long as the server runs. They are dropped instead — a used one (kept only
 //!   to catch its reuse) before any live one, then the live one issued longest ago. That
 //!   fails closed: a dropped token is refused as unknown, and its holder signs in again
-//!   (`/authorize` has no login page).
+//!   (`/authorize` has no login page). A used token's family goes with it: its reuse could no
+//!   longer revoke the family, so the family's live tokens are refused from then on (else
+//!   whoever refreshed first with a stolen token could flood the table until the victim's
+//!   reuse revoked nothing).
+//! - A request is judged at the instant it started; one that reaches a memory of `jti`s after
+//!   a later one has dropped what expired by then is refused if its window has closed
+//!   ([`NotFirst::Late`]), for its `jti` may be among those dropped.
 //!
 //! Memory. A code or refresh token holds its grant's text (client, user, scope; a code also
 //! its redirect URI, challenge, nonce and DPoP key), so a count alone bounds little: each
@@ -252,6 +258,9 @@ pub enum RefreshFound {
     Unknown,
     /// Its family was revoked.
     Revoked,
+    /// Its family was let go: the table, full, dropped a used token of it, so a reuse of that
+    /// one could no longer revoke it.
+    Forgotten,
     /// Used before: its family is now revoked.
     Reused,
     /// Issued to another client (left as it was).
@@ -329,6 +338,10 @@ pub enum NotFirst {
     Replayed,
     /// The memory of its kind is full of live `jti`s.
     Busy(Busy),
+    /// Its window closed before it reached the memory: the request was judged at an instant
+    /// (`now`) earlier than one the memory has since dropped expired `jti`s at, so its own may
+    /// be among them. By then its assertion or proof is no longer acceptable anyway.
+    Late,
 }
 
 /// Which memory of `jti`s a [`Store::first_use`] call is about. Each has a cap of its own, so
@@ -352,6 +365,9 @@ pub struct Store {
     refresh: Tokens,
     next_family: u64,
     jtis: [Expiring<()>; 3],
+    /// The latest instant a `jti` was taken at: every `jti` a memory has dropped expired
+    /// before it.
+    jtis_swept: i64,
 }
 
 impl Default for Store {
@@ -369,6 +385,7 @@ impl Store {
             next_family: 1,
             // A `jti` weighs nothing past its place: its entry cap bounds its bytes.
             jtis: std::array::from_fn(|_| Expiring::new(caps.jtis, usize::MAX, JTI_PLACE)),
+            jtis_swept: i64::MIN,
         }
     }
 
@@ -382,9 +399,9 @@ impl Store {
             let text = mint::random_id();
             match self.codes.add(digest(&text), expires, slot, now) {
                 Ok(()) => return Ok(text),
-                Err((NotFirst::Busy(busy), _)) => return Err(busy),
+                Err((Refused::Full(busy), _)) => return Err(busy),
                 // 128 random bits met a code already out: draw again.
-                Err((NotFirst::Replayed, back)) => slot = back,
+                Err((Refused::There, back)) => slot = back,
             }
         }
     }
@@ -461,6 +478,9 @@ impl Store {
         if tokens.is_revoked(refresh.family) {
             return Ok(RefreshFound::Revoked);
         }
+        if tokens.is_forgotten(refresh.family) {
+            return Ok(RefreshFound::Forgotten);
+        }
         if refresh.grant.client_id != client_id {
             return Ok(RefreshFound::OtherClient);
         }
@@ -472,8 +492,11 @@ impl Store {
     }
 
     /// Take `jti` of `kind` at `now`: it is then remembered until `until`, the last instant
-    /// at which its assertion or proof would still be accepted. Refused when seen before and
-    /// not expired, or when the memory of its kind is full of live `jti`s.
+    /// at which its assertion or proof would still be accepted (an instant that the assertion
+    /// or proof alone sets, so that each use of it names the same). Refused when seen before
+    /// and not expired — a DPoP proof's in either memory of proofs —, when `until` is before
+    /// an instant some memory has dropped expired `jti`s at ([`NotFirst::Late`]), or when the
+    /// memory of its kind is full of live `jti`s.
     pub fn first_use(
         &mut self,
         kind: Seen,
@@ -481,9 +504,35 @@ impl Store {
         until: i64,
         now: i64,
     ) -> Result<(), NotFirst> {
+        // Requests are judged at the instant they start and reach the store in any order: one
+        // judged earlier than another that has dropped what expired by then could find its
+        // own jti dropped, and be taken again.
+        self.jtis_swept = self.jtis_swept.max(now);
+        if until < self.jtis_swept {
+            return Err(NotFirst::Late);
+        }
+        let key = digest(jti);
+        // A token request's proof is kept with its client's kind, but it is one proof: used
+        // by a confidential client, it is a replay in a public client's request too.
+        let other = match kind {
+            Seen::Assertion => None,
+            Seen::ClientProof => Some(Seen::OpenProof),
+            Seen::OpenProof => Some(Seen::ClientProof),
+        };
+        if let Some(other) = other
+            && self.jtis[other as usize]
+                .entries
+                .get(&key)
+                .is_some_and(|&(kept, ())| kept >= now)
+        {
+            return Err(NotFirst::Replayed);
+        }
         self.jtis[kind as usize]
-            .add(digest(jti), until, (), now)
-            .map_err(|(why, ())| why)
+            .add(key, until, (), now)
+            .map_err(|(why, ())| match why {
+                Refused::There => NotFirst::Replayed,
+                Refused::Full(busy) => NotFirst::Busy(busy),
+            })
     }
 }
 
@@ -492,6 +541,14 @@ fn digest(text: &str) -> [u8; 32] {
     let mut out = [0u8; 32];
     out.copy_from_slice(digest.as_ref());
     out
+}
+
+/// Why [`Expiring::add`] refused an entry.
+enum Refused {
+    /// Its key is there already.
+    There,
+    /// The table is full of entries that still matter.
+    Full(Busy),
 }
 
 /// Entries that each matter until an instant, at most `cap` of them and `budget` bytes
@@ -532,7 +589,7 @@ impl<V: Weigh> Expiring<V> {
 
     /// Add `key`, which matters until `until` (inclusive), at `now`; refused (the value given
     /// back) when it is there already, or when the table is full of entries that matter.
-    fn add(&mut self, key: Key, until: i64, value: V, now: i64) -> Result<(), (NotFirst, V)> {
+    fn add(&mut self, key: Key, until: i64, value: V, now: i64) -> Result<(), (Refused, V)> {
         while let Some(&Reverse((expiry, old))) = self.expiries.peek()
             && expiry < now
         {
@@ -542,7 +599,7 @@ impl<V: Weigh> Expiring<V> {
             }
         }
         if self.entries.contains_key(&key) {
-            return Err((NotFirst::Replayed, value));
+            return Err((Refused::There, value));
         }
         let charge = self.place.saturating_add(value.weight());
         if self.entries.len() >= self.cap || self.bytes.saturating_add(charge) > self.budget {
@@ -554,7 +611,7 @@ impl<V: Weigh> Expiring<V> {
             let busy = Busy {
                 retry_after: retry_after.saturating_add(1),
             };
-            return Err((NotFirst::Busy(busy), value));
+            return Err((Refused::Full(busy), value));
         }
         self.entries.insert(key, (until, value));
         self.expiries.push(Reverse((until, key)));
@@ -586,6 +643,9 @@ struct Tokens {
 struct Family {
     tokens: usize,
     revoked: bool,
+    /// A used token of it was let go: a reuse of that one could no longer revoke the family,
+    /// so its live tokens are refused ([`RefreshFound::Forgotten`]).
+    forgotten: bool,
 }
 
 impl Tokens {
@@ -626,9 +686,12 @@ impl Tokens {
         }
     }
 
-    /// Drop a used token, else the live one issued longest ago; `false` when none is held.
+    /// Drop a used token, else the live one issued longest ago; `false` when none is held. A
+    /// used token's family is forgotten with it (RFC 9700 §4.14.2: its reuse must still
+    /// revoke the family's live tokens, and once it is gone nothing would).
     fn drop_one(&mut self) -> bool {
         let from_used = self.used.pop_front();
+        let was_used = from_used.is_some();
         let key = from_used.or_else(|| {
             while let Some(key) = self.issued.pop_front() {
                 if matches!(self.slots.get(&key), Some(RefreshSlot::Live(_))) {
@@ -641,7 +704,11 @@ impl Tokens {
             return false;
         };
         self.bytes -= slot.charge();
-        self.release(slot.family());
+        let family = slot.family();
+        self.release(family);
+        if was_used && let Some(held) = self.families.get_mut(&family) {
+            held.forgotten = true;
+        }
         true
     }
 
@@ -677,6 +744,10 @@ impl Tokens {
 
     fn is_revoked(&self, family: u64) -> bool {
         self.families.get(&family).is_some_and(|f| f.revoked)
+    }
+
+    fn is_forgotten(&self, family: u64) -> bool {
+        self.families.get(&family).is_some_and(|f| f.forgotten)
     }
 }
 
@@ -787,13 +858,16 @@ mod tests {
             Err(NotFirst::Replayed),
             "until is inclusive"
         );
-        for kind in [Seen::Assertion, Seen::ClientProof] {
-            assert_eq!(
-                store.first_use(kind, "j1", 1360, 1300),
-                Ok(()),
-                "kinds apart"
-            );
-        }
+        assert_eq!(
+            store.first_use(Seen::Assertion, "j1", 1360, 1300),
+            Ok(()),
+            "kinds apart"
+        );
+        assert_eq!(
+            store.first_use(Seen::ClientProof, "j1", 1360, 1300),
+            Err(NotFirst::Replayed),
+            "a proof is one proof, whichever memory of proofs holds it"
+        );
         assert_eq!(
             store.first_use(Seen::OpenProof, "j1", 2000, 1361),
             Ok(()),
@@ -813,16 +887,16 @@ mod tests {
         );
         for kind in [Seen::OpenProof, Seen::ClientProof] {
             for i in 0..Caps::SERVER.jtis {
-                let jti = format!("jkt\n{i}");
+                let jti = format!("jkt\n{kind:?}-{i}");
                 assert_eq!(store.first_use(kind, &jti, 1360, 1000), Ok(()));
             }
             assert_eq!(
-                store.first_use(kind, "jkt\none more", 1360, 1000),
+                store.first_use(kind, &format!("jkt\n{kind:?}-one more"), 1360, 1000),
                 Err(NotFirst::Busy(Busy { retry_after: 361 })),
                 "full of live proofs: refused, none forgotten"
             );
             assert_eq!(
-                store.first_use(kind, "jkt\n0", 1360, 1000),
+                store.first_use(kind, &format!("jkt\n{kind:?}-0"), 1360, 1000),
                 Err(NotFirst::Replayed),
                 "the first proof is still remembered"
             );
@@ -836,6 +910,119 @@ mod tests {
             Ok(()),
             "other kinds' floods leave assertions room"
         );
+    }
+
+    /// A DPoP proof is one proof whichever memory holds it: a token request's proof is kept
+    /// with its client's kind, so a proof a confidential client used, replayed in a public
+    /// client's request (or the other way round), was new to the other memory and accepted.
+    #[test]
+    fn a_proof_seen_in_one_memory_is_a_replay_in_the_other() {
+        let mut store = Store::default();
+        for (first, then) in [
+            (Seen::ClientProof, Seen::OpenProof),
+            (Seen::OpenProof, Seen::ClientProof),
+        ] {
+            let jti = format!("jkt\n{first:?}");
+            assert_eq!(store.first_use(first, &jti, 1360, 1000), Ok(()));
+            assert_eq!(
+                store.first_use(then, &jti, 1360, 1001),
+                Err(NotFirst::Replayed),
+                "{first:?} then {then:?}"
+            );
+        }
+        // Once its window has closed, the other memory's stale entry is no replay.
+        assert_eq!(
+            store.first_use(Seen::ClientProof, "jkt\nold", 1100, 1000),
+            Ok(())
+        );
+        assert_eq!(
+            store.first_use(Seen::OpenProof, "jkt\nold", 1460, 1101),
+            Ok(())
+        );
+    }
+
+    /// A request is judged at the instant it started (`now`), and may reach the store after
+    /// a later request has dropped what expired by then: a jti whose window closed between
+    /// the two was dropped, and its proof or assertion, judged still acceptable at the
+    /// earlier instant, went through again. Refused now, as it is by then too old.
+    #[test]
+    fn a_request_judged_before_the_memory_dropped_its_jti_is_refused() {
+        let mut store = Store::default();
+        let kinds = [Seen::Assertion, Seen::ClientProof, Seen::OpenProof];
+        for kind in kinds {
+            assert_eq!(
+                store.first_use(kind, &format!("{kind:?}"), 1360, 1000),
+                Ok(())
+            );
+        }
+        // A later request drops what expired before 1361 from every memory it adds to.
+        for kind in kinds {
+            let later = format!("{kind:?} later");
+            assert_eq!(store.first_use(kind, &later, 1721, 1361), Ok(()));
+        }
+        for kind in kinds {
+            assert_eq!(
+                store.first_use(kind, &format!("{kind:?}"), 1360, 1360),
+                Err(NotFirst::Late),
+                "{kind:?}: judged at 1360, its last acceptable instant"
+            );
+        }
+        // A request judged at the latest instant yet is taken as always.
+        assert_eq!(
+            store.first_use(Seen::OpenProof, "k\nnew", 1721, 1361),
+            Ok(())
+        );
+    }
+
+    /// RFC 9700 §4.14.2 via the contract: a reused refresh token revokes its family. When a
+    /// full table let a used token go while its family still held a live one, a reuse became
+    /// "unknown" and revoked nothing: an attacker who refreshed first with a stolen token
+    /// could flood the table (anyone can get refresh tokens: no login page) until the token
+    /// was let go, then the victim's reuse no longer revoked the attacker's live token. Now
+    /// the family goes with the memory of its used token.
+    #[test]
+    fn letting_a_used_refresh_token_go_forgets_its_family() {
+        let mut store = Store::new(Caps::SERVER.at_most(3));
+        let ok = |_: &Refresh| Ok::<(), ()>(());
+        let refresh = |family| Refresh {
+            grant: grant(),
+            family,
+            jkt: None,
+        };
+        let family = store.new_family();
+        let stolen = store.issue_refresh(refresh(family));
+        // The attacker refreshes first: the stolen token is used, the attacker's is live.
+        assert!(matches!(
+            store.redeem_refresh(&stolen, "app", ok),
+            Ok(RefreshFound::Live(_))
+        ));
+        let attackers = store.issue_refresh(refresh(family));
+        let other = store.new_family();
+        store.issue_refresh(refresh(other));
+        // The flood: the table is full, and the used token is let go first.
+        let flood = store.new_family();
+        store.issue_refresh(refresh(flood));
+        assert!(matches!(
+            store.redeem_refresh(&stolen, "app", ok),
+            Ok(RefreshFound::Unknown)
+        ));
+        assert!(
+            matches!(
+                store.redeem_refresh(&attackers, "app", ok),
+                Ok(RefreshFound::Forgotten)
+            ),
+            "the family's live token is refused once its used one is let go"
+        );
+        // A family with no live token left goes quietly.
+        let single = store.new_family();
+        let one = store.issue_refresh(refresh(single));
+        assert!(matches!(
+            store.redeem_refresh(&one, "app", ok),
+            Ok(RefreshFound::Live(_))
+        ));
+        store.issue_refresh(refresh(store.next_family + 1));
+        store.issue_refresh(refresh(store.next_family + 2));
+        assert!(!store.refresh.families.contains_key(&single));
     }
 
     #[test]
@@ -861,7 +1048,7 @@ mod tests {
             "only the expired one made room"
         );
         assert_eq!(
-            store.first_use(Seen::Assertion, "b", 1100, 1101),
+            store.first_use(Seen::Assertion, "b", 1200, 1101),
             Ok(()),
             "a and d expired at 1101: room again, and b is new again"
         );

@@ -218,6 +218,7 @@ fn answer(
         };
         proof::remember(sound, kind, issuing.now, issuing.store).map_err(|why| match why {
             NotFirst::Replayed => refuse("invalid_dpop_proof", proof::REPLAYED),
+            NotFirst::Late => refuse("invalid_dpop_proof", proof::LATE),
             NotFirst::Busy(b) => busy(b.retry_after, proof::BUSY),
         })?;
     }
@@ -511,6 +512,12 @@ fn refresh_token(cx: &Context) -> Result<Vec<u8>, Refusal> {
             return Err(refuse(
                 "invalid_grant",
                 "the refresh token is revoked: a token of its family was used twice",
+            ));
+        }
+        RefreshFound::Forgotten => {
+            return Err(refuse(
+                "invalid_grant",
+                "the refresh token's family was let go (the server's memory of refresh tokens is full): sign in again",
             ));
         }
         RefreshFound::Reused => {

@@ -252,6 +252,7 @@ fn check_proof(
     proof::remember(&sound, Seen::OpenProof, checking.now, checking.store).map_err(
         |why| match why {
             NotFirst::Replayed => invalid(proof::REPLAYED.into()),
+            NotFirst::Late => invalid(proof::LATE.into()),
             NotFirst::Busy(busy) => Refusal {
                 status: 503,
                 scheme: Scheme::Dpop,

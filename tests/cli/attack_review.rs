@@ -304,3 +304,143 @@ fn an_oversized_openssh_rsa_key_is_refused_at_once() {
     );
     assert!(took < std::time::Duration::from_secs(2), "{took:?}");
 }
+
+/// A URL carrying a user name or password is refused and shown as `scheme://***@host`, but
+/// the check looked for userinfo only after the first `://`: written without its scheme
+/// (`//user:pass@host`), with a third slash or a backslash after the scheme (which browsers,
+/// by the WHATWG URL standard, still read as the start of the authority), the password was
+/// repeated whole in the error (`fetching //alice:s3cret@… failed: not a usable URL`).
+#[test]
+fn a_password_in_a_url_of_any_spelling_is_never_repeated() {
+    let cache = tempfile::tempdir().unwrap();
+    let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
+    for url in [
+        "//alice:s3cret@127.0.0.1:9/jwks",
+        "https:///alice:s3cret@127.0.0.1:9/jwks",
+        "https:/\\/alice:s3cret@127.0.0.1:9/jwks",
+        "https:\\\\alice:s3cret@127.0.0.1:9/jwks",
+        "HTTPS://alice:s3cret@[::1]:9/jwks",
+        "https://alice:s3cret@127.0.0.1:9\\jwks",
+    ] {
+        for (args, code) in [
+            (vec!["verify", "--jwks", url, token], 3),
+            (vec!["keyset", "fetch", url], 3),
+            (vec!["verify", "--issuer", url, token], 2),
+        ] {
+            let out = jwtk()
+                .env("XDG_CACHE_HOME", cache.path())
+                .args(&args)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+            assert!(!stderr.contains("s3cret"), "{args:?}: {stderr}");
+            assert!(
+                stderr.contains("user name or password"),
+                "{args:?}: {stderr}"
+            );
+        }
+    }
+    let mut files = vec![cache.path().to_path_buf()];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else {
+            let text = std::fs::read(&path).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&text).contains("s3cret"),
+                "{path:?}"
+            );
+        }
+    }
+}
+
+/// The disclosures (their paths) and the array `n` a verifier of `presentation` sees.
+fn presented(presentation: &str) -> (Vec<String>, serde_json::Value) {
+    let out = jwtk()
+        .args(["decode", "--json"])
+        .write_stdin(presentation)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let decoded: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths = decoded["disclosures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap().to_string())
+        .collect();
+    (paths, decoded["disclosed_claims"]["n"].clone())
+}
+
+/// `present --disclose PATH`: the presentation, or the exit code and stderr.
+fn present(sd_jwt: &str, path: &str) -> Result<String, (Option<i32>, String)> {
+    let out = jwtk()
+        .args(["present", "--disclose", path])
+        .write_stdin(sd_jwt)
+        .output()
+        .unwrap();
+    if out.status.success() {
+        Ok(String::from_utf8(out.stdout).unwrap().trim().to_string())
+    } else {
+        Err((
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        ))
+    }
+}
+
+/// `present --disclose` checked a path against the claims with the disclosures applied, where
+/// an array's undisclosed elements (decoys, which RFC 9901 §4.2.5 lets an issuer put in
+/// arrays, or elements whose disclosure the input lacks) are gone, so indexes shift; but it
+/// picked disclosures by their paths, whose indexes count the elements as signed (as the
+/// contract and `decode` say). So `/n/1/c` — meant as member `c` of the element `decode`
+/// lists at `/n/1` — passed the check (the shifted array has a `c` there) and disclosed the
+/// element at `/n/1`, which has no `c`: a claim the holder never chose went to the verifier.
+/// `/n/2`, which `decode` lists, was "names nothing"; and `/n/01` or `/n/+1` passed the
+/// check (read as 1) and disclosed nothing, exit 0. A path is now resolved as signed.
+#[test]
+fn present_resolves_array_indexes_as_signed_and_never_discloses_a_neighbour() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("issuer");
+    jwtk()
+        .args(["keygen", "--type", "ec", "--out"])
+        .arg(&key)
+        .assert()
+        .success();
+    // An issuer's decoy first in the array (a digest no disclosure has), then two
+    // selectively disclosable elements.
+    let decoy = b64(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, b"decoy").as_ref());
+    let claims = format!(r#"n:=[{{"...":"{decoy}"}},{{"name":"Alice"}},{{"c":3}}]"#);
+    let out = jwtk()
+        .args(["mint", "--sub", "x", "--exp", "+1h", "--key"])
+        .arg(&key)
+        .args(["--claim", &claims, "--sd", "/n/1", "--sd", "/n/2"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let sd_jwt = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let (paths, n) = presented(&sd_jwt);
+    assert_eq!(paths, ["/n/1", "/n/2"]);
+    assert_eq!(n, serde_json::json!([{"name": "Alice"}, {"c": 3}]));
+    // Member c of the element at /n/1 (Alice's): there is none.
+    let err = present(&sd_jwt, "/n/1/c").unwrap_err();
+    assert_eq!(err.0, Some(2), "{}", err.1);
+    assert!(err.1.contains("/n/1/c names nothing"), "{}", err.1);
+    // Member c of the element at /n/2: that element alone.
+    let (paths, n) = presented(&present(&sd_jwt, "/n/2/c").unwrap());
+    assert_eq!(paths, ["/n/2"]);
+    assert_eq!(n, serde_json::json!([{"c": 3}]));
+    // An index is written as RFC 6901 §4 says: no sign, no leading zero; the decoy names
+    // nothing to disclose.
+    for path in ["/n/01", "/n/+1", "/n/-", "/n/0", "/n/0/x"] {
+        let err = present(&sd_jwt, path).unwrap_err();
+        assert_eq!(err.0, Some(2), "{path}: {}", err.1);
+    }
+    // From a presentation holding only /n/2's disclosure, /n/2 is still /n/2.
+    let partial = present(&sd_jwt, "/n/2").unwrap();
+    assert_eq!(presented(&partial).0, ["/n/2"]);
+    let again = present(&partial, "/n/2").unwrap();
+    assert_eq!(presented(&again).0, ["/n/2"]);
+    assert!(present(&partial, "/n/1").is_err(), "not in this input");
+}

@@ -570,3 +570,120 @@ fn serve_memory_grows_no_more_than_the_codes_it_keeps() {
         "grown by {grown} bytes in {took:?}"
     );
 }
+
+/// A PKCE verifier (RFC 7636 §4.1) and its S256 challenge, drawn for one code.
+fn pkce() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    aws_lc_rs::rand::fill(&mut bytes).unwrap();
+    let verifier = b64(bytes);
+    let challenge =
+        b64(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, verifier.as_bytes()).as_ref());
+    (verifier, challenge)
+}
+
+/// A code for the public client `client_id` (any loopback redirect URI, PKCE S256) with
+/// `scope`, redeemed with `dpop` headers: the token endpoint's reply.
+fn public_code_flow(served: &Served, client_id: &str, scope: &str, dpop: &[&str]) -> Reply {
+    let (verifier, challenge) = pkce();
+    let redirect = "http%3A%2F%2Flocalhost%2Fcb";
+    let reply = served.get(&format!(
+        "{}/authorize?response_type=code&client_id={client_id}&redirect_uri={redirect}&scope={scope}&code_challenge={challenge}&code_challenge_method=S256",
+        served.base
+    ));
+    let location = reply.header("location").unwrap_or_default().to_string();
+    let code = location
+        .split(['?', '&'])
+        .find_map(|pair| pair.strip_prefix("code="))
+        .unwrap_or_else(|| panic!("no code: {location}"))
+        .to_string();
+    served.token_request(
+        &format!(
+            "grant_type=authorization_code&client_id={client_id}&code={code}&redirect_uri={redirect}&code_verifier={verifier}"
+        ),
+        dpop,
+    )
+}
+
+/// The finding: the token endpoint keeps a proof's `jti` in the memory of its client's kind
+/// (a confidential client's, or the one anyone can fill), and looked for a replay in that
+/// memory only. So a DPoP proof a confidential client had used was new to the other memory:
+/// replayed in a public client's code exchange (anyone can get a code: no login page) it was
+/// taken again — RFC 9449 §11.1 — and the other way round. Now a proof seen in either memory
+/// is `invalid_dpop_proof` in both.
+#[test]
+fn serve_a_dpop_proof_is_refused_again_whichever_kind_of_client_used_it_first() {
+    let attack = Attack::start(&[]);
+    let dpop = |proof: &str| format!("DPoP: {proof}");
+    // Used by the confidential client, then replayed in a public client's request.
+    let proof = attack.proof("once");
+    let reply = attack.redeem(&attack.assertion(), Some(&proof));
+    assert_eq!(reply.status, 200, "the client's own use: {}", reply.text());
+    let reply = public_code_flow(&attack.served, "spa", "openid", &[&dpop(&proof)]);
+    assert_eq!(
+        reply.error(),
+        (400, "invalid_dpop_proof".into()),
+        "replayed by a public client: {}",
+        reply.text()
+    );
+    assert!(reply.text().contains("used before"), "{}", reply.text());
+    // Used in a public client's request, then replayed by the confidential client.
+    let proof = attack.proof("twice");
+    let reply = public_code_flow(&attack.served, "spa", "openid", &[&dpop(&proof)]);
+    assert_eq!(
+        reply.status,
+        200,
+        "the public client's use: {}",
+        reply.text()
+    );
+    let reply = attack.redeem(&attack.assertion(), Some(&proof));
+    assert_eq!(
+        reply.error(),
+        (400, "invalid_dpop_proof".into()),
+        "replayed by the confidential client: {}",
+        reply.text()
+    );
+}
+
+/// The finding: full, the table of refresh tokens lets used tokens go first, and a used token
+/// let go was simply unknown: its reuse no longer revoked its family (RFC 9700 §4.14.2; the
+/// contract: "a reused one … revokes its family"). An attacker who refreshed first with a
+/// stolen token then filled the table (anyone can get refresh tokens: no login page) until the
+/// stolen token was let go: the victim's reuse revoked nothing, and the attacker's token kept
+/// working. Now a family is forgotten with its used token: its live tokens are refused.
+/// (Caps lowered to 3 by the test knob; codes and refresh tokens alike.)
+#[test]
+fn serve_a_flood_of_refresh_tokens_does_not_undo_reuse_detection() {
+    let served = Served::start_with(
+        tempfile::tempdir().unwrap(),
+        &["-q"],
+        &[(MEMORY_CAP_VAR, "3")],
+    );
+    let refresh = |token: &str| {
+        served.token_request(
+            &format!("grant_type=refresh_token&client_id=web&refresh_token={token}"),
+            &[],
+        )
+    };
+    let session = |reply: Reply| {
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        reply.json()["refresh_token"].as_str().unwrap().to_string()
+    };
+    // The victim's session; its refresh token is stolen, and the attacker refreshes first.
+    let stolen = session(public_code_flow(&served, "web", "offline_access", &[]));
+    let attackers = session(refresh(&stolen));
+    // The flood: two sessions of the attacker's own fill the table (the stolen token, used,
+    // the attacker's, and one more), then push the used token out.
+    for _ in 0..2 {
+        session(public_code_flow(&served, "web", "offline_access", &[]));
+    }
+    // The victim's reuse: refused, and the attacker's token with it.
+    assert_eq!(refresh(&stolen).error(), (400, "invalid_grant".into()));
+    let reply = refresh(&attackers);
+    assert_eq!(
+        reply.error(),
+        (400, "invalid_grant".into()),
+        "the attacker's token outlived the memory of the stolen one: {}",
+        reply.text()
+    );
+    assert!(reply.text().contains("let go"), "{}", reply.text());
+}

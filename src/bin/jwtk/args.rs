@@ -717,7 +717,8 @@ pub struct PresentArgs {
     pub input: TokenInput,
 
     /// Disclose the claim at this JSON pointer (repeatable): its disclosure, those of the
-    /// objects and arrays on the way, and everything inside it.
+    /// objects and arrays on the way, and everything inside it. An array index counts the
+    /// elements as signed, as decode's paths do.
     ///
     /// Example: --disclose /address/locality --disclose /nationalities/1
     #[arg(long, value_name = "PATH")]

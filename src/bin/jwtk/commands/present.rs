@@ -32,7 +32,7 @@ pub fn run(args: &PresentArgs, console: &mut Console) -> super::Result<Status> {
     let picked: Vec<usize> = if args.disclose_all {
         (0..list.len()).collect()
     } else {
-        issue::select(list, &seen.processed.claims, &args.disclose).map_err(|err| {
+        issue::select(list, &seen.claims, &args.disclose).map_err(|err| {
             Error::from(Usage::SdPath {
                 flag: "--disclose",
                 why: err.to_string(),
