@@ -239,10 +239,13 @@ fn serve_code_flow_with_id_token_userinfo_and_refresh() {
     );
     assert_eq!(reply.status, 200, "POST too (OIDC Core 5.3.1)");
     // Refresh: rotated, a new ID token keeping sub and auth_time, no nonce.
-    let reply = served.token_request(
-        &format!("grant_type=refresh_token&client_id=app&refresh_token={refresh}"),
-        &[],
-    );
+    let redeem = |client: &str, token: &str, extra: &str| {
+        served.token_request(
+            &format!("grant_type=refresh_token&client_id={client}&refresh_token={token}{extra}"),
+            &[],
+        )
+    };
+    let reply = redeem("app", &refresh, "");
     assert_eq!(reply.status, 200, "{}", reply.text());
     let renewed = reply.json();
     let next = renewed["refresh_token"].as_str().unwrap().to_string();
@@ -258,37 +261,22 @@ fn serve_code_flow_with_id_token_userinfo_and_refresh() {
         &["--profile", "id_token", "--client-id", "app"],
     );
     // A narrower scope may be asked for; a wider one is invalid_scope (and spends nothing).
-    let reply = served.token_request(
-        &format!("grant_type=refresh_token&client_id=app&refresh_token={next}&scope=admin"),
-        &[],
-    );
+    let reply = redeem("app", &next, "&scope=admin");
     assert_eq!(reply.error(), (400, "invalid_scope".into()));
-    let reply = served.token_request(
-        &format!("grant_type=refresh_token&client_id=other&refresh_token={next}"),
-        &[],
-    );
+    let reply = redeem("other", &next, "");
     assert_eq!(
         reply.error(),
         (400, "invalid_grant".into()),
         "another client"
     );
-    let reply = served.token_request(
-        &format!("grant_type=refresh_token&client_id=app&refresh_token={next}&scope=openid"),
-        &[],
-    );
+    let reply = redeem("app", &next, "&scope=openid");
     assert_eq!(reply.status, 200, "{}", reply.text());
     assert_eq!(reply.json()["scope"], "openid");
     let third = reply.json()["refresh_token"].as_str().unwrap().to_string();
     // Reuse of a spent refresh token: invalid_grant, and the family is revoked.
-    let reply = served.token_request(
-        &format!("grant_type=refresh_token&client_id=app&refresh_token={refresh}"),
-        &[],
-    );
+    let reply = redeem("app", &refresh, "");
     assert_eq!(reply.error(), (400, "invalid_grant".into()));
-    let reply = served.token_request(
-        &format!("grant_type=refresh_token&client_id=app&refresh_token={third}"),
-        &[],
-    );
+    let reply = redeem("app", &third, "");
     assert_eq!(
         reply.error(),
         (400, "invalid_grant".into()),
