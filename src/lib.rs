@@ -46,6 +46,7 @@ pub mod serve;
 pub mod text;
 pub mod time;
 pub mod token;
+pub mod typ;
 pub mod verify;
 
 #[cfg(test)]

@@ -88,12 +88,7 @@ impl<'a> Facts<'a> {
 
     /// The header `typ`, lower case, without `application/`.
     pub fn typ(&self) -> Option<String> {
-        let typ = self.header.get("typ")?.as_str()?.to_ascii_lowercase();
-        Some(
-            typ.strip_prefix("application/")
-                .map(str::to_string)
-                .unwrap_or(typ),
-        )
+        Some(crate::typ::bare(self.header.get("typ")?.as_str()?))
     }
 
     pub fn iss(&self) -> &'a str {

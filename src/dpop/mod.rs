@@ -37,13 +37,7 @@ pub const DEFAULT_ALGS: [Algorithm; 4] = [
 /// Whether a header says the token is a DPoP proof (`typ` `dpop+jwt`, any case, with or
 /// without `application/`, as RFC 7515 §4.1.9 allows).
 pub fn is_proof(header: &Map<String, Value>) -> bool {
-    header
-        .get("typ")
-        .and_then(Value::as_str)
-        .is_some_and(|typ| {
-            let lower = typ.to_ascii_lowercase();
-            lower.strip_prefix("application/").unwrap_or(&lower) == TYP
-        })
+    crate::typ::header_is(header, TYP)
 }
 
 /// `ath`: the base64url SHA-256 of the access token's ASCII value (RFC 9449 §4.2).

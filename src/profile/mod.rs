@@ -426,14 +426,7 @@ pub fn identify(header: &Map<String, Value>, claims: &Map<String, Value>) -> Opt
 /// Whether two `typ` values are the same media type: case-insensitive, with or without the
 /// `application/` prefix (RFC 7515 §4.1.9).
 pub fn same_typ(a: &str, b: &str) -> bool {
-    let bare = |t: &str| {
-        let lower = t.to_ascii_lowercase();
-        match lower.strip_prefix("application/") {
-            Some(rest) => rest.to_string(),
-            None => lower,
-        }
-    };
-    bare(a) == bare(b)
+    crate::typ::same(a, b)
 }
 
 type Found = Option<(Reason, String)>;

@@ -78,13 +78,11 @@ impl SdAlg {
 /// Whether a header `typ` names an SD-JWT VC (`dc+sd-jwt`, or the older `vc+sd-jwt`; any
 /// case, with or without `application/`).
 pub fn is_vc_typ(typ: &str) -> bool {
-    let lower = typ.to_ascii_lowercase();
-    let bare = lower.strip_prefix("application/").unwrap_or(&lower);
+    let bare = crate::typ::bare(typ);
     bare == "dc+sd-jwt" || bare == "vc+sd-jwt"
 }
 
 /// Whether a header `typ` is `kb+jwt` (any case, with or without `application/`).
 pub fn is_kb_typ(typ: &str) -> bool {
-    let lower = typ.to_ascii_lowercase();
-    lower.strip_prefix("application/").unwrap_or(&lower) == KB_TYP
+    crate::typ::same(typ, KB_TYP)
 }

@@ -106,7 +106,7 @@ pub fn inspect(
         iat,
         now,
         // A DPoP proof has no exp by design: its iat and the server's window bound it.
-        claims.contains_key("exp") || crate::dpop::is_proof(header),
+        claims.contains_key("exp") || crate::typ::header_is(header, "dpop+jwt"),
     ));
     if let (Some(end), Some(start)) = (exp, iat.or(nbf)) {
         out.lifetime = Some(Lifetime { start, end, now });
@@ -129,7 +129,7 @@ fn header_warnings(header: &Map<String, Value>) -> Vec<String> {
     }
     for name in ["jku", "x5u", "jwk", "x5c"] {
         // A DPoP proof carries its key by design (RFC 9449 §4.2): that jwk is no warning.
-        if name == "jwk" && crate::dpop::is_proof(header) {
+        if name == "jwk" && crate::typ::header_is(header, "dpop+jwt") {
             continue;
         }
         if header.contains_key(name) {

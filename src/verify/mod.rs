@@ -900,14 +900,7 @@ fn audience_matches(value: Option<&Lite>, expected: &[String]) -> bool {
 }
 
 fn typ_matches(value: Option<&Lite>, expected: &str) -> bool {
-    let bare = |t: &str| {
-        let lower = t.to_ascii_lowercase();
-        lower
-            .strip_prefix("application/")
-            .map(str::to_string)
-            .unwrap_or(lower)
-    };
-    matches!(value, Some(Lite::String(typ)) if bare(typ) == bare(expected))
+    matches!(value, Some(Lite::String(typ)) if crate::typ::same(typ, expected))
 }
 
 fn mismatch(name: &str, value: Option<&Lite>, expected: &[String]) -> String {
