@@ -197,7 +197,7 @@ pub enum EncryptError {
         /// What it holds.
         what: String,
         /// The algorithm asked for.
-        alg: crate::jwe::alg::KeyAlg,
+        alg: crate::alg::jwe::KeyAlg,
     },
     /// The key's JWK `alg` pins another algorithm than the one asked for.
     #[error("{key} is for {own} only (its JWK alg), not {asked}")]
@@ -225,7 +225,7 @@ pub enum EncryptError {
         /// Its length.
         len: usize,
         /// The content algorithm.
-        enc: crate::jwe::alg::ContentAlg,
+        enc: crate::alg::jwe::ContentAlg,
         /// The length it needs.
         need: usize,
     },

@@ -6,7 +6,7 @@ use aws_lc_rs::cipher::{self, DecryptingKey, DecryptionContext, EncryptingKey, U
 use aws_lc_rs::key_wrap::{self, AesKek, KeyWrap};
 use zeroize::Zeroizing;
 
-use crate::jwe::alg::Aes;
+use crate::alg::jwe::Aes;
 
 /// The initial value of RFC 3394 §2.2.3.1.
 const IV: [u8; 8] = [0xA6; 8];

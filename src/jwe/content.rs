@@ -10,7 +10,7 @@ use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use aws_lc_rs::{constant_time, hmac};
 use zeroize::Zeroizing;
 
-use crate::jwe::alg::{Aes, ContentAlg};
+use crate::alg::jwe::{Aes, ContentAlg};
 
 /// Decrypt `ciphertext` with the content key `cek`; `aad` is the encoded protected header.
 /// `None` for every failure: lengths, tag, padding.

@@ -7,8 +7,8 @@
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
+use crate::alg::jwe::{self as alg, Aes, ContentAlg, KeyAlg};
 use crate::error::{Error, Malformed, Part, Result};
-use crate::jwe::alg::{self, Aes, ContentAlg, KeyAlg};
 use crate::jwe::keyring::{self, Allowed, Entry, Recipient};
 use crate::jwe::zip::{self, InflateError};
 use crate::jwe::{Jwe, aeskw, content, ecdh, rsa};

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use crate::alg::Curve;
-use crate::jwe::alg::{ContentAlg, KeyAlg, kdf_input};
+use crate::alg::jwe::{ContentAlg, KeyAlg, kdf_input};
 use crate::jwe::kdf::concat_kdf;
 
 /// The curve of a key-agreement key.
@@ -168,7 +168,7 @@ pub fn derive(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jwe::alg::Aes;
+    use crate::alg::jwe::Aes;
     use serde_json::json;
 
     fn b64(text: &str) -> Vec<u8> {

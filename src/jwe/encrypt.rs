@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use crate::alg::Family;
-use crate::jwe::alg::{ContentAlg, KeyAlg, KeyShape};
+use crate::alg::jwe::{ContentAlg, KeyAlg, KeyShape};
 use crate::jwe::ecdh::AgreementCurve;
 use crate::jwe::{aeskw, content, ecdh, rsa};
 use crate::keys::key::{Key, Material, Purpose};
@@ -262,7 +262,7 @@ fn secret_len(sender: &Sender) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jwe::alg::Aes;
+    use crate::alg::jwe::Aes;
     use crate::jwe::decrypt::Decryptor;
     use crate::jwe::keyring::Allowed;
     use crate::keys::format;

@@ -9,9 +9,9 @@ use aws_lc_rs::agreement;
 use aws_lc_rs::rsa::OaepPrivateDecryptingKey;
 use zeroize::Zeroizing;
 
+use crate::alg::jwe::{ContentAlg, KeyAlg, KeyShape};
 use crate::crypto::PrivateKey;
 use crate::error::{KeyUse, Result};
-use crate::jwe::alg::{ContentAlg, KeyAlg, KeyShape};
 use crate::jwe::ecdh::{self, AgreementCurve};
 use crate::jwe::rsa;
 use crate::keys::key::{Key, Material, Purpose};

@@ -7,7 +7,6 @@
 //! algorithms for a recipient and encrypts.
 
 pub mod aeskw;
-pub mod alg;
 pub mod content;
 pub mod decrypt;
 pub mod ecdh;
@@ -17,7 +16,7 @@ pub mod keyring;
 pub mod rsa;
 pub mod zip;
 
-pub use alg::{Aes, ContentAlg, KeyAlg, KeyShape};
+pub use crate::alg::jwe::{Aes, ContentAlg, KeyAlg, KeyShape};
 pub use decrypt::Decryptor;
 pub use encrypt::Encryptor;
 pub use keyring::Allowed;

@@ -9,7 +9,7 @@ use aws_lc_rs::rsa::{
 use aws_lc_rs::signature::RsaKeyPair;
 use zeroize::Zeroizing;
 
-use crate::jwe::alg::KeyAlg;
+use crate::alg::jwe::KeyAlg;
 
 /// An RSA private key made ready for OAEP decryption, from the key pair jwtk loaded.
 pub fn decrypting_key(pair: &RsaKeyPair) -> Option<OaepPrivateDecryptingKey> {

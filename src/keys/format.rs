@@ -14,10 +14,10 @@ use serde_json::{Map, Value};
 use spki::ObjectIdentifier;
 use zeroize::Zeroizing;
 
+use crate::alg::jwe::{ContentAlg, KeyAlg};
 use crate::alg::{Algorithm, Curve, Family};
 use crate::crypto::{PrivateKey, ecdsa_signing_alg};
 use crate::error::{Error, KeyProblem, MemberFault, Result};
-use crate::jwe::alg::{ContentAlg, KeyAlg};
 use crate::keys::input::{self, Found, SecretEncoding};
 use crate::keys::key::{DECRYPT_OPS, ENCRYPT_OPS, Key, Material, PublicKey, Purpose, Secret};
 use crate::keys::openssh::{self, SshKey};

@@ -10,10 +10,10 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use zeroize::Zeroizing;
 
+use crate::alg::jwe::{KeyAlg, KeyShape};
 use crate::alg::{Algorithm, Curve, Family};
 use crate::crypto::ecdsa_signing_alg;
 use crate::error::{KeyUse, Result, Usage};
-use crate::jwe::alg::{KeyAlg, KeyShape};
 use crate::keys::jwk::Jwk;
 use crate::mint::random_id;
 
@@ -441,7 +441,7 @@ mod tests {
 
     #[test]
     fn encryption_keys_fit_their_algorithms_and_load_for_jwe() {
-        use crate::jwe::alg::Aes;
+        use crate::alg::jwe::Aes;
         use crate::keys::key::Purpose;
         let enc = |alg| Some(JwkAlg::Enc(alg));
         let ok = [

@@ -211,7 +211,7 @@ fn time_warnings(
 /// What a careful reader of an encrypted token's header should know: an algorithm jwtk will
 /// not decrypt, a missing `enc`, key URLs.
 pub fn jwe_warnings(header: &Map<String, Value>) -> Vec<String> {
-    use crate::jwe::alg::{self, ContentAlg, KeyAlg};
+    use crate::alg::jwe::{self as alg, ContentAlg, KeyAlg};
     let mut warnings = Vec::new();
     match header.get("alg") {
         Some(Value::String(name)) if name.parse::<KeyAlg>().is_err() => warnings.push(format!(

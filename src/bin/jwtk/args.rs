@@ -12,9 +12,9 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum, ValueHint};
 use serde_json::Value;
 
+use jwtk::alg::jwe::{ContentAlg, KeyAlg};
 use jwtk::alg::{Algorithm, Curve};
 use jwtk::dpop::{Htu, parse_method};
-use jwtk::jwe::alg::{ContentAlg, KeyAlg};
 use jwtk::keys::generate::JwkAlg;
 use jwtk::keys::input::SecretEncoding;
 use jwtk::mint::{Jti, parse_assignment};

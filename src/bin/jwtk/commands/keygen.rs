@@ -11,10 +11,10 @@ use serde_json::json;
 use crate::args::{KeyFormatArg, KeyTypeArg, KeygenArgs, UseArg};
 use crate::commands::Status;
 use crate::output::Console;
+use jwtk::alg::jwe::KeyAlg;
 use jwtk::alg::{Algorithm, Curve, Family};
 use jwtk::error::{Error, KeysetProblem, Result, Usage};
 use jwtk::files::{self, PRIVATE_MODE, PUBLIC_MODE};
-use jwtk::jwe::alg::KeyAlg;
 use jwtk::keys::generate::{self, Generated, JwkAlg, KeyType, Use};
 use jwtk::keys::set;
 

@@ -19,8 +19,8 @@ use zeroize::Zeroizing;
 
 use crate::args::{KeyArgs, RemoteArgs, TokenInput};
 use crate::output::Console;
+use jwtk::alg::jwe::KeyAlg;
 use jwtk::error::{EnvProblem, Error, Usage};
-use jwtk::jwe::alg::KeyAlg;
 use jwtk::jwe::decrypt::Decryptor;
 use jwtk::jwe::keyring::Allowed;
 use jwtk::keys::format::Loaded;

@@ -1,6 +1,9 @@
 //! The JWS signature algorithms jwtk signs and verifies (RFC 7518 §3, RFC 8037, RFC 9864), the
 //! curves they use and the key families they need: every fact about an algorithm or a curve
-//! lives here, in exhaustive matches and tables the compiler checks (`enum_table!`).
+//! lives here, in exhaustive matches and tables the compiler checks (`enum_table!`). The JWE
+//! algorithms are in `jwe`, beside them.
+
+pub mod jwe;
 
 use std::fmt;
 
