@@ -95,7 +95,7 @@ pub enum Error {
     #[error("{}: {message}", reason.code())]
     NotDecrypted {
         /// The reason code.
-        reason: crate::verify::reason::Reason,
+        reason: crate::reason::Reason,
         /// The message (one for every decryption failure).
         message: String,
     },

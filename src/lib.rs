@@ -38,6 +38,7 @@ pub mod jwe;
 pub mod keys;
 pub mod mint;
 pub mod profile;
+pub mod reason;
 #[cfg(feature = "remote")]
 pub mod remote;
 pub mod sd;

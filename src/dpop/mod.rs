@@ -17,11 +17,11 @@ use crate::json::kind_of;
 use crate::keys::format;
 use crate::keys::key::Key;
 use crate::mint;
+use crate::reason::Reason;
 use crate::text::cut;
 use crate::time::{self, NumericDate, Seconds};
 use crate::token::compact as token;
 use crate::token::compact::Jws;
-use crate::verify::reason::Reason;
 
 /// The header `typ` of a DPoP proof.
 pub const TYP: &str = "dpop+jwt";

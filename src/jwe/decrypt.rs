@@ -13,10 +13,10 @@ use crate::jwe::keyring::{self, Allowed, Entry, Recipient};
 use crate::jwe::zip::{self, InflateError};
 use crate::jwe::{Jwe, aeskw, content, ecdh, rsa};
 use crate::keys::key::Key;
+use crate::reason::{Failure, Reason};
 use crate::text::cut;
 use crate::token::compact as token;
 use crate::token::paste;
-use crate::verify::reason::{Failure, Reason};
 use crate::verify::verdict::MatchedKey;
 
 /// The one message for every decryption failure.

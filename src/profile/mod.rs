@@ -15,9 +15,9 @@ use serde_json::{Map, Value};
 use crate::alg::{Algorithm, registered_names};
 pub use crate::error::FlagProblem;
 use crate::json::kind_of;
+use crate::reason::{Failure, Reason};
 use crate::text::cut;
 use crate::time::{self, NumericDate};
-use crate::verify::reason::{Failure, Reason};
 
 /// The member of a logout token's `events` that makes it one (Back-Channel Logout §2.4).
 pub const LOGOUT_EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";

@@ -9,9 +9,9 @@ use crate::alg::Algorithm;
 use crate::error::{KeyUse, Result};
 use crate::jwe::decrypt::Decryptor;
 use crate::keys::key::Key;
+use crate::reason::Reason;
 use crate::remote::keys::RemoteKeys;
 use crate::text::cut;
-use crate::verify::reason::Reason;
 use crate::verify::verdict::Verdict;
 use crate::verify::{KeyRing, Policy};
 

@@ -11,11 +11,11 @@ use crate::error::{KeyProblem, MemberFault};
 use crate::json::kind_of;
 use crate::keys::format;
 use crate::keys::key::Key;
+use crate::reason::Reason;
 use crate::sd::alg::{SdAlg, is_kb_typ};
 use crate::text::cut;
 use crate::time::{self, NumericDate, Seconds};
 use crate::token::compact::Jws;
-use crate::verify::reason::Reason;
 
 /// What the verifier expects of a KB-JWT (`verify --kb-…`).
 #[derive(Debug, Clone, PartialEq, Eq)]

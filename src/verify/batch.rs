@@ -21,8 +21,8 @@ use std::io::{self, BufRead, Read, Write};
 use std::ops::Range;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
+use crate::reason::{Failure, Reason};
 use crate::token::compact::MAX_TOKEN_BYTES;
-use crate::verify::reason::{Failure, Reason};
 use crate::verify::verdict::Verdict;
 
 /// Lines per batch at most: large enough to make locking negligible, small enough to keep

@@ -7,10 +7,9 @@
 //! floats, so no value wraps.
 
 pub mod batch;
-pub mod reason;
 pub mod verdict;
 
-pub use reason::{Failure, Reason};
+pub use crate::reason::{Failure, Reason};
 pub use verdict::{MatchedKey, SdSummary, Verdict};
 
 use std::borrow::Cow;

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::dpop;
 use crate::json;
-use crate::verify::reason::{Failure, Reason};
+use crate::reason::{Failure, Reason};
 
 /// The outcome for one token.
 #[derive(Debug, Clone, Default)]
