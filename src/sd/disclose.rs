@@ -564,8 +564,8 @@ fn placeholder(item: &Value) -> Option<Result<&str, &'static str>> {
     }
 }
 
-/// One RFC 6901 reference token, after its `/`.
-fn push_token(out: &mut String, token: &str) {
+/// One RFC 6901 reference token, after its `/` (`~` and `/` escaped as `~0` and `~1`).
+pub(crate) fn push_token(out: &mut String, token: &str) {
     out.push('/');
     for c in token.chars() {
         match c {

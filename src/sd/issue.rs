@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
 use crate::sd::alg::SdAlg;
-use crate::sd::disclose::Disclosure;
+use crate::sd::disclose::{Disclosure, push_token};
 
 /// Claims a verifier must see to judge a credential: the SD-JWT VC specification
 /// (draft-ietf-oauth-sd-jwt-vc) forbids disclosing them, and jwtk refuses to make them
@@ -367,18 +367,6 @@ fn member<'v>(
             .get(pointer)
             .filter(|d| d.name.as_deref() == Some(name))
             .map(|d| &d.value),
-    }
-}
-
-/// One RFC 6901 reference token, after its `/`, escaped as the disclosures' paths are.
-fn push_token(out: &mut String, token: &str) {
-    out.push('/');
-    for c in token.chars() {
-        match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            c => out.push(c),
-        }
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::serve::served::{Reply, Served, keygen, read_reply, run_in};
+use crate::serve::served::{Reply, Served, encode, keygen, read_reply, run_in};
 use crate::{NOW, b64};
 
 /// `GET /jwks` on a new connection: the status line, or `None` when no answer came within
@@ -490,19 +490,6 @@ fn serve_refuses_over_long_parameters_that_a_code_would_keep() {
         reply.json()["error_description"],
         "resource is longer than 2048 bytes"
     );
-}
-
-/// Percent-encoded as the server encodes a redirect's parameters.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// Memory, measured: 2,000 authorization requests as large as a request head may be (16 KiB),

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::served::{Reply, Served, basic, keygen, parts, run_in, start_fails};
+use super::served::{Reply, Served, basic, encode, keygen, parts, run_in, start_fails};
 use crate::NOW;
 
 /// RFC 7636 Appendix B: a verifier and its S256 challenge.
@@ -36,19 +36,6 @@ fn decode(text: &str) -> String {
     String::from_utf8(out).unwrap()
 }
 
-/// Percent-encode a form value.
-fn enc(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 /// The query parameters of a redirect's `Location`.
 fn params(location: &str) -> HashMap<String, String> {
     let query = location.split_once('?').map_or("", |(_, q)| q);
@@ -70,7 +57,7 @@ impl Served {
     fn login(&self, client: &str, redirect: &str, extra: &str) -> HashMap<String, String> {
         let reply = self.authorize(&format!(
             "response_type=code&client_id={client}&redirect_uri={}&state=st-1&{extra}",
-            enc(redirect)
+            encode(redirect)
         ));
         assert_eq!(reply.status, 302, "{}", reply.text());
         assert_eq!(reply.header("cache-control"), Some("no-store"));
@@ -166,7 +153,7 @@ fn serve_code_flow_with_id_token_userinfo_and_refresh() {
     let reply = served.token_request(
         &format!(
             "grant_type=authorization_code&client_id=app&code={code}&redirect_uri={}&code_verifier={VERIFIER}",
-            enc(REDIRECT)
+            encode(REDIRECT)
         ),
         &[],
     );
@@ -294,7 +281,7 @@ fn serve_code_flow_with_id_token_userinfo_and_refresh() {
         &format!(
             "grant_type=authorization_code&client_id=app&code={}&redirect_uri={}&code_verifier={VERIFIER}",
             found["code"],
-            enc(REDIRECT)
+            encode(REDIRECT)
         ),
         &[],
     );
@@ -474,7 +461,7 @@ fn serve_authorize_checks_clients_and_redirect_uris() {
     let redeem = format!(
         "grant_type=authorization_code&code={}&redirect_uri={}",
         found["code"],
-        enc("https://conf.example/cb")
+        encode("https://conf.example/cb")
     );
     let reply = served.token_request(&redeem, &[&basic("conf", "s3cret")]);
     assert_eq!(reply.status, 200, "{}", reply.text());
@@ -492,7 +479,7 @@ fn serve_token_code_grant_errors() {
         served.token_request(
             &format!(
                 "grant_type=authorization_code&code={code}&redirect_uri={}&{extra}",
-                enc(REDIRECT)
+                encode(REDIRECT)
             ),
             &[],
         )
@@ -612,7 +599,7 @@ fn serve_hmac_key_refuses_openid_at_authorize() {
     let reply = served.token_request(
         &format!(
             "grant_type=authorization_code&client_id=app&code={code}&redirect_uri={}&code_verifier={VERIFIER}",
-            enc(REDIRECT)
+            encode(REDIRECT)
         ),
         &[],
     );
@@ -750,7 +737,7 @@ fn serve_dpop_at_the_token_endpoint() {
         served.token_request(
             &format!(
                 "grant_type=authorization_code&client_id=app&code={code}&redirect_uri={}&code_verifier={VERIFIER}",
-                enc(REDIRECT)
+                encode(REDIRECT)
             ),
             headers,
         )
@@ -942,7 +929,7 @@ fn serve_private_key_jwt() {
             .map(|c| format!("&client_id={c}"))
             .unwrap_or_default();
         served.token_request(
-            &format!("grant_type=client_credentials{id}&client_assertion_type={}&client_assertion={assertion}", enc(kind)),
+            &format!("grant_type=client_credentials{id}&client_assertion_type={}&client_assertion={assertion}", encode(kind)),
             &[],
         )
     };
@@ -1085,7 +1072,7 @@ fn serve_private_key_jwt() {
         "no assertion"
     );
     let reply = served.token_request(
-        &format!("grant_type=client_credentials&client_secret=x&client_assertion_type={}&client_assertion={}", enc(TYPE), assertion("client.jwks", "pkj", "pkj", &token_url, &jti)),
+        &format!("grant_type=client_credentials&client_secret=x&client_assertion_type={}&client_assertion={}", encode(TYPE), assertion("client.jwks", "pkj", "pkj", &token_url, &jti)),
         &[],
     );
     assert_eq!(
@@ -1099,8 +1086,8 @@ fn serve_private_key_jwt() {
         &format!(
             "grant_type=authorization_code&code={}&redirect_uri={}&client_assertion_type={}&client_assertion={}",
             found["code"],
-            enc(REDIRECT),
-            enc(TYPE),
+            encode(REDIRECT),
+            encode(TYPE),
             assertion("client.jwks", "pkj", "pkj", &token_url, &jti)
         ),
         &[],
@@ -1111,7 +1098,7 @@ fn serve_private_key_jwt() {
     let reply = open.token_request(
         &format!(
             "grant_type=client_credentials&client_assertion_type={}&client_assertion={}",
-            enc(TYPE),
+            encode(TYPE),
             assertion(
                 "client.jwks",
                 "pkj",

@@ -398,3 +398,17 @@ pub(crate) fn keygen(dir: &Path, name: &str, kind: &str) {
             .unwrap(),
     );
 }
+
+/// Percent-encode a form or query value (RFC 3986 unreserved characters kept), as the server
+/// encodes a redirect's parameters.
+pub(crate) fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
