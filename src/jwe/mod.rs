@@ -2,9 +2,9 @@
 //! decrypting it with the keys given, and making one for a recipient. One file per algorithm
 //! family, each with both directions: [`rsa`] (RSA-OAEP), [`ecdh`] (ECDH-ES, with [`kdf`]),
 //! [`aeskw`] (AES key wrap), [`content`] (AES-GCM, AES-CBC-HMAC, and the AES-GCM key wrap),
-//! [`zip`] (`zip: DEF`, read only); [`alg`] holds the shared tables; [`keyring`] turns keys
-//! into recipients and [`decrypt`] runs the decryption policy; [`encrypt`] chooses the
-//! algorithms for a recipient and encrypts.
+//! [`zip`] (`zip: DEF`, read only); the algorithm tables are [`crate::alg::jwe`];
+//! [`keyring`] turns keys into recipients and [`decrypt`] runs the decryption policy;
+//! [`encrypt`] chooses the algorithms for a recipient and encrypts.
 
 pub mod aeskw;
 pub mod content;
