@@ -152,3 +152,22 @@ fn key_from_stdin_on_a_terminal_gets_a_prompt() {
             predicates::str::contains("paste"),
         ));
 }
+
+/// `serve --help` gives the parameter limits the server enforces, from the same constants.
+#[test]
+fn serve_help_states_the_limits_the_server_enforces() {
+    use jwtk::serve::limits::*;
+    let out = jwtk().args(["serve", "--help"]).output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(MAX_STATE, MAX_NONCE);
+    assert_eq!(MAX_REDIRECT_URI, MAX_RESOURCE);
+    for said in [
+        format!("state and nonce at most {MAX_STATE} bytes"),
+        format!("login_hint {MAX_LOGIN_HINT}"),
+        format!("scope {} KiB ({MAX_SCOPE_VALUE} a value)", MAX_SCOPE / 1024),
+        format!("redirect_uri and resource {} KiB", MAX_REDIRECT_URI / 1024),
+    ] {
+        assert!(help.contains(&said), "{said:?} not in: {help}");
+    }
+}

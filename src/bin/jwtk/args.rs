@@ -270,6 +270,12 @@ pub enum Command {
     /// ID tokens carry nonce, auth_time, at_hash and azp; refresh tokens (offline_access) are
     /// single use and rotated, and a reused one revokes its family.
     ///
+    /// Memory is bounded: state and nonce at most 512 bytes, login_hint 255, scope 1 KiB (256
+    /// a value), redirect_uri and resource 2 KiB (else invalid_request naming it); client
+    /// assertions at most an hour ahead; the jtis of assertions and DPoP proofs are remembered
+    /// per kind, and a memory full of unexpired ones answers 503 temporarily_unavailable with
+    /// Retry-After rather than forget one (a forgotten jti could be replayed).
+    ///
     /// With no client declared the server is in open mode: any client_id is taken, and one
     /// that sends any secret is confidential. --client declares a public client; clients with
     /// secrets are declared in --config FILE (JSON): {"clients":[{"client_id", "client_secret"
