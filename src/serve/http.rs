@@ -265,14 +265,8 @@ impl Site {
         let headers = request.headers();
         let asked = UserinfoRequest {
             method: request.method().as_str(),
-            authorization: headers
-                .get(header::AUTHORIZATION)
-                .map(HeaderValue::as_bytes),
-            dpop: headers
-                .get_all("dpop")
-                .iter()
-                .map(HeaderValue::as_bytes)
-                .collect(),
+            authorization: one(headers, header::AUTHORIZATION),
+            dpop: dpop_proofs(headers),
         };
         let checking = Checking {
             issuer: &self.issuer.text,
@@ -348,15 +342,9 @@ impl Site {
         };
         let headers = &parts.headers;
         let request = TokenRequest {
-            content_type: headers.get(header::CONTENT_TYPE).map(HeaderValue::as_bytes),
-            authorization: headers
-                .get(header::AUTHORIZATION)
-                .map(HeaderValue::as_bytes),
-            dpop: headers
-                .get_all("dpop")
-                .iter()
-                .map(HeaderValue::as_bytes)
-                .collect(),
+            content_type: one(headers, header::CONTENT_TYPE),
+            authorization: one(headers, header::AUTHORIZATION),
+            dpop: dpop_proofs(headers),
             body: &body,
         };
         let issuing = Issuing {
@@ -385,6 +373,20 @@ impl Site {
 }
 
 /// `GET /jwks`: the published set with its ETag; 304 when `If-None-Match` holds it.
+/// The first value of the header `name`, as bytes.
+fn one(headers: &HeaderMap, name: header::HeaderName) -> Option<&[u8]> {
+    headers.get(name).map(HeaderValue::as_bytes)
+}
+
+/// Every `DPoP` header given (more than one is refused where they are judged).
+fn dpop_proofs(headers: &HeaderMap) -> Vec<&[u8]> {
+    headers
+        .get_all("dpop")
+        .iter()
+        .map(HeaderValue::as_bytes)
+        .collect()
+}
+
 fn jwks(snapshot: &Snapshot, headers: &HeaderMap, max_age: u64) -> Response<Body> {
     let keys = &snapshot.keys;
     let matches = headers
