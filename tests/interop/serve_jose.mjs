@@ -12,47 +12,27 @@
 //    (read at start: a second node process does that part).
 // Exits non-zero, naming each failure, when anything does not interoperate.
 
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as jose from 'jose';
+import * as harness from './serve_harness.mjs';
 
 const jwtk = resolve(process.argv[2]);
-const failures = [];
-let checks = 0;
+const results = harness.tally();
+const { check, failures } = results;
 
-function check(name, ok, detail = '') {
-  checks += 1;
-  if (!ok) failures.push(`${name}: ${detail}`);
-}
+const serve = (args, cwd) => harness.serve(jwtk, ['--jwks-max-age', '0', ...args], cwd);
+const stop = (server, name) => harness.stop(server, name, check);
 
 function run(args, cwd) {
   const stdio = ['ignore', 'pipe', 'pipe'];
   return execFileSync(jwtk, args, { cwd, env: { PATH: process.env.PATH }, stdio }).toString().trim();
 }
 
-async function serve(args, cwd) {
-  const proc = spawn(jwtk, ['serve', '--addr', '127.0.0.1:0', '--jwks-max-age', '0', ...args], {
-    cwd,
-    env: { PATH: process.env.PATH },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const lines = createInterface({ input: proc.stdout });
-  const url = await new Promise((done, fail) => {
-    lines.once('line', done);
-    proc.once('exit', (code) => fail(new Error(`jwtk serve ${args} exited ${code}`)));
-  });
-  return { url: url.trim(), proc };
-}
 
-async function stop(server, name) {
-  const exited = new Promise((done) => server.proc.once('exit', done));
-  server.proc.kill('SIGTERM');
-  check(`${name}: SIGTERM exits 0`, (await exited) === 0);
-}
 
 async function token(issuer, resource) {
   const form = new URLSearchParams({ grant_type: 'client_credentials', scope: 'read' });
@@ -168,7 +148,7 @@ async function main() {
   }
   for (const failure of failures) console.log(`FAIL ${failure}`);
   if (process.argv[3] !== '--tls-issuer') {
-    console.log(`jwtk serve + jose: ${checks - failures.length}/${checks} checks passed`);
+    console.log(`jwtk serve + jose: ${results.checks - failures.length}/${results.checks} checks passed`);
   }
   process.exit(failures.length ? 1 : 0);
 }

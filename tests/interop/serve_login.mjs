@@ -15,45 +15,24 @@
 // 4. private_key_jwt by openid-client's PrivateKeyJwt, and a replayed jose assertion refused.
 // Exits non-zero, naming each failure, when anything does not interoperate.
 
-import { spawn, execFileSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as client from 'openid-client';
 import * as jose from 'jose';
+import * as harness from './serve_harness.mjs';
 
 const jwtk = resolve(process.argv[2]);
-const failures = [];
+const results = harness.tally();
+const { check, failures } = results;
 const servers = [];
-let checks = 0;
 const REDIRECT = 'http://localhost:3000/cb';
 
-function check(name, ok, detail = '') {
-  checks += 1;
-  if (!ok) failures.push(`${name}: ${detail}`);
-}
+const serve = (args, cwd) => harness.serve(jwtk, ['-q', ...args], cwd, servers);
+const stop = (server, name) => harness.stop(server, name, check);
 
-async function serve(args, cwd) {
-  const proc = spawn(jwtk, ['serve', '--addr', '127.0.0.1:0', '-q', ...args], {
-    cwd,
-    env: { PATH: process.env.PATH },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  servers.push(proc);
-  const lines = createInterface({ input: proc.stdout });
-  const url = await new Promise((done, fail) => {
-    lines.once('line', done);
-    proc.once('exit', (code) => fail(new Error(`jwtk serve ${args} exited ${code}`)));
-  });
-  return { url: url.trim(), proc };
-}
 
-async function stop(server, name) {
-  const exited = new Promise((done) => server.proc.once('exit', done));
-  server.proc.kill('SIGTERM');
-  check(`${name}: SIGTERM exits 0`, (await exited) === 0);
-}
 
 /// The OAuth error code a failed openid-client call reports.
 async function oauthError(promise) {
@@ -245,7 +224,7 @@ try {
 }
 if (failures.length) {
   console.error(failures.join('\n'));
-  console.error(`${checks - failures.length} passed, ${failures.length} failed`);
+  console.error(`${results.checks - failures.length} passed, ${failures.length} failed`);
   process.exit(1);
 }
-console.log(`openid-client and jose drive jwtk serve's login flow: ${checks} checks`);
+console.log(`openid-client and jose drive jwtk serve's login flow: ${results.checks} checks`);
